@@ -1,0 +1,104 @@
+/**
+ * The reference protocol: ping/echo with RTT. It is the template every overlay follows — a
+ * synchronous machine that acts only through its Env and correlates request and response by id,
+ * with a timer as the timeout. It runs unchanged in the simulator and over libp2p.
+ */
+import { TimeoutError } from '../overlay/errors.js'
+import type { Env, Machine, PeerRef } from '../overlay/types.js'
+import type { PingMessage } from './codec.js'
+
+export interface PingOptions {
+  /** How long to wait for a pong. @default 1000 */
+  timeoutMs?: number
+  /** Ping a random known peer every intervalMs (0 = only on request). @default 0 */
+  intervalMs?: number
+  /** Peers for periodic pings. @default [] */
+  peers?: PeerRef[]
+  /** Payload bytes per periodic ping. @default 0 */
+  payloadBytes?: number
+}
+
+export type PingEvent =
+  | { type: 'ping:rtt', peer: string, rttMs: number }
+  | { type: 'ping:timeout', peer: string }
+
+type Done = (err: Error | null, rttMs?: number) => void
+
+interface Pending { peer: PeerRef, sentAt: number, done: Done | undefined }
+
+export class PingMachine implements Machine<PingMessage> {
+  private readonly timeoutMs: number
+  private readonly intervalMs: number
+  private readonly payload: Uint8Array
+  private readonly pending = new Map<number, Pending>()
+  private seq = 0
+  private running = false
+  peers: PeerRef[]
+
+  constructor (private readonly env: Env<PingMessage, PingEvent>, options: PingOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 1000
+    this.intervalMs = options.intervalMs ?? 0
+    this.peers = options.peers ?? []
+    this.payload = new Uint8Array(options.payloadBytes ?? 0)
+  }
+
+  start (): void {
+    this.running = true
+    if (this.intervalMs > 0) this.env.setTimer('tick', this.env.rng.range(0, this.intervalMs))
+  }
+
+  stop (): void {
+    this.running = false
+    this.env.clearTimer('tick')
+    for (const [seq, p] of this.pending) {
+      this.env.clearTimer(`t${seq}`)
+      p.done?.(new Error('ping machine stopped'))
+    }
+    this.pending.clear()
+  }
+
+  /** Ping `peer`; `done` gets the round-trip time in ms or a TimeoutError. Returns a cancel function. */
+  ping (peer: PeerRef, done?: Done, payload: Uint8Array = this.payload): () => void {
+    const seq = (this.seq = (this.seq + 1) >>> 0)
+    this.pending.set(seq, { peer, sentAt: this.env.now(), done })
+    this.env.setTimer(`t${seq}`, this.timeoutMs)
+    this.env.send(peer, { type: 'ping', seq, payload })
+    return () => {
+      if (this.pending.delete(seq)) this.env.clearTimer(`t${seq}`)
+    }
+  }
+
+  get inFlight (): number { return this.pending.size }
+
+  onMessage (from: PeerRef, msg: PingMessage): void {
+    if (msg.type === 'ping') {
+      this.env.send(from, { type: 'pong', seq: msg.seq, payload: msg.payload })
+      return
+    }
+    const p = this.pending.get(msg.seq)
+    // a pong we did not ask for, or from someone else: count and drop
+    if (p === undefined || p.peer.id !== from.id) { this.env.stats.inc('ping:unsolicited-pong'); return }
+    this.pending.delete(msg.seq)
+    this.env.clearTimer(`t${msg.seq}`)
+    const rtt = this.env.now() - p.sentAt
+    this.env.stats.observe('ping:rtt', rtt)
+    this.env.emit({ type: 'ping:rtt', peer: from.id, rttMs: rtt })
+    p.done?.(null, rtt)
+  }
+
+  onTimer (key: string): void {
+    if (key === 'tick') {
+      if (!this.running) return
+      if (this.peers.length > 0) this.ping(this.env.rng.pick(this.peers))
+      this.env.setTimer('tick', this.intervalMs)
+      return
+    }
+    const seq = Number(key.slice(1))
+    const p = this.pending.get(seq)
+    if (p === undefined) return
+    this.pending.delete(seq)
+    this.env.stats.inc('ping:timeouts')
+    this.env.emit({ type: 'ping:timeout', peer: p.peer.id })
+    p.done?.(new TimeoutError(`no pong from ${p.peer.id} within ${this.timeoutMs} ms`))
+  }
+}

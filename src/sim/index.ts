@@ -1,0 +1,6 @@
+export { Simulator, type SimOptions, type SimNode, type SpawnOptions } from './simulator.js'
+export { type LatencyModel, type Coords, sampleLatency, describeLatency } from './network.js'
+export { BlobStore } from './blobs.js'
+export { EventHeap } from './heap.js'
+export { poissonChurn, lifetimeChurn, sampleLifetime, type Lifetime, type PoissonChurnOptions, type LifetimeChurnOptions } from './churn.js'
+export { simSwarm } from './harness.js'
