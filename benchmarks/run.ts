@@ -1,0 +1,48 @@
+/**
+ * `npm run bench -- <name…|all> [--quick] [--seed S] [--json] [--out DIR]`
+ *
+ * Runs benchmarks (compiled `benchmarks/*.js` beside this file), prints their tables and writes
+ * benchmarks/results/<name>.json, <name>.md and one SVG per chart. Quick runs go to
+ * benchmarks/results/quick/ so they never overwrite full results.
+ */
+import { Command, CommanderError } from 'commander'
+import { listBenchmarks, runBenchmarks } from './lib/runner.js'
+import { parseList } from '../src/cli/options.js'
+
+const program = new Command('bench')
+  .description('run overlaykit benchmarks and write benchmarks/results/<name>.{json,md,svg}')
+  .argument('[names...]', 'benchmark names, or "all"')
+  .option('--quick', 'a small version that finishes in seconds', false)
+  .option('--seed <n>', 'seed', (v: string) => {
+    const n = Number(v)
+    if (!Number.isInteger(n)) throw new Error(`--seed must be an integer, got "${v}"`)
+    return n
+  }, 1)
+  .option('--json', 'print one JSON object with every result on stdout', false)
+  .option('--out <dir>', 'output folder (default benchmarks/results, or benchmarks/results/quick with --quick)')
+  .option('--list', 'list the available benchmarks', false)
+  .exitOverride()
+
+try {
+  program.parse(process.argv)
+  const o = program.opts<{ quick: boolean, seed: number, json: boolean, out?: string, list: boolean }>()
+  const names = program.args.flatMap(parseList)
+  if (o.list || names.length === 0) {
+    const all = await listBenchmarks()
+    process.stdout.write(o.json ? JSON.stringify({ benchmarks: [...all.keys()] }) + '\n' : [...all.keys()].join('\n') + '\n')
+    if (!o.list) process.stderr.write('usage: npm run bench -- <name…|all> [--quick] [--seed S]\n')
+  } else {
+    const { records, ok } = await runBenchmarks({ names, quick: o.quick, seed: o.seed, json: o.json, out: o.out })
+    if (o.json) process.stdout.write(JSON.stringify({ ok, results: records }) + '\n')
+    if (!ok) {
+      process.stderr.write(`bench: failed: ${records.filter(r => !r.ok).map(r => r.name).join(', ')}\n`)
+      process.exitCode = 1
+    }
+  }
+} catch (err) {
+  if (err instanceof CommanderError) process.exitCode = err.exitCode
+  else {
+    process.stderr.write(`bench: error: ${(err as Error).message}\n`)
+    process.exitCode = 1
+  }
+}

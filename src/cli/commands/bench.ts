@@ -1,0 +1,31 @@
+/** `overlaykit bench <name…|all> [--quick]`: the same runner as `npm run bench`. */
+import type { Command } from 'commander'
+import type { CliIo } from '../plugin.js'
+import { parseList } from '../options.js'
+
+export default function register (program: Command, io: CliIo): void {
+  program.command('bench')
+    .description('run benchmarks; writes benchmarks/results/<name>.{json,md,svg} (quick runs: benchmarks/results/quick/)')
+    .argument('[names...]', 'benchmark names, or "all" (none: list them)')
+    .option('--quick', 'a small version that finishes in seconds', false)
+    .option('--out <dir>', 'output folder')
+    .action(async (names: string[], _opts: unknown, self: Command) => {
+      const o = self.optsWithGlobals<{ quick: boolean, out?: string, json: boolean, seed: number | string }>()
+      let runner: typeof import('../../../benchmarks/lib/runner.js')
+      try {
+        runner = await import('../../../benchmarks/lib/runner.js')
+      } catch (err) {
+        throw new Error(`the benchmarks are not built here (they ship with the repository, not the package): ${(err as Error).message}`)
+      }
+      const list = names.flatMap(parseList)
+      if (list.length === 0) {
+        io.result({ benchmarks: [...(await runner.listBenchmarks()).keys()] }, o.json)
+        return
+      }
+      const seed = typeof o.seed === 'number' ? o.seed : Number.parseInt(String(o.seed), 10)
+      if (!Number.isInteger(seed)) throw new Error('benchmarks take an integer --seed')
+      const { records, ok } = await runner.runBenchmarks({ names: list, quick: o.quick, seed, json: o.json, out: o.out })
+      if (o.json) io.result({ ok, results: records }, true)
+      if (!ok) throw new Error(`benchmark failed: ${records.filter(r => !r.ok).map(r => `${r.name} (${r.error ?? ''})`).join(', ')}`)
+    })
+}
