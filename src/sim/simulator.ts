@@ -201,6 +201,8 @@ export class Simulator {
       const ev = this.queue.peek()
       if (ev === undefined || ev.t > until) break
       this.queue.pop()
+      // a cancelled timer leaves no trace, not even on the clock
+      if (ev.kind === Kind.Timer && (ev.cancelled || !ev.node.alive)) continue
       this.clock = ev.t
       if (this.execute(ev)) n++
     }
