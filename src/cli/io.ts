@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress'
 import type { CliIo } from './plugin.js'
-import { textTable } from './table.js'
+import { formatCell, textTable } from './table.js'
 
 export interface Progress { tick (n?: number): void, update (value: number): void, stop (): void }
 
@@ -27,20 +27,32 @@ function isRowArray (v: unknown): v is Array<Record<string, unknown>> {
   return Array.isArray(v) && v.length > 0 && v.every(r => r !== null && typeof r === 'object' && !Array.isArray(r))
 }
 
-/** Human rendering of a result: scalars as `key: value`, arrays of objects as tables. */
+/** Flattens nested plain objects to dotted keys: { rtt: { p50: 1 } } → { 'rtt.p50': 1 }; arrays stay. */
+function flatten (obj: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix === '' ? k : `${prefix}.${k}`
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, key, out)
+    else out[key] = v
+  }
+  return out
+}
+
+/** Human rendering of a result: scalars as `key  value` (nested objects dotted), arrays of objects as tables. */
 export function renderHuman (value: unknown): string {
   const safe = toJsonSafe(value)
   if (safe === null || typeof safe !== 'object') return String(safe)
   if (isRowArray(safe)) return textTable(safe)
-  const scalars: string[] = []
+  if (Array.isArray(safe)) return safe.map(v => formatCell(v)).join('\n')
+  const flat = flatten(safe as Record<string, unknown>)
+  const scalars: Array<[string, string]> = []
   const blocks: string[] = []
-  const width = Math.max(0, ...Object.keys(safe).map(k => k.length))
-  for (const [k, v] of Object.entries(safe as Record<string, unknown>)) {
+  for (const [k, v] of Object.entries(flat)) {
     if (isRowArray(v)) blocks.push(`${k}:\n${textTable(v)}`)
-    else if (v !== null && typeof v === 'object') blocks.push(`${k}:\n${JSON.stringify(v, null, 2)}`)
-    else scalars.push(`${k.padEnd(width)}  ${String(v)}`)
+    else if (Array.isArray(v)) scalars.push([k, v.map(x => formatCell(x)).join(', ')])
+    else scalars.push([k, formatCell(v)])
   }
-  return [scalars.join('\n'), ...blocks].filter(s => s.length > 0).join('\n\n')
+  const width = Math.max(0, ...scalars.map(([k]) => k.length))
+  return [scalars.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'), ...blocks].filter(s => s.length > 0).join('\n\n')
 }
 
 export interface IoOptions {

@@ -25,3 +25,33 @@ export function parseNonNegative (value: string): number {
 export function parseList (value: string): string[] {
   return value.split(',').map(s => s.trim()).filter(s => s.length > 0)
 }
+
+/**
+ * A simulator latency model from the command line:
+ * `constant:10`, `uniform:5:50`, `exponential:20`, `lognormal:30:0.5`, `coordinates:0.1[:base]`.
+ * A bare number means constant.
+ */
+export type LatencySpec =
+  | { kind: 'constant', ms: number }
+  | { kind: 'uniform', min: number, max: number }
+  | { kind: 'exponential', mean: number }
+  | { kind: 'lognormal', median: number, sigma: number }
+  | { kind: 'coordinates', msPerUnit: number, baseMs?: number }
+
+export function parseLatency (value: string): LatencySpec {
+  const [kind, ...rest] = value.split(':')
+  const nums = rest.map(Number)
+  const bad = (): never => {
+    throw new InvalidArgumentError(`bad latency "${value}" (constant:MS, uniform:MIN:MAX, exponential:MEAN, lognormal:MEDIAN:SIGMA, coordinates:MS_PER_UNIT[:BASE])`)
+  }
+  if (nums.some(n => !Number.isFinite(n) || n < 0)) bad()
+  if (/^\d+(\.\d+)?$/.test(kind) && rest.length === 0) return { kind: 'constant', ms: Number(kind) }
+  switch (kind) {
+    case 'constant': if (nums.length === 1) return { kind, ms: nums[0] }; break
+    case 'uniform': if (nums.length === 2 && nums[0] <= nums[1]) return { kind, min: nums[0], max: nums[1] }; break
+    case 'exponential': if (nums.length === 1) return { kind, mean: nums[0] }; break
+    case 'lognormal': if (nums.length === 2) return { kind, median: nums[0], sigma: nums[1] }; break
+    case 'coordinates': if (nums.length === 1 || nums.length === 2) return { kind, msPerUnit: nums[0], ...(nums.length === 2 ? { baseMs: nums[1] } : {}) }; break
+  }
+  return bad()
+}
