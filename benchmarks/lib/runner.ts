@@ -64,6 +64,8 @@ export interface RunOptions {
   out?: string
   /** Where compiled benchmarks live. @default the folder above this file */
   dir?: string
+  /** No log lines on stderr (tests). @default false */
+  quiet?: boolean
 }
 
 export interface RunRecord {
@@ -110,7 +112,7 @@ export async function runBenchmarks (o: RunOptions): Promise<{ records: RunRecor
   const quick = o.quick ?? false
   const seed = o.seed ?? 1
   const json = o.json ?? false
-  const io = createIo()
+  const io = createIo({ quiet: o.quiet ?? false })
   const out = o.out ?? join(repoRoot(), 'benchmarks', 'results', ...(quick ? ['quick'] : []))
   const available = await listBenchmarks(o.dir)
   if (available.size === 0) throw new Error(`no compiled benchmarks in ${o.dir ?? compiledBenchDir} (run the build first)`)

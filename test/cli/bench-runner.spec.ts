@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { runBenchmarks, listBenchmarks } from '../../benchmarks/lib/runner.js'
+import { outDir } from './helpers.js'
+
+describe('cli: benchmark runner', function () {
+  this.timeout(60_000)
+  let dir: string
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'overlaykit-bench-'))
+    await mkdir(join(dir, 'benches'))
+    const charts = pathToFileURL(join(outDir, 'benchmarks', 'lib', 'charts.js')).href
+    await writeFile(join(dir, 'benches', 'tiny.js'), `
+      import { lineChart, barChart } from '${charts}'
+      export default { name: 'tiny', description: 'a runner self-test', async run (ctx) {
+        const rows = [10, 100, 1000].map(n => ({ nodes: n, hops: Math.log2(n) / 2 + ctx.seed, refHalfLog2N: Math.log2(n) / 2 }))
+        return { params: { quick: ctx.quick }, rows, tables: { pdf: [{ hops: 1, p: 0.5 }] }, notes: ['a note'],
+          charts: { hops: lineChart({ title: 'hops', rows, x: 'nodes', logX: true, series: ['hops', { field: 'refHalfLog2N', dashed: true }] }),
+                    cost: barChart({ title: 'cost', rows, category: 'nodes', value: 'hops' }) } }
+      } }`)
+    await writeFile(join(dir, 'benches', 'broken.js'), 'export default { name: "broken", description: "", async run () { throw new Error("kaput") } }')
+  })
+  after(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  it('discovers, runs and writes JSON, markdown and SVG charts', async () => {
+    assert.deepEqual([...(await listBenchmarks(join(dir, 'benches'))).keys()], ['broken', 'tiny'])
+    const out = join(dir, 'out')
+    const { ok, records } = await runBenchmarks({ names: ['tiny'], seed: 3, quick: true, json: true, quiet: true, dir: join(dir, 'benches'), out })
+    assert.ok(ok)
+    assert.equal(records.length, 1)
+    const doc = JSON.parse(await readFile(join(out, 'tiny.json'), 'utf8'))
+    assert.equal(doc.name, 'tiny')
+    assert.equal(doc.seed, 3)
+    assert.deepEqual(doc.params, { quick: true })
+    assert.equal(doc.rows.length, 3)
+    assert.deepEqual(doc.pdf, [{ hops: 1, p: 0.5 }])
+    assert.deepEqual(doc.notes, ['a note'])
+    const md = await readFile(join(out, 'tiny.md'), 'utf8')
+    assert.match(md, /\| nodes \| hops \| refHalfLog2N \|/)
+    for (const c of ['tiny-hops.svg', 'tiny-cost.svg']) {
+      const svg = await readFile(join(out, c), 'utf8')
+      assert.match(svg, /^<svg/)
+      assert.match(svg, /<path/)
+    }
+  })
+
+  it('reports a failing benchmark without stopping the others', async () => {
+    const { ok, records } = await runBenchmarks({ names: ['all'], json: true, quiet: true, dir: join(dir, 'benches'), out: join(dir, 'out2') })
+    assert.equal(ok, false)
+    assert.deepEqual(records.map(r => [r.name, r.ok]), [['broken', false], ['tiny', true]])
+    assert.match(records[0].error ?? '', /kaput/)
+  })
+
+  it('rejects an unknown benchmark name', async () => {
+    await assert.rejects(runBenchmarks({ names: ['nope'], dir: join(dir, 'benches'), out: join(dir, 'out3') }), /unknown benchmark "nope"/)
+  })
+})
