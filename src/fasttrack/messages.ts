@@ -1,0 +1,80 @@
+/**
+ * The FastTrack message union the machine works with. The codec (codec.ts) maps it to protobuf frames
+ * (fasttrack.proto) with hard limits; in the simulator messages may also travel as plain objects.
+ */
+import type { PeerRef } from '../overlay/index.js'
+
+export const ROLE_LEAF = 0
+export const ROLE_SUPERNODE = 1
+export type Role = typeof ROLE_LEAF | typeof ROLE_SUPERNODE
+
+/** A refresh-list entry as exchanged on the wire. */
+export interface SupernodeInfo {
+  peer: PeerRef
+  capacity: number
+  leaves: number
+  /** The supernode accepted leaves when this was last known. */
+  room: boolean
+}
+
+/** An eligible non-supernode peer: a candidate in elections. */
+export interface CandidateInfo {
+  peer: PeerRef
+  capacity: number
+}
+
+/** One shared file as a leaf uploads it to its supernode. */
+export interface ShareEntry {
+  name: string
+  size: number
+  /** Content hash (SHA-256, lowercase hex), the key of the direct-transfer protocol. */
+  hash: string
+  keywords?: string[]
+}
+
+/** One search result travelling back along the reverse path. */
+export interface HitEntry {
+  /** The leaf (or supernode) that holds the file. */
+  peer: PeerRef
+  /** The supernode that indexed it: where a push request for a firewalled holder goes. */
+  via: PeerRef
+  firewalled: boolean
+  name: string
+  size: number
+  hash: string
+}
+
+export type FtMessage =
+  /** Who are you, whom do you know? Sent to bootstrap peers and to refresh the candidate list. */
+  | { type: 'probe', capacity: number, eligible: boolean, role: Role }
+  | { type: 'probe_reply', capacity: number, eligible: boolean, role: Role, leaves: number, supernodes: SupernodeInfo[], candidates: CandidateInfo[] }
+  /** Leaf asks a supernode to take it as a child. */
+  | { type: 'attach', capacity: number, firewalled: boolean }
+  | { type: 'attach_reply', accepted: boolean, capacity: number, leaves: number, supernodes: SupernodeInfo[], candidates: CandidateInfo[] }
+  /** Leaf uploads (a batch of) its share list; `reset` replaces everything indexed for it so far. */
+  | { type: 'shares', reset: boolean, files: ShareEntry[] }
+  | { type: 'unshare', hashes: string[] }
+  /** Heartbeat leaf→supernode and supernode→supernode; the pong carries a refresh-list sample. */
+  | { type: 'ping', capacity: number, leaves: number }
+  | { type: 'pong', role: Role, capacity: number, leaves: number, supernodes: SupernodeInfo[] }
+  /** Supernode → leaf: I am demoting or stopping, attach elsewhere (sample attached). Leaf → supernode: I leave. */
+  | { type: 'detach', supernodes: SupernodeInfo[], candidates: CandidateInfo[] }
+  /** Bully election: `eid` is the initiator's election number, echoed in replies. */
+  | { type: 'elect', eid: number, capacity: number, eligible: boolean }
+  | { type: 'elect_ok', eid: number }
+  /** I am not a candidate (not eligible, or a supernode without room). */
+  | { type: 'elect_no', eid: number }
+  /** The election's winner (sent by the winner or relayed by a candidate that took over). */
+  | { type: 'coordinator', eid: number, winner: SupernodeInfo }
+  /** Supernode ↔ supernode peering. */
+  | { type: 'link', capacity: number, leaves: number }
+  | { type: 'link_reply', accepted: boolean, capacity: number, leaves: number, supernodes: SupernodeInfo[] }
+  | { type: 'unlink' }
+  /** A search: leaf → its supernode, then flooded among supernodes; `qid` is 16 bytes, hex. */
+  | { type: 'query', qid: string, ttl: number, hops: number, text: string }
+  | { type: 'hit', qid: string, hops: number, hits: HitEntry[] }
+  /** Ask the supernode `via` to tell its firewalled leaf `target` to connect out to `requester`. */
+  | { type: 'push', target: string, requester: PeerRef, hash: string, token: string }
+
+export type FtType = FtMessage['type']
+export type FtOf<T extends FtType> = Extract<FtMessage, { type: T }>
