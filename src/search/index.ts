@@ -1,5 +1,52 @@
 /**
- * Shared search parts (napster, gnutella, fasttrack). API documented in full below as it lands.
+ * overlaykit/search — the parts shared by the search overlays (napster, gnutella, fasttrack).
+ * They are overlay-neutral: nothing here knows about servers, floods or supernodes.
+ *
+ * ## Keywords — keywords.ts
+ * - `keywordsOf(text)`: lower-case tokens (split on non-letters/digits), deduplicated, ≤ 16 of ≤ 32 chars.
+ * - `matches(queryKeywords, fileKeywords)`: AND of whole tokens (Napster/Gnutella semantics).
+ * - `KeywordIndex<K, V>`: inverted index with `add/remove/search(keywords, limit)`; a search walks the
+ *   rarest keyword's posting list, so cost is bounded by it.
+ *
+ * ## Catalog — catalog.ts
+ * - `FileCatalog`: what one peer shares. `add(file: SharedFile, store)` (store = io store name: a path
+ *   on disk for file storage, a blob name in memory or in the simulator), `remove(hash)`, `get(hash)`,
+ *   `getByIndex(n)` (stable 32-bit file index for wire formats), `search(query, limit)`, `list()`.
+ * - `validateSharedFile(file)`: name 1..255 chars, integer size, 64-hex SHA-256.
+ * - files.ts (Node only, not re-exported here): `describeFile(path)` hashes a file on disk;
+ *   `describeBytes(name, bytes)` (here) does the same for in-memory content.
+ *
+ * ## Direct transfer — transfer.ts, transfer-codec.ts
+ * A machine part: an overlay machine owns `new Transfers(env, send, lookup, options)` and forwards to it
+ * `xfer-*` messages (`onMessage`), timers with keys `xfer:*` (`onTimer` returns true when it took one),
+ * io completions with tokens `xfer:*` (`onIo`), and `onPeerUnreachable`.
+ * - holder: answers `xfer-get {hash, offset, length}` from its catalog through env.io, bounded concurrency;
+ * - downloader: `download({ holder, hash, size, store, offset?, viaPush?, push? }, { onProgress, done })`
+ *   → cancel function. Pipelined chunk requests, retries, written through env.io in any order, then the
+ *   whole store is read back and checked against SHA-256 before `done(null, result)`.
+ *   A resume from `offset` assumes bytes [0, offset) are in the store and verifies them too.
+ * - push: when the holder is firewalled (`viaPush`, or a direct request hits onPeerUnreachable), the part
+ *   calls `push()` — the overlay routes a push request (Gnutella Push, OpenNap 500/501); the holder's
+ *   overlay then calls `transfers.pushTo(downloader, hash)`, which connects out with `xfer-offer`, and
+ *   the download proceeds over that connection.
+ * - wire: `encodeXfer/decodeXfer` (binary, limits in transfer-codec.ts). An overlay codec carries them
+ *   beside its own format behind a one-byte channel tag (`XFER_CHANNEL`, see `frameChannel`).
+ *
+ * ## FileSearch capability — api.ts
+ * `new FileSearchApi(() => machine, { downloadStore?, shareStore? })` implements `FileSearch` for any
+ * machine that implements `SearchMachine` (share/unshare/search/fetch with callbacks): hits as an async
+ * iterable with `limit`, `timeoutMs`, `signal`; `fetch(hit, { offset, signal, onProgress })` → bytes.
+ *
+ * ## Workload — workload.ts
+ * `makeSearchWorkload({ nodes, files?, zipf?, freeRiderShare?, sharesPerSharer?, queries, seed,
+ * queryIntervalMs? })` → `{ catalog, shares, queries, params }`, and `SearchRunResult`, the row every
+ * overlay's `simulateSearch(workload, options)` returns.
  */
 export * from './keywords.js'
 export * from './workload.js'
+export * from './catalog.js'
+export * from './transfer.js'
+export * from './transfer-codec.js'
+export * from './api.js'
+export * from './channel.js'
+export { describeBytes } from './describe.js'
