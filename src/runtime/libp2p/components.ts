@@ -1,0 +1,25 @@
+/**
+ * The slice of libp2p's components an overlay driver uses, typed structurally so overlaykit does
+ * not depend on libp2p's internal interfaces. libp2p's service injection passes an object that
+ * satisfies it (`services: { chord: chord() }` → the factory receives the components).
+ */
+import type { AbortOptions, ComponentLogger, Connection, Libp2pEvents, PeerId, PeerStore, Stream, StreamHandler, StreamHandlerOptions, TypedEventTarget } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface OverlayComponents {
+  peerId: PeerId
+  registrar: {
+    handle (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>
+    unhandle (protocol: string, options?: AbortOptions): Promise<void>
+  }
+  connectionManager: {
+    openConnection (peer: PeerId | Multiaddr | Multiaddr[], options?: AbortOptions): Promise<Connection>
+    openStream (peer: PeerId | Multiaddr | Multiaddr[], protocol: string | string[], options?: AbortOptions): Promise<Stream>
+    getConnections (peerId?: PeerId): Connection[]
+  }
+  peerStore: Pick<PeerStore, 'merge'>
+  logger: ComponentLogger
+  events: TypedEventTarget<Libp2pEvents>
+  /** Optional: this node's listen addresses for `self.addrs`. */
+  addressManager?: { getAddresses (): Multiaddr[] }
+}
