@@ -1,0 +1,666 @@
+/**
+ * One torrent on one node: the BEP 3 peer wire, piece selection, choking, verification and
+ * storage, as a synchronous machine. It does not find peers itself: the public API (tracker,
+ * ContentRouting), the simulator harness or a TCP endpoint hand it peers through `connect()`, and
+ * peers that dial in are accepted on their handshake. Connections are torrent-specific, so one
+ * machine serves one torrent (a node runs one machine per torrent).
+ */
+import { Bitfield } from './bitfield.js'
+import { chooseUnchoked } from './choker.js'
+import { pieceHash, pieceSize, type Metainfo } from './metainfo.js'
+import { blockKey, Peer } from './peer.js'
+import { PiecePicker, type PartialPiece } from './picker.js'
+import { sha1 as defaultSha1, equalBytes, type Sha1 } from './sha1.js'
+import { IoStore, MemoryStore, VirtualStore, type PieceStore, type StorageKind } from './store.js'
+import { TokenBucket } from './token-bucket.js'
+import { BLOCK_SIZE, MAX_REQUEST, type WireMsg } from './wire.js'
+import { Resume } from './resume.js'
+import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
+
+export interface TorrentOptions {
+  metainfo: Metainfo
+  /** We hold every piece already (trusted, not re-hashed). @default false */
+  seed?: boolean
+  /** @default 'io' when the driver has storage, else 'memory' */
+  storage?: StorageKind
+  /** Memory storage: the content to seed (length = metainfo.length). */
+  content?: Uint8Array
+  /** Prefix of io store names (a download directory inside the driver's storage root). @default '' */
+  storePrefix?: string
+  /** io store where the verified-piece bitfield is persisted for resume; none when undefined. */
+  resumeStore?: string
+  /** Indices of the files to download (selective download). @default all files */
+  files?: number[]
+  /** 20-byte BitTorrent peer id. @default '-OK0100-' + 12 random bytes */
+  peerId?: Uint8Array
+  /** @default 50 */
+  maxPeers?: number
+  /** Outstanding block requests per peer. @default 16 */
+  pipeline?: number
+  /** Regular unchoke slots. @default 4 */
+  unchokeSlots?: number
+  /** @default 10000 */
+  rechokeMs?: number
+  /** Optimistic unchoke rotation. @default 30000 */
+  optimisticMs?: number
+  /** No block for this long while we wait on a peer: snubbed, and its requests go elsewhere. @default 60000 */
+  snubMs?: number
+  /** @default 120000 */
+  keepaliveMs?: number
+  /** Random pieces before rarest first. @default 4 */
+  randomFirst?: number
+  /** @default true */
+  endgame?: boolean
+  /** Hash failures pinned on one peer before it is banned. @default 2 */
+  banThreshold?: number
+  /** Protocol violations before the connection is closed. @default 5 */
+  maxViolations?: number
+  /** Pending requests we queue per peer; more are dropped. @default 256 */
+  maxQueuedRequests?: number
+  /** Upload limit, bytes/s (token bucket). @default unlimited */
+  uploadRate?: number
+  /** Download limit, bytes/s (token bucket on requests). @default unlimited */
+  downloadRate?: number
+  /** SHA-1 implementation (the live API passes a native one). @default @noble/hashes */
+  sha1?: Sha1
+  /** Start paused. @default false */
+  paused?: boolean
+}
+
+export interface TorrentProgress {
+  infoHash: string
+  /** Verified bytes of wanted pieces. */
+  bytes: number
+  wantedBytes: number
+  pieces: number
+  wantedPieces: number
+  totalPieces: number
+  peers: number
+  /** Smoothed bytes/s over the last rechoke intervals. */
+  downRate: number
+  upRate: number
+  downloaded: number
+  uploaded: number
+  done: boolean
+  paused: boolean
+}
+
+export type TorrentEvent =
+  | { type: 'bittorrent:piece', index: number }
+  | { type: 'bittorrent:complete' }
+  | { type: 'bittorrent:peer', peer: string, state: 'connected' | 'closed' }
+  /** Drivers close the transport connection when they see this. */
+  | { type: 'bittorrent:disconnect', peer: string, reason: string }
+  | { type: 'bittorrent:hashfail', index: number, contributors: string[] }
+  | { type: 'bittorrent:ban', peer: string }
+  | { type: 'bittorrent:ready' }
+
+interface Upload { peer: Peer, index: number, begin: number, length: number }
+
+export class TorrentMachine implements Machine<WireMsg> {
+  readonly meta: Metainfo
+  readonly picker: PiecePicker
+  readonly peers = new Map<string, Peer>()
+  readonly banned = new Set<string>()
+  readonly peerId: Uint8Array
+  readonly store: PieceStore
+  private readonly o: Required<Omit<TorrentOptions, 'content' | 'resumeStore' | 'files' | 'peerId' | 'uploadRate' | 'downloadRate' | 'storage' | 'sha1'>>
+  private readonly sha1: Sha1
+  private readonly verifyHashes: boolean
+  private readonly upBucket: TokenBucket | undefined
+  private readonly downBucket: TokenBucket | undefined
+  private readonly upQueue: Upload[] = []
+  private readonly strikes = new Map<string, number>()
+  private readonly resume: Resume | undefined
+  private optimistic: string | undefined
+  private lastOptimisticAt = -Infinity
+  private ready = false
+  private stopped = false
+  private paused: boolean
+  private completed = false
+  uploaded = 0
+  downloaded = 0
+  private verifiedBytes = 0
+  private wantedBytes = 0
+
+  constructor (private readonly env: Env<WireMsg, any>, opts: TorrentOptions) {
+    this.meta = opts.metainfo
+    const m = this.meta
+    this.o = {
+      metainfo: m,
+      seed: opts.seed ?? false,
+      storePrefix: opts.storePrefix ?? '',
+      maxPeers: opts.maxPeers ?? 50,
+      pipeline: opts.pipeline ?? 16,
+      unchokeSlots: opts.unchokeSlots ?? 4,
+      rechokeMs: opts.rechokeMs ?? 10_000,
+      optimisticMs: opts.optimisticMs ?? 30_000,
+      snubMs: opts.snubMs ?? 60_000,
+      keepaliveMs: opts.keepaliveMs ?? 120_000,
+      randomFirst: opts.randomFirst ?? 4,
+      endgame: opts.endgame ?? true,
+      banThreshold: opts.banThreshold ?? 2,
+      maxViolations: opts.maxViolations ?? 5,
+      maxQueuedRequests: opts.maxQueuedRequests ?? 256,
+      paused: opts.paused ?? false
+    }
+    this.paused = this.o.paused
+    this.sha1 = opts.sha1 ?? defaultSha1
+    const kind = opts.storage ?? (env.io !== undefined ? 'io' : 'memory')
+    this.store = kind === 'io'
+      ? new IoStore(env, m, this.o.storePrefix, 'bt')
+      : kind === 'virtual' ? new VirtualStore() : new MemoryStore(m.length, opts.content)
+    this.verifyHashes = kind !== 'virtual'
+    this.picker = new PiecePicker(m.pieceCount, i => pieceSize(m, i), env.rng.fork('picker'), { randomFirst: this.o.randomFirst, endgame: this.o.endgame, virtual: kind === 'virtual' })
+    if (opts.peerId !== undefined && opts.peerId.length === 20) this.peerId = opts.peerId
+    else {
+      this.peerId = new Uint8Array(20)
+      this.peerId.set(new TextEncoder().encode('-OK0100-'))
+      this.peerId.set(env.rng.bytes(12), 8)
+    }
+    if (opts.uploadRate !== undefined && opts.uploadRate > 0) this.upBucket = new TokenBucket(opts.uploadRate, Math.max(BLOCK_SIZE, opts.uploadRate / 20), env.now())
+    if (opts.downloadRate !== undefined && opts.downloadRate > 0) this.downBucket = new TokenBucket(opts.downloadRate, Math.max(BLOCK_SIZE, opts.downloadRate / 20), env.now())
+    if (opts.resumeStore !== undefined && kind === 'io') this.resume = new Resume(env, opts.resumeStore, m.infoHashBytes, m.pieceCount)
+    this.selectFiles(opts.files)
+    if (this.o.seed) for (let i = 0; i < m.pieceCount; i++) this.picker.markHave(i)
+    this.recount()
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  start (): void {
+    this.env.setTimer('rechoke', this.o.rechokeMs)
+    this.env.setTimer('keepalive', Math.min(this.o.keepaliveMs / 2, this.o.snubMs / 2))
+    if (this.resume !== undefined && !this.o.seed) {
+      this.resume.load(bits => {
+        if (bits !== undefined) for (let i = 0; i < bits.length; i++) if (bits.get(i)) this.picker.markHave(i)
+        this.recount()
+        this.becomeReady()
+      })
+    } else this.becomeReady()
+  }
+
+  private becomeReady (): void {
+    this.ready = true
+    this.env.emit({ type: 'bittorrent:ready' })
+    for (const p of this.peers.values()) {
+      if (p.ready && this.picker.have.count > 0) this.send(p, { type: 'bitfield', bits: this.picker.have.bytes.slice() })
+      this.recomputeUseful(p)
+    }
+    this.checkComplete()
+  }
+
+  stop (): void {
+    if (this.stopped) return
+    this.stopped = true
+    this.persist(true)
+    for (const key of ['rechoke', 'keepalive', 'up', 'down', 'persist']) this.env.clearTimer(key)
+    for (const p of [...this.peers.values()]) this.close(p, 'stopped')
+  }
+
+  /** Open a connection to a peer (from a tracker, ContentRouting, or the user). */
+  connect (ref: PeerRef): boolean {
+    if (this.stopped || ref.id === this.env.self.id || this.banned.has(ref.id) || this.peers.has(ref.id)) return false
+    if (this.peers.size >= this.o.maxPeers) return false
+    const p = new Peer(ref, this.meta.pieceCount, this.env.now(), true)
+    this.peers.set(ref.id, p)
+    this.sendHandshake(p)
+    return true
+  }
+
+  pause (): void {
+    if (this.paused) return
+    this.paused = true
+    for (const p of this.peers.values()) {
+      for (const b of p.outstanding.values()) { this.picker.release(b); this.send(p, { type: 'cancel', index: b.index, begin: b.begin, length: b.length }) }
+      p.outstanding.clear()
+      if (!p.amChoking) { p.amChoking = true; this.send(p, { type: 'choke' }) }
+      this.updateInterest(p)
+    }
+    this.upQueue.length = 0
+  }
+
+  resumeTransfer (): void {
+    if (!this.paused) return
+    this.paused = false
+    for (const p of this.peers.values()) this.updateInterest(p)
+    this.rechoke(false)
+  }
+
+  /** Change the file selection; deselected pieces stop being fetched at once. */
+  selectFiles (files?: number[]): void {
+    const m = this.meta
+    const wantedFile = (k: number): boolean => files === undefined || files.includes(k)
+    this.picker.setWanted(i => {
+      const start = i * m.pieceLength
+      const end = start + pieceSize(m, i)
+      return m.files.some((f, k) => wantedFile(k) && f.length > 0 && f.offset < end && f.offset + f.length > start)
+    })
+    for (const p of this.peers.values()) {
+      for (const [key, b] of p.outstanding) {
+        if (this.picker.wanted[b.index] === 0) { p.outstanding.delete(key); this.send(p, { type: 'cancel', index: b.index, begin: b.begin, length: b.length }) }
+      }
+      this.recomputeUseful(p)
+    }
+    this.recount()
+    this.completed = false
+    if (this.ready) this.checkComplete()
+  }
+
+  /** Re-hash every piece we claim to have; pieces that fail are fetched again. */
+  verify (done: (result: { checked: number, bad: number }) => void): void {
+    const indices: number[] = []
+    for (let i = 0; i < this.meta.pieceCount; i++) if (this.picker.have.get(i)) indices.push(i)
+    let bad = 0
+    const step = (k: number): void => {
+      if (k >= indices.length) {
+        this.recount()
+        if (bad > 0) { this.completed = false; for (const p of this.peers.values()) { this.recomputeUseful(p); this.fillRequests(p) } }
+        this.persist(true)
+        done({ checked: indices.length, bad })
+        return
+      }
+      const i = indices[k]
+      this.store.read(i * this.meta.pieceLength, pieceSize(this.meta, i), data => {
+        if (data === undefined || !equalBytes(this.sha1(data), pieceHash(this.meta, i))) { bad++; this.picker.markMissing(i) }
+        step(k + 1)
+      })
+    }
+    step(0)
+  }
+
+  progress (): TorrentProgress {
+    let down = 0; let up = 0
+    for (const p of this.peers.values()) { down += p.downRate; up += p.upRate }
+    return {
+      infoHash: this.meta.infoHash,
+      bytes: this.verifiedBytes,
+      wantedBytes: this.wantedBytes,
+      pieces: this.picker.have.count,
+      wantedPieces: this.countWanted(),
+      totalPieces: this.meta.pieceCount,
+      peers: [...this.peers.values()].filter(p => p.ready).length,
+      downRate: down,
+      upRate: up,
+      downloaded: this.downloaded,
+      uploaded: this.uploaded,
+      done: this.picker.done,
+      paused: this.paused
+    }
+  }
+
+  get done (): boolean { return this.picker.done }
+
+  // ---------------------------------------------------------------- wire in
+
+  onMessage (from: PeerRef, msg: WireMsg): void {
+    if (this.stopped) return
+    if (this.banned.has(from.id)) { this.env.stats.inc('bt:from_banned'); return }
+    let p = this.peers.get(from.id)
+    if (msg.type === 'handshake') { this.onHandshake(from, p, msg); return }
+    if (p === undefined || !p.gotHandshake) {
+      this.env.stats.inc('bt:no_handshake')
+      this.env.emit({ type: 'bittorrent:disconnect', peer: from.id, reason: 'message before handshake' })
+      return
+    }
+    p.lastRecvAt = this.env.now()
+    const first = !p.gotFirst
+    p.gotFirst = true
+    switch (msg.type) {
+      case 'keepalive': return
+      case 'choke':
+        p.peerChoking = true
+        // BEP 3: a choke discards our pending requests
+        for (const b of p.outstanding.values()) this.picker.release(b)
+        p.outstanding.clear()
+        this.refillAll()
+        return
+      case 'unchoke': p.peerChoking = false; this.fillRequests(p); return
+      case 'interested': p.peerInterested = true; this.fillSlots(); return
+      case 'not_interested': p.peerInterested = false; if (!p.amChoking) { p.amChoking = true; this.send(p, { type: 'choke' }); this.fillSlots() } return
+      case 'have': {
+        if (msg.index >= this.meta.pieceCount) { this.violation(p, 'have out of range', true); return }
+        if (p.have.get(msg.index)) return
+        p.have.set(msg.index)
+        this.picker.addHave(msg.index)
+        if (this.picker.wanted[msg.index] === 1 && !this.picker.have.get(msg.index)) {
+          p.useful++
+          this.updateInterest(p)
+          this.fillRequests(p)
+        }
+        return
+      }
+      case 'bitfield': {
+        if (!first) { this.violation(p, 'bitfield after the first message', true); return }
+        let bits: Bitfield
+        try { bits = new Bitfield(this.meta.pieceCount, msg.bits) } catch { this.violation(p, 'bitfield of the wrong length', true); return }
+        for (let i = 0; i < bits.length; i++) if (bits.get(i)) { p.have.set(i); this.picker.addHave(i) }
+        this.recomputeUseful(p)
+        return
+      }
+      case 'request': this.onRequest(p, msg); return
+      case 'piece': this.onPiece(p, msg); return
+      case 'cancel': {
+        const k = this.upQueue.findIndex(u => u.peer === p && u.index === msg.index && u.begin === msg.begin && u.length === msg.length)
+        if (k >= 0) this.upQueue.splice(k, 1)
+        return
+      }
+      default:
+        this.env.stats.inc('bt:ignored_' + msg.type)
+    }
+  }
+
+  private onHandshake (from: PeerRef, p: Peer | undefined, msg: Extract<WireMsg, { type: 'handshake' }>): void {
+    if (!equalBytes(msg.infoHash, this.meta.infoHashBytes)) {
+      this.env.stats.inc('bt:wrong_infohash')
+      this.env.emit({ type: 'bittorrent:disconnect', peer: from.id, reason: 'unknown info hash' })
+      if (p !== undefined) this.close(p, 'unknown info hash')
+      return
+    }
+    if (equalBytes(msg.peerId, this.peerId)) { this.env.stats.inc('bt:self_connection'); if (p !== undefined) this.close(p, 'connected to ourselves'); else this.env.emit({ type: 'bittorrent:disconnect', peer: from.id, reason: 'self' }); return }
+    if (p === undefined) {
+      if (this.peers.size >= this.o.maxPeers) {
+        this.env.stats.inc('bt:refused_peer_limit')
+        this.env.emit({ type: 'bittorrent:disconnect', peer: from.id, reason: 'peer limit' })
+        return
+      }
+      p = new Peer(from, this.meta.pieceCount, this.env.now(), false)
+      this.peers.set(from.id, p)
+    } else if (p.gotHandshake) { this.violation(p, 'second handshake', true); return }
+    p.gotHandshake = true
+    p.peerId = msg.peerId
+    p.lastRecvAt = this.env.now()
+    if (!p.sentHandshake) this.sendHandshake(p)
+    this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'connected' })
+  }
+
+  private sendHandshake (p: Peer): void {
+    p.sentHandshake = true
+    this.send(p, { type: 'handshake', infoHash: this.meta.infoHashBytes, peerId: this.peerId, reserved: new Uint8Array(8) })
+    if (this.ready && this.picker.have.count > 0) this.send(p, { type: 'bitfield', bits: this.picker.have.bytes.slice() })
+  }
+
+  private onRequest (p: Peer, r: { index: number, begin: number, length: number }): void {
+    const m = this.meta
+    if (r.index >= m.pieceCount || r.length === 0 || r.length > MAX_REQUEST || r.begin + r.length > pieceSize(m, r.index)) {
+      this.violation(p, r.length > MAX_REQUEST ? 'request over 16 KiB' : 'request beyond the piece', true)
+      return
+    }
+    if (!this.picker.have.get(r.index)) { this.violation(p, 'request for a piece we lack', false); return }
+    if (p.amChoking) { this.env.stats.inc('bt:request_while_choked'); return }
+    if (this.upQueue.length >= this.o.maxQueuedRequests * Math.max(1, this.peers.size)) { this.env.stats.inc('bt:request_dropped'); return }
+    this.upQueue.push({ peer: p, index: r.index, begin: r.begin, length: r.length })
+    this.pumpUpload()
+  }
+
+  private onPiece (p: Peer, msg: { index: number, begin: number, block: Uint8Array }): void {
+    const key = blockKey(msg.index, msg.begin)
+    const req = p.outstanding.get(key)
+    if (req === undefined || req.length !== msg.block.length) {
+      this.env.stats.inc('bt:unsolicited_piece')
+      this.violation(p, 'unsolicited block', false)
+      return
+    }
+    p.outstanding.delete(key)
+    const now = this.env.now()
+    p.downloaded += msg.block.length; p.downWindow += msg.block.length
+    this.downloaded += msg.block.length
+    p.lastPieceAt = now
+    p.snubbed = false
+    const got = this.picker.receive(p.id, msg.index, msg.begin, msg.block)
+    if (got === 'dup') this.env.stats.inc('bt:duplicate_block')
+    // endgame: the other copies in flight are now useless
+    for (const other of this.peers.values()) {
+      if (other !== p && other.outstanding.delete(key)) {
+        this.send(other, { type: 'cancel', index: msg.index, begin: msg.begin, length: msg.block.length })
+        this.env.stats.inc('bt:cancel_sent')
+      }
+    }
+    if (got !== undefined && got !== 'dup') this.finishPiece(got)
+    this.fillRequests(p)
+  }
+
+  // ---------------------------------------------------------------- pieces
+
+  private finishPiece (piece: PartialPiece): void {
+    const i = piece.index
+    if (this.verifyHashes && (piece.data === undefined || !equalBytes(this.sha1(piece.data), pieceHash(this.meta, i)))) {
+      const who = [...piece.contributors]
+      this.env.stats.inc('bt:hash_fail')
+      this.env.emit({ type: 'bittorrent:hashfail', index: i, contributors: who })
+      if (who.length === 1) {
+        const n = (this.strikes.get(who[0]) ?? 0) + 1
+        this.strikes.set(who[0], n)
+        if (n >= this.o.banThreshold) this.ban(who[0])
+      }
+      this.picker.reset(piece)
+      this.refillAll()
+      return
+    }
+    const data = piece.data ?? new Uint8Array(0)
+    this.store.write(i * this.meta.pieceLength, piece.size === data.length ? data : new Uint8Array(piece.size), ok => {
+      if (this.stopped) return
+      if (!ok) { this.env.stats.inc('bt:write_error'); this.picker.reset(piece); this.refillAll(); return }
+      this.picker.markHave(i)
+      this.verifiedBytes += this.picker.wanted[i] === 1 ? piece.size : 0
+      for (const p of this.peers.values()) {
+        if (!p.ready) continue
+        this.send(p, { type: 'have', index: i })
+        if (p.have.get(i) && this.picker.wanted[i] === 1) { p.useful--; this.updateInterest(p) }
+      }
+      this.env.emit({ type: 'bittorrent:piece', index: i })
+      this.persist(false)
+      this.checkComplete()
+    })
+  }
+
+  private checkComplete (): void {
+    if (this.completed || !this.picker.done) return
+    this.completed = true
+    this.persist(true)
+    this.env.emit({ type: 'bittorrent:complete' })
+  }
+
+  private persist (now: boolean): void {
+    if (this.resume === undefined) return
+    if (now) { this.env.clearTimer('persist'); this.resume.save(this.picker.have) } else this.env.setTimer('persist', 1000)
+  }
+
+  private ban (id: string): void {
+    this.banned.add(id)
+    this.env.stats.inc('bt:banned')
+    this.env.emit({ type: 'bittorrent:ban', peer: id })
+    const p = this.peers.get(id)
+    if (p !== undefined) this.close(p, 'banned: corrupt data')
+  }
+
+  // ---------------------------------------------------------------- requests out
+
+  private fillRequests (p: Peer): void {
+    if (!this.ready || this.paused || p.peerChoking || !p.amInterested || !p.ready) return
+    let n = this.o.pipeline - p.outstanding.size
+    if (n <= 0) return
+    if (this.downBucket !== undefined) {
+      n = Math.min(n, Math.floor(this.downBucket.available(this.env.now()) / BLOCK_SIZE))
+      if (n <= 0) { this.env.setTimer('down', this.downBucket.waitMs(BLOCK_SIZE, this.env.now())); return }
+    }
+    const blocks = this.picker.pick(p.id, p.have, n, (i, b) => p.outstanding.has(blockKey(i, b)))
+    const now = this.env.now()
+    for (const b of blocks) {
+      this.downBucket?.take(b.length, now)
+      p.outstanding.set(blockKey(b.index, b.begin), { ...b, at: now })
+      this.send(p, { type: 'request', index: b.index, begin: b.begin, length: b.length })
+    }
+  }
+
+  private refillAll (): void { for (const p of this.peers.values()) this.fillRequests(p) }
+
+  private recomputeUseful (p: Peer): void {
+    let n = 0
+    for (let i = 0; i < this.meta.pieceCount; i++) if (p.have.get(i) && this.picker.wanted[i] === 1 && !this.picker.have.get(i)) n++
+    p.useful = n
+    this.updateInterest(p)
+    this.fillRequests(p)
+  }
+
+  private updateInterest (p: Peer): void {
+    if (!p.ready) return
+    const want = p.useful > 0 && !this.paused
+    if (want === p.amInterested) return
+    p.amInterested = want
+    this.send(p, { type: want ? 'interested' : 'not_interested' })
+    if (!want) { for (const b of p.outstanding.values()) this.picker.release(b); p.outstanding.clear() }
+  }
+
+  // ---------------------------------------------------------------- uploads
+
+  private pumpUpload (): void {
+    while (this.upQueue.length > 0 && !this.paused) {
+      const u = this.upQueue[0]
+      if (this.upBucket !== undefined && !this.upBucket.tryTake(u.length, this.env.now())) {
+        this.env.setTimer('up', this.upBucket.waitMs(u.length, this.env.now()))
+        return
+      }
+      this.upQueue.shift()
+      if (u.peer.amChoking || !this.peers.has(u.peer.id)) continue
+      this.store.read(u.index * this.meta.pieceLength + u.begin, u.length, data => {
+        if (data === undefined) { this.env.stats.inc('bt:read_error'); return }
+        if (!this.peers.has(u.peer.id)) return
+        u.peer.uploaded += u.length; u.peer.upWindow += u.length
+        this.uploaded += u.length
+        this.send(u.peer, { type: 'piece', index: u.index, begin: u.begin, block: data })
+      })
+    }
+  }
+
+  // ---------------------------------------------------------------- choking
+
+  /** Unchoke interested peers at once while slots are free (so nobody waits 10 s for the first rechoke). */
+  private fillSlots (): void {
+    if (this.paused) return
+    const open = [...this.peers.values()].filter(p => p.ready && !p.amChoking && p.peerInterested).length
+    if (open >= this.o.unchokeSlots + 1) return
+    let free = this.o.unchokeSlots + 1 - open
+    for (const p of this.peers.values()) {
+      if (free === 0) break
+      if (p.ready && p.amChoking && p.peerInterested) { p.amChoking = false; this.send(p, { type: 'unchoke' }); free-- }
+    }
+  }
+
+  private rechoke (measure: boolean): void {
+    const now = this.env.now()
+    const secs = this.o.rechokeMs / 1000
+    for (const p of this.peers.values()) {
+      if (measure) {
+        // average of this window and the last, so one quiet interval does not drop a good peer
+        p.downRate = (p.downRate + p.downWindow / secs) / 2
+        p.upRate = (p.upRate + p.upWindow / secs) / 2
+        p.downWindow = 0; p.upWindow = 0
+      }
+      if (p.amInterested && p.outstanding.size > 0 && now - p.lastPieceAt > this.o.snubMs) {
+        if (!p.snubbed) this.env.stats.inc('bt:snubbed')
+        p.snubbed = true
+        // give its blocks to someone else
+        for (const b of p.outstanding.values()) this.picker.release(b)
+        p.outstanding.clear()
+      }
+    }
+    if (this.paused) return
+    const rotate = now - this.lastOptimisticAt >= this.o.optimisticMs
+    const ready = [...this.peers.values()].filter(p => p.ready)
+    const decision = chooseUnchoked(ready.map(p => ({ id: p.id, interested: p.peerInterested, snubbed: p.snubbed, downRate: p.downRate, upRate: p.upRate })), {
+      slots: this.o.unchokeSlots, seeding: this.picker.done, rotateOptimistic: rotate, optimistic: this.optimistic, rng: this.env.rng
+    })
+    if (rotate) this.lastOptimisticAt = now
+    this.optimistic = decision.optimistic
+    for (const p of ready) {
+      const unchoke = decision.unchoke.has(p.id)
+      if (unchoke && p.amChoking) { p.amChoking = false; this.send(p, { type: 'unchoke' }) } else if (!unchoke && !p.amChoking) {
+        p.amChoking = true
+        this.send(p, { type: 'choke' })
+        for (let k = this.upQueue.length - 1; k >= 0; k--) if (this.upQueue[k].peer === p) this.upQueue.splice(k, 1)
+      }
+    }
+    this.refillAll()
+  }
+
+  // ---------------------------------------------------------------- timers and io
+
+  onTimer (key: string): void {
+    if (this.stopped) return
+    const now = this.env.now()
+    switch (key) {
+      case 'rechoke': this.rechoke(true); this.env.setTimer('rechoke', this.o.rechokeMs); return
+      case 'up': this.pumpUpload(); return
+      case 'down': this.refillAll(); return
+      case 'persist': this.persist(true); return
+      case 'keepalive': {
+        for (const p of [...this.peers.values()]) {
+          if (now - p.lastRecvAt > this.o.keepaliveMs * 1.5) { this.close(p, 'idle'); continue }
+          if (p.ready && now - p.lastSentAt >= this.o.keepaliveMs) this.send(p, { type: 'keepalive' })
+        }
+        this.env.setTimer('keepalive', Math.min(this.o.keepaliveMs / 2, this.o.snubMs / 2))
+      }
+    }
+  }
+
+  onIo (token: string, result: IoResult): void {
+    if (this.store.onIo(token, result)) return
+    this.resume?.onIo(token, result)
+  }
+
+  onPeerUnreachable (peer: PeerRef): void {
+    const p = this.peers.get(peer.id)
+    if (p !== undefined) this.forget(p)
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private send (p: Peer, msg: WireMsg): void {
+    p.lastSentAt = this.env.now()
+    this.env.send(p.ref, msg)
+  }
+
+  private violation (p: Peer, what: string, fatal: boolean): void {
+    this.env.stats.inc('bt:violation')
+    this.env.log('peer %s: %s', p.id, what)
+    if (fatal || ++p.bad >= this.o.maxViolations) this.close(p, what)
+  }
+
+  /** Close a connection: forget the peer and ask the driver to drop the transport. */
+  private close (p: Peer, reason: string): void {
+    this.forget(p)
+    this.env.emit({ type: 'bittorrent:disconnect', peer: p.id, reason })
+  }
+
+  private forget (p: Peer): void {
+    if (this.peers.get(p.id) !== p) return
+    this.peers.delete(p.id)
+    for (const b of p.outstanding.values()) this.picker.release(b)
+    p.outstanding.clear()
+    this.picker.removePeer(p.have)
+    for (let k = this.upQueue.length - 1; k >= 0; k--) if (this.upQueue[k].peer === p) this.upQueue.splice(k, 1)
+    if (this.optimistic === p.id) this.optimistic = undefined
+    this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'closed' })
+    if (!p.amChoking && p.peerInterested) this.fillSlots()
+    this.refillAll()
+  }
+
+  private countWanted (): number {
+    let n = 0
+    for (let i = 0; i < this.meta.pieceCount; i++) n += this.picker.wanted[i]
+    return n
+  }
+
+  private recount (): void {
+    let want = 0; let have = 0
+    for (let i = 0; i < this.meta.pieceCount; i++) {
+      if (this.picker.wanted[i] === 0) continue
+      const s = pieceSize(this.meta, i)
+      want += s
+      if (this.picker.have.get(i)) have += s
+    }
+    this.wantedBytes = want
+    this.verifiedBytes = have
+  }
+}

@@ -1,0 +1,48 @@
+/** One connection's BEP 3 state, as the torrent machine keeps it. */
+import { Bitfield } from './bitfield.js'
+import type { Block } from './picker.js'
+import type { PeerRef } from '../overlay/types.js'
+
+export class Peer {
+  /** We sent our handshake / received theirs. */
+  sentHandshake = false
+  gotHandshake = false
+  /** The first message after the handshake may be a bitfield, nothing later. */
+  gotFirst = false
+  amChoking = true
+  amInterested = false
+  peerChoking = true
+  peerInterested = false
+  readonly have: Bitfield
+  /** Pieces the peer has that we want and lack: interest without rescanning the bitfield. */
+  useful = 0
+  /** Our requests to this peer, by "index:begin". */
+  readonly outstanding = new Map<string, Block & { at: number }>()
+  /** Bytes of verified-or-not block payload received / sent, total and since the last rechoke. */
+  downloaded = 0
+  uploaded = 0
+  downWindow = 0
+  upWindow = 0
+  downRate = 0
+  upRate = 0
+  lastPieceAt: number
+  lastRecvAt: number
+  lastSentAt: number
+  snubbed = false
+  bad = 0
+  connectedAt: number
+  peerId: Uint8Array | undefined
+
+  constructor (readonly ref: PeerRef, pieceCount: number, now: number, readonly initiated: boolean) {
+    this.have = new Bitfield(pieceCount)
+    this.lastPieceAt = now
+    this.lastRecvAt = now
+    this.lastSentAt = now
+    this.connectedAt = now
+  }
+
+  get id (): string { return this.ref.id }
+  get ready (): boolean { return this.sentHandshake && this.gotHandshake }
+}
+
+export const blockKey = (index: number, begin: number): string => `${index}:${begin}`

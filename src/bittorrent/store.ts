@@ -1,0 +1,122 @@
+/**
+ * Where a torrent's bytes live, seen from the machine. Three kinds:
+ *  - memory: one buffer in the machine (seeding bytes, small downloads, tests);
+ *  - io: the driver's BlobStorage through `env.io` (files on disk live, blobs in the simulator),
+ *    one store per torrent file, pieces split across file boundaries;
+ *  - virtual: no bytes at all, blocks are zeros and hashes are not checked. Only for bandwidth
+ *    simulations of thousands of peers, where holding N copies of the file would not fit.
+ * Completions are callbacks; with io they arrive later through `onIo`.
+ */
+import type { Env, IoResult } from '../overlay/types.js'
+import type { Metainfo } from './metainfo.js'
+
+export type StorageKind = 'memory' | 'io' | 'virtual'
+
+export interface PieceStore {
+  readonly kind: StorageKind
+  read (offset: number, length: number, done: (data: Uint8Array | undefined) => void): void
+  write (offset: number, data: Uint8Array, done: (ok: boolean) => void): void
+  /** Route an io completion; true when the token was ours. */
+  onIo (token: string, result: IoResult): boolean
+}
+
+export class MemoryStore implements PieceStore {
+  readonly kind = 'memory' as const
+  readonly bytes: Uint8Array
+  constructor (length: number, initial?: Uint8Array) {
+    this.bytes = initial ?? new Uint8Array(length)
+  }
+
+  read (offset: number, length: number, done: (data: Uint8Array | undefined) => void): void {
+    done(this.bytes.subarray(offset, offset + length))
+  }
+
+  write (offset: number, data: Uint8Array, done: (ok: boolean) => void): void {
+    this.bytes.set(data, offset)
+    done(true)
+  }
+
+  onIo (): boolean { return false }
+}
+
+const ZEROS = new Uint8Array(16384)
+
+export class VirtualStore implements PieceStore {
+  readonly kind = 'virtual' as const
+  read (_offset: number, length: number, done: (data: Uint8Array | undefined) => void): void {
+    done(length <= ZEROS.length ? ZEROS.subarray(0, length) : new Uint8Array(length))
+  }
+
+  write (_offset: number, _data: Uint8Array, done: (ok: boolean) => void): void { done(true) }
+  onIo (): boolean { return false }
+}
+
+/** Names the blob that holds a torrent file: `<prefix><name>` or `<prefix><name>/<path…>`. */
+export function storeName (m: Pick<Metainfo, 'name' | 'multiFile'>, path: string[], prefix = ''): string {
+  return m.multiFile ? prefix + [m.name, ...path].join('/') : prefix + m.name
+}
+
+interface Span { store: string, at: number, len: number, pos: number }
+/** One read or write split into per-file parts; `out` is set for reads. */
+interface Op { parts: number, failed: boolean, spans: Span[], out?: Uint8Array, done: (r: any) => void }
+
+export class IoStore implements PieceStore {
+  readonly kind = 'io' as const
+  private seq = 0
+  private readonly pending = new Map<string, { op: Op, slot: number }>()
+
+  constructor (private readonly env: Env<any>, private readonly meta: Metainfo, private readonly prefix = '', private readonly id = 'bt') {
+    if (env.io === undefined) throw new Error('io storage needs a driver with storage (env.io)')
+  }
+
+  /** Pieces map onto files: (file, offset in file, length, offset in the buffer). */
+  private spans (offset: number, length: number): Span[] {
+    const out: Span[] = []
+    const end = offset + length
+    for (const f of this.meta.files) {
+      const fEnd = f.offset + f.length
+      if (fEnd <= offset || f.offset >= end || f.length === 0) continue
+      const s = Math.max(offset, f.offset)
+      const e = Math.min(end, fEnd)
+      out.push({ store: storeName(this.meta, f.path, this.prefix), at: s - f.offset, len: e - s, pos: s - offset })
+    }
+    return out
+  }
+
+  read (offset: number, length: number, done: (data: Uint8Array | undefined) => void): void {
+    const spans = this.spans(offset, length)
+    const op: Op = { parts: spans.length, failed: false, spans, out: new Uint8Array(length), done }
+    const tag = `${this.id}:r${this.seq++}`
+    spans.forEach((s, k) => {
+      const token = `${tag}:${k}`
+      this.pending.set(token, { op, slot: k })
+      this.env.io!({ op: 'read', store: s.store, offset: s.at, length: s.len, token })
+    })
+  }
+
+  write (offset: number, data: Uint8Array, done: (ok: boolean) => void): void {
+    const spans = this.spans(offset, data.length)
+    const op: Op = { parts: spans.length, failed: false, spans, done }
+    const tag = `${this.id}:w${this.seq++}`
+    spans.forEach((s, k) => {
+      const token = `${tag}:${k}`
+      this.pending.set(token, { op, slot: k })
+      this.env.io!({ op: 'write', store: s.store, offset: s.at, data: data.subarray(s.pos, s.pos + s.len), token })
+    })
+  }
+
+  onIo (token: string, result: IoResult): boolean {
+    const entry = this.pending.get(token)
+    if (entry === undefined) return false
+    this.pending.delete(token)
+    const { op, slot } = entry
+    if (!result.ok) op.failed = true
+    else if (op.out !== undefined) {
+      const s = op.spans[slot]
+      if (result.data === undefined || result.data.length !== s.len) op.failed = true
+      else op.out.set(result.data, s.pos)
+    }
+    if (--op.parts === 0) op.done(op.out !== undefined ? (op.failed ? undefined : op.out) : !op.failed)
+    return true
+  }
+}
