@@ -1,0 +1,48 @@
+/**
+ * `overlaykit demo` (what `npm start` runs): a live swarm of real libp2p nodes on this machine running
+ * every overlay that is built, progress bars, a summary table at the end.
+ */
+import { Command, Option } from 'commander'
+import type { CliIo } from '../plugin.js'
+import { parseList, parsePositiveInt } from '../options.js'
+import { ACT_ORDER, runDemo } from '../demo/run.js'
+import { textTable } from '../table.js'
+
+export default function register (program: Command, io: CliIo): void {
+  program.command('demo')
+    .description('a live swarm of real libp2p nodes (Noise + yamux) on this machine running every overlay; about a minute')
+    .option('-n, --nodes <n>', 'nodes in the swarm', parsePositiveInt, 24)
+    .addOption(new Option('-t, --transport <name>', 'transport between the nodes').choices(['tcp', 'memory']).default('tcp'))
+    .option('-o, --overlays <list>', `overlays to show, comma-separated (default: every one built; known: ${ACT_ORDER.join(', ')})`, parseList)
+    .option('--quick', 'a short version (fewer rounds)', false)
+    .option('--time-limit <s>', 'stop acts still running after this many seconds', parsePositiveInt, 180)
+    .action(async (_opts: unknown, self: Command) => {
+      const o = self.optsWithGlobals<{ nodes: number, transport: 'tcp' | 'memory', overlays?: string[], quick: boolean, timeLimit: number, seed: number | string, json: boolean }>()
+      if (o.nodes < 2) throw new Error('--nodes must be at least 2')
+      const controller = new AbortController()
+      const onSigint = (): void => { io.info('interrupted: stopping the swarm…'); controller.abort() }
+      process.once('SIGINT', onSigint)
+      try {
+        const summary = await runDemo({ nodes: o.nodes, transport: o.transport, overlays: o.overlays ?? [], seed: o.seed, quick: o.quick, timeLimitSec: o.timeLimit }, io, controller.signal)
+        if (o.json) { io.result(summary, true); return }
+        const lines = [
+          '',
+          `Summary: ${summary.nodes} nodes over ${summary.transport}, seed ${String(summary.seed)}, ${(summary.totalMs / 1000).toFixed(1)} s (swarm start ${(summary.setupMs / 1000).toFixed(1)} s)`,
+          '',
+          textTable(summary.rows.map(r => ({ overlay: r.overlay, action: r.action, result: r.result, hops: r.hops, messages: r.messages, timeMs: r.timeMs }))),
+          ...summary.skipped.map(s => `skipped ${s.overlay}: ${s.reason}`)
+        ]
+        const details = summary.rows.filter(r => Object.keys(r).some(k => !['overlay', 'action', 'result', 'hops', 'messages', 'timeMs'].includes(k)))
+        if (details.length > 0) {
+          lines.push('', 'Details:')
+          for (const r of details) {
+            const extra = Object.entries(r).filter(([k]) => !['overlay', 'action', 'result', 'hops', 'messages', 'timeMs'].includes(k))
+            lines.push(`  ${r.overlay}: ${extra.map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`)
+          }
+        }
+        process.stdout.write(lines.join('\n') + '\n')
+      } finally {
+        process.off('SIGINT', onSigint)
+      }
+    })
+}

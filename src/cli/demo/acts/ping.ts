@@ -1,0 +1,57 @@
+/**
+ * The reference protocol live: every node pings a few random others over real libp2p streams;
+ * reports RTT p50/p99 and timeouts.
+ */
+import { OverlayService } from '../../../runtime/libp2p/index.js'
+import { pingSpec, type PingMachine, type PingMessage, type PingOptions } from '../../../ping/index.js'
+import type { DemoAct, DemoContext, DemoRow } from '../types.js'
+import { percentile, refOf, round } from '../util.js'
+
+type PingService = OverlayService<PingMessage, PingOptions, PingMachine>
+
+const act: DemoAct = {
+  name: 'ping',
+  description: 'reference ping/echo protocol: RTT between random pairs',
+  async available () { return null },
+  async services (_i, _n, seed) {
+    return { ping: (components: any) => new OverlayService(components, pingSpec, { timeoutMs: 5000 }, { driver: { seed } }) }
+  },
+  async run (ctx: DemoContext): Promise<DemoRow[]> {
+    const rounds = ctx.quick ? 2 : 5
+    const perRound = Math.min(4, ctx.nodes.length - 1)
+    const total = rounds * perRound * ctx.nodes.length
+    const bar = ctx.io.progress('ping: pings', total)
+    const rtts: number[] = []
+    let timeouts = 0
+    const t0 = performance.now()
+    for (let r = 0; r < rounds; r++) {
+      await Promise.all(ctx.nodes.map(async (node, i) => {
+        const svc = node.services.ping as PingService
+        for (let k = 0; k < perRound; k++) {
+          let j = ctx.rng.int(ctx.nodes.length - 1); if (j >= i) j++
+          const peer = refOf(ctx.nodes[j])
+          try {
+            rtts.push(await new Promise<number>((resolve, reject) => {
+              svc.machine.ping(peer, (err, rtt) => { if (err != null) reject(err); else resolve(rtt as number) })
+            }))
+          } catch { timeouts++ }
+          bar.tick()
+        }
+      }))
+    }
+    bar.stop()
+    return [{
+      overlay: 'ping',
+      action: `${total} pings between random pairs`,
+      result: `${rtts.length}/${total} answered`,
+      hops: 1,
+      messages: 2 * rtts.length,
+      timeMs: Math.round(performance.now() - t0),
+      rttP50Ms: round(percentile(rtts, 0.5)),
+      rttP99Ms: round(percentile(rtts, 0.99)),
+      timeouts
+    }]
+  }
+}
+
+export default act

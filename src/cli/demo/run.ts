@@ -1,0 +1,130 @@
+/**
+ * Runs the live demo: one swarm of real libp2p nodes carrying every chosen overlay's service, then
+ * each overlay's act in turn, then a summary table. Acts are discovered from `acts/*.js` beside this
+ * file, so an overlay's act appears as soon as it is built; nothing is shown for an overlay that is
+ * not there.
+ */
+import { readdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Libp2p } from 'libp2p'
+import { Rng } from '../../overlay/rng.js'
+import { createLiveNode, mapLimit, type Transport } from '../live.js'
+import type { CliIo } from '../plugin.js'
+import type { DemoAct, DemoRow } from './types.js'
+
+const actsDir = join(dirname(fileURLToPath(import.meta.url)), 'acts')
+
+/** The order acts run in (unknown names go last, alphabetically). */
+export const ACT_ORDER = ['ping', 'chord', 'gossip', 'napster', 'gnutella', 'fasttrack', 'bittorrent']
+
+export async function loadActs (): Promise<{ acts: DemoAct[], failures: string[] }> {
+  const acts: DemoAct[] = []
+  const failures: string[] = []
+  let files: string[] = []
+  try { files = (await readdir(actsDir)).filter(f => f.endsWith('.js')) } catch {}
+  for (const f of files) {
+    try {
+      const mod = await import(pathToFileURL(join(actsDir, f)).href) as { default?: DemoAct }
+      if (mod.default?.run === undefined) throw new Error('no default DemoAct export')
+      acts.push(mod.default)
+    } catch (err) {
+      failures.push(`${f}: ${(err as Error).message.split('\n')[0]}`)
+    }
+  }
+  const rank = (n: string): number => { const i = ACT_ORDER.indexOf(n); return i < 0 ? ACT_ORDER.length : i }
+  acts.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
+  return { acts, failures }
+}
+
+export interface DemoOptions {
+  /** @default 24 */
+  nodes: number
+  /** @default 'tcp' */
+  transport: Transport
+  /** Overlay names; empty = every available one. */
+  overlays: string[]
+  seed: number | string
+  /** @default false */
+  quick: boolean
+  /** Whole-demo time budget, seconds; acts still running are aborted. @default 180 */
+  timeLimitSec: number
+}
+
+export interface DemoSummary {
+  nodes: number
+  transport: Transport
+  seed: number | string
+  overlays: string[]
+  skipped: Array<{ overlay: string, reason: string }>
+  setupMs: number
+  totalMs: number
+  rows: DemoRow[]
+}
+
+export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal): Promise<DemoSummary> {
+  const t0 = performance.now()
+  const { acts: all, failures } = await loadActs()
+  for (const f of failures) io.info(`demo: could not load act ${f}`)
+  const skipped: DemoSummary['skipped'] = []
+  const unknown = o.overlays.filter(n => !all.some(a => a.name === n))
+  if (unknown.length > 0) throw new Error(`no demo for ${unknown.join(', ')}; available: ${all.map(a => a.name).join(', ')}`)
+  const chosen: DemoAct[] = []
+  for (const act of all) {
+    if (o.overlays.length > 0 && !o.overlays.includes(act.name)) continue
+    const why = await act.available()
+    if (why === null) chosen.push(act); else skipped.push({ overlay: act.name, reason: why })
+  }
+  if (chosen.length === 0) throw new Error('no overlay demo can run here')
+
+  const controller = new AbortController()
+  const onExternal = (): void => controller.abort()
+  external?.addEventListener('abort', onExternal, { once: true })
+  const budget = setTimeout(() => controller.abort(), o.timeLimitSec * 1000)
+
+  io.info(`overlaykit demo: ${o.nodes} libp2p nodes (Noise + yamux over ${o.transport}) running ${chosen.map(a => a.name).join(', ')}; seed ${String(o.seed)}`)
+  const nodes: Array<Libp2p<Record<string, any>>> = []
+  const rows: DemoRow[] = []
+  let setupMs = 0
+  try {
+    const bar = io.progress('starting nodes', o.nodes)
+    await mapLimit(Array.from({ length: o.nodes }, (_, i) => i), 8, async (i) => {
+      const services: Record<string, (components: any) => unknown> = {}
+      for (const act of chosen) Object.assign(services, await act.services(i, o.nodes, `${String(o.seed)}/${i}`))
+      nodes[i] = await createLiveNode({ transport: o.transport, services })
+      bar.tick()
+    })
+    bar.stop()
+    setupMs = Math.round(performance.now() - t0)
+    const rng = new Rng(`demo/${String(o.seed)}`)
+    for (const act of chosen) {
+      if (controller.signal.aborted) { rows.push({ overlay: act.name, action: '-', result: 'not run: time limit or interrupt' }); continue }
+      io.info(`-- ${act.name}: ${act.description}`)
+      const ta = performance.now()
+      try {
+        const r = await act.run({ nodes, transport: o.transport, seed: o.seed, rng: rng.fork(act.name), io, signal: controller.signal, quick: o.quick })
+        rows.push(...r)
+        for (const row of r) io.info(`   ${row.action}: ${row.result}`)
+      } catch (err) {
+        rows.push({ overlay: act.name, action: '-', result: `FAILED: ${(err as Error).message}`, timeMs: Math.round(performance.now() - ta) })
+        io.info(`   ${act.name} failed: ${(err as Error).message}`)
+      }
+    }
+  } finally {
+    clearTimeout(budget)
+    external?.removeEventListener('abort', onExternal)
+    const bar = io.progress('stopping nodes', nodes.length)
+    await Promise.all(nodes.filter(n => n !== undefined).map(async n => { try { await n.stop() } catch {} bar.tick() }))
+    bar.stop()
+  }
+  return {
+    nodes: o.nodes,
+    transport: o.transport,
+    seed: o.seed,
+    overlays: chosen.map(a => a.name),
+    skipped,
+    setupMs,
+    totalMs: Math.round(performance.now() - t0),
+    rows
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The live demo (`npm start` = `overlaykit demo`) is a sequence of acts, one per overlay, over one
+ * swarm of real libp2p nodes in this process. Each act contributes its libp2p service to every node,
+ * then runs its scenario and reports rows for the summary table.
+ */
+import type { Libp2p } from 'libp2p'
+import type { CliIo } from '../plugin.js'
+import type { Rng } from '../../overlay/rng.js'
+import type { Transport } from '../live.js'
+
+export interface DemoContext {
+  /** Every node, started, services injected. */
+  nodes: Array<Libp2p<Record<string, any>>>
+  transport: Transport
+  seed: number | string
+  /** Demo-level randomness (which node asks what); protocol randomness is the nodes' own. */
+  rng: Rng
+  io: CliIo
+  /** Aborts when the user presses Ctrl-C or the demo's time budget runs out. */
+  signal: AbortSignal
+  /** Small, fast version (tests). */
+  quick: boolean
+}
+
+/** One line of the summary table. */
+export interface DemoRow {
+  overlay: string
+  action: string
+  result: string
+  /** Hops, messages, peers … whichever applies; absent when not meaningful. */
+  hops?: number | string
+  messages?: number | string
+  timeMs?: number
+  [extra: string]: unknown
+}
+
+export interface DemoAct {
+  /** Overlay name, as in `--overlays`. */
+  name: string
+  /** One line for --help. */
+  description: string
+  /** null when this act can run here, otherwise why not (e.g. the overlay is not built). */
+  available (): Promise<string | null>
+  /** The libp2p services this act needs on node `i` of `n` (merged with the other acts'). */
+  services (i: number, n: number, seed: number | string): Promise<Record<string, (components: any) => unknown>>
+  /** Run the scenario; rows go into the summary table. */
+  run (ctx: DemoContext): Promise<DemoRow[]>
+}

@@ -1,0 +1,41 @@
+/** Small helpers shared by the demo acts. */
+import type { Libp2p } from 'libp2p'
+import type { PeerRef } from '../../overlay/types.js'
+
+/** A node as overlays address it: peer id plus its listen addresses (without /p2p/…). */
+export function refOf (node: Libp2p<any>): PeerRef {
+  return { id: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString().replace(/\/p2p\/[^/]+$/, '')) }
+}
+
+export function percentile (values: readonly number[], q: number): number {
+  if (values.length === 0) return 0
+  const s = [...values].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]
+}
+
+export const mean = (values: readonly number[]): number => values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length
+
+export const round = (v: number, digits = 2): number => Math.round(v * 10 ** digits) / 10 ** digits
+
+/**
+ * Polls `cond` every `everyMs` until it is true or `timeoutMs` passes (then returns false). For
+ * waiting on a live swarm to converge without a fixed sleep.
+ */
+export async function waitFor (cond: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 100, signal?: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await cond()) return true
+    if (Date.now() >= deadline || signal?.aborted === true) return false
+    await new Promise(resolve => setTimeout(resolve, everyMs))
+  }
+}
+
+/** True when a module can be imported (an overlay that is built). */
+export async function canImport (load: () => Promise<unknown>, what: string): Promise<string | null> {
+  try {
+    await load()
+    return null
+  } catch (err) {
+    return `${what} is not available: ${(err as Error).message.split('\n')[0]}`
+  }
+}
