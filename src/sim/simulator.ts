@@ -63,7 +63,7 @@ export interface SimNode<M = any, Mach = Machine<M>> {
 const enum Kind { Deliver, Timer, Call, Io, Unreachable }
 
 interface BaseEvent { t: number, seq: number, kind: Kind }
-interface DeliverEvent extends BaseEvent { kind: Kind.Deliver, from: SimNode, to: string, msg: unknown, size: number, downDone: boolean }
+interface DeliverEvent extends BaseEvent { kind: Kind.Deliver, from: SimNode, to: string, target: SimNode | undefined, msg: unknown, size: number, downDone: boolean }
 interface TimerEvent extends BaseEvent { kind: Kind.Timer, node: SimNode, key: string, cancelled: boolean }
 interface CallEvent extends BaseEvent { kind: Kind.Call, fn: () => void }
 interface IoEvent extends BaseEvent { kind: Kind.Io, node: SimNode, token: string, result: IoResult }
@@ -197,16 +197,16 @@ export class Simulator {
     const until = limit.until ?? Infinity
     const max = limit.maxEvents ?? Infinity
     let n = 0
+    const queue = this.queue
     while (n < max) {
-      const ev = this.queue.peek()
-      if (ev === undefined || ev.t > until) break
-      this.queue.pop()
+      if (queue.size === 0 || queue.peekTime() > until) break
+      const ev = queue.pop() as SimEvent
       // a cancelled timer leaves no trace, not even on the clock
       if (ev.kind === Kind.Timer && (ev.cancelled || !ev.node.alive)) continue
       this.clock = ev.t
       if (this.execute(ev)) n++
     }
-    if (until !== Infinity && this.clock < until && (this.queue.peek()?.t ?? Infinity) > until) this.clock = until
+    if (until !== Infinity && this.clock < until && queue.peekTime() > until) this.clock = until
     return n
   }
 
@@ -267,7 +267,9 @@ export class Simulator {
   }
 
   private deliver (ev: DeliverEvent): boolean {
-    const to = this.byId.get(ev.to)
+    // resolved at send time; look again only if that node died (it may have rejoined under its id)
+    let to = ev.target
+    if (to === undefined || !to.alive) to = this.byId.get(ev.to)
     const from = ev.from
     if (to === undefined || !to.alive) {
       from.stats.dropped('sim:dead-peer')
@@ -308,7 +310,8 @@ export class Simulator {
     const codec = from.spec.codec
     const type = codec.typeOf(msg)
     const up = from.spawnOptions.upBps
-    const capped = (up !== undefined && up > 0) || this.byId.get(to.id)?.spawnOptions.downBps !== undefined
+    const target = this.byId.get(to.id)
+    const capped = (up !== undefined && up > 0) || target?.spawnOptions.downBps !== undefined
     const size = (this.options.measureBytes || capped) ? (codec.sizeOf?.(msg) ?? codec.encode(msg).byteLength) : 0
     from.sent++
     from.stats.sent(type, size)
@@ -319,9 +322,8 @@ export class Simulator {
       depart = Math.max(this.clock, from.upFreeAt) + (size * 1000) / up
       from.upFreeAt = depart
     }
-    const target = this.byId.get(to.id)
     const latency = sampleLatency(this.options.latency, this.netRng, from.spawnOptions.coords, target?.spawnOptions.coords)
-    this.push({ t: depart + latency, seq: 0, kind: Kind.Deliver, from, to: to.id, msg, size, downDone: false })
+    this.push({ t: depart + latency, seq: 0, kind: Kind.Deliver, from, to: to.id, target, msg, size, downDone: false })
   }
 
   private cancelTimers (node: SimNode): void {
