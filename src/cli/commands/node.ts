@@ -1,0 +1,42 @@
+/**
+ * `overlaykit node --overlay chord [--listen MULTIADDR…] [--bootstrap MULTIADDR…] [--ws]`: a
+ * long-running real node for swarms across machines (see ../node/run.ts).
+ */
+import type { Command } from 'commander'
+import type { CliIo } from '../plugin.js'
+import { parseList } from '../options.js'
+import { runNode } from '../node/run.js'
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, ...parseList(v)]
+
+export default function register (program: Command, _io: CliIo): void {
+  program.command('node')
+    .description('run a long-lived real node (TCP, optionally WebSockets); prints its multiaddrs as JSON and takes JSON-lines (or text) requests on stdin: lookup, put, get, publish, search, seed, download, status, stop')
+    .requiredOption('--overlay <names>', 'overlay(s) to run, comma-separated (e.g. chord,gossip)', collect)
+    .option('--listen <multiaddr>', 'listen address, repeatable (default /ip4/0.0.0.0/tcp/0)', collect)
+    .option('--bootstrap <multiaddr>', 'a peer to join through (…/p2p/<id>), repeatable', collect, [])
+    .option('--ws', 'also listen on WebSockets (for browsers)', false)
+    .option('--announce <multiaddr>', 'address to announce instead of the listen addresses, repeatable', collect, [])
+    .option('--key <file>', 'keep the node identity in this file (created if missing)')
+    .option('--opt <key=value>', 'overlay option, repeatable (e.g. role=server, vnodes=4)', collect, [])
+    .action(async (_opts: unknown, self: Command) => {
+      const o = self.optsWithGlobals<{ overlay: string[], listen?: string[], bootstrap: string[], ws: boolean, announce: string[], key?: string, opt: string[], seed: number | string }>()
+      const options: Record<string, string> = {}
+      for (const kv of o.opt) {
+        const eq = kv.indexOf('=')
+        if (eq <= 0) throw new Error(`--opt wants key=value, got "${kv}"`)
+        options[kv.slice(0, eq)] = kv.slice(eq + 1)
+      }
+      await runNode({
+        overlays: o.overlay,
+        ...(o.listen !== undefined ? { listen: o.listen } : {}),
+        bootstrap: o.bootstrap,
+        ws: o.ws,
+        announce: o.announce,
+        ...(o.key !== undefined ? { keyFile: o.key } : {}),
+        // a live node's randomness should differ per process unless the user pins it
+        seed: self.getOptionValueSourceWithGlobals('seed') === 'default' ? `${process.pid}/${Date.now()}` : String(o.seed),
+        options
+      })
+    })
+}

@@ -1,0 +1,155 @@
+/**
+ * Runs `overlaykit node`: a long-lived real node with the chosen overlays. Prints its peer id and
+ * multiaddrs as the first JSON line on stdout, joins through the bootstrap peers, then serves the
+ * JSON-lines control surface (control.ts) until `stop`, SIGINT or SIGTERM.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { toJsonSafe } from '../io.js'
+import { addrsOf, createLiveNode } from '../live.js'
+import { startControl, type ControlRequest } from './control.js'
+import type { NodeAdapter, NodeAdapterContext } from './types.js'
+
+const adaptersDir = join(dirname(fileURLToPath(import.meta.url)), 'adapters')
+
+export async function loadAdapters (): Promise<Map<string, NodeAdapter>> {
+  const out = new Map<string, NodeAdapter>()
+  let files: string[] = []
+  try { files = (await readdir(adaptersDir)).filter(f => f.endsWith('.js')).sort() } catch {}
+  for (const f of files) {
+    try {
+      const mod = await import(pathToFileURL(join(adaptersDir, f)).href) as { default?: NodeAdapter }
+      if (mod.default?.name !== undefined) out.set(mod.default.name, mod.default)
+    } catch (err) {
+      process.stderr.write(`overlaykit node: adapter ${f} failed to load: ${(err as Error).message.split('\n')[0]}\n`)
+    }
+  }
+  return out
+}
+
+/** Loads the node's key from `file`, creating it (Ed25519) on first use, so the peer id survives restarts. */
+export async function loadOrCreateKey (file: string): Promise<PrivateKey> {
+  try {
+    return privateKeyFromProtobuf(await readFile(file))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read key file ${file}: ${(err as Error).message}`)
+    const key = await generateKeyPair('Ed25519')
+    await writeFile(file, privateKeyToProtobuf(key), { mode: 0o600 })
+    return key
+  }
+}
+
+export interface NodeRunOptions {
+  overlays: string[]
+  listen?: string[]
+  bootstrap: string[]
+  ws: boolean
+  announce: string[]
+  keyFile?: string
+  seed: string
+  /** key=value adapter options */
+  options: Record<string, string>
+  /** @default process.stdin */
+  input?: NodeJS.ReadableStream
+}
+
+export async function runNode (o: NodeRunOptions): Promise<void> {
+  const adapters = await loadAdapters()
+  const chosen: NodeAdapter[] = []
+  for (const name of o.overlays) {
+    const a = adapters.get(name)
+    if (a === undefined) throw new Error(`no node support for overlay "${name}"; available: ${[...adapters.keys()].join(', ') || 'none'}`)
+    chosen.push(a)
+  }
+  if (chosen.length === 0) throw new Error('choose at least one --overlay')
+  const write = (obj: Record<string, unknown>): void => { process.stdout.write(JSON.stringify(toJsonSafe(obj)) + '\n') }
+  const log = (line: string): void => { process.stderr.write(line + '\n') }
+  const services: Record<string, (components: any) => unknown> = {}
+  for (const a of chosen) Object.assign(services, a.services(o.options, o.seed))
+  const listen = o.listen ?? ['/ip4/0.0.0.0/tcp/0', ...(o.ws ? ['/ip4/0.0.0.0/tcp/0/ws'] : [])]
+  if (o.ws && !listen.some(a => a.includes('/ws'))) listen.push('/ip4/0.0.0.0/tcp/0/ws')
+  const node = await createLiveNode({
+    transport: 'tcp',
+    listen,
+    ws: o.ws,
+    announce: o.announce,
+    services,
+    ...(o.keyFile !== undefined ? { privateKey: await loadOrCreateKey(o.keyFile) } : {})
+  })
+  const ctx: NodeAdapterContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options }
+  const controller = new AbortController()
+  let stopping: Promise<void> | undefined
+  const stop = async (): Promise<void> => {
+    stopping ??= (async () => {
+      controller.abort()
+      for (const a of chosen) { try { await a.leave?.(ctx) } catch (err) { log(`leave ${a.name}: ${(err as Error).message}`) } }
+      await node.stop()
+    })()
+    await stopping
+  }
+  const done = new Promise<void>((resolve) => {
+    const onSignal = (): void => { void stop().then(resolve, resolve) }
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+    node.addEventListener('stop', () => {
+      process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal)
+      resolve()
+    })
+  })
+
+  write({ event: 'listening', peerId: node.peerId.toString(), addrs: addrsOf(node), overlays: chosen.map(a => a.name) })
+  log(`overlaykit node ${node.peerId.toString()} (${chosen.map(a => a.name).join(', ')})`)
+  for (const a of addrsOf(node)) log(`  listening on ${a}`)
+
+  const handle = async (req: ControlRequest): Promise<unknown> => {
+    switch (req.op) {
+      case 'help': return {
+        builtin: ['help', 'status', 'peers', 'connect <multiaddr>', 'stop'],
+        overlays: Object.fromEntries(chosen.map(a => [a.name, Object.keys(a.ops)]))
+      }
+      case 'status': return {
+        peerId: node.peerId.toString(),
+        addrs: addrsOf(node),
+        connections: node.getConnections().length,
+        overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}]))
+      }
+      case 'peers': return node.getPeers().map(p => p.toString())
+      case 'connect': {
+        if (typeof req.peer !== 'string') throw new Error('connect needs "peer": a multiaddr')
+        const { multiaddr } = await import('@multiformats/multiaddr')
+        const c = await node.dial(multiaddr(req.peer), { signal: AbortSignal.timeout(10_000) })
+        return { peer: c.remotePeer.toString() }
+      }
+      case 'stop': setImmediate(() => { void stop() }); return { stopping: true }
+    }
+    const owners = chosen.filter(a => req.op in a.ops && (req.overlay === undefined || req.overlay === a.name))
+    if (owners.length === 0) {
+      throw new Error(req.overlay !== undefined && !chosen.some(a => a.name === req.overlay)
+        ? `this node does not run ${req.overlay}`
+        : `unknown op "${req.op}"${req.overlay !== undefined ? ` for ${req.overlay}` : ''} (try "help")`)
+    }
+    if (owners.length > 1) throw new Error(`"${req.op}" is offered by ${owners.map(a => a.name).join(' and ')}: add "overlay"`)
+    const { op: _op, overlay: _overlay, id: _id, ...args } = req
+    return await owners[0].ops[req.op](args, ctx, controller.signal)
+  }
+
+  for (const a of chosen) {
+    try {
+      await a.join(ctx)
+      write({ event: 'joined', overlay: a.name, bootstrap: o.bootstrap.length })
+    } catch (err) {
+      write({ event: 'join-failed', overlay: a.name, error: (err as Error).message })
+    }
+  }
+  const control = startControl(handle, write, o.input)
+  try {
+    await done
+  } finally {
+    control.close()
+    await stop()
+    write({ event: 'stopped' })
+  }
+}

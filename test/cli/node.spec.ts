@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict'
+import { NodeProcess } from './node-process.js'
+import { parseControlLine } from '../../src/cli/node/control.js'
+
+describe('cli: overlaykit node', function () {
+  this.timeout(60_000)
+  const procs: NodeProcess[] = []
+  after(async () => { await Promise.all(procs.map(async p => await p.stop())) })
+
+  it('parses text and JSON control lines', () => {
+    assert.deepEqual(parseControlLine('lookup hello'), { op: 'lookup', key: 'hello' })
+    assert.deepEqual(parseControlLine('put k "a value"'), { op: 'put', key: 'k', value: 'a value' })
+    assert.deepEqual(parseControlLine('publish news hi overlay=gossip'), { op: 'publish', topic: 'news', data: 'hi', overlay: 'gossip' })
+    assert.deepEqual(parseControlLine('{"op":"get","key":"x","id":3}'), { op: 'get', key: 'x', id: 3 })
+    assert.equal(parseControlLine('   '), null)
+    assert.throws(() => parseControlLine('{"key":1}'), /op/)
+  })
+
+  it('prints its multiaddrs, joins through a bootstrap peer and answers control requests', async () => {
+    const a = NodeProcess.start(['--overlay', 'ping', '--listen', '/ip4/127.0.0.1/tcp/0'], 'a'); procs.push(a)
+    const addrs = await a.listening()
+    assert.ok(addrs.length > 0 && addrs[0].includes(`/p2p/${a.peerId}`))
+    const b = NodeProcess.start(['--overlay', 'ping', '--listen', '/ip4/127.0.0.1/tcp/0', '--bootstrap', addrs[0]], 'b'); procs.push(b)
+    await b.listening()
+    await b.waitLine(l => l.event === 'joined' && l.overlay === 'ping')
+    const r = await b.request({ op: 'ping', peer: addrs[0] })
+    assert.equal(r.result.peer, a.peerId)
+    assert.ok(r.result.rttMs >= 0)
+    const s = await b.request({ op: 'status' })
+    assert.ok(s.result.connections >= 1)
+    const bad = await b.request({ op: 'lookup', key: 'x' }, 5000, true)
+    assert.equal(bad.ok, false)
+    assert.match(bad.error ?? '', /unknown op "lookup"/)
+    assert.equal(await b.stop(), 0)
+    assert.ok(b.lines.some(l => l.event === 'stopped'))
+  })
+
+  it('refuses an overlay it cannot run, with a clear error', async () => {
+    const c = NodeProcess.start(['--overlay', 'warpdrive'], 'c'); procs.push(c)
+    assert.equal(await c.exited, 1)
+    assert.match(c.stderr, /no node support for overlay "warpdrive"/)
+  })
+})
