@@ -2,19 +2,16 @@
  * The reference protocol live: every node pings a few random others over real libp2p streams;
  * reports RTT p50/p99 and timeouts.
  */
-import { OverlayService } from '../../../runtime/libp2p/index.js'
-import { pingSpec, type PingMachine, type PingMessage, type PingOptions } from '../../../ping/index.js'
+import { ping, type PingService } from '../../../ping/service.js'
 import type { DemoAct, DemoContext, DemoRow } from '../types.js'
 import { percentile, refOf, round } from '../util.js'
-
-type PingService = OverlayService<PingMessage, PingOptions, PingMachine>
 
 const act: DemoAct = {
   name: 'ping',
   description: 'reference ping/echo protocol: RTT between random pairs',
   async available () { return null },
   async services (_i, _n, seed) {
-    return { ping: (components: any) => new OverlayService(components, pingSpec, { timeoutMs: 5000 }, { driver: { seed } }) }
+    return { ping: ping({ timeoutMs: 5000, driver: { seed } }) }
   },
   async run (ctx: DemoContext): Promise<DemoRow[]> {
     const rounds = ctx.quick ? 2 : 5
@@ -31,9 +28,7 @@ const act: DemoAct = {
           let j = ctx.rng.int(ctx.nodes.length - 1); if (j >= i) j++
           const peer = refOf(ctx.nodes[j])
           try {
-            rtts.push(await new Promise<number>((resolve, reject) => {
-              svc.machine.ping(peer, (err, rtt) => { if (err != null) reject(err); else resolve(rtt as number) })
-            }))
+            rtts.push(await svc.ping(peer, { signal: ctx.signal }))
           } catch { timeouts++ }
           bar.tick()
         }
