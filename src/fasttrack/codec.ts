@@ -119,7 +119,7 @@ function toFrame (m: FtMessage): Partial<FramePB> & { type: number } {
       supernodes: list(m.supernodes, LIMITS.maxSupernodes, 'supernodes').map(snOut),
       candidates: list(m.candidates, LIMITS.maxCandidates, 'candidates').map(candOut)
     }
-    case 'shares': return { type, flag: m.reset, files: list(m.files, LIMITS.maxFilesPerFrame, 'files').map(fileOut) }
+    case 'shares': return { type, eid: m.epoch, files: list(m.files, LIMITS.maxFilesPerFrame, 'files').map(fileOut) }
     case 'unshare': return { type, hashes: [...list(m.hashes, LIMITS.maxHashesPerFrame, 'hashes')] }
     case 'ping': return { type, capacity: m.capacity, leaves: m.leaves }
     case 'pong': return { type, role: m.role, capacity: m.capacity, leaves: m.leaves, supernodes: list(m.supernodes, LIMITS.maxSupernodes, 'supernodes').map(snOut) }
@@ -154,7 +154,7 @@ function fromFrame (f: FramePB): FtMessage {
       type: t, accepted: f.flag, capacity: f.capacity, leaves: f.leaves,
       supernodes: f.supernodes.map(s => snIn(s, 'supernode')), candidates: f.candidates.map(candIn)
     }
-    case 'shares': return { type: t, reset: f.flag, files: f.files.map(fileIn) }
+    case 'shares': return { type: t, epoch: f.eid, files: f.files.map(fileIn) }
     case 'unshare': return { type: t, hashes: f.hashes.map(h => str(h, LIMITS.maxHashLength, 'hash')) }
     case 'ping': return { type: t, capacity: f.capacity, leaves: f.leaves }
     case 'pong': return { type: t, role: role(f.role), capacity: f.capacity, leaves: f.leaves, supernodes: f.supernodes.map(s => snIn(s, 'supernode')) }

@@ -51,8 +51,12 @@ export type FtMessage =
   /** Leaf asks a supernode to take it as a child. */
   | { type: 'attach', capacity: number, firewalled: boolean }
   | { type: 'attach_reply', accepted: boolean, capacity: number, leaves: number, supernodes: SupernodeInfo[], candidates: CandidateInfo[] }
-  /** Leaf uploads (a batch of) its share list; `reset` replaces everything indexed for it so far. */
-  | { type: 'shares', reset: boolean, files: ShareEntry[] }
+  /**
+   * Leaf uploads (a batch of) its share list. `epoch` grows with every full re-upload: a batch of a
+   * newer epoch replaces what was indexed for the leaf, one of an older epoch is stale and ignored,
+   * so batches may arrive in any order.
+   */
+  | { type: 'shares', epoch: number, files: ShareEntry[] }
   | { type: 'unshare', hashes: string[] }
   /** Heartbeat leaf→supernode and supernode→supernode; the pong carries a refresh-list sample. */
   | { type: 'ping', capacity: number, leaves: number }

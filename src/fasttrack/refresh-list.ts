@@ -9,35 +9,48 @@ import type { CandidateInfo, SupernodeInfo } from './messages.js'
 interface Entry<T> { info: T, seen: number }
 
 export class RefreshList {
-  private readonly entries = new Map<string, Entry<SupernodeInfo>>()
+  // an array beside the map gives O(1) random picks for samples (swap-remove keeps it dense)
+  private readonly list: Array<Entry<SupernodeInfo>> = []
+  private readonly pos = new Map<string, number>()
   constructor (private readonly max: number, private readonly selfId: string) {}
 
-  get size (): number { return this.entries.size }
-  has (id: string): boolean { return this.entries.has(id) }
-  get (id: string): SupernodeInfo | undefined { return this.entries.get(id)?.info }
-  remove (id: string): void { this.entries.delete(id) }
-  ids (): string[] { return [...this.entries.keys()] }
-  values (): SupernodeInfo[] { return [...this.entries.values()].map(e => e.info) }
+  get size (): number { return this.list.length }
+  has (id: string): boolean { return this.pos.has(id) }
+  get (id: string): SupernodeInfo | undefined { const i = this.pos.get(id); return i === undefined ? undefined : this.list[i].info }
+  ids (): string[] { return this.list.map(e => e.info.peer.id) }
+  values (): SupernodeInfo[] { return this.list.map(e => e.info) }
+
+  remove (id: string): void {
+    const i = this.pos.get(id)
+    if (i === undefined) return
+    const last = this.list.pop() as Entry<SupernodeInfo>
+    this.pos.delete(id)
+    if (i < this.list.length) { this.list[i] = last; this.pos.set(last.info.peer.id, i) }
+  }
 
   /** Insert or refresh; when full, the entry seen longest ago is evicted. */
   upsert (info: SupernodeInfo, now: number): void {
     if (info.peer.id === this.selfId) return
-    const old = this.entries.get(info.peer.id)
-    if (old !== undefined) {
+    const i = this.pos.get(info.peer.id)
+    if (i !== undefined) {
+      const old = this.list[i]
       // keep addresses we already had when the newer report carries none
       const peer = (info.peer.addrs?.length ?? 0) > 0 ? info.peer : old.info.peer
       old.info = peer === info.peer ? info : { ...info, peer }
       old.seen = Math.max(old.seen, now)
       return
     }
-    if (this.entries.size >= this.max) this.evictStalest()
-    this.entries.set(info.peer.id, { info, seen: now })
+    if (this.list.length >= this.max) this.evictStalest()
+    this.pos.set(info.peer.id, this.list.length)
+    this.list.push({ info, seen: now })
   }
 
   /** Mark a supernode as full (it refused us) without forgetting it. */
   markFull (id: string): void {
-    const e = this.entries.get(id)
-    if (e !== undefined && e.info.room) e.info = { ...e.info, room: false }
+    const i = this.pos.get(id)
+    if (i === undefined) return
+    const e = this.list[i]
+    if (e.info.room) e.info = { ...e.info, room: false }
   }
 
   /**
@@ -47,7 +60,7 @@ export class RefreshList {
   pickForAttach (rng: Rng, exclude: ReadonlySet<string>): SupernodeInfo | undefined {
     const open: SupernodeInfo[] = []
     const full: SupernodeInfo[] = []
-    for (const e of this.entries.values()) {
+    for (const e of this.list) {
       if (exclude.has(e.info.peer.id)) continue
       ;(e.info.room ? open : full).push(e.info)
     }
@@ -59,29 +72,40 @@ export class RefreshList {
     return a.leaves <= b.leaves ? a : b
   }
 
-  /** Up to k entries, those with room first, each list shuffled. */
+  /** Up to k distinct random entries, preferring those with room. */
   sample (rng: Rng, k: number): SupernodeInfo[] {
-    if (k <= 0) return []
-    const open: SupernodeInfo[] = []
-    const full: SupernodeInfo[] = []
-    for (const e of this.entries.values()) (e.info.room ? open : full).push(e.info)
-    const out = rng.sample(open, k)
-    if (out.length < k) out.push(...rng.sample(full, k - out.length))
+    const n = this.list.length
+    if (k <= 0 || n === 0) return []
+    if (n <= k) {
+      const all = this.values()
+      return [...all.filter(s => s.room), ...all.filter(s => !s.room)]
+    }
+    const picked = new Set<number>()
+    const out: SupernodeInfo[] = []
+    // random probes: first only entries with room, then any
+    for (let tries = 0; out.length < k && tries < 4 * k; tries++) {
+      const i = rng.int(n)
+      if (picked.has(i)) continue
+      const e = this.list[i]
+      if (!e.info.room && tries < 2 * k) continue
+      picked.add(i)
+      out.push(e.info)
+    }
     return out
   }
 
   hasRoomElsewhere (): boolean {
-    for (const e of this.entries.values()) if (e.info.room) return true
+    for (const e of this.list) if (e.info.room) return true
     return false
   }
 
   private evictStalest (): void {
     let worst: string | undefined
     let worstSeen = Infinity
-    for (const [id, e] of this.entries) {
-      if (e.seen < worstSeen) { worstSeen = e.seen; worst = id }
+    for (const e of this.list) {
+      if (e.seen < worstSeen) { worstSeen = e.seen; worst = e.info.peer.id }
     }
-    if (worst !== undefined) this.entries.delete(worst)
+    if (worst !== undefined) this.remove(worst)
   }
 }
 

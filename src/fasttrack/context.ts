@@ -1,0 +1,23 @@
+/**
+ * What the machine shares with its parts (election, supernode role): the Env, the resolved options,
+ * the refresh and candidate lists, and this node's current capacity.
+ */
+import type { Env, OverlayEvent } from '../overlay/index.js'
+import type { FtMessage, SupernodeInfo } from './messages.js'
+import type { ResolvedOptions } from './options.js'
+import type { CandidateList, RefreshList } from './refresh-list.js'
+
+export interface FtContext {
+  readonly env: Env<FtMessage, OverlayEvent>
+  readonly o: ResolvedOptions
+  readonly refresh: RefreshList
+  readonly candidates: CandidateList
+  /** Current capacity score (declared bandwidth × uptime factor). */
+  capacity (): number
+  /** May this node be a supernode now? */
+  eligible (): boolean
+  /** This node as a refresh-list entry (meaningful when it is a supernode). */
+  selfInfo (): SupernodeInfo
+  /** Count a refused or dropped piece of bad input (`ft.bad.<reason>`). */
+  bad (reason: string): void
+}

@@ -1,0 +1,435 @@
+/**
+ * The FastTrack machine: one per node, a leaf or a supernode. Leaves keep a refresh list of
+ * supernodes, attach to one, upload their share list and send their queries through it; when it
+ * fails they re-attach to another from the list and re-upload. Where no supernode has room, a bully
+ * election by (capacity, id) promotes the most capable eligible node of the region (election.ts);
+ * the supernode role itself lives in supernode.ts.
+ */
+import type { Env, Machine, OverlayEvent, PeerRef } from '../overlay/index.js'
+import { toHex } from '../overlay/index.js'
+import { capacityScore, isEligible, minEligibleScore } from './capacity.js'
+import type { FtContext } from './context.js'
+import { Election } from './election.js'
+import { LIMITS } from './limits.js'
+import type { CandidateInfo, FtMessage, FtOf, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
+import { ROLE_LEAF, ROLE_SUPERNODE } from './messages.js'
+import { type FastTrackOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { CandidateList, RefreshList, peersOf } from './refresh-list.js'
+import { SupernodeRole } from './supernode.js'
+
+export interface SearchHandlers {
+  onHit?: (hit: HitEntry, hops: number) => void
+  onDone?: (hits: number) => void
+  /** @default options.searchTimeoutMs */
+  timeoutMs?: number
+}
+
+interface Search { text: string, started: number, seen: Set<string>, hits: number, sent: boolean, handlers: SearchHandlers }
+
+export class FastTrackMachine implements Machine<FtMessage> {
+  readonly o: ResolvedOptions
+  readonly refresh: RefreshList
+  readonly candidates: CandidateList
+  readonly election: Election
+  private readonly ctx: FtContext
+  private sn: SupernodeRole | undefined
+  /** Leaf: the supernode we are attached to, or trying to attach to. */
+  private parent: SupernodeInfo | undefined
+  private attaching: SupernodeInfo | undefined
+  private readonly tried = new Set<string>()
+  private readonly shares = new Map<string, ShareEntry>()
+  private readonly searches = new Map<string, Search>()
+  private startedAt = 0
+  private shareEpoch = 0
+  private joined = false
+  private stopped = false
+
+  constructor (readonly env: Env<FtMessage, OverlayEvent>, options: FastTrackOptions = {}) {
+    this.o = resolveOptions(options)
+    const self = env.self.id
+    this.refresh = new RefreshList(this.o.refreshListSize, self)
+    this.candidates = new CandidateList(this.o.maxCandidates, self)
+    for (const f of this.o.shares) this.shares.set(f.hash, f)
+    this.ctx = {
+      env,
+      o: this.o,
+      refresh: this.refresh,
+      candidates: this.candidates,
+      capacity: () => this.capacity(),
+      eligible: () => isEligible(this.o, this.uptime()),
+      selfInfo: () => ({ peer: env.self, capacity: this.capacity(), leaves: this.sn?.leaves.size ?? 0, room: this.sn?.hasRoom() ?? false }),
+      bad: (reason) => { env.stats.inc(`ft.bad.${reason}`); env.stats.inc('ft.bad') }
+    }
+    this.election = new Election(this.ctx, {
+      isSupernode: () => this.sn !== undefined,
+      hasRoom: () => this.sn?.hasRoom() ?? false,
+      promote: () => this.promote(),
+      onWinner: (w) => this.onWinner(w),
+      noCandidates: () => this.noCandidates()
+    })
+  }
+
+  // ---- public state, for the service, the simulator driver and tests ----
+
+  get role (): Role { return this.sn !== undefined ? ROLE_SUPERNODE : ROLE_LEAF }
+  get isSupernode (): boolean { return this.sn !== undefined }
+  /** The supernode this leaf is attached to (undefined while orphaned or when a supernode). */
+  get supernode (): PeerRef | undefined { return this.parent?.peer }
+  get supernodeRole (): SupernodeRole | undefined { return this.sn }
+  get attached (): boolean { return this.sn !== undefined || this.parent !== undefined }
+  sharedFiles (): ShareEntry[] { return [...this.shares.values()] }
+  capacity (): number { return capacityScore(this.o.capacity.upKbps, this.uptime(), this.o.uptimeSaturationMs) }
+  uptime (): number { return this.o.capacity.priorUptimeMs + this.env.now() - this.startedAt }
+
+  start (): void {
+    this.startedAt = this.env.now()
+    this.env.setTimer('maint', this.env.rng.range(0.5, 1) * this.o.maintenanceMs)
+    this.env.setTimer('join', this.o.joinJitterMs > 0 ? this.env.rng.range(0, this.o.joinJitterMs) : 0)
+  }
+
+  stop (): void {
+    this.stopped = true
+    if (this.sn !== undefined) this.sn.stop()
+    else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'detach', supernodes: [], candidates: [] })
+    for (const s of this.searches.values()) s.handlers.onDone?.(s.hits)
+    this.searches.clear()
+  }
+
+  /** Introduce a peer (live: a new connection; sim: a bootstrap hint). */
+  onPeerConnected (peer: PeerRef): void {
+    if (!this.joined && !this.stopped) this.probe(peer)
+  }
+
+  share (file: ShareEntry): void {
+    this.shares.set(file.hash, file)
+    if (this.sn !== undefined) this.sn.indexOwn([file])
+    else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'shares', epoch: this.shareEpoch, files: [file] })
+  }
+
+  unshare (hash: string): void {
+    if (!this.shares.delete(hash)) return
+    if (this.sn !== undefined) this.sn.unindexOwn(hash)
+    else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'unshare', hashes: [hash] })
+  }
+
+  /** Start a search; returns its query id. Hits and completion come through `handlers` and events. */
+  search (text: string, handlers: SearchHandlers = {}): string {
+    const qid = toHex(this.env.rng.bytes(LIMITS.qidBytes))
+    this.searches.set(qid, { text: text.slice(0, LIMITS.maxQueryLength), started: this.env.now(), seen: new Set(), hits: 0, sent: false, handlers })
+    this.env.setTimer(`search:${qid}`, handlers.timeoutMs ?? this.o.searchTimeoutMs)
+    this.sendSearch(qid)
+    return qid
+  }
+
+  cancelSearch (qid: string): void {
+    if (this.searches.delete(qid)) this.env.clearTimer(`search:${qid}`)
+  }
+
+  /** Ask the supernode `via` to make its firewalled leaf `target` connect to us (push). */
+  requestPush (via: PeerRef, target: string, hash: string, token: string): void {
+    this.env.send(via, { type: 'push', target, requester: this.env.self, hash, token })
+  }
+
+  // ---- machine callbacks ----
+
+  onTimer (key: string): void {
+    if (this.stopped) return
+    if (key === 'maint') { this.maintenance(); return }
+    if (key === 'join') { this.join(); return }
+    if (key === 'elect') { this.election.onTimer(); return }
+    if (key === 'attach') { this.attachFailed(); return }
+    if (key === 'pong') { this.failover('timeout'); return }
+    if (key === 'seek') { if (!this.attached && this.attaching === undefined) this.seek(); return }
+    if (key.startsWith('search:')) this.finishSearch(key.slice(7))
+  }
+
+  onPeerUnreachable (peer: PeerRef): void {
+    if (this.stopped) return
+    this.refresh.remove(peer.id)
+    this.candidates.remove(peer.id)
+    this.sn?.peerGone(peer.id)
+    if (this.parent?.peer.id === peer.id) this.failover('unreachable')
+    else if (this.attaching?.peer.id === peer.id) this.attachFailed()
+  }
+
+  onMessage (from: PeerRef, m: FtMessage): void {
+    if (this.stopped) return
+    switch (m.type) {
+      case 'probe': this.onProbe(from, m); return
+      case 'probe_reply': this.onProbeReply(from, m); return
+      case 'attach_reply': this.onAttachReply(from, m); return
+      case 'elect': this.election.onElect(from, m); return
+      case 'elect_ok': this.election.onOk(from, m); return
+      case 'elect_no': this.election.onNo(from, m); return
+      case 'coordinator': this.election.onCoordinator(from, m); return
+    }
+    if (this.sn !== undefined) {
+      if (this.sn.onMessage(from, m)) return
+    }
+    switch (m.type) {
+      case 'pong': this.onPong(from, m); return
+      case 'detach':
+        if (this.parent?.peer.id === from.id) { this.learn(m.supernodes, m.candidates); this.refresh.remove(from.id); this.failover('detached') }
+        return
+      case 'hit': this.onLeafHit(from, m); return
+      case 'push':
+        if (this.parent?.peer.id !== from.id) { this.ctx.bad('push-unsolicited'); return }
+        this.env.emit({ type: 'fasttrack:push', requester: m.requester, hash: m.hash, token: m.token })
+        return
+      case 'ping':
+        // we are a leaf: say so, so a peer that took us for a supernode learns otherwise
+        this.env.send(from, { type: 'pong', role: ROLE_LEAF, capacity: this.capacity(), leaves: 0, supernodes: this.refresh.sample(this.env.rng, this.o.gossipSample) })
+        return
+      case 'attach':
+        this.env.send(from, { type: 'attach_reply', accepted: false, capacity: this.capacity(), leaves: 0, supernodes: this.refresh.sample(this.env.rng, this.o.gossipSample), candidates: [] })
+        return
+      case 'link':
+        this.env.send(from, { type: 'link_reply', accepted: false, capacity: this.capacity(), leaves: 0, supernodes: this.refresh.sample(this.env.rng, this.o.gossipSample) })
+        return
+      case 'query': this.ctx.bad('query-at-leaf'); return
+      case 'shares': case 'unshare': this.ctx.bad('shares-not-supernode'); return
+      default: // link_reply, unlink: stale messages for a role we no longer have
+    }
+  }
+
+  // ---- joining and attaching ----
+
+  private join (): void {
+    this.joined = true
+    for (const p of this.o.bootstrap) this.probe(p)
+    // attach as soon as a probe reply names a supernode, or when this fires
+    this.env.setTimer('seek', this.o.bootstrap.length > 0 ? Math.min(this.o.replyTimeoutMs, 1000) : 0)
+  }
+
+  private probe (peer: PeerRef): void {
+    if (peer.id === this.env.self.id) return
+    this.env.send(peer, { type: 'probe', capacity: this.capacity(), eligible: this.ctx.eligible(), role: this.role })
+  }
+
+  private onProbe (from: PeerRef, m: FtOf<'probe'>): void {
+    const now = this.env.now()
+    if (m.role === ROLE_LEAF && m.eligible && m.capacity >= minEligibleScore(this.o)) this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
+    this.env.send(from, {
+      type: 'probe_reply',
+      capacity: this.capacity(),
+      eligible: this.ctx.eligible(),
+      role: this.role,
+      leaves: this.sn?.leaves.size ?? 0,
+      supernodes: this.sn !== undefined ? [this.ctx.selfInfo(), ...this.refresh.sample(this.env.rng, this.o.gossipSample - 1)] : this.refresh.sample(this.env.rng, this.o.gossipSample),
+      candidates: this.candidates.sample(this.env.rng, 16).filter(c => c.peer.id !== from.id)
+    })
+  }
+
+  private onProbeReply (from: PeerRef, m: FtOf<'probe_reply'>): void {
+    const now = this.env.now()
+    if (m.role === ROLE_SUPERNODE) {
+      if (m.capacity >= minEligibleScore(this.o)) this.refresh.upsert({ peer: from, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }, now)
+      else this.ctx.bad('ineligible-claim')
+    } else if (m.eligible && m.capacity >= minEligibleScore(this.o)) {
+      this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
+    }
+    this.learn(m.supernodes, m.candidates)
+    if (this.joined && !this.attached && this.attaching === undefined && !this.election.running && this.refresh.size > 0) this.seek()
+  }
+
+  /** Merge gossip: refresh-list entries and candidates, refusing ineligible claims. */
+  private learn (sns: readonly SupernodeInfo[], cands: readonly CandidateInfo[]): void {
+    const now = this.env.now()
+    const min = minEligibleScore(this.o)
+    for (const s of sns.slice(0, LIMITS.maxSupernodes)) {
+      if (s.capacity < min) { this.ctx.bad('ineligible-claim'); continue }
+      if (s.peer.id === this.env.self.id) continue
+      this.refresh.upsert(s, now)
+      this.candidates.remove(s.peer.id)
+    }
+    for (const c of cands.slice(0, LIMITS.maxCandidates)) {
+      if (c.capacity < min || this.refresh.has(c.peer.id)) continue
+      this.candidates.upsert(c, now)
+    }
+  }
+
+  /** Orphaned: attach to a supernode with room from the refresh list, or elect one. */
+  private seek (): void {
+    if (this.sn !== undefined || this.parent !== undefined || this.attaching !== undefined || this.stopped) return
+    this.env.clearTimer('seek')
+    const target = this.refresh.pickForAttach(this.env.rng, this.tried)
+    if (target !== undefined) { this.attach(target); return }
+    this.tried.clear()
+    this.election.start()
+  }
+
+  private attach (target: SupernodeInfo): void {
+    this.attaching = target
+    this.tried.add(target.peer.id)
+    this.env.send(target.peer, { type: 'attach', capacity: this.capacity(), firewalled: this.o.capacity.firewalled })
+    this.env.setTimer('attach', this.o.replyTimeoutMs)
+  }
+
+  private attachFailed (): void {
+    const t = this.attaching
+    if (t === undefined) return
+    this.attaching = undefined
+    this.env.clearTimer('attach')
+    this.refresh.remove(t.peer.id)
+    this.seek()
+  }
+
+  private onAttachReply (from: PeerRef, m: FtOf<'attach_reply'>): void {
+    if (this.attaching?.peer.id !== from.id) {
+      if (m.accepted && this.parent?.peer.id !== from.id) { this.env.stats.inc('ft.late.attach-reply'); this.env.send(from, { type: 'detach', supernodes: [], candidates: [] }) }
+      return
+    }
+    this.attaching = undefined
+    this.env.clearTimer('attach')
+    this.learn(m.supernodes, m.candidates)
+    if (!m.accepted || this.sn !== undefined) {
+      if (m.accepted) this.env.send(from, { type: 'detach', supernodes: [], candidates: [] })
+      else this.refresh.markFull(from.id)
+      this.seek()
+      return
+    }
+    if (m.capacity < minEligibleScore(this.o)) {
+      // a "supernode" that could not have won an election: refuse it
+      this.ctx.bad('ineligible-supernode')
+      this.refresh.remove(from.id)
+      this.env.send(from, { type: 'detach', supernodes: [], candidates: [] })
+      this.seek()
+      return
+    }
+    const info: SupernodeInfo = { peer: from, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }
+    this.refresh.upsert(info, this.env.now())
+    this.parent = info
+    this.tried.clear()
+    this.election.cancel()
+    this.env.clearTimer('seek')
+    this.uploadShares(from)
+    this.env.stats.inc('ft.attach')
+    this.env.emit({ type: 'fasttrack:attached', supernode: from.id })
+    for (const qid of this.searches.keys()) this.sendSearch(qid)
+  }
+
+  private uploadShares (to: PeerRef): void {
+    const files = [...this.shares.values()]
+    const batch = LIMITS.maxFilesPerFrame
+    const epoch = ++this.shareEpoch
+    this.env.send(to, { type: 'shares', epoch, files: files.slice(0, batch) })
+    for (let i = batch; i < files.length; i += batch) this.env.send(to, { type: 'shares', epoch, files: files.slice(i, i + batch) })
+  }
+
+  private onPong (from: PeerRef, m: FtOf<'pong'>): void {
+    if (this.parent?.peer.id !== from.id) { this.learn(m.supernodes, []); return }
+    if (m.role !== ROLE_SUPERNODE) { this.refresh.remove(from.id); this.failover('demoted'); return }
+    this.env.clearTimer('pong')
+    this.parent = { peer: this.parent.peer, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }
+    this.refresh.upsert(this.parent, this.env.now())
+    this.learn(m.supernodes, [])
+  }
+
+  private failover (reason: string): void {
+    const old = this.parent
+    if (old === undefined) return
+    this.parent = undefined
+    this.env.clearTimer('pong')
+    if (reason !== 'detached') this.refresh.remove(old.peer.id)
+    this.env.stats.inc('ft.failover')
+    this.env.emit({ type: 'fasttrack:orphaned', supernode: old.peer.id, reason })
+    for (const s of this.searches.values()) s.sent = false
+    this.seek()
+  }
+
+  // ---- elections and roles ----
+
+  private onWinner (winner: SupernodeInfo): void {
+    this.refresh.upsert({ ...winner, room: true }, this.env.now())
+    this.candidates.remove(winner.peer.id)
+    if (this.sn === undefined && this.parent === undefined && this.attaching === undefined) this.attach(winner)
+  }
+
+  private noCandidates (): void {
+    // nobody eligible known: ask everyone we know for more peers, retry next period
+    this.env.stats.inc('ft.elections.no-candidates')
+    for (const p of peersOf(this.refresh.values(), this.candidates.values())) this.probe(p)
+    for (const p of this.o.bootstrap) this.probe(p)
+  }
+
+  private promote (): void {
+    if (this.sn !== undefined) return
+    if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'detach', supernodes: [], candidates: [] })
+    this.parent = undefined
+    if (this.attaching !== undefined) { this.attaching = undefined; this.env.clearTimer('attach') }
+    this.env.clearTimer('pong'); this.env.clearTimer('seek')
+    this.candidates.remove(this.env.self.id)
+    const sn = new SupernodeRole(this.ctx, {
+      deliverHits: (qid, hits, hops) => this.deliverHits(qid, hits, hops),
+      onPush: (m) => this.env.emit({ type: 'fasttrack:push', requester: m.requester, hash: m.hash, token: m.token }),
+      demote: () => this.demote()
+    })
+    this.sn = sn
+    sn.indexOwn([...this.shares.values()])
+    this.env.stats.inc('ft.promotions')
+    this.env.emit({ type: 'fasttrack:role', role: 'supernode' })
+    this.election.announce(this.ctx.selfInfo())
+    sn.start()
+    for (const qid of this.searches.keys()) this.sendSearch(qid)
+  }
+
+  private demote (): void {
+    const sn = this.sn
+    if (sn === undefined) return
+    sn.stop()
+    this.sn = undefined
+    this.env.emit({ type: 'fasttrack:role', role: 'leaf' })
+    for (const s of this.searches.values()) s.sent = false
+    this.seek()
+  }
+
+  private maintenance (): void {
+    this.env.setTimer('maint', this.o.maintenanceMs)
+    if (this.sn !== undefined) { this.sn.maintenance(); return }
+    if (this.parent !== undefined) {
+      this.env.send(this.parent.peer, { type: 'ping', capacity: this.capacity(), leaves: 0 })
+      this.env.setTimer('pong', this.o.replyTimeoutMs)
+    } else if (this.joined && this.attaching === undefined && !this.election.running) {
+      this.seek()
+    }
+  }
+
+  // ---- searches ----
+
+  private sendSearch (qid: string): void {
+    const s = this.searches.get(qid)
+    if (s === undefined || s.sent) return
+    if (this.sn !== undefined) { s.sent = true; this.sn.originate(qid, s.text, this.o.queryTtl); return }
+    if (this.parent === undefined) return // sent when we attach
+    s.sent = true
+    this.env.send(this.parent.peer, { type: 'query', qid, ttl: this.o.queryTtl, hops: 0, text: s.text })
+  }
+
+  private onLeafHit (from: PeerRef, m: FtOf<'hit'>): void {
+    if (!this.searches.has(m.qid)) { this.ctx.bad('unseen-hit'); return }
+    if (this.parent?.peer.id !== from.id) { this.ctx.bad('hit-not-parent'); return }
+    // one hop from us to our supernode, then m.hops among supernodes
+    this.deliverHits(m.qid, m.hits, m.hops + 1)
+  }
+
+  private deliverHits (qid: string, hits: readonly HitEntry[], hops: number): void {
+    const s = this.searches.get(qid)
+    if (s === undefined) { this.ctx.bad('unseen-hit'); return }
+    for (const h of hits.slice(0, LIMITS.maxHitsPerFrame)) {
+      const key = `${h.peer.id}\u0000${h.hash}`
+      if (s.seen.has(key) || h.peer.id === this.env.self.id) continue
+      s.seen.add(key)
+      s.hits++
+      this.env.emit({ type: 'fasttrack:hit', qid, hit: h, hops, latencyMs: this.env.now() - s.started })
+      s.handlers.onHit?.(h, hops)
+    }
+  }
+
+  private finishSearch (qid: string): void {
+    const s = this.searches.get(qid)
+    if (s === undefined) return
+    this.searches.delete(qid)
+    this.env.emit({ type: 'fasttrack:search-done', qid, hits: s.hits })
+    s.handlers.onDone?.(s.hits)
+  }
+}
