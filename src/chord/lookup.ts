@@ -1,0 +1,314 @@
+/**
+ * Lookups, driven by the caller (iterative, the default) or forwarded node to node (recursive).
+ *
+ * Iterative: the caller keeps a list of candidate nodes ordered by clockwise distance to the key and
+ * asks the closest one not yet tried ("find"). A reply either names the owner's successor list (done)
+ * or returns closer candidates; only candidates strictly closer than the node that named them are
+ * kept, so every lookup terminates. A request that times out counts one timeout and the next-best
+ * candidate is tried.
+ *
+ * Hop count (what `hops` means, as in the Chord papers' path length): the number of remote nodes that
+ * answered a routing request, i.e. the nodes on the path from the initiator to the key's predecessor
+ * (the node that names the owner). The initiator's own table is not a hop; nodes that timed out are
+ * counted in `timeouts`, not in `hops`; the confirming contact with the owner (verifyOwner, or the
+ * put/get that follows) is not a hop. A key owned by the initiator takes 0 hops.
+ */
+import { TimeoutError, UnreachableError } from '../overlay/errors.js'
+import type { PeerRef } from '../overlay/types.js'
+import type { ChordMachine } from './machine.js'
+import type { ChordMessage } from './messages.js'
+import { prefixOf, type NodeInfo } from './node.js'
+
+export interface LookupRequest {
+  key: bigint
+  /** Start by asking this peer (used to join through a bootstrap node). */
+  via?: PeerRef
+  verifyOwner?: boolean
+  mode?: 'iterative' | 'recursive'
+  /** Maintenance lookups do not emit 'chord:lookup' events. */
+  internal?: boolean
+  onHop?: (node: NodeInfo, hops: number) => void
+}
+
+export interface LookupOutcome {
+  key: bigint
+  owner: NodeInfo
+  /** The owner followed by its successors (replica holders), as reported by the key's predecessor. */
+  owners: NodeInfo[]
+  hops: number
+  path: NodeInfo[]
+  timeouts: number
+  messages: number
+  latencyMs: number
+}
+
+export type LookupCallback = (err: Error | null, result?: LookupOutcome) => void
+
+interface Cand { n: NodeInfo, d: bigint }
+
+const VERIFY_LIMIT = 4
+
+class IterativeLookup {
+  private readonly cands: Cand[] = []
+  private readonly tried = new Set<string>()
+  private readonly failed = new Set<string>()
+  private readonly path: NodeInfo[] = []
+  private hops = 0
+  private timeouts = 0
+  private messages = 0
+  private verifying: NodeInfo[] | undefined
+  private verifyRounds = 0
+  private finished = false
+  private current = -1
+  private readonly kp: number
+  private readonly startedAt: number
+  private readonly verify: boolean
+
+  constructor (private readonly m: ChordMachine, private readonly r: LookupRequest, private readonly lid: number, private readonly cb: LookupCallback) {
+    this.kp = prefixOf(r.key, m.bits)
+    this.startedAt = m.env.now()
+    this.verify = r.verifyOwner ?? m.o.verifyOwner
+  }
+
+  start (): void {
+    if (this.r.via !== undefined) { this.askRef(this.r.via); return }
+    const a = this.m.route(this.r.key, this.kp)
+    if (a.done) { this.owned(a.nodes); return }
+    this.add(a.nodes, undefined)
+    this.step()
+  }
+
+  cancel (): void {
+    this.finished = true
+    if (this.current >= 0) this.m.cancelRequest(this.current)
+    this.m.lookups.delete(this.lid)
+  }
+
+  private d (n: NodeInfo): bigint { return (this.r.key - n.id) & this.m.mask }
+
+  /** Insert candidates closer than `than` (distance), keeping the list sorted by distance. */
+  private add (nodes: NodeInfo[], than: bigint | undefined): void {
+    for (const n of nodes) {
+      if (this.tried.has(n.tag) || this.failed.has(n.peer) || n.peer === this.m.self.id) continue
+      const d = this.d(n)
+      if (than !== undefined && d >= than) continue
+      let i = this.cands.length
+      let dup = false
+      for (let j = 0; j < this.cands.length; j++) {
+        if (this.cands[j].n.tag === n.tag) { dup = true; break }
+        if (d < this.cands[j].d && i === this.cands.length) i = j
+      }
+      if (!dup) this.cands.splice(i, 0, { n, d })
+    }
+  }
+
+  private step (): void {
+    if (this.finished) return
+    let c: Cand | undefined
+    while ((c = this.cands.shift()) !== undefined) {
+      if (!this.tried.has(c.n.tag) && !this.failed.has(c.n.peer)) break
+    }
+    if (c === undefined) { this.fail(new UnreachableError('lookup: no live candidate left')); return }
+    this.tried.add(c.n.tag)
+    this.ask(c.n, c.d)
+  }
+
+  private ask (n: NodeInfo, d: bigint): void {
+    const req = this.m.newReq()
+    this.current = req
+    this.messages++
+    this.m.request(n.ref, { t: 'find', req, key: this.r.key }, (msg) => {
+      this.current = -1
+      if (this.finished || msg.t !== 'next') return
+      this.messages++
+      this.hops++
+      this.path.push(n)
+      this.r.onHop?.(n, this.hops)
+      if (msg.done) this.owned(msg.nodes)
+      else { this.add(msg.nodes, d); this.step() }
+    }, () => {
+      this.current = -1
+      if (this.finished) return
+      this.timeouts++
+      this.failed.add(n.peer)
+      this.m.peerFailed(n.peer)
+      this.step()
+    })
+  }
+
+  /** The first step through a peer we know only by address (joining). */
+  private askRef (ref: PeerRef): void {
+    const req = this.m.newReq()
+    this.current = req
+    this.messages++
+    this.m.request(ref, { t: 'find', req, key: this.r.key }, (msg) => {
+      this.current = -1
+      if (this.finished || msg.t !== 'next') return
+      this.messages++
+      this.hops++
+      if (msg.done) this.owned(msg.nodes)
+      else { this.add(msg.nodes, undefined); this.step() }
+    }, () => {
+      this.current = -1
+      if (this.finished) return
+      this.timeouts++
+      this.fail(new UnreachableError(`lookup: entry peer ${ref.id} did not answer`))
+    })
+  }
+
+  /** A node named the owner list. Optionally confirm with the owner (alive and agrees). */
+  private owned (nodes: NodeInfo[]): void {
+    const live = nodes.filter(n => !this.failed.has(n.peer))
+    if (live.length === 0) { this.step(); return }
+    if (!this.verify || live[0].peer === this.m.self.id) { this.succeed(live); return }
+    this.verifying = live
+    this.confirm()
+  }
+
+  private confirm (): void {
+    if (this.finished) return
+    const list = this.verifying as NodeInfo[]
+    const o = list[0]
+    if (o === undefined) { this.verifying = undefined; this.step(); return }
+    const req = this.m.newReq()
+    this.current = req
+    this.messages++
+    this.m.request(o.ref, { t: 'find', req, key: this.r.key }, (msg) => {
+      this.current = -1
+      if (this.finished || msg.t !== 'next') return
+      this.messages++
+      if (msg.done && msg.nodes[0]?.tag === o.tag) { this.succeed(list); return }
+      // the presumed owner knows better (a node joined in between): follow it as a routing step
+      this.hops++
+      this.path.push(o)
+      if (++this.verifyRounds > VERIFY_LIMIT) { this.succeed(list); return }
+      if (msg.done) { this.verifying = msg.nodes.filter(n => !this.failed.has(n.peer)); this.confirm(); return }
+      this.verifying = undefined
+      this.add(msg.nodes, undefined)
+      this.step()
+    }, () => {
+      this.current = -1
+      if (this.finished) return
+      this.timeouts++
+      this.failed.add(o.peer)
+      this.m.peerFailed(o.peer)
+      list.shift()
+      this.confirm()
+    })
+  }
+
+  private succeed (owners: NodeInfo[]): void {
+    if (this.finished) return
+    this.finished = true
+    this.m.lookups.delete(this.lid)
+    this.m.env.clearTimer(`lookup:${this.lid}`)
+    const res: LookupOutcome = {
+      key: this.r.key, owner: owners[0], owners, hops: this.hops, path: this.path,
+      timeouts: this.timeouts, messages: this.messages, latencyMs: this.m.env.now() - this.startedAt
+    }
+    if (this.r.internal !== true) emitLookup(this.m, res, true)
+    this.cb(null, res)
+  }
+
+  fail (err: Error): void {
+    if (this.finished) return
+    this.finished = true
+    if (this.current >= 0) this.m.cancelRequest(this.current)
+    this.m.lookups.delete(this.lid)
+    this.m.env.clearTimer(`lookup:${this.lid}`)
+    if (this.r.internal !== true) {
+      this.m.env.stats.inc('chord:lookup-failed')
+      this.m.env.emit({ type: 'chord:lookup', key: this.r.key.toString(16), ok: false, hops: this.hops, timeouts: this.timeouts, error: err.message })
+    }
+    this.cb(err)
+  }
+}
+
+function emitLookup (m: ChordMachine, r: LookupOutcome, ok: boolean): void {
+  m.env.stats.inc('chord:lookups')
+  m.env.emit({ type: 'chord:lookup', ok, key: r.key, owner: r.owner, hops: r.hops, timeouts: r.timeouts, latencyMs: r.latencyMs })
+}
+
+let lookupSeq = 0
+
+/** Start a lookup; returns a cancel function. The callback runs exactly once unless cancelled. */
+export function startLookup (m: ChordMachine, r: LookupRequest, cb: LookupCallback): () => void {
+  const lid = ++lookupSeq
+  if ((r.mode ?? m.o.lookupMode) === 'recursive' && r.via === undefined) return startRecursive(m, r, lid, cb)
+  const op = new IterativeLookup(m, r, lid, cb)
+  m.lookups.set(lid, { cancel: () => { op.cancel() }, fail: (e) => { op.fail(e) } })
+  m.env.setTimer(`lookup:${lid}`, m.o.lookupTimeoutMs)
+  op.start()
+  return () => { op.cancel(); m.env.clearTimer(`lookup:${lid}`) }
+}
+
+/** The overall lookup timer fired. */
+export function lookupTimedOut (m: ChordMachine, lid: number): void {
+  const l = m.lookups.get(lid)
+  if (l === undefined) return
+  if (l.fail !== undefined) l.fail(new TimeoutError('lookup timed out'))
+  else l.cancel()
+}
+
+// ---- recursive ---------------------------------------------------------------------------------
+
+interface RecursiveState { lid: number, req: number, r: LookupRequest, cb: LookupCallback, startedAt: number }
+const recursive = new WeakMap<ChordMachine, Map<number, RecursiveState>>()
+
+function startRecursive (m: ChordMachine, r: LookupRequest, lid: number, cb: LookupCallback): () => void {
+  const a = m.route(r.key)
+  const started = m.env.now()
+  const finish = (nodes: NodeInfo[], hops: number, path: NodeInfo[]): void => {
+    const res: LookupOutcome = { key: r.key, owner: nodes[0], owners: nodes, hops, path, timeouts: 0, messages: hops + 1, latencyMs: m.env.now() - started }
+    if (r.internal !== true) emitLookup(m, res, true)
+    cb(null, res)
+  }
+  if (a.done) { finish(a.nodes, 0, []); return () => {} }
+  if (a.nodes.length === 0) { cb(new UnreachableError('lookup: no route')); return () => {} }
+  let table = recursive.get(m)
+  if (table === undefined) { table = new Map(); recursive.set(m, table) }
+  const req = m.newReq()
+  const st: RecursiveState = { lid, req, r, cb, startedAt: started }
+  table.set(req, st)
+  const cancel = (): void => { table?.delete(req); m.lookups.delete(lid); m.env.clearTimer(`lookup:${lid}`) }
+  // no answer within the budget: fall back to an iterative lookup (which handles dead hops)
+  m.lookups.set(lid, {
+    cancel,
+    fail: () => {
+      cancel()
+      m.env.stats.inc('chord:recursive-fallback')
+      startLookup(m, { ...r, mode: 'iterative' }, cb)
+    }
+  })
+  m.env.setTimer(`lookup:${lid}`, m.o.rpcTimeoutMs * 4)
+  m.send(a.nodes[0].ref, { t: 'rfind', req, key: r.key, origin: m.self.id, originAddrs: [...(m.self.addrs ?? [])], hops: 1, path: [a.nodes[0]] })
+  return cancel
+}
+
+const MAX_RECURSIVE_HOPS = 64
+
+/** A node on a recursive path: answer the origin if we know the owner, else forward. */
+export function onRecursiveFind (m: ChordMachine, msg: Extract<ChordMessage, { t: 'rfind' }>): void {
+  const origin: PeerRef = msg.originAddrs.length > 0 ? { id: msg.origin, addrs: msg.originAddrs } : { id: msg.origin }
+  const a = m.route(msg.key)
+  if (a.done) { m.send(origin, { t: 'rdone', req: msg.req, nodes: a.nodes, hops: msg.hops, path: msg.path }); return }
+  const next = a.nodes[0]
+  if (next === undefined || msg.hops >= MAX_RECURSIVE_HOPS) return
+  m.send(next.ref, { ...msg, hops: msg.hops + 1, path: msg.path.length < MAX_RECURSIVE_HOPS ? [...msg.path, next] : msg.path })
+}
+
+export function onRecursiveDone (m: ChordMachine, msg: Extract<ChordMessage, { t: 'rdone' }>): void {
+  const st = recursive.get(m)?.get(msg.req)
+  if (st === undefined) { m.env.stats.inc('chord:unsolicited'); return }
+  recursive.get(m)?.delete(msg.req)
+  m.lookups.delete(st.lid)
+  m.env.clearTimer(`lookup:${st.lid}`)
+  const nodes = m.valid(msg.nodes)
+  if (nodes.length === 0) { st.cb(new UnreachableError('lookup: empty owner list')); return }
+  const res: LookupOutcome = {
+    key: st.r.key, owner: nodes[0], owners: nodes, hops: msg.hops, path: m.valid(msg.path), timeouts: 0,
+    messages: msg.hops + 1, latencyMs: m.env.now() - st.startedAt
+  }
+  if (st.r.internal !== true) emitLookup(m, res, true)
+  st.cb(null, res)
+}

@@ -1,0 +1,219 @@
+/**
+ * The Chord machine: one per host, holding all its virtual nodes. Synchronous and deterministic; it
+ * acts only through its Env. Lookup, maintenance and the key/value store live in lookup.ts,
+ * maintenance.ts and kv.ts as functions over this machine's state.
+ */
+import { inHalfOpen, ringSize } from '../overlay/ids.js'
+import type { Env, Machine, PeerRef } from '../overlay/types.js'
+import * as kv from './kv.js'
+import { lookupTimedOut, onRecursiveDone, onRecursiveFind, startLookup, type LookupCallback, type LookupRequest } from './lookup.js'
+import * as mt from './maintenance.js'
+import type { ChordMessage } from './messages.js'
+import { isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
+import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
+import { RouteTable, VNode } from './routing.js'
+import { MemoryStore, type ChordStore } from './store.js'
+
+/** An answer from this host's routing state. */
+export type RouteAnswer = { done: true, nodes: NodeInfo[] } | { done: false, nodes: NodeInfo[] }
+
+interface Pending {
+  to: string
+  onReply: (msg: ChordMessage) => void
+  onTimeout: () => void
+}
+
+export class ChordMachine implements Machine<ChordMessage> {
+  readonly o: ResolvedOptions
+  readonly mask: bigint
+  readonly vnodes: VNode[]
+  readonly routes: RouteTable
+  readonly store: ChordStore
+  /** Open lookups (for abort and the overall timeout). */
+  readonly lookups = new Map<number, { cancel: () => void, fail?: (err: Error) => void }>()
+  running = false
+  private nextReq = 1
+  private readonly pending = new Map<number, Pending>()
+
+  constructor (readonly env: Env<ChordMessage>, options: ChordOptions = {}) {
+    this.o = resolveOptions(options)
+    this.mask = ringSize(this.o.bits) - 1n
+    const addrs = env.self.addrs
+    this.vnodes = []
+    for (let i = 0; i < this.o.vnodes; i++) this.vnodes.push(new VNode(makeNode(env.self.id, i, this.o.bits, addrs), this.o.bits))
+    this.routes = new RouteTable(env.self.id, this.vnodes)
+    this.store = this.o.store?.() ?? new MemoryStore()
+  }
+
+  get self (): PeerRef { return this.env.self }
+  get bits (): number { return this.o.bits }
+
+  start (): void {
+    this.running = true
+    mt.startMaintenance(this)
+  }
+
+  stop (): void {
+    if (!this.running) return
+    mt.leaveGracefully(this)
+    this.running = false
+    for (const [req] of this.pending) this.env.clearTimer(`rpc:${req}`)
+    this.pending.clear()
+    for (const l of [...this.lookups.values()]) l.cancel()
+  }
+
+  // ---- requests --------------------------------------------------------------------------------
+
+  newReq (): number {
+    const r = this.nextReq
+    this.nextReq = this.nextReq >= 0xfffffff0 ? 1 : this.nextReq + 1
+    return r
+  }
+
+  /** Send a request and wait for the reply with the same req from the same peer, or time out. */
+  request (to: PeerRef, msg: ChordMessage & { req: number }, onReply: (m: ChordMessage) => void, onTimeout: () => void, timeoutMs = this.o.rpcTimeoutMs): void {
+    this.pending.set(msg.req, { to: to.id, onReply, onTimeout })
+    this.env.setTimer(`rpc:${msg.req}`, timeoutMs)
+    this.env.send(to, msg)
+  }
+
+  cancelRequest (req: number): void {
+    if (this.pending.delete(req)) this.env.clearTimer(`rpc:${req}`)
+  }
+
+  send (to: PeerRef, msg: ChordMessage): void { this.env.send(to, msg) }
+
+  // ---- routing ---------------------------------------------------------------------------------
+
+  /**
+   * What this host knows about `key`: the owner's successor list (done), or the closest preceding
+   * remote nodes, best first. Ownership by one of our vnodes wins; otherwise the closest known node
+   * at or before the key is found by binary search over the host's merged table.
+   */
+  route (key: bigint, kp = prefixOf(key, this.o.bits)): RouteAnswer {
+    for (const v of this.vnodes) {
+      if (v.joined && v.pred !== undefined && inHalfOpen(key, v.pred.id, v.self.id)) return { done: true, nodes: [v.self, ...v.succs] }
+    }
+    const known = this.routes.known()
+    const idx = this.routes.closestIndex(kp, key)
+    if (idx < 0) return { done: false, nodes: [] }
+    const x = known[idx]
+    const own = this.routes.vnodeOf(x)
+    if (own !== undefined) {
+      if (x.id === key) return { done: true, nodes: [x, ...own.succs] }
+      return { done: true, nodes: own.succs.length > 0 ? own.succs : [own.self] }
+    }
+    const out: NodeInfo[] = []
+    const n = known.length
+    for (let j = 0; j < n && out.length < this.o.alternates; j++) {
+      const c = known[(idx - j + n) % n]
+      if (c.peer !== this.env.self.id) out.push(c)
+    }
+    return { done: false, nodes: out }
+  }
+
+  lookup (req: LookupRequest, cb: LookupCallback): () => void {
+    return startLookup(this, req, cb)
+  }
+
+  /** Forget a peer everywhere after it failed to answer. */
+  peerFailed (peer: string): void {
+    if (!this.o.repairOnTimeout) return
+    if (this.routes.removePeer(peer)) mt.afterTableChange(this)
+  }
+
+  // ---- input -----------------------------------------------------------------------------------
+
+  onTimer (key: string): void {
+    if (key.startsWith('rpc:')) {
+      const req = Number(key.slice(4))
+      const p = this.pending.get(req)
+      if (p === undefined) return
+      this.pending.delete(req)
+      p.onTimeout()
+      return
+    }
+    if (key.startsWith('lookup:')) { lookupTimedOut(this, Number(key.slice(7))); return }
+    mt.onMaintenanceTimer(this, key)
+  }
+
+  onPeerUnreachable (peer: PeerRef): void {
+    // fail pending requests to it now rather than at their timeouts
+    for (const [req, p] of [...this.pending]) {
+      if (p.to !== peer.id) continue
+      this.pending.delete(req)
+      this.env.clearTimer(`rpc:${req}`)
+      p.onTimeout()
+    }
+    this.peerFailed(peer.id)
+  }
+
+  /** Refuse a message that claims an id not derived from the sender's peer id. */
+  private claims (from: PeerRef, n: NodeInfo): boolean {
+    if (n.peer === from.id && isDerived(n, this.o.bits)) return true
+    this.badNode()
+    return false
+  }
+
+  badNode (): void {
+    this.env.stats.inc('chord:bad-node-id')
+    this.env.stats.dropped('bad-node-id')
+  }
+
+  /** Third-party node lists: keep only entries whose id is derived from their peer id. */
+  valid (list: NodeInfo[]): NodeInfo[] {
+    for (const n of list) {
+      if (!isDerived(n, this.o.bits)) { this.badNode(); return list.filter(x => isDerived(x, this.o.bits)) }
+    }
+    return list
+  }
+
+  onMessage (from: PeerRef, msg: ChordMessage): void {
+    if (!this.running) return
+    switch (msg.t) {
+      case 'find': {
+        const a = this.route(msg.key)
+        this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: a.nodes })
+        return
+      }
+      case 'rfind': onRecursiveFind(this, msg); return
+      case 'get_pred': {
+        const v = this.vnodes[msg.vnode]
+        if (v === undefined || !v.joined) this.send(from, { t: 'pred', req: msg.req, ok: false, nodes: [] })
+        else this.send(from, { t: 'pred', req: msg.req, ok: true, pred: v.pred, nodes: v.succs })
+        return
+      }
+      case 'notify': if (this.claims(from, msg.node)) mt.onNotify(this, msg.vnode, msg.node); return
+      case 'ping': this.send(from, { t: 'pong', req: msg.req }); return
+      case 'leave': if (this.claims(from, msg.node)) mt.onLeave(this, msg.node, msg.pred, this.valid(msg.nodes), msg.items); return
+      case 'store': kv.onStore(this, from, msg); return
+      case 'fetch': kv.onFetch(this, from, msg); return
+      case 'digest': kv.onDigest(this, from, msg); return
+      case 'want': kv.onWant(this, from, msg); return
+      case 'items': kv.onItems(this, msg.items); return
+      case 'rdone': onRecursiveDone(this, msg); return
+      default: this.onReply(from, msg)
+    }
+  }
+
+  private onReply (from: PeerRef, msg: ChordMessage): void {
+    const req = (msg as { req?: number }).req
+    const p = req === undefined ? undefined : this.pending.get(req)
+    if (p === undefined || p.to !== from.id) { this.env.stats.inc('chord:unsolicited'); return }
+    this.pending.delete(req as number)
+    this.env.clearTimer(`rpc:${req as number}`)
+    if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes) }
+    else if (msg.t === 'pred') {
+      const pred = msg.pred !== undefined && !isDerived(msg.pred, this.o.bits) ? (this.badNode(), undefined) : msg.pred
+      msg = { ...msg, pred, nodes: this.valid(msg.nodes) }
+    }
+    p.onReply(msg)
+  }
+
+  // ---- introspection (tests, benchmarks, CLI) ----------------------------------------------------
+
+  /** Routing entries on this host (distinct fingers + successor lists + predecessors). */
+  routingEntries (): number { return this.routes.entryCount() }
+
+  hex (n: NodeInfo): string { return nodeHex(n, this.o.bits) }
+}

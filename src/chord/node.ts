@@ -1,0 +1,96 @@
+/**
+ * Chord node identities. A virtual node's ring id is derived from its host's peer id and its
+ * virtual-node index by hashing (SHA-1 for m ≤ 160, SHA-256 above), so a host cannot choose where it
+ * sits. Ids are bigints (exact at any m); each NodeInfo also carries a 48-bit numeric prefix `p` so
+ * hot paths (sorting, binary search) compare numbers and touch bigints only on prefix ties.
+ */
+import { hashToId, idToHex, utf8 } from '../overlay/ids.js'
+import type { PeerRef } from '../overlay/types.js'
+
+/** Bits of the numeric prefix: 48 keeps every prefix an exact double. */
+export const PREFIX_BITS = 48
+
+/** One virtual node as peers see it. Immutable once made; shared freely between tables. */
+export interface NodeInfo {
+  /** The host's peer id (libp2p peer id string, or the simulator's node id). */
+  readonly peer: string
+  /** Virtual-node index on that host, 0-based. */
+  readonly vnode: number
+  /** Ring id, m bits. */
+  readonly id: bigint
+  /** Top PREFIX_BITS bits of the id (id shifted left when m < 48), for cheap ordering. */
+  readonly p: number
+  /** `${peer}/${vnode}`: identity for dedup. */
+  readonly tag: string
+  /** Where to send messages for this node (its host). */
+  readonly ref: PeerRef
+}
+
+const idMemo = new Map<string, bigint>()
+const MEMO_MAX = 1_000_000
+
+/** ring id of (peer, vnode): H(utf8(peer) ‖ 0x00 ‖ u32be(vnode)), top `bits` bits. Memoised (pure). */
+export function deriveNodeId (peer: string, vnode: number, bits: number): bigint {
+  const k = `${bits}:${peer}/${vnode}`
+  let id = idMemo.get(k)
+  if (id !== undefined) return id
+  const pb = utf8(peer)
+  const data = new Uint8Array(pb.length + 5)
+  data.set(pb, 0)
+  data[pb.length] = 0
+  new DataView(data.buffer).setUint32(pb.length + 1, vnode >>> 0, false)
+  id = hashToId(data, bits)
+  if (idMemo.size >= MEMO_MAX) idMemo.clear()
+  idMemo.set(k, id)
+  return id
+}
+
+export function prefixOf (id: bigint, bits: number): number {
+  return bits >= PREFIX_BITS ? Number(id >> BigInt(bits - PREFIX_BITS)) : Number(id) * 2 ** (PREFIX_BITS - bits)
+}
+
+export function makeNode (peer: string, vnode: number, bits: number, addrs?: readonly string[], id?: bigint): NodeInfo {
+  const nid = id ?? deriveNodeId(peer, vnode, bits)
+  return {
+    peer,
+    vnode,
+    id: nid,
+    p: prefixOf(nid, bits),
+    tag: `${peer}/${vnode}`,
+    ref: addrs !== undefined && addrs.length > 0 ? { id: peer, addrs } : { id: peer }
+  }
+}
+
+const verified = new WeakSet<NodeInfo>()
+
+/** True when `n.id` is the id derived from (n.peer, n.vnode). Objects already checked are remembered. */
+export function isDerived (n: NodeInfo, bits: number): boolean {
+  if (verified.has(n)) return true
+  if (n.vnode < 0 || n.vnode > 0xffff || deriveNodeId(n.peer, n.vnode, bits) !== n.id) return false
+  verified.add(n)
+  return true
+}
+
+/** Total order on the ring's linear representation: by prefix, then by exact id. */
+export function compareNodes (a: NodeInfo, b: NodeInfo): number {
+  if (a.p !== b.p) return a.p < b.p ? -1 : 1
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+/** Compare a node with a key given as (prefix, id). */
+export function compareToKey (n: NodeInfo, kp: number, k: bigint): number {
+  if (n.p !== kp) return n.p < kp ? -1 : 1
+  return n.id < k ? -1 : n.id > k ? 1 : 0
+}
+
+const hexMemo = new WeakMap<NodeInfo, string>()
+export function nodeHex (n: NodeInfo, bits: number): string {
+  let h = hexMemo.get(n)
+  if (h === undefined) { h = idToHex(n.id, bits); hexMemo.set(n, h) }
+  return h
+}
+
+/** Clockwise distance a → b on a 2^bits ring. */
+export function dist (a: bigint, b: bigint, mask: bigint): bigint {
+  return (b - a) & mask
+}

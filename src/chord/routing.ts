@@ -1,0 +1,135 @@
+/**
+ * Routing state. Each virtual node has a finger table (finger[i] = successor of n + 2^i), a
+ * successor list and a predecessor. A host routes with the union of what all its virtual nodes
+ * know, kept as one array sorted by ring id so the closest preceding node is a binary search.
+ */
+import { inHalfOpen } from '../overlay/ids.js'
+import { compareNodes, compareToKey, type NodeInfo } from './node.js'
+
+export class VNode {
+  pred: NodeInfo | undefined
+  /** succs[0] is the successor; empty means "alone on the ring" (successor = self). */
+  succs: NodeInfo[] = []
+  /** finger[i]; undefined means "not known yet, use the successor". */
+  readonly fingers: Array<NodeInfo | undefined>
+  /** fix_fingers cursor. */
+  nextFinger = -1
+  /** True once the join lookup found a successor (or we are the first node). */
+  joined = false
+  /** fix_fingers runs back to back until one round is complete (after joining). */
+  fastFix = false
+  /** Join attempts so far (cycles through the bootstrap list). */
+  joinAttempts = 0
+
+  constructor (readonly self: NodeInfo, readonly bits: number) {
+    this.fingers = new Array(bits).fill(undefined)
+  }
+
+  get successor (): NodeInfo { return this.succs[0] ?? this.self }
+
+  /** start of finger i: (n + 2^i) mod 2^m. */
+  start (i: number, mask: bigint): bigint { return (this.self.id + (1n << BigInt(i))) & mask }
+
+  /** Is key owned by this vnode, as far as it knows: key ∈ (pred, self]? Unknown pred ⇒ only if alone. */
+  owns (key: bigint): boolean {
+    if (this.succs.length === 0 || this.successor.tag === this.self.tag) return true
+    if (this.pred === undefined) return key === this.self.id
+    return inHalfOpen(key, this.pred.id, this.self.id)
+  }
+}
+
+/** Host-level view: all vnodes' fingers, successor lists, predecessors and the vnodes themselves. */
+export class RouteTable {
+  private sorted: NodeInfo[] = []
+  private dirty = true
+
+  constructor (readonly host: string, readonly vnodes: VNode[]) {}
+
+  invalidate (): void { this.dirty = true }
+
+  /** The sorted, deduplicated list of every node this host knows (rebuilt lazily). */
+  known (): NodeInfo[] {
+    if (!this.dirty) return this.sorted
+    const seen = new Set<string>()
+    const out: NodeInfo[] = []
+    const add = (n: NodeInfo | undefined): void => {
+      if (n === undefined || seen.has(n.tag)) return
+      seen.add(n.tag); out.push(n)
+    }
+    for (const v of this.vnodes) {
+      if (!v.joined) continue
+      add(v.self); add(v.pred)
+      for (const s of v.succs) add(s)
+      let last: NodeInfo | undefined
+      for (const f of v.fingers) { if (f !== undefined && f !== last) { add(f); last = f } }
+    }
+    out.sort(compareNodes)
+    this.sorted = out
+    this.dirty = false
+    return out
+  }
+
+  /**
+   * Index in known() of the closest node at or before `key` (a node whose id equals the key counts:
+   * it owns the key). Wraps to the last entry. -1 when nothing is known.
+   */
+  closestIndex (kp: number, key: bigint): number {
+    const a = this.known()
+    if (a.length === 0) return -1
+    let lo = 0; let hi = a.length
+    while (lo < hi) { // first index with node > key
+      const mid = (lo + hi) >>> 1
+      if (compareToKey(a[mid], kp, key) <= 0) lo = mid + 1; else hi = mid
+    }
+    return (lo - 1 + a.length) % a.length
+  }
+
+  vnodeOf (n: NodeInfo): VNode | undefined {
+    if (n.peer !== this.host) return undefined
+    const v = this.vnodes[n.vnode]
+    return v !== undefined && v.self.tag === n.tag ? v : undefined
+  }
+
+  /** Forget every vnode of a peer (it was found dead). Returns true when anything changed. */
+  removePeer (peer: string): boolean {
+    let changed = false
+    for (const v of this.vnodes) {
+      if (v.pred?.peer === peer) { v.pred = undefined; changed = true }
+      const before = v.succs.length
+      v.succs = v.succs.filter(s => s.peer !== peer)
+      if (v.succs.length !== before) changed = true
+      for (let i = 0; i < v.fingers.length; i++) {
+        if (v.fingers[i]?.peer === peer) { v.fingers[i] = undefined; changed = true }
+      }
+    }
+    if (changed) this.dirty = true
+    return changed
+  }
+
+  /** Forget one node (it left). */
+  removeNode (tag: string): boolean {
+    let changed = false
+    for (const v of this.vnodes) {
+      if (v.pred?.tag === tag) { v.pred = undefined; changed = true }
+      const before = v.succs.length
+      v.succs = v.succs.filter(s => s.tag !== tag)
+      if (v.succs.length !== before) changed = true
+      for (let i = 0; i < v.fingers.length; i++) {
+        if (v.fingers[i]?.tag === tag) { v.fingers[i] = undefined; changed = true }
+      }
+    }
+    if (changed) this.dirty = true
+    return changed
+  }
+
+  /** Routing entries held by this host: distinct finger entries + successor-list entries + predecessors. */
+  entryCount (): number {
+    let n = 0
+    for (const v of this.vnodes) {
+      let last: NodeInfo | undefined
+      for (const f of v.fingers) if (f !== undefined && f !== last) { n++; last = f }
+      n += v.succs.length + (v.pred !== undefined ? 1 : 0)
+    }
+    return n
+  }
+}

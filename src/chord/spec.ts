@@ -1,0 +1,28 @@
+/** The Chord OverlaySpec: protocol id, codec and machine factory (for the simulator and the libp2p driver). */
+import type { OverlaySpec } from '../overlay/types.js'
+import { chordCodec } from './codec.js'
+import { ChordMachine } from './machine.js'
+import type { ChordMessage } from './messages.js'
+import type { ChordOptions } from './options.js'
+
+export const CHORD_PROTOCOL = '/overlaykit/chord/1.0.0'
+
+const specs = new Map<number, OverlaySpec<ChordMessage, ChordOptions, ChordMachine>>()
+
+/** The spec whose codec matches m-bit ids (the machine's `bits` option must match). */
+export function chordSpecFor (bits = 160): OverlaySpec<ChordMessage, ChordOptions, ChordMachine> {
+  let s = specs.get(bits)
+  if (s === undefined) {
+    s = {
+      name: 'chord',
+      protocol: CHORD_PROTOCOL,
+      codec: chordCodec(bits),
+      create: (env, options) => new ChordMachine(env, { ...options, bits: options?.bits ?? bits })
+    }
+    specs.set(bits, s)
+  }
+  return s
+}
+
+/** m = 160, as in the paper. */
+export const chordSpec = chordSpecFor(160)
