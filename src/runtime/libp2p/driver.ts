@@ -119,6 +119,17 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
 
   isStarted (): boolean { return this.running }
 
+  /** What the driver currently holds (for diagnostics and the "stop releases everything" tests). */
+  resources (): { timers: number, channels: number, outboundStreams: number, inboundStreams: number, queuedFrames: number } {
+    let outboundStreams = 0
+    let queuedFrames = 0
+    for (const ch of this.channels.values()) {
+      if (ch.stream !== undefined && ch.stream.status === 'open') outboundStreams++
+      queuedFrames += ch.length
+    }
+    return { timers: this.timers?.size ?? 0, channels: this.channels.size, outboundStreams, inboundStreams: this.inbound.size, queuedFrames }
+  }
+
   /** Listen to every event the machine emits. Returns an unsubscribe function. */
   onEvent (listener: (e: OverlayEvent) => void): () => void {
     this.listeners.add(listener)

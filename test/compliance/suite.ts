@@ -1,0 +1,158 @@
+/**
+ * The shared compliance suite: one overlay's basic contract, run on the same machine code in the
+ * simulator AND over real libp2p nodes (Noise + yamux) on the memory and TCP transports.
+ *
+ * An overlay plugs in by calling `runCompliance(contract)` from its own spec file
+ * (test/compliance/<overlay>.spec.ts): the contract names the OverlaySpec, how many nodes, their
+ * options per runtime, and cases written once against `ContractRuntime` — a handle that hides the
+ * runtime: `nodes[i].machine` / `.ref` / `.stats`, `until(cond)` (virtual time in the simulator,
+ * real time polled live), `kill(i)` (crash in the simulator, stop the libp2p node live) and `stop()`.
+ * Every contract also gets the case "stop releases everything" (no timers, streams, handlers or
+ * pending events left). Each case runs on a fresh set of nodes.
+ */
+import assert from 'node:assert/strict'
+import { OverlayService } from '../../src/runtime/libp2p/service.js'
+import { createSwarm, type Swarm, type SwarmTopology } from '../../src/runtime/libp2p/swarm.js'
+import { Simulator, type SimOptions } from '../../src/sim/index.js'
+import type { Machine, OverlaySpec, PeerRef } from '../../src/overlay/types.js'
+import type { Stats } from '../../src/overlay/stats.js'
+import type { OverlayComponents } from '../../src/runtime/libp2p/components.js'
+import type { OverlayDriver } from '../../src/runtime/libp2p/driver.js'
+
+export type RuntimeKind = 'sim' | 'memory' | 'tcp'
+
+export interface ContractNode<Mach> {
+  readonly ref: PeerRef
+  readonly machine: Mach
+  readonly stats: Stats
+}
+
+export interface ContractRuntime<Mach> {
+  readonly kind: RuntimeKind
+  readonly nodes: ReadonlyArray<ContractNode<Mach>>
+  /**
+   * Drive the runtime until `cond()` holds; rejects naming `what` after `limitMs` (virtual ms in the
+   * simulator, wall-clock ms live). @default limitMs 10000
+   */
+  until (cond: () => boolean, what: string, limitMs?: number): Promise<void>
+  /** Node i stops answering: a crash in the simulator, its libp2p node stopped live. */
+  kill (i: number): Promise<void>
+  /** Stop every node gracefully. */
+  stop (): Promise<void>
+  /** What is still held after stop(): empty when everything was released. */
+  leftovers (): string[]
+}
+
+export interface OverlayContract<M, O, Mach extends Machine<M>> {
+  /** Shown in the test titles. */
+  name: string
+  spec: OverlaySpec<M, O, Mach>
+  /** Nodes per case. */
+  nodes: number
+  /** Options of node i in a runtime (live runtimes usually want shorter timeouts). */
+  options: (i: number, kind: RuntimeKind) => O
+  /** @default ['sim', 'memory', 'tcp'] */
+  runtimes?: RuntimeKind[]
+  /** Simulator options. @default { seed: 1 } */
+  sim?: SimOptions
+  /** Live topology dialled before each case. @default 'none' (the driver dials on first send) */
+  connect?: SwarmTopology
+  /**
+   * A live service factory for node i whose result exposes its `driver`; by default the machine runs
+   * in a plain OverlayService, which is what the contract is about.
+   */
+  service?: (i: number, options: O) => (components: OverlayComponents) => { driver: OverlayDriver<M, O, Mach> }
+  /** The overlay's own cases, by title. */
+  cases: Record<string, (rt: ContractRuntime<Mach>) => Promise<void>>
+}
+
+async function simRuntime<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>): Promise<ContractRuntime<Mach>> {
+  const sim = new Simulator({ seed: 1, ...c.sim })
+  const nodes = Array.from({ length: c.nodes }, (_, i) => sim.spawn(c.spec, c.options(i, 'sim')))
+  return {
+    kind: 'sim',
+    nodes: nodes.map(n => ({ ref: n.ref, machine: n.machine, stats: n.stats })),
+    async until (cond, what, limitMs = 10_000) {
+      const deadline = sim.now + limitMs
+      while (!cond()) {
+        if (sim.pending === 0) throw new Error(`simulator went idle at ${sim.now} ms before: ${what}`)
+        if (sim.now > deadline) throw new Error(`not within ${limitMs} virtual ms: ${what}`)
+        sim.run({ maxEvents: 1 })
+      }
+    },
+    async kill (i) { sim.crash(nodes[i]) },
+    async stop () {
+      for (const n of nodes) sim.leave(n)
+      sim.runUntilIdle(1_000_000)
+    },
+    leftovers () {
+      const out: string[] = []
+      if (sim.pending > 0) out.push(`${sim.pending} simulator events pending`)
+      nodes.forEach((n, i) => { if ((n.timers?.size ?? 0) > 0) out.push(`node ${i}: ${n.timers?.size} timers`) })
+      return out
+    }
+  }
+}
+
+async function liveRuntime<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>, transport: 'memory' | 'tcp'): Promise<ContractRuntime<Mach>> {
+  const factory = (i: number): (components: OverlayComponents) => { driver: OverlayDriver<M, O, Mach> } => {
+    const options = c.options(i, transport)
+    return c.service?.(i, options) ?? ((components) => new OverlayService(components, c.spec, options, { driver: { seed: i } }))
+  }
+  const swarm: Swarm<{ overlay: { driver: OverlayDriver<M, O, Mach> } }> = await createSwarm(c.nodes, i => ({ overlay: factory(i) }), { transport, connect: c.connect ?? 'none', seed: 1 })
+  const drivers = swarm.nodes.map(n => n.services.overlay.driver)
+  return {
+    kind: transport,
+    nodes: drivers.map(d => ({ ref: d.self, get machine () { return d.machine }, stats: d.stats })),
+    async until (cond, what, limitMs = 10_000) {
+      const deadline = performance.now() + limitMs
+      while (!cond()) {
+        if (performance.now() > deadline) throw new Error(`not within ${limitMs} ms: ${what}`)
+        // yield to the event loop so streams and timers make progress
+        await new Promise(resolve => setTimeout(resolve, 2))
+      }
+    },
+    async kill (i) { await swarm.nodes[i].stop() },
+    async stop () { await swarm.stop() },
+    leftovers () {
+      const out: string[] = []
+      swarm.nodes.forEach((node, i) => {
+        if (node.status !== 'stopped') out.push(`node ${i}: libp2p ${node.status}`)
+        if (node.getProtocols().includes(c.spec.protocol)) out.push(`node ${i}: ${c.spec.protocol} still handled`)
+        const r = drivers[i].resources()
+        for (const [k, v] of Object.entries(r)) if (v > 0) out.push(`node ${i}: ${v} ${k}`)
+        if (drivers[i].isStarted()) out.push(`node ${i}: driver still started`)
+        const conns = node.getConnections().length
+        if (conns > 0) out.push(`node ${i}: ${conns} connections`)
+      })
+      return out
+    }
+  }
+}
+
+/** Declare the mocha suites for one overlay's contract in every runtime. */
+export function runCompliance<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>): void {
+  const cases: Record<string, (rt: ContractRuntime<Mach>) => Promise<void>> = {
+    ...c.cases,
+    'stop releases everything': async (rt) => {
+      await rt.stop()
+      assert.deepEqual(rt.leftovers(), [], 'resources left after stop()')
+    }
+  }
+  describe(`compliance: ${c.name}`, function () {
+    for (const kind of c.runtimes ?? ['sim', 'memory', 'tcp'] as RuntimeKind[]) {
+      describe(kind === 'sim' ? 'in the simulator' : `live on ${kind} (noise + yamux)`, function () {
+        for (const [title, body] of Object.entries(cases)) {
+          it(title, async function () {
+            const rt = kind === 'sim' ? await simRuntime(c) : await liveRuntime(c, kind)
+            try {
+              await body(rt)
+            } finally {
+              await rt.stop()
+            }
+          })
+        }
+      })
+    }
+  })
+}
