@@ -6,8 +6,10 @@
 import { DecodeError, LimitError, decodeGuard, fromHex, toHex } from '../overlay/index.js'
 import type { Codec, PeerRef } from '../overlay/index.js'
 import { FramePB, type PeerPB, type SupernodePB, type CandidatePB, type FilePB, type HitPB } from './fasttrack-pb.js'
+import { frameChannel, OVERLAY_CHANNEL, splitChannel, XFER_CHANNEL } from '../search/channel.js'
+import { decodeXfer, encodeXfer, isXferMsg, MAX_XFER_FRAME, xferSize } from '../search/transfer-codec.js'
 import { LIMITS } from './limits.js'
-import type { CandidateInfo, FtMessage, FtType, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
+import type { CandidateInfo, FastTrackMsg, FtMessage, FtType, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
 
 const TYPES: FtType[] = [
   'probe', 'probe_reply', 'attach', 'attach_reply', 'shares', 'unshare', 'ping', 'pong', 'detach',
@@ -183,15 +185,39 @@ function fromFrame (f: FramePB): FtMessage {
   }
 }
 
-export const fasttrackCodec: Codec<FtMessage> = {
-  maxFrameBytes: LIMITS.maxFrameBytes,
-  encode (msg: FtMessage): Uint8Array {
-    const bytes = FramePB.encode(toFrame(msg) as FramePB)
-    if (bytes.byteLength > LIMITS.maxFrameBytes) throw new LimitError(`fasttrack ${msg.type} frame of ${bytes.byteLength} bytes exceeds ${LIMITS.maxFrameBytes}`)
-    return bytes
+/** Encode one overlay frame body (no channel tag). */
+export function encodeFrame (msg: FtMessage): Uint8Array {
+  const bytes = FramePB.encode(toFrame(msg) as FramePB)
+  if (bytes.byteLength > LIMITS.maxFrameBytes) throw new LimitError(`fasttrack ${msg.type} frame of ${bytes.byteLength} bytes exceeds ${LIMITS.maxFrameBytes}`)
+  return bytes
+}
+
+/** Decode one overlay frame body (no channel tag); throws only DecodeError. */
+export function decodeFrame (bytes: Uint8Array): FtMessage {
+  return decodeGuard('fasttrack', bytes, LIMITS.maxFrameBytes, b => fromFrame(FramePB.decode(b, { limits: DECODE_LIMITS as any })))
+}
+
+export const FASTTRACK_MAX_FRAME = 1 + Math.max(LIMITS.maxFrameBytes, MAX_XFER_FRAME)
+
+/**
+ * The stream codec: a one-byte channel tag, then a FastTrack protobuf frame or a shared
+ * direct-transfer frame (src/search/channel.ts).
+ */
+export const fasttrackCodec: Codec<FastTrackMsg> = {
+  maxFrameBytes: FASTTRACK_MAX_FRAME,
+  encode (msg: FastTrackMsg): Uint8Array {
+    if (isXferMsg(msg)) return frameChannel(XFER_CHANNEL, encodeXfer(msg))
+    return frameChannel(OVERLAY_CHANNEL, encodeFrame(msg))
   },
-  decode (bytes: Uint8Array): FtMessage {
-    return decodeGuard('fasttrack', bytes, LIMITS.maxFrameBytes, b => fromFrame(FramePB.decode(b, { limits: DECODE_LIMITS as any })))
+  decode (bytes: Uint8Array): FastTrackMsg {
+    return decodeGuard('fasttrack', bytes, FASTTRACK_MAX_FRAME, b => {
+      const { channel, body } = splitChannel(b)
+      return channel === XFER_CHANNEL ? decodeXfer(body) : decodeFrame(body)
+    })
   },
-  typeOf (msg: FtMessage): string { return msg.type }
+  typeOf (msg: FastTrackMsg): string { return msg.type },
+  sizeOf (msg: FastTrackMsg): number {
+    if (isXferMsg(msg)) return 1 + xferSize(msg)
+    return 1 + encodeFrame(msg).byteLength
+  }
 }

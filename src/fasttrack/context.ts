@@ -3,12 +3,12 @@
  * the refresh and candidate lists, and this node's current capacity.
  */
 import type { Env, OverlayEvent } from '../overlay/index.js'
-import type { FtMessage, SupernodeInfo } from './messages.js'
+import type { FastTrackMsg, SupernodeInfo } from './messages.js'
 import type { ResolvedOptions } from './options.js'
 import type { CandidateList, RefreshList } from './refresh-list.js'
 
 export interface FtContext {
-  readonly env: Env<FtMessage, OverlayEvent>
+  readonly env: Env<FastTrackMsg, OverlayEvent>
   readonly o: ResolvedOptions
   readonly refresh: RefreshList
   readonly candidates: CandidateList

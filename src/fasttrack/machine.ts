@@ -5,28 +5,35 @@
  * election by (capacity, id) promotes the most capable eligible node of the region (election.ts);
  * the supernode role itself lives in supernode.ts.
  */
-import type { Env, Machine, OverlayEvent, PeerRef } from '../overlay/index.js'
-import { toHex } from '../overlay/index.js'
+import type { Env, IoResult, Machine, OverlayEvent, PeerRef, SearchHit, SharedFile } from '../overlay/index.js'
+import { InvalidArgumentError, toHex } from '../overlay/index.js'
+import type { SearchMachine, SearchRunOptions } from '../search/api.js'
+import { FileCatalog } from '../search/catalog.js'
+import { keywordsOf } from '../search/keywords.js'
+import { isXferMsg } from '../search/transfer-codec.js'
+import { Transfers, type DownloadCallbacks } from '../search/transfer.js'
 import { capacityScore, isEligible, minEligibleScore } from './capacity.js'
 import type { FtContext } from './context.js'
 import { Election } from './election.js'
 import { LIMITS } from './limits.js'
-import type { CandidateInfo, FtMessage, FtOf, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
+import type { CandidateInfo, FastTrackHit, FastTrackMsg, FtMessage, FtOf, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
 import { ROLE_LEAF, ROLE_SUPERNODE } from './messages.js'
 import { type FastTrackOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { CandidateList, RefreshList, peersOf } from './refresh-list.js'
 import { SupernodeRole } from './supernode.js'
 
-export interface SearchHandlers {
-  onHit?: (hit: HitEntry, hops: number) => void
-  onDone?: (hits: number) => void
-  /** @default options.searchTimeoutMs */
-  timeoutMs?: number
+interface Search {
+  text: string
+  started: number
+  seen: Set<string>
+  hits: number
+  limit: number
+  sent: boolean
+  onHit: (hit: FastTrackHit) => void
+  done: (err: Error | null) => void
 }
 
-interface Search { text: string, started: number, seen: Set<string>, hits: number, sent: boolean, handlers: SearchHandlers }
-
-export class FastTrackMachine implements Machine<FtMessage> {
+export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   readonly o: ResolvedOptions
   readonly refresh: RefreshList
   readonly candidates: CandidateList
@@ -37,19 +44,22 @@ export class FastTrackMachine implements Machine<FtMessage> {
   private parent: SupernodeInfo | undefined
   private attaching: SupernodeInfo | undefined
   private readonly tried = new Set<string>()
-  private readonly shares = new Map<string, ShareEntry>()
+  /** What this node shares, with the io store of each file's bytes. */
+  readonly catalog = new FileCatalog()
+  readonly transfers: Transfers
   private readonly searches = new Map<string, Search>()
   private startedAt = 0
   private shareEpoch = 0
   private joined = false
   private stopped = false
 
-  constructor (readonly env: Env<FtMessage, OverlayEvent>, options: FastTrackOptions = {}) {
+  constructor (readonly env: Env<FastTrackMsg, OverlayEvent>, options: FastTrackOptions = {}) {
     this.o = resolveOptions(options)
     const self = env.self.id
     this.refresh = new RefreshList(this.o.refreshListSize, self)
     this.candidates = new CandidateList(this.o.maxCandidates, self)
-    for (const f of this.o.shares) this.shares.set(f.hash, f)
+    for (const f of this.o.shares) this.catalog.add(f, f.store ?? `share/${f.hash}`)
+    this.transfers = new Transfers(env, (to, m) => { env.send(to, m) }, h => this.catalog.get(h), this.o.transfer)
     this.ctx = {
       env,
       o: this.o,
@@ -77,7 +87,7 @@ export class FastTrackMachine implements Machine<FtMessage> {
   get supernode (): PeerRef | undefined { return this.parent?.peer }
   get supernodeRole (): SupernodeRole | undefined { return this.sn }
   get attached (): boolean { return this.sn !== undefined || this.parent !== undefined }
-  sharedFiles (): ShareEntry[] { return [...this.shares.values()] }
+  sharedFiles (): ShareEntry[] { return this.catalog.list().map(toShareEntry) }
   capacity (): number { return capacityScore(this.o.capacity.upKbps, this.uptime(), this.o.uptimeSaturationMs) }
   uptime (): number { return this.o.capacity.priorUptimeMs + this.env.now() - this.startedAt }
 
@@ -91,8 +101,9 @@ export class FastTrackMachine implements Machine<FtMessage> {
     this.stopped = true
     if (this.sn !== undefined) this.sn.stop()
     else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'detach', supernodes: [], candidates: [] })
-    for (const s of this.searches.values()) s.handlers.onDone?.(s.hits)
+    for (const [qid, s] of this.searches) { this.env.clearTimer(`search:${qid}`); s.done(null) }
     this.searches.clear()
+    this.transfers.stop()
   }
 
   /** Introduce a peer (live: a new connection; sim: a bootstrap hint). */
@@ -100,40 +111,61 @@ export class FastTrackMachine implements Machine<FtMessage> {
     if (!this.joined && !this.stopped) this.probe(peer)
   }
 
-  share (file: ShareEntry): void {
-    this.shares.set(file.hash, file)
-    if (this.sn !== undefined) this.sn.indexOwn([file])
-    else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'shares', epoch: this.shareEpoch, files: [file] })
+  // ---- SearchMachine (the FileSearch capability is built on these, see src/search/api.ts)
+
+  /** Share a file whose bytes are in io store `store`; it is indexed at our supernode (or by us as one). */
+  share (file: SharedFile, store: string): void {
+    const entry = toShareEntry(this.catalog.add(file, store))
+    if (this.sn !== undefined) this.sn.indexOwn([entry])
+    else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'shares', epoch: this.shareEpoch, files: [entry] })
   }
 
   unshare (hash: string): void {
-    if (!this.shares.delete(hash)) return
+    if (this.catalog.remove(hash) === undefined) return
     if (this.sn !== undefined) this.sn.unindexOwn(hash)
     else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'unshare', hashes: [hash] })
   }
 
-  /** Start a search; returns its query id. Hits and completion come through `handlers` and events. */
-  search (text: string, handlers: SearchHandlers = {}): string {
+  /**
+   * Search through our supernode (or, as one, from our own index and the supernode flood). An orphan's
+   * search waits for the next attachment, within its timeout. Returns a cancel function.
+   */
+  search (text: string, options: SearchRunOptions, onHit: (hit: SearchHit) => void, done: (err: Error | null) => void): () => void {
+    const clean = keywordsOf(text).join(' ').slice(0, LIMITS.maxQueryLength)
+    if (clean.length === 0) { done(new InvalidArgumentError('a query needs at least one keyword')); return () => {} }
     const qid = toHex(this.env.rng.bytes(LIMITS.qidBytes))
-    this.searches.set(qid, { text: text.slice(0, LIMITS.maxQueryLength), started: this.env.now(), seen: new Set(), hits: 0, sent: false, handlers })
-    this.env.setTimer(`search:${qid}`, handlers.timeoutMs ?? this.o.searchTimeoutMs)
+    this.searches.set(qid, { text: clean, started: this.env.now(), seen: new Set(), hits: 0, limit: Math.max(1, options.limit), sent: false, onHit, done })
+    this.env.setTimer(`search:${qid}`, options.timeoutMs)
+    this.env.stats.inc('ft.searches')
     this.sendSearch(qid)
-    return qid
+    return () => { this.finishSearch(qid) }
   }
 
-  cancelSearch (qid: string): void {
-    if (this.searches.delete(qid)) this.env.clearTimer(`search:${qid}`)
-  }
-
-  /** Ask the supernode `via` to make its firewalled leaf `target` connect to us (push). */
-  requestPush (via: PeerRef, target: string, hash: string, token: string): void {
-    this.env.send(via, { type: 'push', target, requester: this.env.self, hash, token })
+  /** Download a hit over the shared direct-transfer protocol; a firewalled holder is asked to push through its supernode. */
+  fetch (hit: SearchHit, request: { store: string, offset: number, collect: boolean }, cb: DownloadCallbacks): () => void {
+    const h = hit as Partial<FastTrackHit>
+    return this.transfers.download({
+      holder: hit.peer,
+      hash: hit.hash,
+      size: hit.size,
+      store: request.store,
+      offset: request.offset,
+      collect: request.collect,
+      viaPush: h.firewalled === true,
+      push: () => {
+        if (h.via === undefined) return false
+        this.env.stats.inc('ft.push.requested')
+        this.env.send(h.via, { type: 'push', target: hit.peer.id, requester: this.env.self, hash: hit.hash, token: '' })
+        return true
+      }
+    }, cb)
   }
 
   // ---- machine callbacks ----
 
   onTimer (key: string): void {
     if (this.stopped) return
+    if (this.transfers.onTimer(key)) return
     if (key === 'maint') { this.maintenance(); return }
     if (key === 'join') { this.join(); return }
     if (key === 'elect') { this.election.onTimer(); return }
@@ -145,6 +177,7 @@ export class FastTrackMachine implements Machine<FtMessage> {
 
   onPeerUnreachable (peer: PeerRef): void {
     if (this.stopped) return
+    this.transfers.onPeerUnreachable(peer)
     this.refresh.remove(peer.id)
     this.candidates.remove(peer.id)
     this.sn?.peerGone(peer.id)
@@ -152,8 +185,14 @@ export class FastTrackMachine implements Machine<FtMessage> {
     else if (this.attaching?.peer.id === peer.id) this.attachFailed()
   }
 
-  onMessage (from: PeerRef, m: FtMessage): void {
+  onIo (token: string, result: IoResult): void {
+    this.transfers.onIo(token, result)
+  }
+
+  onMessage (from: PeerRef, msg: FastTrackMsg): void {
     if (this.stopped) return
+    if (isXferMsg(msg)) { this.transfers.onMessage(from, msg); return }
+    const m: FtMessage = msg
     switch (m.type) {
       case 'probe': this.onProbe(from, m); return
       case 'probe_reply': this.onProbeReply(from, m); return
@@ -174,7 +213,7 @@ export class FastTrackMachine implements Machine<FtMessage> {
       case 'hit': this.onLeafHit(from, m); return
       case 'push':
         if (this.parent?.peer.id !== from.id) { this.ctx.bad('push-unsolicited'); return }
-        this.env.emit({ type: 'fasttrack:push', requester: m.requester, hash: m.hash, token: m.token })
+        this.onPushRequest(m)
         return
       case 'ping':
         // we are a leaf: say so, so a peer that took us for a supernode learns otherwise
@@ -309,7 +348,7 @@ export class FastTrackMachine implements Machine<FtMessage> {
   }
 
   private uploadShares (to: PeerRef): void {
-    const files = [...this.shares.values()]
+    const files = this.sharedFiles()
     const batch = LIMITS.maxFilesPerFrame
     const epoch = ++this.shareEpoch
     this.env.send(to, { type: 'shares', epoch, files: files.slice(0, batch) })
@@ -361,11 +400,11 @@ export class FastTrackMachine implements Machine<FtMessage> {
     this.candidates.remove(this.env.self.id)
     const sn = new SupernodeRole(this.ctx, {
       deliverHits: (qid, hits, hops) => this.deliverHits(qid, hits, hops),
-      onPush: (m) => this.env.emit({ type: 'fasttrack:push', requester: m.requester, hash: m.hash, token: m.token }),
+      onPush: (m) => this.onPushRequest(m),
       demote: () => this.demote()
     })
     this.sn = sn
-    sn.indexOwn([...this.shares.values()])
+    sn.indexOwn(this.sharedFiles())
     this.env.stats.inc('ft.promotions')
     this.env.emit({ type: 'fasttrack:role', role: 'supernode' })
     this.election.announce(this.ctx.selfInfo())
@@ -405,6 +444,12 @@ export class FastTrackMachine implements Machine<FtMessage> {
     this.env.send(this.parent.peer, { type: 'query', qid, ttl: this.o.queryTtl, hops: 0, text: s.text })
   }
 
+  /** A downloader cannot reach us (we are firewalled): connect out and offer the file. */
+  private onPushRequest (m: FtOf<'push'>): void {
+    this.env.emit({ type: 'fasttrack:push', requester: m.requester, hash: m.hash })
+    this.transfers.pushTo(m.requester, m.hash)
+  }
+
   private onLeafHit (from: PeerRef, m: FtOf<'hit'>): void {
     if (!this.searches.has(m.qid)) { this.ctx.bad('unseen-hit'); return }
     if (this.parent?.peer.id !== from.id) { this.ctx.bad('hit-not-parent'); return }
@@ -420,8 +465,10 @@ export class FastTrackMachine implements Machine<FtMessage> {
       if (s.seen.has(key) || h.peer.id === this.env.self.id) continue
       s.seen.add(key)
       s.hits++
-      this.env.emit({ type: 'fasttrack:hit', qid, hit: h, hops, latencyMs: this.env.now() - s.started })
-      s.handlers.onHit?.(h, hops)
+      const hit: FastTrackHit = { peer: h.peer, name: h.name, size: h.size, hash: h.hash, hops, via: h.via, firewalled: h.firewalled }
+      this.env.emit({ type: 'fasttrack:hit', qid, hit, latencyMs: this.env.now() - s.started })
+      s.onHit(hit)
+      if (s.hits >= s.limit) { this.finishSearch(qid); return }
     }
   }
 
@@ -429,7 +476,15 @@ export class FastTrackMachine implements Machine<FtMessage> {
     const s = this.searches.get(qid)
     if (s === undefined) return
     this.searches.delete(qid)
+    this.env.clearTimer(`search:${qid}`)
     this.env.emit({ type: 'fasttrack:search-done', qid, hits: s.hits })
-    s.handlers.onDone?.(s.hits)
+    s.done(null)
   }
+}
+
+/** The wire form of a share; keywords only when they say more than the name does (saves upload bytes). */
+function toShareEntry (f: SharedFile): ShareEntry {
+  const own = f.keywords
+  if (own === undefined || own.length === 0 || own.join(' ') === keywordsOf(f.name).join(' ')) return { name: f.name, size: f.size, hash: f.hash }
+  return { name: f.name, size: f.size, hash: f.hash, keywords: own }
 }

@@ -2,7 +2,8 @@
  * The FastTrack message union the machine works with. The codec (codec.ts) maps it to protobuf frames
  * (fasttrack.proto) with hard limits; in the simulator messages may also travel as plain objects.
  */
-import type { PeerRef } from '../overlay/index.js'
+import type { PeerRef, SearchHit } from '../overlay/index.js'
+import type { XferMsg } from '../search/transfer-codec.js'
 
 export const ROLE_LEAF = 0
 export const ROLE_SUPERNODE = 1
@@ -82,3 +83,12 @@ export type FtMessage =
 
 export type FtType = FtMessage['type']
 export type FtOf<T extends FtType> = Extract<FtMessage, { type: T }>
+
+/** Everything on a FastTrack stream: overlay frames and the shared direct-transfer frames. */
+export type FastTrackMsg = FtMessage | XferMsg
+
+/** A search hit with what a FastTrack download needs: the indexing supernode, for a push. */
+export interface FastTrackHit extends SearchHit {
+  via: PeerRef
+  firewalled: boolean
+}

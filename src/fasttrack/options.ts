@@ -2,7 +2,8 @@
  * FastTrack options, all optional, with the defaults the machine uses.
  */
 import type { PeerRef } from '../overlay/index.js'
-import type { ShareEntry } from './messages.js'
+import type { SharedFile } from '../overlay/index.js'
+import type { TransferOptions } from '../search/transfer.js'
 
 /** What this node declares about itself; together with its measured uptime it decides eligibility. */
 export interface CapacityInit {
@@ -18,8 +19,10 @@ export interface FastTrackOptions {
   /** Peers to contact first (any role); refresh lists and candidates grow from their replies. @default [] */
   bootstrap?: PeerRef[]
   capacity?: CapacityInit
-  /** Files this node shares from the start. @default [] */
-  shares?: ShareEntry[]
+  /** Files this node shares from the start; `store` names the io store of the bytes. @default [] (store: `share/<hash>`) */
+  shares?: Array<SharedFile & { store?: string }>
+  /** Direct-transfer options (chunk size, pipeline, timeouts). @default the shared transfer defaults */
+  transfer?: TransferOptions
   /** Least upload bandwidth (kbit/s) to be eligible as a supernode. @default 1000 */
   minSupernodeKbps?: number
   /** Least uptime (ms, prior + measured) to be eligible as a supernode. @default 0 */
@@ -82,6 +85,7 @@ export function resolveOptions (o: FastTrackOptions = {}): ResolvedOptions {
       priorUptimeMs: o.capacity?.priorUptimeMs ?? 0
     },
     shares: o.shares ?? [],
+    transfer: o.transfer ?? {},
     minSupernodeKbps: o.minSupernodeKbps ?? 1000,
     minSupernodeUptimeMs: o.minSupernodeUptimeMs ?? 0,
     uptimeSaturationMs: o.uptimeSaturationMs ?? 3_600_000,

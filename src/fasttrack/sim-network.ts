@@ -7,11 +7,12 @@ import type { PeerRef } from '../overlay/index.js'
 import type { Rng } from '../overlay/rng.js'
 import type { Simulator, SimNode } from '../sim/index.js'
 import type { FastTrackMachine } from './machine.js'
-import type { FtMessage, ShareEntry } from './messages.js'
+import type { FastTrackMsg } from './messages.js'
+import type { SharedFile } from '../overlay/index.js'
 import type { CapacityInit, FastTrackOptions } from './options.js'
 import { fasttrackSpec } from './spec.js'
 
-export type FtSimNode = SimNode<FtMessage, FastTrackMachine>
+export type FtSimNode = SimNode<FastTrackMsg, FastTrackMachine>
 
 export interface NetworkOptions {
   nodes: number
@@ -26,7 +27,7 @@ export interface NetworkOptions {
   /** Per node capacity; default draws from `drawCapacity`. */
   capacity?: (i: number, rng: Rng) => CapacityInit
   /** Per node shares. @default none */
-  shares?: (i: number) => ShareEntry[]
+  shares?: (i: number) => Array<SharedFile & { store?: string }>
 }
 
 /**

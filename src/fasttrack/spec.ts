@@ -2,12 +2,12 @@
 import type { OverlaySpec } from '../overlay/index.js'
 import { fasttrackCodec } from './codec.js'
 import { FastTrackMachine } from './machine.js'
-import type { FtMessage } from './messages.js'
+import type { FastTrackMsg } from './messages.js'
 import type { FastTrackOptions } from './options.js'
 
 export const FASTTRACK_PROTOCOL = '/overlaykit/fasttrack/1.0.0'
 
-export const fasttrackSpec: OverlaySpec<FtMessage, FastTrackOptions, FastTrackMachine> = {
+export const fasttrackSpec: OverlaySpec<FastTrackMsg, FastTrackOptions, FastTrackMachine> = {
   name: 'fasttrack',
   protocol: FASTTRACK_PROTOCOL,
   codec: fasttrackCodec,
