@@ -1,0 +1,147 @@
+/**
+ * The seen-set: which updates a node already has, per origin as a contiguous watermark (every
+ * seq ≤ watermark) plus the few seqs above it that arrived out of order. It is what makes delivery
+ * exactly-once (a replay is recognised forever, not only while the update is stored), and it is
+ * the anti-entropy digest, so digests stay a few bytes per active origin.
+ *
+ * Bounded: gaps below an out-of-order seq whose update has expired can never be filled, so the
+ * watermark jumps over them (`expireGaps`); `maxExtra` caps the out-of-order seqs per origin and
+ * `maxOrigins` the origins tracked (the least recently active origin with no live update goes).
+ */
+import type { DigestEntry } from './types.js'
+
+interface OriginState {
+  watermark: number
+  /** Seqs above the watermark that we have, with their update time (for gap expiry). */
+  extra: Map<number, number>
+  /** Newest update time seen from this origin. */
+  lastTime: number
+}
+
+export interface SeenOptions {
+  /** Out-of-order seqs kept per origin before the watermark is forced up. @default 4096 */
+  maxExtra?: number
+  /** Origins tracked. @default 100000 */
+  maxOrigins?: number
+}
+
+export class SeenSet {
+  private readonly origins = new Map<string, OriginState>()
+  private readonly maxExtra: number
+  private readonly maxOrigins: number
+  /** Seqs treated as seen without ever arriving (expired or forced gaps). */
+  skipped = 0
+
+  constructor (options: SeenOptions = {}) {
+    this.maxExtra = options.maxExtra ?? 4096
+    this.maxOrigins = options.maxOrigins ?? 100_000
+  }
+
+  has (origin: string, seq: number): boolean {
+    const o = this.origins.get(origin)
+    if (o === undefined) return false
+    return seq <= o.watermark || o.extra.has(seq)
+  }
+
+  /** Record (origin, seq); false when it was already there. */
+  add (origin: string, seq: number, time: number): boolean {
+    let o = this.origins.get(origin)
+    if (o === undefined) {
+      if (this.origins.size >= this.maxOrigins) this.evictOne()
+      o = { watermark: 0, extra: new Map(), lastTime: time }
+      this.origins.set(origin, o)
+    }
+    if (seq <= o.watermark || o.extra.has(seq)) return false
+    if (time > o.lastTime) o.lastTime = time
+    if (seq === o.watermark + 1) {
+      o.watermark = seq
+      this.advance(o)
+    } else {
+      o.extra.set(seq, time)
+      if (o.extra.size > this.maxExtra) {
+        // force the watermark up to the lowest out-of-order seq; the gap counts as seen
+        const low = Math.min(...o.extra.keys())
+        this.skipped += low - o.watermark - 1
+        o.watermark = low - 1
+        this.advance(o)
+      }
+    }
+    return true
+  }
+
+  /** The highest seq seen from an origin (0 if none). */
+  highest (origin: string): number {
+    const o = this.origins.get(origin)
+    if (o === undefined) return 0
+    let h = o.watermark
+    for (const s of o.extra.keys()) if (s > h) h = s
+    return h
+  }
+
+  /** The contiguous watermark of an origin (0 if none). */
+  watermark (origin: string): number {
+    return this.origins.get(origin)?.watermark ?? 0
+  }
+
+  /**
+   * Jump over gaps that can no longer be filled: a missing seq is older than the out-of-order seq
+   * above it (origins number their updates in time order), so once that one is older than
+   * `expiredBefore` the missing ones have expired too.
+   */
+  expireGaps (expiredBefore: number): void {
+    for (const o of this.origins.values()) {
+      if (o.extra.size === 0) continue
+      let lowest = Infinity
+      let lowestTime = 0
+      for (const [s, t] of o.extra) if (s < lowest) { lowest = s; lowestTime = t }
+      if (lowestTime < expiredBefore) {
+        this.skipped += lowest - o.watermark - 1
+        o.watermark = lowest - 1
+        this.advance(o)
+        if (o.extra.size > 0) this.expireGaps(expiredBefore)
+      }
+    }
+  }
+
+  /** Digest entries for origins active since `since` (older ones have nothing left to repair). */
+  digest (since: number): DigestEntry[] {
+    const out: DigestEntry[] = []
+    for (const [origin, o] of this.origins) {
+      if (o.lastTime < since) continue
+      out.push({ origin, watermark: o.watermark, extra: o.extra.size === 0 ? [] : [...o.extra.keys()] })
+    }
+    return out
+  }
+
+  get size (): number { return this.origins.size }
+
+  private advance (o: OriginState): void {
+    while (o.extra.has(o.watermark + 1)) {
+      o.extra.delete(o.watermark + 1)
+      o.watermark++
+    }
+  }
+
+  private evictOne (): void {
+    let victim: string | undefined
+    let oldest = Infinity
+    for (const [origin, o] of this.origins) if (o.lastTime < oldest) { oldest = o.lastTime; victim = origin }
+    if (victim !== undefined) this.origins.delete(victim)
+  }
+}
+
+/** Does a digest say its owner has (origin, seq)? Index the digest first with `indexDigest`. */
+export function digestHas (index: Map<string, DigestEntry & { set?: Set<number> }>, origin: string, seq: number): boolean {
+  const e = index.get(origin)
+  if (e === undefined) return false
+  if (seq <= e.watermark) return true
+  if (e.extra.length === 0) return false
+  e.set ??= new Set(e.extra)
+  return e.set.has(seq)
+}
+
+export function indexDigest (digest: readonly DigestEntry[]): Map<string, DigestEntry & { set?: Set<number> }> {
+  const m = new Map<string, DigestEntry & { set?: Set<number> }>()
+  for (const e of digest) m.set(e.origin, { ...e })
+  return m
+}

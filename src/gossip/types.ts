@@ -1,0 +1,96 @@
+/**
+ * Gossip data types: an update (a broadcast, or a write to the replicated map), the digests that
+ * anti-entropy exchanges, and the message union the machine speaks.
+ */
+
+/** What an update carries. */
+export const enum UpdateKind { Message = 0, Put = 1, Delete = 2 }
+
+/** An update is named by its origin and a per-origin sequence number (1, 2, 3, ...). */
+export interface UpdateId {
+  readonly origin: string
+  readonly seq: number
+}
+
+/** One causal dependency: every update of `origin` up to `seq` must be delivered first. */
+export interface Dep {
+  readonly origin: string
+  readonly seq: number
+}
+
+export interface Update {
+  readonly origin: string
+  readonly seq: number
+  /** The origin's clock (ms) when it was published; the update expires at time + ttl. */
+  readonly time: number
+  readonly kind: UpdateKind
+  /** Broadcast topic ('' for map writes). */
+  readonly topic: string
+  /** Map key (Put/Delete). */
+  readonly key?: string
+  /** Lamport timestamp (Put/Delete); ties broken by origin id. */
+  readonly lamport?: number
+  /** Payload. Absent when the update is only announced (large payloads are pulled by digest). */
+  readonly data?: Uint8Array
+  /** SHA-256 of the payload; present when `data` is omitted, so the body can be verified. */
+  readonly hash?: Uint8Array
+  /** Payload length in bytes. */
+  readonly size: number
+  /** Causal dependencies (causal delivery only). */
+  readonly deps?: readonly Dep[]
+}
+
+/** What a node has seen from one origin: every seq ≤ watermark, plus the listed higher ones. */
+export interface DigestEntry {
+  readonly origin: string
+  readonly watermark: number
+  readonly extra: readonly number[]
+}
+
+/** One replicated-map entry as it travels in a map repair. */
+export interface MapEntryWire {
+  readonly key: string
+  readonly lamport: number
+  readonly node: string
+  readonly value?: Uint8Array
+  readonly deleted: boolean
+}
+
+/** A peer-sampling descriptor (Cyclon): a peer and how many shuffles ago it was fresh. */
+export interface Descriptor {
+  readonly id: string
+  readonly addrs?: readonly string[]
+  readonly age: number
+}
+
+export type GossipMessage =
+  /** Rumor mongering contact: push `updates` (hot rumors); `pull` asks for the partner's hot rumors. */
+  | { readonly type: 'rumor', readonly updates: readonly Update[], readonly pull: boolean }
+  /** Answer to a contact with `pull`: the partner's hot rumors, plus feedback on the pushed ones. */
+  | { readonly type: 'reply', readonly updates: readonly Update[], readonly known: readonly UpdateId[], readonly fresh: readonly UpdateId[] }
+  /**
+   * Feedback on the updates you sent me: which I already knew (a useless contact for you) and which
+   * were new to me (a useful one, which resets your counter).
+   */
+  | { readonly type: 'feedback', readonly known: readonly UpdateId[], readonly fresh: readonly UpdateId[] }
+  /** Connection limit reached this round: the contact was refused. */
+  | { readonly type: 'busy' }
+  /** Anti-entropy: my digest (and map checksum); answer per `mode`. */
+  | { readonly type: 'ae', readonly mode: AeMode, readonly digest: readonly DigestEntry[], readonly mapSum: number }
+  /** Anti-entropy answer: what you lack (pull), my digest (push), map entries when checksums differ. */
+  | { readonly type: 'ae-reply', readonly updates: readonly Update[], readonly digest?: readonly DigestEntry[], readonly mapSum: number, readonly entries?: readonly MapEntryWire[] }
+  /** Anti-entropy push leg: the updates (and map entries) the partner lacks. */
+  | { readonly type: 'ae-push', readonly updates: readonly Update[], readonly entries?: readonly MapEntryWire[] }
+  /** Pull an announced large payload. */
+  | { readonly type: 'fetch', readonly origin: string, readonly seq: number }
+  | { readonly type: 'body', readonly origin: string, readonly seq: number, readonly data?: Uint8Array }
+  /** Cyclon shuffle request and answer. */
+  | { readonly type: 'shuffle', readonly entries: readonly Descriptor[] }
+  | { readonly type: 'shuffle-reply', readonly entries: readonly Descriptor[] }
+
+export type AeMode = 'push' | 'pull' | 'push-pull'
+export type RumorMode = 'push' | 'pull' | 'push-pull'
+/** When an infected node loses interest: after feedback (useless contacts) or blindly; by counter or coin. */
+export type StopRule = 'feedback-counter' | 'feedback-coin' | 'blind-counter' | 'blind-coin'
+
+export function idKey (origin: string, seq: number): string { return `${seq}@${origin}` }
