@@ -35,8 +35,12 @@ export interface TorrentOptions {
   peerId?: Uint8Array
   /** @default 50 */
   maxPeers?: number
-  /** Outstanding block requests per peer. @default 16 */
+  /** Outstanding block requests per peer at least; grows with the peer's rate (see pipelineSeconds). @default 4 */
   pipeline?: number
+  /** Upper bound of the adaptive pipeline. @default 64 */
+  maxPipeline?: number
+  /** Keep this many seconds of the peer's recent rate in flight (covers the round trip). @default 0.5 */
+  pipelineSeconds?: number
   /** Regular unchoke slots. @default 4 */
   unchokeSlots?: number
   /** @default 10000 */
@@ -131,7 +135,9 @@ export class TorrentMachine implements Machine<WireMsg> {
       seed: opts.seed ?? false,
       storePrefix: opts.storePrefix ?? '',
       maxPeers: opts.maxPeers ?? 50,
-      pipeline: opts.pipeline ?? 16,
+      pipeline: opts.pipeline ?? 4,
+      maxPipeline: opts.maxPipeline ?? 64,
+      pipelineSeconds: opts.pipelineSeconds ?? 0.5,
       unchokeSlots: opts.unchokeSlots ?? 4,
       rechokeMs: opts.rechokeMs ?? 10_000,
       optimisticMs: opts.optimisticMs ?? 30_000,
@@ -407,6 +413,11 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.downloaded += msg.block.length
     p.lastPieceAt = now
     p.snubbed = false
+    p.fastWindowBytes += msg.block.length
+    if (now - p.fastWindowStart >= 500) {
+      p.fastRate = (p.fastWindowBytes * 1000) / Math.max(1, now - p.fastWindowStart)
+      p.fastWindowStart = now; p.fastWindowBytes = 0
+    }
     const got = this.picker.receive(p.id, msg.index, msg.begin, msg.block)
     if (got === 'dup') this.env.stats.inc('bt:duplicate_block')
     // endgame: the other copies in flight are now useless
@@ -478,7 +489,8 @@ export class TorrentMachine implements Machine<WireMsg> {
 
   private fillRequests (p: Peer): void {
     if (!this.ready || this.paused || p.peerChoking || !p.amInterested || !p.ready) return
-    let n = this.o.pipeline - p.outstanding.size
+    const depth = Math.min(this.o.maxPipeline, Math.max(this.o.pipeline, Math.ceil((p.fastRate * this.o.pipelineSeconds) / BLOCK_SIZE)))
+    let n = depth - p.outstanding.size
     if (n <= 0) return
     if (this.downBucket !== undefined) {
       n = Math.min(n, Math.floor(this.downBucket.available(this.env.now()) / BLOCK_SIZE))

@@ -29,6 +29,10 @@ export class Peer {
   lastRecvAt: number
   lastSentAt: number
   snubbed = false
+  /** Recent download rate from this peer (bytes/s), re-measured every half second, sizes the pipeline. */
+  fastRate = 0
+  fastWindowStart = 0
+  fastWindowBytes = 0
   bad = 0
   connectedAt: number
   peerId: Uint8Array | undefined

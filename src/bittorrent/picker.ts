@@ -35,6 +35,12 @@ export interface PickerOptions {
   endgame?: boolean
   /** Keep no block bytes (simulation of bandwidth only). @default false */
   virtual?: boolean
+  /**
+   * Endgame starts when every missing block is requested and at most this many are still
+   * missing. With deep pipelines "all requested" happens long before the end, and duplicating
+   * a third of the file would waste uplinks. @default 64
+   */
+  endgameBlocks?: number
 }
 
 export class PiecePicker {
@@ -47,6 +53,7 @@ export class PiecePicker {
   private readonly randomFirst: number
   private readonly endgameOn: boolean
   private readonly virtual: boolean
+  private readonly endgameBlocks: number
 
   constructor (readonly pieceCount: number, private readonly sizeOf: (index: number) => number, private readonly rng: Rng, opts: PickerOptions = {}) {
     this.availability = new Int32Array(pieceCount)
@@ -56,6 +63,7 @@ export class PiecePicker {
     this.randomFirst = opts.randomFirst ?? 4
     this.endgameOn = opts.endgame ?? true
     this.virtual = opts.virtual ?? false
+    this.endgameBlocks = opts.endgameBlocks ?? 64
   }
 
   /** Pieces still needed. */
@@ -123,14 +131,18 @@ export class PiecePicker {
     return out
   }
 
-  /** True when no wanted block is left unrequested. */
+  /** True when no wanted block is left unrequested and few are missing. */
   inEndgame (): boolean {
-    let started = 0
+    if (this.partial.size !== this.wantedMissing) return false
+    let missing = 0
     for (const p of this.partial.values()) {
-      started++
-      for (let b = 0; b < p.blocks; b++) if (p.received[b] === 0 && p.requested[b] === 0) return false
+      for (let b = 0; b < p.blocks; b++) {
+        if (p.received[b] !== 0) continue
+        if (p.requested[b] === 0) return false
+        if (++missing > this.endgameBlocks) return false
+      }
     }
-    return started === this.wantedMissing
+    return true
   }
 
   private takeBlocks (p: PartialPiece, peer: string, n: number, out: Block[], dup: boolean, exclude: (index: number, begin: number) => boolean): void {

@@ -35,6 +35,8 @@ export interface SwarmParams {
   torrent?: Partial<TorrentOptions>
   /** Stop after this much virtual time, ms. @default 20 × the bound */
   limitMs?: number
+  /** Record swarm-wide upload utilisation every this many ms (0: never). @default 0 */
+  sampleMs?: number
 }
 
 export interface SwarmResult {
@@ -47,6 +49,8 @@ export interface SwarmResult {
   ratio: number
   finished: number
   times: number[]
+  /** [seconds, fraction of total upload capacity used in the interval, leechers done] */
+  utilisation: Array<[number, number, number]>
   events: number
   sim: Simulator
   seedNode: SimNode<WireMsg, TorrentMachine>
@@ -94,12 +98,21 @@ export function runSwarm (p: SwarmParams): SwarmResult {
   const { bound, clientServer } = bounds(p.leechers, p.fileBytes, p.seedUp, p.peerUp, p.peerDown)
   const limit = p.limitMs ?? bound * 20 * 1000
   let events = 0
+  const utilisation: Array<[number, number, number]> = []
+  const step = p.sampleMs !== undefined && p.sampleMs > 0 ? p.sampleMs : 5000
+  const capacity = p.seedUp + p.leechers * p.peerUp
+  let lastUp = 0
   while (times.size < p.leechers && sim.now < limit) {
-    const n = sim.run({ until: Math.min(limit, sim.now + 5000) })
+    const n = sim.run({ until: Math.min(limit, sim.now + step) })
+    if (p.sampleMs !== undefined && p.sampleMs > 0) {
+      const up = seedNode.machine.uploaded + leecherNodes.reduce((s, l) => s + l.machine.uploaded, 0)
+      utilisation.push([sim.now / 1000, (up - lastUp) / (capacity * step / 1000), times.size])
+      lastUp = up
+    }
     events += n
     if (n === 0) break
   }
   const all = [...times.values()].map(t => t / 1000)
   const completion = times.size === p.leechers ? Math.max(...all) : Infinity
-  return { completion, bound, clientServer, ratio: completion / bound, finished: times.size, times: all, events, sim, seedNode, leecherNodes, metainfo, content }
+  return { completion, bound, clientServer, ratio: completion / bound, finished: times.size, times: all, utilisation, events, sim, seedNode, leecherNodes, metainfo, content }
 }
