@@ -38,9 +38,9 @@ export class ChordMachine implements Machine<ChordMessage> {
   constructor (readonly env: Env<ChordMessage>, options: ChordOptions = {}) {
     this.o = resolveOptions(options)
     this.mask = ringSize(this.o.bits) - 1n
-    const addrs = env.self.addrs
     this.vnodes = []
-    for (let i = 0; i < this.o.vnodes; i++) this.vnodes.push(new VNode(makeNode(env.self.id, i, this.o.bits, addrs), this.o.bits))
+    // our own vnodes share env.self as their ref, so the addresses they advertise stay current
+    for (let i = 0; i < this.o.vnodes; i++) this.vnodes.push(new VNode(makeNode(env.self.id, i, this.o.bits, undefined, undefined, env.self), this.o.bits))
     this.routes = new RouteTable(env.self.id, this.vnodes)
     this.store = this.o.store?.() ?? new MemoryStore()
   }
@@ -51,6 +51,19 @@ export class ChordMachine implements Machine<ChordMessage> {
   start (): void {
     this.running = true
     mt.startMaintenance(this)
+  }
+
+  /**
+   * (Re)join the ring through `via`, e.g. a host started alone that is told of a peer later. Routing
+   * state is reset; stored items are kept (and handed on by the usual hand-off).
+   */
+  join (via: PeerRef): void {
+    this.o.bootstrap = [via]
+    for (const v of this.vnodes) {
+      v.joined = false; v.pred = undefined; v.succs = []; v.fingers.fill(undefined); v.nextFinger = -1; v.joinAttempts = 0
+    }
+    this.routes.invalidate()
+    mt.joinAll(this)
   }
 
   stop (): void {

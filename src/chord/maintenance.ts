@@ -41,6 +41,10 @@ function firstHost (m: ChordMachine): void {
   m.routes.invalidate()
 }
 
+export function joinAll (m: ChordMachine): void {
+  for (const v of m.vnodes) join(m, v)
+}
+
 function join (m: ChordMachine, v: VNode): void {
   const b = m.o.bootstrap
   const via = b[v.joinAttempts++ % b.length]

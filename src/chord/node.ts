@@ -49,7 +49,11 @@ export function prefixOf (id: bigint, bits: number): number {
   return bits >= PREFIX_BITS ? Number(id >> BigInt(bits - PREFIX_BITS)) : Number(id) * 2 ** (PREFIX_BITS - bits)
 }
 
-export function makeNode (peer: string, vnode: number, bits: number, addrs?: readonly string[], id?: bigint): NodeInfo {
+/**
+ * `ref` may be passed to share a live PeerRef (the driver's self ref, whose addresses track the
+ * node's current listen addresses).
+ */
+export function makeNode (peer: string, vnode: number, bits: number, addrs?: readonly string[], id?: bigint, ref?: PeerRef): NodeInfo {
   const nid = id ?? deriveNodeId(peer, vnode, bits)
   return {
     peer,
@@ -57,7 +61,7 @@ export function makeNode (peer: string, vnode: number, bits: number, addrs?: rea
     id: nid,
     p: prefixOf(nid, bits),
     tag: `${peer}/${vnode}`,
-    ref: addrs !== undefined && addrs.length > 0 ? { id: peer, addrs } : { id: peer }
+    ref: ref ?? (addrs !== undefined && addrs.length > 0 ? { id: peer, addrs } : { id: peer })
   }
 }
 

@@ -1,0 +1,20 @@
+/**
+ * overlaykit/chord — the Chord DHT (Stoica et al. 2001 / ToN 2003): m-bit ring with ids derived from
+ * peer ids, finger tables, successor lists, stabilization, virtual nodes (host-level routing), a
+ * replicated key/value store and content routing. Live as a libp2p service (`chord()`), simulated
+ * through `chordSpec` / `chordSpecFor(bits)`.
+ *
+ * Hop counts: `hops` is the number of remote nodes that answered a routing request (the path from
+ * the initiator to the key's predecessor, which names the owner); see lookup.ts.
+ */
+export { chord, ChordService, type ChordInit, type ChordLookupResult, type ChordLookupOptions, type LookupProgress, type RingInfo } from './service.js'
+export { chordSpec, chordSpecFor, CHORD_PROTOCOL } from './spec.js'
+export { ChordMachine, type RouteAnswer } from './machine.js'
+export type { ChordOptions } from './options.js'
+export type { ChordMessage, WireItem, ProviderRecord } from './messages.js'
+export type { LookupOutcome, LookupRequest } from './lookup.js'
+export { chordCodec, LIMITS as CHORD_LIMITS } from './codec.js'
+export { MemoryStore, type ChordStore, type StoredItem } from './store.js'
+export { deriveNodeId, type NodeInfo } from './node.js'
+export { oracleBootstrap, checkRing, sortedRing, ownerOf } from './oracle.js'
+export * as chordKv from './kv.js'
