@@ -81,31 +81,31 @@ describe('fasttrack codec', () => {
     let decoded = 0; let refused = 0
     const check = (bytes: Uint8Array): void => {
       try {
-        const m = fasttrackCodec.decode(bytes)
-        decoded++
-        // anything accepted re-encodes (the limits hold both ways)
-        fasttrackCodec.encode(m)
-      } catch (err) {
-        if (!(err instanceof DecodeError)) throw new Error(`non-DecodeError ${(err as Error).name}: ${(err as Error).message} on ${Buffer.from(bytes).toString('hex').slice(0, 200)}`)
-        refused++
+          const m = fasttrackCodec.decode(bytes)
+          decoded++
+          // anything accepted re-encodes (the limits hold both ways)
+          fasttrackCodec.encode(m)
+        } catch (err) {
+          if (!(err instanceof DecodeError)) throw new Error(`non-DecodeError ${(err as Error).name}: ${(err as Error).message} on ${Buffer.from(bytes).toString('hex').slice(0, 200)}`)
+          refused++
+        }
       }
-    }
     try {
-    for (let i = 0; i < 50_000; i++) {
-      const len = rng.int(10) === 0 ? rng.int(2000) : rng.int(64)
-      const b = rng.bytes(len)
-      if (len > 0 && rng.bool(0.7)) b[0] = rng.bool(0.8) ? 0x00 : 0x58 // mostly valid channel tags
-      check(b)
-    }
-    for (let i = 0; i < 50_000; i++) {
-      const b = Uint8Array.from(rng.pick(valid))
-      const kind = rng.int(4)
-      if (kind === 0) { for (let k = 1 + rng.int(4); k > 0; k--) b[rng.int(b.length)] = rng.int(256) } // flip bytes
-      if (kind === 1) { check(b.subarray(0, rng.int(b.length))); continue } // truncate
-      if (kind === 2) { const extra = rng.bytes(1 + rng.int(32)); const c = new Uint8Array(b.length + extra.length); c.set(b); c.set(extra, b.length); check(c); continue } // append
-      if (kind === 3) { const at = 1 + rng.int(Math.max(1, b.length - 1)); b[at] = 0xff } // break a varint or length
-      check(b)
-    }
+      for (let i = 0; i < 50_000; i++) {
+        const len = rng.int(10) === 0 ? rng.int(2000) : rng.int(64)
+        const b = rng.bytes(len)
+        if (len > 0 && rng.bool(0.7)) b[0] = rng.bool(0.8) ? 0x00 : 0x58 // mostly valid channel tags
+        check(b)
+      }
+      for (let i = 0; i < 50_000; i++) {
+        const b = Uint8Array.from(rng.pick(valid))
+        const kind = rng.int(4)
+        if (kind === 0) { for (let k = 1 + rng.int(4); k > 0; k--) b[rng.int(b.length)] = rng.int(256) } // flip bytes
+        if (kind === 1) { check(b.subarray(0, rng.int(b.length))); continue } // truncate
+        if (kind === 2) { const extra = rng.bytes(1 + rng.int(32)); const c = new Uint8Array(b.length + extra.length); c.set(b); c.set(extra, b.length); check(c); continue } // append
+        if (kind === 3) { const at = 1 + rng.int(Math.max(1, b.length - 1)); b[at] = 0xff } // break a varint or length
+        check(b)
+      }
     } finally { Error.stackTraceLimit = stackLimit }
     assert.equal(decoded + refused, 100_000)
     assert.ok(refused > 10_000, `refused ${refused}`)
