@@ -365,6 +365,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
       }
       this.stats.sent(f.type, f.bytes)
       if (!more) {
+        this.stats.inc('driver:drain-waits')
         ch.waitingDrain = true
         stream.onDrain({ signal: this.abort.signal }).then(() => {
           ch.waitingDrain = false

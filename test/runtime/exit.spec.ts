@@ -1,0 +1,34 @@
+/** A process that starts a 16-node live swarm and stops it exits by itself: nothing leaked. */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const fixture = fileURLToPath(new URL('./fixtures/swarm-exit.js', import.meta.url))
+
+async function runChild (transport: string, limitMs: number): Promise<{ code: number | null, out: string, err: string, exitAfterStopMs: number }> {
+  return await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fixture, transport], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    let stoppedAt = 0
+    const killer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`child still running after ${limitMs} ms; stdout: ${out} stderr: ${err}`)) }, limitMs)
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (stoppedAt === 0 && out.includes('stopped')) stoppedAt = performance.now() })
+    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+    child.on('exit', (code) => {
+      clearTimeout(killer)
+      resolve({ code, out, err, exitAfterStopMs: stoppedAt === 0 ? -1 : performance.now() - stoppedAt })
+    })
+  })
+}
+
+describe('process exit', function () {
+  for (const transport of ['tcp', 'memory']) {
+    it(`a 16-node ${transport} swarm started and stopped in a child process exits by itself`, async function () {
+      const r = await runChild(transport, 20_000)
+      assert.equal(r.code, 0, r.err)
+      assert.match(r.out, /stopped 16/)
+      // "within a few seconds": the swarm is stopped, the event loop must empty promptly
+      assert.ok(r.exitAfterStopMs >= 0 && r.exitAfterStopMs < 3000, `exited ${r.exitAfterStopMs.toFixed(0)} ms after stop`)
+    })
+  }
+})

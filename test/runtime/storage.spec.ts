@@ -1,0 +1,56 @@
+/** Blob storage behind env.io: memory and filesystem, same semantics as the simulator's BlobStore. */
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { FsBlobStorage, MemoryBlobStorage, performIo, type BlobStorage } from '../../src/runtime/libp2p/storage.js'
+import { InvalidArgumentError, NotFoundError } from '../../src/overlay/errors.js'
+
+describe('blob storage', function () {
+  let dir: string
+  before(async function () { dir = await mkdtemp(join(tmpdir(), 'overlaykit-blobs-')) })
+  after(async function () { await rm(dir, { recursive: true, force: true }) })
+
+  const kinds: Array<[string, () => BlobStorage]> = [
+    ['memory', () => new MemoryBlobStorage()],
+    ['filesystem', () => new FsBlobStorage(join(dir, String(Math.random()).slice(2)))]
+  ]
+  for (const [name, make] of kinds) {
+    describe(name, function () {
+      it('writes grow the blob zero-filled; reads return exact ranges', async function () {
+        const s = make()
+        assert.equal(await s.write('a/b.bin', 3, Uint8Array.from([1, 2])), 5)
+        assert.equal(await s.write('a/b.bin', 0, Uint8Array.from([9])), 5)
+        assert.deepEqual(await s.read('a/b.bin', 0, 5), Uint8Array.from([9, 0, 0, 1, 2]))
+        assert.equal(await s.size('a/b.bin'), 5)
+      })
+
+      it('missing blobs are NotFoundError, reads past the end RangeError', async function () {
+        const s = make()
+        await assert.rejects(s.read('nope', 0, 1), NotFoundError)
+        await assert.rejects(s.size('nope'), NotFoundError)
+        await s.write('x', 0, new Uint8Array(4))
+        await assert.rejects(s.read('x', 2, 3), RangeError)
+        await assert.rejects(s.read('x', -1, 1), RangeError)
+      })
+
+      it('performIo turns results and errors into IoResults', async function () {
+        const s = make()
+        assert.deepEqual(await performIo(s, { op: 'write', store: 'k', offset: 0, data: Uint8Array.from([5]), token: 't' }), { ok: true, size: 1 })
+        assert.deepEqual(await performIo(s, { op: 'read', store: 'k', offset: 0, length: 1, token: 't' }), { ok: true, data: Uint8Array.from([5]) })
+        const bad = await performIo(s, { op: 'size', store: 'zz', token: 't' })
+        assert.equal(bad.ok, false)
+      })
+    })
+  }
+
+  it('the filesystem store refuses names that leave its root', async function () {
+    const root = join(dir, 'jail')
+    const s = new FsBlobStorage(root)
+    for (const name of ['../escape', 'a/../../escape', '/etc/passwd', 'a\0b', '', '..', 'C:\\x']) {
+      await assert.rejects(s.write(name, 0, Uint8Array.from([1])), InvalidArgumentError, JSON.stringify(name))
+    }
+    await s.write('inside/ok.bin', 0, Uint8Array.from([1, 2, 3]))
+    assert.deepEqual(new Uint8Array(await readFile(join(root, 'inside', 'ok.bin'))), Uint8Array.from([1, 2, 3]))
+  })
+})
