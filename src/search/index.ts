@@ -37,6 +37,16 @@
  * machine that implements `SearchMachine` (share/unshare/search/fetch with callbacks): hits as an async
  * iterable with `limit`, `timeoutMs`, `signal`; `fetch(hit, { offset, signal, onProgress })` → bytes.
  *
+ * ## Live sharing — stored.ts
+ * `describeStored(storage, store, name?)` hashes a blob already in a node's BlobStorage (a file under an
+ * FsBlobStorage root) so a service can share it (`service.shareStored(store)`).
+ *
+ * ## Measuring in the simulator — sim-run.ts
+ * `runQueryPhase(sim, nodes, workload, { startAt, queryTimeoutMs })` issues the workload's queries through
+ * each node's `SearchMachine.search` and records success (a hit with the wanted hash), hops, latency,
+ * messages by type and the most loaded node; `summarize(overlay, workload, r)` makes the common
+ * `SearchRunResult` fields from it. napster and gnutella's `simulateSearch` are built on these.
+ *
  * ## Workload — workload.ts
  * `makeSearchWorkload({ nodes, files?, zipf?, freeRiderShare?, sharesPerSharer?, queries, seed,
  * queryIntervalMs? })` → `{ catalog, shares, queries, params }`, and `SearchRunResult`, the row every
@@ -50,3 +60,5 @@ export * from './transfer-codec.js'
 export * from './api.js'
 export * from './channel.js'
 export { describeBytes } from './describe.js'
+export { describeStored } from './stored.js'
+export { runQueryPhase, summarize, type QueryPhaseOptions, type QueryPhaseResult } from './sim-run.js'

@@ -1,0 +1,70 @@
+/**
+ * The live Gnutella servent: `createLibp2p({ services: { gnutella: gnutella({ bootstrap, driver: { storage } }) } })`.
+ * It implements the FileSearch capability: `share`, `shareStored(store)`, `search(text)` (async
+ * iterable of hits as QueryHits arrive), `fetch(hit, { offset })` (direct or by push).
+ */
+import type { FetchOptions, FileSearch, SearchHit } from '../overlay/capabilities.js'
+import { OverlayError } from '../overlay/errors.js'
+import type { PeerRef } from '../overlay/types.js'
+import { OverlayService, toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
+import { FileSearchApi, type ShareableFile } from '../search/api.js'
+import { describeStored } from '../search/stored.js'
+import type { DownloadResult } from '../search/transfer.js'
+import type { GnutellaMsg } from './codec.js'
+import type { GnutellaOptions } from './options.js'
+import type { GnutellaHit, GnutellaServent } from './servent.js'
+import { gnutellaSpec } from './spec.js'
+
+export interface GnutellaInit extends GnutellaOptions, ServiceInit {}
+
+export class GnutellaService extends OverlayService<GnutellaMsg, GnutellaOptions, GnutellaServent> implements FileSearch {
+  private readonly files: FileSearchApi
+
+  constructor (components: OverlayComponents, init: GnutellaInit = {}) {
+    super(components, gnutellaSpec, init, init, ['@overlaykit/file-search'])
+    this.files = new FileSearchApi(() => this.isStarted() ? this.machine : undefined)
+  }
+
+  /** Peer ids of the current neighbours. */
+  neighbours (): string[] { return [...this.machine.neighbours.keys()] }
+
+  /** Connect to a servent (GNUTELLA CONNECT); resolves when it accepted us as a neighbour. */
+  async connectServent (peer: PeerRef | string, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<void> {
+    const ref = typeof peer === 'string' && peer.startsWith('/') ? await this.connect(peer, options) : toPeerRef(peer)
+    if (this.machine.neighbours.has(ref.id)) return
+    await this.op<void>((machine, done) => {
+      const timer = setTimeout(() => { off(); done(new OverlayError('ERR_TIMEOUT', `${ref.id} did not accept the connection`)) }, options.timeoutMs ?? 10_000)
+      const off = this.onEvent(e => {
+        if (e.type === 'gnutella:neighbour-up' && e.peer === ref.id) { clearTimeout(timer); off(); done(null) }
+      })
+      machine.connect(ref)
+      return () => { clearTimeout(timer); off() }
+    }, options.signal)
+  }
+
+  share (file: ShareableFile): void { this.files.share(file) }
+  unshare (hash: string): void { this.files.unshare(hash) }
+
+  /** Share a blob already in this node's storage (a file under the FsBlobStorage root). */
+  async shareStored (store: string, name?: string): Promise<ShareableFile> {
+    const f = await describeStored(this.driver.io, store, name)
+    this.files.share(f)
+    return f
+  }
+
+  search (query: string, options?: { signal?: AbortSignal, limit?: number, timeoutMs?: number }): AsyncIterable<GnutellaHit> {
+    return this.files.search(query, options) as AsyncIterable<GnutellaHit>
+  }
+
+  async fetch (hit: SearchHit, options?: FetchOptions & { store?: string }): Promise<Uint8Array> {
+    return await this.files.fetch(hit, options)
+  }
+
+  async fetchFile (hit: SearchHit, options?: FetchOptions & { store?: string, collect?: boolean }): Promise<DownloadResult> {
+    return await this.files.fetchFile(hit, options)
+  }
+}
+
+export function gnutella (init: GnutellaInit = {}): (components: OverlayComponents) => GnutellaService {
+  return (components) => new GnutellaService(components, init)
+}
