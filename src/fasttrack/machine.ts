@@ -50,6 +50,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private readonly searches = new Map<string, Search>()
   private startedAt = 0
   private shareEpoch = 0
+  private lastRegionProbe = -Infinity
   private joined = false
   private stopped = false
 
@@ -268,7 +269,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
     }
     this.learn(m.supernodes, m.candidates)
-    if (this.joined && !this.attached && this.attaching === undefined && !this.election.running && this.refresh.size > 0) this.seek()
+    if (this.joined && !this.attached && this.attaching === undefined && !this.election.running && this.refresh.hasRoomElsewhere()) this.seek()
   }
 
   /** Merge gossip: refresh-list entries and candidates, refusing ineligible claims. */
@@ -293,7 +294,16 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.env.clearTimer('seek')
     const target = this.refresh.pickForAttach(this.env.rng, this.tried)
     if (target !== undefined) { this.attach(target); return }
-    this.tried.clear()
+    // every supernode we know refused us or is gone (`tried` is cleared each period and on a win)
+    const now = this.env.now()
+    if (now - this.lastRegionProbe >= this.o.maintenanceMs) {
+      // before electing, refresh what we know of the region once: the candidates a bootstrap peer
+      // knew when we joined may be fewer than it knows now, and a supernode may have appeared
+      this.lastRegionProbe = now
+      const peers = peersOf(this.candidates.sample(this.env.rng, 8))
+      for (const p of [...this.o.bootstrap, ...peers]) this.probe(p)
+      if (this.o.bootstrap.length + peers.length > 0) { this.env.setTimer('seek', Math.min(this.o.replyTimeoutMs, 1000)); return }
+    }
     this.election.start()
   }
 
@@ -381,6 +391,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private onWinner (winner: SupernodeInfo): void {
     this.refresh.upsert({ ...winner, room: true }, this.env.now())
     this.candidates.remove(winner.peer.id)
+    this.tried.delete(winner.peer.id)
     if (this.sn === undefined && this.parent === undefined && this.attaching === undefined) this.attach(winner)
   }
 
@@ -429,6 +440,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       this.env.send(this.parent.peer, { type: 'ping', capacity: this.capacity(), leaves: 0 })
       this.env.setTimer('pong', this.o.replyTimeoutMs)
     } else if (this.joined && this.attaching === undefined && !this.election.running) {
+      this.tried.clear()
       this.seek()
     }
   }

@@ -212,7 +212,9 @@ export class SupernodeRole {
       env.send(from, { type: 'detach', supernodes: refresh.sample(env.rng, o.gossipSample), candidates: [] })
       return
     }
-    env.send(from, { type: 'pong', role: ROLE_SUPERNODE, capacity: this.ctx.capacity(), leaves: this.leaves.size, supernodes: refresh.sample(env.rng, o.gossipSample) })
+    // leaves ping often and only need a trickle of fresh entries; supernodes exchange full samples
+    const k = leaf !== undefined ? Math.ceil(o.gossipSample / 4) : o.gossipSample
+    env.send(from, { type: 'pong', role: ROLE_SUPERNODE, capacity: this.ctx.capacity(), leaves: this.leaves.size, supernodes: refresh.sample(env.rng, k) })
   }
 
   /** Supernodes ping too; only a peer we do not know as a supernode can be a forgotten leaf. */
