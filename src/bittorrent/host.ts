@@ -1,0 +1,246 @@
+/**
+ * The live driver for torrent machines. BitTorrent connections are byte streams bound to one
+ * torrent by their handshake, so instead of the generic message driver this host runs the BEP 3
+ * byte stream itself over any `WireTransport` — a libp2p stream (service.ts) or a plain TCP socket
+ * (tcp-endpoint.ts) — with the same machine behind both. It gives each machine an Env with real
+ * timers, async storage through a BlobStorage, and dials peers when the machine first sends them
+ * a handshake.
+ */
+import { logger } from '@libp2p/logger'
+import { Rng } from '../overlay/rng.js'
+import { Stats } from '../overlay/stats.js'
+import { TimerTable } from '../overlay/timers.js'
+import { DecodeError } from '../overlay/errors.js'
+import { performIo, type BlobStorage } from '../runtime/libp2p/storage.js'
+import { TorrentMachine, type TorrentEvent, type TorrentOptions } from './machine.js'
+import { decodeWire, encodeWire, WireParser, type WireMsg } from './wire.js'
+import { toHex } from './sha1.js'
+import type { Env, Logger, PeerRef } from '../overlay/types.js'
+
+const log = logger('overlaykit:bittorrent:host')
+
+/** A raw, reliable byte connection. */
+export interface WireConn {
+  write (bytes: Uint8Array): void
+  close (): void
+}
+
+/** What a transport calls as bytes arrive and when the connection ends. */
+export interface ConnSink {
+  data (bytes: Uint8Array): void
+  closed (): void
+}
+
+export interface WireTransport {
+  /** Whether this transport dials `ref` (e.g. ids "tcp:host:port" for TCP). */
+  handles (ref: PeerRef): boolean
+  dial (ref: PeerRef, sink: ConnSink): Promise<WireConn>
+}
+
+/** One connection: cuts bytes into frames and hands them to its torrent's machine. */
+class Session implements ConnSink {
+  private readonly parser = new WireParser()
+  private conn: WireConn | undefined
+  private queue: Uint8Array[] = []
+  private ended = false
+
+  constructor (private readonly host: TorrentHost, public ref: PeerRef, public torrent: HostedTorrent | undefined) {}
+
+  setConn (conn: WireConn): void {
+    if (this.ended) { conn.close(); return }
+    this.conn = conn
+    for (const b of this.queue) conn.write(b)
+    this.queue = []
+  }
+
+  write (bytes: Uint8Array): void {
+    if (this.ended) return
+    if (this.conn === undefined) this.queue.push(bytes); else this.conn.write(bytes)
+  }
+
+  data (bytes: Uint8Array): void {
+    if (this.ended) return
+    let frames: Uint8Array[]
+    try { frames = this.parser.push(bytes) } catch (err) {
+      this.host.stats.inc('bt:stream_error')
+      log('closing %s: %s', this.ref.id, (err as Error).message)
+      this.close()
+      return
+    }
+    for (const f of frames) {
+      if (this.ended) return
+      let msg: WireMsg
+      try { msg = decodeWire(f) } catch (err) {
+        if (!(err instanceof DecodeError)) throw err
+        this.host.stats.dropped('decode-error')
+        if (this.torrent === undefined) { this.close(); return }
+        continue
+      }
+      this.host.stats.received(msg.type, f.length)
+      if (this.torrent === undefined) {
+        // inbound: the handshake names the torrent
+        const t = msg.type === 'handshake' ? this.host.torrents.get(toHex(msg.infoHash)) : undefined
+        if (t === undefined || t.sessions.has(this.ref.id)) { this.host.stats.inc('bt:unknown_torrent'); this.close(); return }
+        this.torrent = t
+        t.sessions.set(this.ref.id, this)
+      }
+      this.torrent.deliver(this.ref, msg)
+    }
+  }
+
+  closed (): void {
+    if (this.ended) return
+    this.ended = true
+    const t = this.torrent
+    if (t !== undefined && t.sessions.get(this.ref.id) === this) {
+      t.sessions.delete(this.ref.id)
+      t.unreachable(this.ref)
+    }
+  }
+
+  close (): void {
+    const conn = this.conn
+    this.closed()
+    conn?.close()
+  }
+}
+
+/** A torrent machine running in the host. */
+export class HostedTorrent {
+  readonly sessions = new Map<string, Session>()
+  readonly machine: TorrentMachine
+  readonly stats = new Stats()
+  private readonly timers: TimerTable<ReturnType<typeof setTimeout>>
+  private readonly listeners = new Set<(e: TorrentEvent) => void>()
+  private stopped = false
+
+  constructor (private readonly host: TorrentHost, options: TorrentOptions) {
+    this.timers = new TimerTable({ schedule: (ms, fire) => setTimeout(fire, ms), cancel: h => { clearTimeout(h) } }, key => { this.guard(() => { this.machine.onTimer(key) }) })
+    const self = this
+    const env: Env<WireMsg, TorrentEvent> = {
+      get self () { return host.self },
+      now: () => performance.now(),
+      rng: host.rng.fork(options.metainfo.infoHash),
+      send: (to, msg) => { self.send(to, msg) },
+      setTimer: (key, ms) => { if (!self.stopped) self.timers.set(key, ms) },
+      clearTimer: (key) => { self.timers.clear(key) },
+      emit: (e) => { self.onEvent(e) },
+      io: host.storage === undefined
+        ? undefined
+        : (req) => { void performIo(host.storage!, req).then(r => { if (!self.stopped || req.op === 'write') self.guard(() => { self.machine.onIo(req.token, r) }) }) },
+      stats: this.stats,
+      log: log as unknown as Logger
+    }
+    this.machine = new TorrentMachine(env, { sha1: host.sha1, ...options })
+  }
+
+  get infoHash (): string { return this.machine.meta.infoHash }
+
+  onEvents (fn: (e: TorrentEvent) => void): () => void {
+    this.listeners.add(fn)
+    return () => { this.listeners.delete(fn) }
+  }
+
+  start (): void { this.guard(() => { this.machine.start() }) }
+
+  stop (): void {
+    if (this.stopped) return
+    this.guard(() => { this.machine.stop() })
+    this.stopped = true
+    this.timers.clearAll()
+    for (const s of [...this.sessions.values()]) s.close()
+    this.sessions.clear()
+    this.listeners.clear()
+  }
+
+  /** Connect to a peer (ids "tcp:host:port" go over TCP, others are libp2p peer ids). */
+  connect (ref: PeerRef): void { this.guard(() => { this.machine.connect(ref) }) }
+
+  deliver (from: PeerRef, msg: WireMsg): void { if (!this.stopped) this.guard(() => { this.machine.onMessage(from, msg) }) }
+  unreachable (ref: PeerRef): void { if (!this.stopped) this.guard(() => { this.machine.onPeerUnreachable(ref) }) }
+
+  private send (to: PeerRef, msg: WireMsg): void {
+    const bytes = encodeWire(msg)
+    this.host.stats.sent(msg.type, bytes.length)
+    const s = this.sessions.get(to.id)
+    if (s !== undefined) { s.write(bytes); return }
+    if (msg.type !== 'handshake') { this.host.stats.dropped('bt:no_session'); return }
+    const transport = this.host.transports.find(t => t.handles(to))
+    if (transport === undefined) { this.host.stats.dropped('bt:no_transport'); queueMicrotask(() => { this.unreachable(to) }); return }
+    const session = new Session(this.host, to, this)
+    this.sessions.set(to.id, session)
+    session.write(bytes)
+    transport.dial(to, session).then(conn => { session.setConn(conn) }, err => {
+      log('dial %s failed: %s', to.id, (err as Error)?.message)
+      session.closed()
+    })
+  }
+
+  private onEvent (e: TorrentEvent): void {
+    if (e.type === 'bittorrent:disconnect') {
+      const s = this.sessions.get(e.peer)
+      if (s !== undefined) { this.sessions.delete(e.peer); s.close() }
+    }
+    for (const fn of this.listeners) {
+      try { fn(e) } catch (err) { log.error('listener threw - %e', err) }
+    }
+  }
+
+  private guard (fn: () => void): void {
+    try { fn() } catch (err) { log.error('torrent machine threw - %e', err) }
+  }
+}
+
+export interface HostOptions {
+  /** Identity of this node in PeerRefs (the libp2p peer id, or any string). */
+  self: PeerRef
+  storage?: BlobStorage
+  /** @default @noble/hashes sha1 */
+  sha1?: (data: Uint8Array) => Uint8Array
+  /** Seed for the machines' Rng. @default random */
+  seed?: number | string
+}
+
+export class TorrentHost {
+  readonly torrents = new Map<string, HostedTorrent>()
+  readonly transports: WireTransport[] = []
+  readonly stats = new Stats()
+  readonly rng: Rng
+  readonly storage: BlobStorage | undefined
+  readonly sha1: ((data: Uint8Array) => Uint8Array) | undefined
+  self: PeerRef
+
+  constructor (opts: HostOptions) {
+    this.self = opts.self
+    this.storage = opts.storage
+    this.sha1 = opts.sha1
+    this.rng = new Rng(opts.seed ?? `${performance.timeOrigin}/${performance.now()}/${opts.self.id}`)
+  }
+
+  addTransport (t: WireTransport): void { this.transports.push(t) }
+
+  /** A transport accepted a connection from `ref`; the handshake will say which torrent. */
+  accept (ref: PeerRef, conn: WireConn): ConnSink {
+    const s = new Session(this, ref, undefined)
+    s.setConn(conn)
+    return s
+  }
+
+  add (options: TorrentOptions): HostedTorrent {
+    const key = options.metainfo.infoHash
+    if (this.torrents.has(key)) throw new Error(`torrent ${key} is already running`)
+    const t = new HostedTorrent(this, options)
+    this.torrents.set(key, t)
+    t.start()
+    return t
+  }
+
+  remove (infoHash: string): void {
+    const t = this.torrents.get(infoHash)
+    if (t === undefined) return
+    this.torrents.delete(infoHash)
+    t.stop()
+  }
+
+  stop (): void { for (const k of [...this.torrents.keys()]) this.remove(k) }
+}
