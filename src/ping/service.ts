@@ -20,9 +20,10 @@ export class PingService extends OverlayService<PingMessage, PingOptions, PingMa
    * Round-trip time to `peer` in ms (a PeerRef, a peer id string, a PeerId or a multiaddr string
    * with /p2p/<id>). Rejects with TimeoutError after `timeoutMs`, AbortError when `signal` aborts.
    */
-  async ping (peer: PeerRef | string | { toString (): string }, options: { signal?: AbortSignal, payload?: Uint8Array } = {}): Promise<number> {
-    const ref = toPeerRef(peer)
-    return await this.op<number>((machine, done) => machine.ping(ref, done, options.payload), options.signal)
+  ping (peer: PeerRef | string | { toString (): string }, options: { signal?: AbortSignal, payload?: Uint8Array } = {}): Promise<number> {
+    let ref: PeerRef
+    try { ref = toPeerRef(peer) } catch (err) { return Promise.reject(err) }
+    return this.op<number>((machine, done) => machine.ping(ref, done, options.payload), options.signal)
   }
 }
 

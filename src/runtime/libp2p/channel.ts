@@ -5,10 +5,9 @@
  */
 import type { PeerRef } from '../../overlay/types.js'
 import type { Stream } from '@libp2p/interface'
-import type { Uint8ArrayList } from 'uint8arraylist'
 
 export interface QueuedFrame {
-  frame: Uint8ArrayList
+  frame: Uint8Array
   /** Message type (codec.typeOf) for per-type stats. */
   type: string
   /** Encoded body bytes (without the length prefix). */

@@ -1,15 +1,33 @@
 /**
- * Length-prefixed frames on a libp2p stream: unsigned-varint length, then the codec's bytes
- * (it-length-prefixed's format, the libp2p convention). The reader enforces the codec's frame limit on the
- * length prefix itself, before buffering the body, so a peer cannot make us hold an oversize frame.
+ * Length-prefixed frames on a libp2p stream: unsigned-varint length, then the codec's bytes —
+ * exactly it-length-prefixed's format (the libp2p convention; test/runtime/frames.spec.ts checks both
+ * directions against it-length-prefixed). Encoder and reader are written out here rather than
+ * calling it-length-prefixed because its encoder yields [prefix, body] chunks and its decoder is an
+ * async generator over the stream's async iterator; on a sub-0.1 ms round trip those cost more than
+ * the rest of the driver (benchmarks/driver-rtt.ts). The reader enforces the codec's frame limit
+ * (`maxDataLength` = codec.maxFrameBytes) on the length prefix itself, before buffering the body, so
+ * a peer cannot make us hold an oversize frame.
  */
-import * as lp from 'it-length-prefixed'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 
-/** One frame ready for `stream.send()`: length prefix + body, as a list (no copy of the body). */
-export function encodeFrame (body: Uint8Array, maxFrameBytes: number): Uint8ArrayList {
-  return lp.encode.single(body, { maxDataLength: maxFrameBytes })
+/**
+ * One frame ready for `stream.send()`: varint length prefix + body in one contiguous buffer. One
+ * buffer rather than a [prefix, body] list because each chunk handed down becomes its own muxer
+ * and Noise frame; the copy is cheaper than the extra encryption.
+ */
+export function encodeFrame (body: Uint8Array, maxFrameBytes: number): Uint8Array {
+  const n = body.byteLength
+  if (n > maxFrameBytes) throw new RangeError(`frame of ${n} bytes exceeds ${maxFrameBytes}`)
+  let prefix = 1
+  for (let v = n; v >= 0x80; v = Math.floor(v / 128)) prefix++
+  const out = new Uint8Array(prefix + n)
+  let v = n
+  let i = 0
+  while (v >= 0x80) { out[i++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128) }
+  out[i] = v
+  out.set(body, prefix)
+  return out
 }
 
 /** Why a read loop ended. */
