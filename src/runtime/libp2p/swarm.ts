@@ -100,7 +100,7 @@ export async function createNode<S extends ServiceMap = ServiceMap> (services: S
 }
 
 /** Run `tasks` with at most `limit` in flight; rejects with the first error after all settle. */
-async function pool (tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+export async function pool (tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
   let next = 0
   let firstError: unknown
   const worker = async (): Promise<void> => {
