@@ -35,6 +35,25 @@ describe('cli: overlaykit node', function () {
     assert.ok(b.lines.some(l => l.event === 'stopped'))
   })
 
+  it('forms a Chord ring across processes: lookup, put on one node, get on another', async () => {
+    const opts = ['--overlay', 'chord', '--listen', '/ip4/127.0.0.1/tcp/0', '--opt', 'stabilizeMs=200', '--opt', 'fixFingersMs=100']
+    const a = NodeProcess.start(opts, 'chord-a'); procs.push(a)
+    const [boot] = await a.listening()
+    const others = [1, 2].map(i => { const p = NodeProcess.start([...opts, '--bootstrap', boot], `chord-${i}`); procs.push(p); return p })
+    for (const p of others) { await p.listening(); await p.waitLine(l => l.event === 'joined' && l.overlay === 'chord', 20_000, 'chord join') }
+    // every node ends up with a successor other than itself
+    for (const p of [a, ...others]) {
+      await p.waitLine(l => l.event === 'chord:successor' && typeof l.successor === 'string', 20_000, 'a successor')
+    }
+    const put = await others[0].request({ op: 'put', key: 'greeting', value: 'hello ring' })
+    assert.equal(put.result.key, 'greeting')
+    const got = await others[1].request({ op: 'get', key: 'greeting' })
+    assert.equal(got.result.value, 'hello ring')
+    const look = await a.request({ op: 'lookup', key: 'greeting' })
+    assert.ok(look.result.hops >= 0)
+    assert.ok([a.peerId, others[0].peerId, others[1].peerId].includes(look.result.owner.id), JSON.stringify(look.result))
+  })
+
   it('refuses an overlay it cannot run, with a clear error', async () => {
     const c = NodeProcess.start(['--overlay', 'warpdrive'], 'c'); procs.push(c)
     assert.equal(await c.exited, 1)

@@ -1,0 +1,74 @@
+/**
+ * `overlaykit node --overlay chord`: joins the ring through the first reachable bootstrap peer.
+ * Ops: lookup {key}, put {key, value}, get {key}, delete {key}, ring. Options (--opt): vnodes,
+ * replicas, stabilizeMs, fixFingersMs, rpcTimeoutMs, bits.
+ */
+import { chord, type ChordService } from '../../../chord/index.js'
+import { utf8 } from '../../../overlay/ids.js'
+import type { NodeAdapter, NodeAdapterContext } from '../types.js'
+
+const svc = (ctx: NodeAdapterContext): ChordService => ctx.node.services.chord as ChordService
+
+const num = (o: Record<string, string>, k: string): number | undefined => {
+  if (o[k] === undefined) return undefined
+  const v = Number(o[k])
+  if (!Number.isFinite(v)) throw new Error(`--opt ${k} must be a number`)
+  return v
+}
+
+const keyArg = (args: Record<string, unknown>): string => {
+  if (typeof args.key !== 'string' || args.key === '') throw new Error('needs "key" (a string)')
+  return args.key
+}
+
+const adapter: NodeAdapter = {
+  name: 'chord',
+  description: 'Chord DHT: lookups, replicated key/value store',
+  services (o, seed) {
+    const init: Record<string, unknown> = { driver: { seed } }
+    for (const k of ['vnodes', 'replicas', 'stabilizeMs', 'fixFingersMs', 'checkPredecessorMs', 'rpcTimeoutMs', 'bits', 'expectedNodes']) {
+      const v = num(o, k); if (v !== undefined) init[k] = v
+    }
+    return { chord: chord(init) }
+  },
+  async join (ctx) {
+    const s = svc(ctx)
+    s.onEvent((e) => {
+      if (e.type === 'chord:successor' || e.type === 'chord:predecessor' || e.type === 'chord:joined') ctx.emit({ event: e.type, ...e, type: undefined })
+    })
+    if (ctx.bootstrap.length === 0) return // this node starts a new ring
+    let last: Error | undefined
+    for (let attempt = 0; attempt < 3 * ctx.bootstrap.length; attempt++) {
+      const b = ctx.bootstrap[attempt % ctx.bootstrap.length]
+      try {
+        await s.join(b, { signal: AbortSignal.timeout(15_000) })
+        return
+      } catch (err) {
+        last = err as Error
+        ctx.log(`chord: join through ${b} failed: ${last.message}`)
+      }
+    }
+    throw last ?? new Error('join failed')
+  },
+  ops: {
+    async lookup (args, ctx, signal) { return await svc(ctx).lookup(keyArg(args), { signal }) },
+    async put (args, ctx, signal) {
+      const key = keyArg(args)
+      if (typeof args.value !== 'string') throw new Error('put needs "value" (a string)')
+      await svc(ctx).put(key, utf8(args.value), { signal })
+      return { key, bytes: utf8(args.value).length }
+    },
+    async get (args, ctx, signal) {
+      const key = keyArg(args)
+      return { key, value: new TextDecoder().decode(await svc(ctx).get(key, { signal })) }
+    },
+    async delete (args, ctx, signal) { const key = keyArg(args); await svc(ctx).delete(key, { signal }); return { key, deleted: true } },
+    async ring (_args, ctx) { return svc(ctx).ring() }
+  },
+  status (ctx) {
+    const r = svc(ctx).ring()
+    return { vnodes: r.vnodes.map(v => ({ id: v.id, predecessor: v.predecessor, successor: v.successors[0] })), items: r.items }
+  }
+}
+
+export default adapter
