@@ -3,9 +3,14 @@
  */
 import type { ResolvedOptions } from './options.js'
 
-/** Capacity score: upload kbit/s weighted by uptime (×1 fresh, up to ×2 after `uptimeSaturationMs`). */
+/**
+ * Capacity score: upload kbit/s weighted by uptime, ×1 fresh up to ×2 after `saturationMs`, in steps
+ * of 0.1 so a node's rank does not drift between the messages of one election (a bully election
+ * needs every node to see the same order).
+ */
 export function capacityScore (upKbps: number, uptimeMs: number, saturationMs: number): number {
-  const factor = 1 + Math.min(Math.max(uptimeMs, 0), saturationMs) / Math.max(1, saturationMs)
+  const fraction = Math.min(Math.max(uptimeMs, 0), saturationMs) / Math.max(1, saturationMs)
+  const factor = 1 + Math.floor(fraction * 10) / 10
   return Math.min(0xffffffff, Math.floor(Math.max(0, upKbps) * factor))
 }
 

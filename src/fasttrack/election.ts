@@ -21,6 +21,8 @@ import type { FtOf, SupernodeInfo } from './messages.js'
 
 export interface ElectionHooks {
   isSupernode (): boolean
+  /** A supernode with room this node knows (its own parent first): the region does not lack one. */
+  knownSupernodeWithRoom (): SupernodeInfo | undefined
   /** A supernode with room for one more leaf. */
   hasRoom (): boolean
   /** We won: become a supernode (the election then announces us). */
@@ -97,6 +99,14 @@ export class Election {
     }
     const eligible = ctx.eligible()
     if (m.eligible && m.capacity >= minEligibleScore(ctx.o)) ctx.candidates.upsert({ peer: from, capacity: m.capacity }, ctx.env.now())
+    // the asker's region is not short of supernodes if we know one with room: point it there
+    // instead of promoting someone new
+    const known = this.hooks.knownSupernodeWithRoom()
+    if (known !== undefined && known.peer.id !== from.id) {
+      ctx.env.stats.inc('ft.elections.redirected')
+      ctx.env.send(from, { type: 'coordinator', eid: m.eid, winner: known })
+      return
+    }
     const outranked = m.eligible && compareRank(m.capacity, from.id, ctx.capacity(), ctx.env.self.id) > 0
     if (!eligible || outranked) {
       ctx.env.send(from, { type: 'elect_no', eid: m.eid })

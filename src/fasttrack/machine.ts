@@ -44,6 +44,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private parent: SupernodeInfo | undefined
   private attaching: SupernodeInfo | undefined
   private readonly tried = new Set<string>()
+  /** Peers that probed us lately: someone to ask when we know nobody else (bounded, oldest first out). */
+  private readonly hosts: PeerRef[] = []
   /** What this node shares, with the io store of each file's bytes. */
   readonly catalog = new FileCatalog()
   readonly transfers: Transfers
@@ -73,6 +75,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     }
     this.election = new Election(this.ctx, {
       isSupernode: () => this.sn !== undefined,
+      knownSupernodeWithRoom: () => this.parent?.room === true ? this.parent : this.refresh.sample(env.rng, 1).find(s => s.room),
       hasRoom: () => this.sn?.hasRoom() ?? false,
       promote: () => this.promote(),
       onWinner: (w) => this.onWinner(w),
@@ -248,7 +251,11 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
 
   private onProbe (from: PeerRef, m: FtOf<'probe'>): void {
     const now = this.env.now()
+    if (!this.hosts.some(h => h.id === from.id)) { this.hosts.push(from); if (this.hosts.length > 16) this.hosts.shift() }
     if (m.role === ROLE_LEAF && m.eligible && m.capacity >= minEligibleScore(this.o)) this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
+    if (m.role === ROLE_SUPERNODE && m.capacity >= minEligibleScore(this.o) && this.refresh.get(from.id) === undefined) {
+      this.refresh.upsert({ peer: from, capacity: m.capacity, leaves: 0, room: true }, now)
+    }
     this.env.send(from, {
       type: 'probe_reply',
       capacity: this.capacity(),
@@ -391,7 +398,9 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private onWinner (winner: SupernodeInfo): void {
     this.refresh.upsert({ ...winner, room: true }, this.env.now())
     this.candidates.remove(winner.peer.id)
-    this.tried.delete(winner.peer.id)
+    // a redirect to a supernode that already refused us this period is stale news: wait for the
+    // next period (when peers' views of their supernodes' load are fresh) instead of looping
+    if (this.tried.has(winner.peer.id)) { this.env.stats.inc('ft.elections.stale-redirect'); return }
     if (this.sn === undefined && this.parent === undefined && this.attaching === undefined) this.attach(winner)
   }
 
@@ -400,6 +409,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.env.stats.inc('ft.elections.no-candidates')
     for (const p of peersOf(this.refresh.values(), this.candidates.values())) this.probe(p)
     for (const p of this.o.bootstrap) this.probe(p)
+    for (const p of this.hosts) this.probe(p)
   }
 
   private promote (): void {
