@@ -81,6 +81,19 @@ export class NapsterClient implements Machine<NapsterMsg>, SearchMachine {
 
   start (): void {
     this.running = true
+    this.loginWhenListening(0)
+  }
+
+  /**
+   * The server hands our addresses to downloaders, so log in once we have some: a live node's
+   * services start before its transports listen (a firewalled client has none and logs in at once).
+   */
+  private loginWhenListening (attempt: number): void {
+    const addrs = this.env.self.addrs
+    if (!this.o.firewalled && addrs !== undefined && addrs.length === 0 && attempt < 40) {
+      this.env.setTimer(`listen:${attempt + 1}`, 25)
+      return
+    }
     this.login()
   }
 
@@ -325,6 +338,7 @@ export class NapsterClient implements Machine<NapsterMsg>, SearchMachine {
       for (const p of this.takeDownloads(nick, name)) p.cb.done(new UnreachableError('napster server did not answer the download request'))
       return
     }
+    if (key.startsWith('listen:')) { if (this.state === 'offline') this.loginWhenListening(Number(key.slice(7))); return }
     if (key.startsWith('b:')) {
       const nick = key.slice(2)
       const b = this.browses.get(nick)
