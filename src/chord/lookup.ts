@@ -17,7 +17,7 @@ import { TimeoutError, UnreachableError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
 import type { ChordMachine } from './machine.js'
 import type { ChordMessage } from './messages.js'
-import { prefixOf, type NodeInfo } from './node.js'
+import { prefixDist, prefixOf, type NodeInfo } from './node.js'
 
 export interface LookupRequest {
   key: bigint
@@ -44,14 +44,14 @@ export interface LookupOutcome {
 
 export type LookupCallback = (err: Error | null, result?: LookupOutcome) => void
 
-interface Cand { n: NodeInfo, d: bigint }
+interface Cand { n: NodeInfo, dp: number }
 
 const VERIFY_LIMIT = 4
 
 class IterativeLookup {
   private readonly cands: Cand[] = []
   private readonly tried = new Set<string>()
-  private readonly failed = new Set<string>()
+  private failed: Set<string> | undefined
   private readonly path: NodeInfo[] = []
   private hops = 0
   private timeouts = 0
@@ -84,21 +84,30 @@ class IterativeLookup {
     this.m.lookups.delete(this.lid)
   }
 
-  private d (n: NodeInfo): bigint { return (this.r.key - n.id) & this.m.mask }
+  /** a strictly closer to the key than b (clockwise distance to the key), numeric unless the prefixes nearly tie. */
+  private closer (a: NodeInfo, adp: number, b: NodeInfo, bdp: number): boolean {
+    if (adp + 1 < bdp) return true
+    if (bdp + 1 < adp) return false
+    const m = this.m.mask
+    return ((this.r.key - a.id) & m) < ((this.r.key - b.id) & m)
+  }
 
-  /** Insert candidates closer than `than` (distance), keeping the list sorted by distance. */
-  private add (nodes: NodeInfo[], than: bigint | undefined): void {
+  /** Insert candidates closer than `than`, keeping the list sorted, closest first. */
+  private add (nodes: NodeInfo[], than: NodeInfo | undefined): void {
+    const thanDp = than === undefined ? 0 : prefixDist(than, this.kp)
     for (const n of nodes) {
-      if (this.tried.has(n.tag) || this.failed.has(n.peer) || n.peer === this.m.self.id) continue
-      const d = this.d(n)
-      if (than !== undefined && d >= than) continue
-      let i = this.cands.length
+      if (n.peer === this.m.self.id || this.tried.has(n.tag) || (this.failed !== undefined && this.failed.has(n.peer))) continue
+      const dp = prefixDist(n, this.kp)
+      if (than !== undefined && !this.closer(n, dp, than, thanDp)) continue
+      const c = this.cands
+      let i = c.length
       let dup = false
-      for (let j = 0; j < this.cands.length; j++) {
-        if (this.cands[j].n.tag === n.tag) { dup = true; break }
-        if (d < this.cands[j].d && i === this.cands.length) i = j
+      for (let j = 0; j < c.length; j++) {
+        if (c[j].n.tag === n.tag) { dup = true; break }
+        if (i === c.length && this.closer(n, dp, c[j].n, c[j].dp)) i = j
       }
-      if (!dup) this.cands.splice(i, 0, { n, d })
+      if (dup) continue
+      if (i === c.length) c.push({ n, dp }); else c.splice(i, 0, { n, dp })
     }
   }
 
@@ -106,18 +115,21 @@ class IterativeLookup {
     if (this.finished) return
     let c: Cand | undefined
     while ((c = this.cands.shift()) !== undefined) {
-      if (!this.tried.has(c.n.tag) && !this.failed.has(c.n.peer)) break
+      if (!this.tried.has(c.n.tag) && !this.isFailed(c.n.peer)) break
     }
     if (c === undefined) { this.fail(new UnreachableError('lookup: no live candidate left')); return }
     this.tried.add(c.n.tag)
-    this.ask(c.n, c.d)
+    this.ask(c.n)
   }
 
-  private ask (n: NodeInfo, d: bigint): void {
+  private isFailed (peer: string): boolean { return this.failed !== undefined && this.failed.has(peer) }
+  private markFailed (peer: string): void { (this.failed ??= new Set()).add(peer) }
+
+  private ask (n: NodeInfo): void {
     const req = this.m.newReq()
     this.current = req
     this.messages++
-    this.m.request(n.ref, { t: 'find', req, key: this.r.key }, (msg) => {
+    this.m.request(n.ref, { t: 'find', req, key: this.r.key, kp: this.kp }, (msg) => {
       this.current = -1
       if (this.finished || msg.t !== 'next') return
       this.messages++
@@ -125,12 +137,12 @@ class IterativeLookup {
       this.path.push(n)
       this.r.onHop?.(n, this.hops)
       if (msg.done) this.owned(msg.nodes)
-      else { this.add(msg.nodes, d); this.step() }
+      else { this.add(msg.nodes, n); this.step() }
     }, () => {
       this.current = -1
       if (this.finished) return
       this.timeouts++
-      this.failed.add(n.peer)
+      this.markFailed(n.peer)
       this.m.peerFailed(n.peer)
       this.step()
     })
@@ -141,7 +153,7 @@ class IterativeLookup {
     const req = this.m.newReq()
     this.current = req
     this.messages++
-    this.m.request(ref, { t: 'find', req, key: this.r.key }, (msg) => {
+    this.m.request(ref, { t: 'find', req, key: this.r.key, kp: this.kp }, (msg) => {
       this.current = -1
       if (this.finished || msg.t !== 'next') return
       this.messages++
@@ -158,7 +170,7 @@ class IterativeLookup {
 
   /** A node named the owner list. Optionally confirm with the owner (alive and agrees). */
   private owned (nodes: NodeInfo[]): void {
-    const live = nodes.filter(n => !this.failed.has(n.peer))
+    const live = nodes.filter(n => !this.isFailed(n.peer))
     if (live.length === 0) { this.step(); return }
     if (!this.verify || live[0].peer === this.m.self.id) { this.succeed(live); return }
     this.verifying = live
@@ -173,7 +185,7 @@ class IterativeLookup {
     const req = this.m.newReq()
     this.current = req
     this.messages++
-    this.m.request(o.ref, { t: 'find', req, key: this.r.key }, (msg) => {
+    this.m.request(o.ref, { t: 'find', req, key: this.r.key, kp: this.kp }, (msg) => {
       this.current = -1
       if (this.finished || msg.t !== 'next') return
       this.messages++
@@ -182,7 +194,7 @@ class IterativeLookup {
       this.hops++
       this.path.push(o)
       if (++this.verifyRounds > VERIFY_LIMIT) { this.succeed(list); return }
-      if (msg.done) { this.verifying = msg.nodes.filter(n => !this.failed.has(n.peer)); this.confirm(); return }
+      if (msg.done) { this.verifying = msg.nodes.filter(n => !this.isFailed(n.peer)); this.confirm(); return }
       this.verifying = undefined
       this.add(msg.nodes, undefined)
       this.step()
@@ -190,7 +202,7 @@ class IterativeLookup {
       this.current = -1
       if (this.finished) return
       this.timeouts++
-      this.failed.add(o.peer)
+      this.markFailed(o.peer)
       this.m.peerFailed(o.peer)
       list.shift()
       this.confirm()

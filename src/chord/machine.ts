@@ -3,13 +3,13 @@
  * acts only through its Env. Lookup, maintenance and the key/value store live in lookup.ts,
  * maintenance.ts and kv.ts as functions over this machine's state.
  */
-import { inHalfOpen, ringSize } from '../overlay/ids.js'
+import { ringSize } from '../overlay/ids.js'
 import type { Env, Machine, PeerRef } from '../overlay/types.js'
 import * as kv from './kv.js'
 import { lookupTimedOut, onRecursiveDone, onRecursiveFind, startLookup, type LookupCallback, type LookupRequest } from './lookup.js'
 import * as mt from './maintenance.js'
 import type { ChordMessage } from './messages.js'
-import { isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
+import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
 import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
 import { RouteTable, VNode } from './routing.js'
 import { MemoryStore, type ChordStore } from './store.js'
@@ -105,7 +105,7 @@ export class ChordMachine implements Machine<ChordMessage> {
    */
   route (key: bigint, kp = prefixOf(key, this.o.bits)): RouteAnswer {
     for (const v of this.vnodes) {
-      if (v.joined && v.pred !== undefined && inHalfOpen(key, v.pred.id, v.self.id)) return { done: true, nodes: [v.self, ...v.succs] }
+      if (v.joined && v.pred !== undefined && inHalfOpenFast(kp, key, v.pred, v.self)) return { done: true, nodes: v.ownerList() }
     }
     const known = this.routes.known()
     const idx = this.routes.closestIndex(kp, key)
@@ -113,7 +113,7 @@ export class ChordMachine implements Machine<ChordMessage> {
     const x = known[idx]
     const own = this.routes.vnodeOf(x)
     if (own !== undefined) {
-      if (x.id === key) return { done: true, nodes: [x, ...own.succs] }
+      if (x.id === key) return { done: true, nodes: own.ownerList() }
       return { done: true, nodes: own.succs.length > 0 ? own.succs : [own.self] }
     }
     const out: NodeInfo[] = []
@@ -185,7 +185,7 @@ export class ChordMachine implements Machine<ChordMessage> {
     if (!this.running) return
     switch (msg.t) {
       case 'find': {
-        const a = this.route(msg.key)
+        const a = this.route(msg.key, msg.kp)
         this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: a.nodes })
         return
       }

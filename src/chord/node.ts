@@ -55,7 +55,7 @@ export function prefixOf (id: bigint, bits: number): number {
  */
 export function makeNode (peer: string, vnode: number, bits: number, addrs?: readonly string[], id?: bigint, ref?: PeerRef): NodeInfo {
   const nid = id ?? deriveNodeId(peer, vnode, bits)
-  return {
+  const n: NodeInfo = {
     peer,
     vnode,
     id: nid,
@@ -63,16 +63,43 @@ export function makeNode (peer: string, vnode: number, bits: number, addrs?: rea
     tag: `${peer}/${vnode}`,
     ref: ref ?? (addrs !== undefined && addrs.length > 0 ? { id: peer, addrs } : { id: peer })
   }
+  // an id we derived ourselves needs no check later; a claimed id (decoded) is checked on first use
+  ;(n as Checked)[VERIFIED] = id === undefined ? bits : 0
+  return n
 }
 
-const verified = new WeakSet<NodeInfo>()
+/** Module-private mark: the m for which this object's id was found derived (0 = not checked). */
+const VERIFIED = Symbol('chord.verified')
+type Checked = NodeInfo & { [VERIFIED]?: number }
 
 /** True when `n.id` is the id derived from (n.peer, n.vnode). Objects already checked are remembered. */
 export function isDerived (n: NodeInfo, bits: number): boolean {
-  if (verified.has(n)) return true
+  if ((n as Checked)[VERIFIED] === bits) return true
   if (n.vnode < 0 || n.vnode > 0xffff || deriveNodeId(n.peer, n.vnode, bits) !== n.id) return false
-  verified.add(n)
+  ;(n as Checked)[VERIFIED] = bits
   return true
+}
+
+const P = 2 ** PREFIX_BITS
+
+/**
+ * x ∈ (a, b] on the ring, deciding on the 48-bit prefixes when they are distinct (exact then) and on
+ * the bigints otherwise. a == b means the whole ring.
+ */
+export function inHalfOpenFast (xp: number, x: bigint, a: NodeInfo, b: NodeInfo): boolean {
+  if (xp !== a.p && xp !== b.p && a.p !== b.p) {
+    const dx = (xp - a.p + P) % P
+    const db = (b.p - a.p + P) % P
+    return dx < db
+  }
+  if (a.id < b.id) return x > a.id && x <= b.id
+  if (a.id > b.id) return x > a.id || x <= b.id
+  return true
+}
+
+/** Clockwise distance from n to the key on the prefix ring (a number; exact order when differing by > 1). */
+export function prefixDist (n: NodeInfo, kp: number): number {
+  return (kp - n.p + P) % P
 }
 
 /** Total order on the ring's linear representation: by prefix, then by exact id. */

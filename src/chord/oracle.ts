@@ -5,7 +5,7 @@
  * 10^5-node rings can be measured without simulating 10^5 joins; lookups on such a ring still run as
  * real messages through the simulator. Joins and stabilization are exercised on smaller rings.
  */
-import { compareNodes, type NodeInfo } from './node.js'
+import { compareNodes, compareToKey, prefixOf, type NodeInfo } from './node.js'
 import type { ChordMachine } from './machine.js'
 
 /** All joined vnodes of the given hosts, sorted by id. */
@@ -16,8 +16,16 @@ export function sortedRing (machines: ChordMachine[]): NodeInfo[] {
 }
 
 /** Index in `ring` of successor(key): the first node with id ≥ key, wrapping. */
-export function successorIndex (ring: NodeInfo[], key: bigint): number {
+export function successorIndex (ring: NodeInfo[], key: bigint, bits?: number): number {
   let lo = 0; let hi = ring.length
+  if (bits !== undefined) {
+    const kp = prefixOf(key, bits)
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compareToKey(ring[mid], kp, key) < 0) lo = mid + 1; else hi = mid
+    }
+    return lo === ring.length ? 0 : lo
+  }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
     if (ring[mid].id < key) lo = mid + 1; else hi = mid
@@ -76,7 +84,7 @@ export function oracleBootstrap (machines: ChordMachine[]): void {
       let k = ((succ.id - v.self.id) & m.mask).toString(2).length
       while (k < bits) {
         const start = v.start(k, m.mask)
-        const s = ring[successorIndex(ring, start)]
+        const s = ring[successorIndex(ring, start, bits)]
         if (s.tag === v.self.tag) break
         v.fingers[k++] = s
         // following fingers whose start is still at or before s point to s as well

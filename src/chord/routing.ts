@@ -27,6 +27,17 @@ export class VNode {
 
   get successor (): NodeInfo { return this.succs[0] ?? this.self }
 
+  private ownerListCache: NodeInfo[] | undefined
+  private ownerListOf: NodeInfo[] | undefined
+  /** [self, ...succs], cached while the successor list is the same array (answers are never mutated). */
+  ownerList (): NodeInfo[] {
+    if (this.ownerListOf !== this.succs || this.ownerListCache === undefined) {
+      this.ownerListCache = [this.self, ...this.succs]
+      this.ownerListOf = this.succs
+    }
+    return this.ownerListCache
+  }
+
   /** start of finger i: (n + 2^i) mod 2^m. */
   start (i: number, mask: bigint): bigint { return (this.self.id + (1n << BigInt(i))) & mask }
 
@@ -50,20 +61,19 @@ export class RouteTable {
   /** The sorted, deduplicated list of every node this host knows (rebuilt lazily). */
   known (): NodeInfo[] {
     if (!this.dirty) return this.sorted
-    const seen = new Set<string>()
-    const out: NodeInfo[] = []
-    const add = (n: NodeInfo | undefined): void => {
-      if (n === undefined || seen.has(n.tag)) return
-      seen.add(n.tag); out.push(n)
-    }
+    const all: NodeInfo[] = []
     for (const v of this.vnodes) {
       if (!v.joined) continue
-      add(v.self); add(v.pred)
-      for (const s of v.succs) add(s)
+      all.push(v.self)
+      if (v.pred !== undefined) all.push(v.pred)
+      for (const s of v.succs) all.push(s)
       let last: NodeInfo | undefined
-      for (const f of v.fingers) { if (f !== undefined && f !== last) { add(f); last = f } }
+      for (const f of v.fingers) { if (f !== undefined && f !== last) { all.push(f); last = f } }
     }
-    out.sort(compareNodes)
+    all.sort(compareNodes)
+    // equal ids sort next to each other: drop repeats of the same node
+    const out: NodeInfo[] = []
+    for (const n of all) if (out.length === 0 || out[out.length - 1].tag !== n.tag) out.push(n)
     this.sorted = out
     this.dirty = false
     return out
