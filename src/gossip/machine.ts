@@ -59,6 +59,7 @@ export class GossipMachine implements Machine<GossipMessage> {
   private readonly causal: CausalBuffer | undefined
   private readonly feedback: boolean
   private readonly coin: boolean
+  private readonly learnSenders: boolean
   /** This incarnation's origin name: peer id + start time, so a restarted node never reuses a seq. */
   private origin = ''
   private seq = 0
@@ -78,6 +79,7 @@ export class GossipMachine implements Machine<GossipMessage> {
     this.causal = this.options.causal ? new CausalBuffer(this.options.maxGroup) : undefined
     this.feedback = this.options.stop.startsWith('feedback')
     this.coin = this.options.stop.endsWith('coin')
+    this.learnSenders = m.kind === 'full' && (m.peers?.length ?? 0) === 0
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -279,7 +281,8 @@ export class GossipMachine implements Machine<GossipMessage> {
 
   onMessage (from: PeerRef, msg: GossipMessage): void {
     if (!this.running) return
-    if (this.options.membership.kind === 'full') this.membership.add(from)
+    // learn senders (live full membership); a simulated shared list already names everyone
+    if (this.learnSenders) this.membership.add(from)
     switch (msg.type) {
       case 'rumor': this.onRumor(from, msg.updates, msg.pull); break
       case 'reply': {
@@ -357,7 +360,7 @@ export class GossipMachine implements Machine<GossipMessage> {
       const served: Update[] = []
       for (const s of this.hotList()) {
         const key = idKey(s.u.origin, s.u.seq)
-        if (pushed.has(key)) { if (this.feedback) this.loseInterest(s); continue } // the partner knew it
+        if (pushed.has(key)) { if (this.feedback) { if (this.coin) this.loseInterest(s); else s.useless++ } continue } // the partner knew it
         served.push(s.wire)
         this.env.stats.inc('gossip:rumor-updates')
         if (!this.feedback) this.loseInterest(s)
