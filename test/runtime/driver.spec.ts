@@ -107,6 +107,23 @@ describe('live driver', function () {
       assert.equal(m(0).unreachable.length, 2)
     })
 
+    it('a send to a malformed peer id never throws: one onPeerUnreachable', async function () {
+      const a = swarm.nodes[0].services.probe
+      assert.doesNotThrow(() => { a.machine.env.send({ id: 'n000001' }, { type: 'hello', n: 1 }) })
+      await waitFor(() => m(0).unreachable.length === 1, 'unreachable')
+      assert.deepEqual(m(0).unreachable, ['n000001'])
+    })
+
+    it('connect() dials a multiaddr or a PeerRef and returns the remote PeerRef', async function () {
+      const a = swarm.nodes[0].services.probe
+      const ref = await a.connect(swarm.addr(1).toString())
+      assert.equal(ref.id, swarm.nodes[1].peerId.toString())
+      assert.ok(ref.addrs?.[0].startsWith('/memory/'))
+      const ref2 = await a.connect(swarm.nodes[2].services.probe.self)
+      assert.equal(ref2.id, swarm.nodes[2].peerId.toString())
+      assert.equal(swarm.nodes[0].getPeers().length, 2)
+    })
+
     it('real timers fire, re-arming replaces, clearing cancels', async function () {
       const env = m(0).env
       env.setTimer('a', 5)

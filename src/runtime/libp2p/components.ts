@@ -14,7 +14,7 @@ export interface OverlayComponents {
   }
   connectionManager: {
     openConnection (peer: PeerId | Multiaddr | Multiaddr[], options?: AbortOptions): Promise<Connection>
-    openStream (peer: PeerId | Multiaddr | Multiaddr[], protocol: string | string[], options?: AbortOptions): Promise<Stream>
+    openStream (peer: PeerId | Multiaddr | Multiaddr[], protocol: string | string[], options?: AbortOptions & { runOnLimitedConnection?: boolean }): Promise<Stream>
     getConnections (peerId?: PeerId): Connection[]
   }
   peerStore: Pick<PeerStore, 'merge'>

@@ -328,7 +328,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
       const stream = await this.components.connectionManager.openStream(peerId, this.spec.protocol, {
         signal,
         runOnLimitedConnection: this.driverOptions.runOnLimitedConnection ?? false
-      } as any)
+      })
       if (!this.running || gen !== this.generation || ch.down) {
         stream.abort(new Error('overlay driver stopped'))
         return
