@@ -15,7 +15,14 @@
  * - bad input never takes the node down: an oversize frame resets that stream, an undecodable frame
  *   is dropped; both are counted in `stats` ('oversize', 'decode-error', 'truncated').
  *
- * `stop()` stops the machine, clears every timer, unregisters the handler and closes every stream.
+ * - `machine.onPeerConnected(peer)` when a peer opens its first stream of this protocol to us.
+ *
+ * `from.addrs` is known when we dialled that peer or a PeerRef with addresses for it passed through
+ * `env.send`; otherwise `from` is `{ id }` and a reply reuses the open connection. Overlays that hand
+ * PeerRefs to third parties should carry `env.self` (which has the listen addresses) in their messages.
+ *
+ * `stop()` runs `machine.stop()` first (messages it sends reach peers with an open stream; dials still
+ * pending are cancelled), then clears every timer, unregisters the handler and closes every stream.
  */
 import { logger as makeLogger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -149,11 +156,19 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
     const mach = this.spec.create(env, this.options)
     this.components.events.addEventListener('self:peer:update', this.onSelfUpdate)
     this.components.events.addEventListener('transport:listening', this.onSelfUpdate)
-    await this.components.registrar.handle(this.spec.protocol, this.onInboundStream, {
-      maxInboundStreams: this.driverOptions.maxInboundStreams ?? 16,
-      maxOutboundStreams: this.driverOptions.maxOutboundStreams ?? 16,
-      runOnLimitedConnection: this.driverOptions.runOnLimitedConnection ?? false
-    })
+    this.selfAddrs = undefined
+    try {
+      await this.components.registrar.handle(this.spec.protocol, this.onInboundStream, {
+        maxInboundStreams: this.driverOptions.maxInboundStreams ?? 16,
+        maxOutboundStreams: this.driverOptions.maxOutboundStreams ?? 16,
+        runOnLimitedConnection: this.driverOptions.runOnLimitedConnection ?? false
+      })
+    } catch (err) {
+      // e.g. the protocol is already handled by another instance: leave nothing behind
+      this.components.events.removeEventListener('self:peer:update', this.onSelfUpdate)
+      this.components.events.removeEventListener('transport:listening', this.onSelfUpdate)
+      throw err
+    }
     this.mach = mach
     this.running = true
     this.guard('start', () => { mach.start() })
@@ -387,7 +402,11 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
     if (!this.running) return
     this.log('peer %s unreachable: %s', ch.peer.id, why)
     this.stats.inc('driver:unreachable')
-    this.guard('onPeerUnreachable', () => this.mach?.onPeerUnreachable?.(ch.peer))
+    // never re-enter the machine from inside its own env.send(): tell it on the next microtask
+    const gen = this.generation
+    queueMicrotask(() => {
+      if (this.running && gen === this.generation) this.guard('onPeerUnreachable', () => this.mach?.onPeerUnreachable?.(ch.peer))
+    })
   }
 
   // ---- receiving ----
