@@ -122,24 +122,28 @@ export function failFraction (sim: Simulator, nodes: ChordSimNode[], p: number):
 
 export interface LoadSummary { keys: number, hosts: number, mean: number, p1: number, p50: number, p99: number, max: number, zero: number }
 
-/** Keys per host when `keys` random keys are placed at their owners (brute force, no messages). */
-export function keyLoad (nodes: ChordSimNode[], keys: number, rng: Rng): LoadSummary {
+/** Ring ids of `n` random hashed keys (hash of 8 random bytes, as a hashed key name would be). */
+export function hashedKeys (n: number, rng: Rng, bits: number): bigint[] {
+  const out: bigint[] = new Array(n)
+  for (let i = 0; i < n; i++) out[i] = hashToId(bigIntToBytes(BigInt(rng.u32()) * 4294967296n + BigInt(rng.u32()), 8), bits)
+  return out
+}
+
+/** Keys per host when the keys are placed at their owners (brute force, no messages). */
+export function keyLoad (nodes: ChordSimNode[], keys: number | bigint[], rng: Rng): LoadSummary {
   const machines = nodes.filter(n => n.alive).map(n => n.machine)
   const ring = sortedRing(machines)
   const bits = machines[0].bits
   const hostIndex = new Map<string, number>()
   machines.forEach((m, i) => hostIndex.set(m.self.id, i))
   const counts = new Float64Array(machines.length)
-  for (let i = 0; i < keys; i++) {
-    // a key is hash(some name): hash 8 random bytes so the placement is what a hashed key gets
-    const key = hashToId(bigIntToBytes(BigInt(rng.u32()) * 4294967296n + BigInt(rng.u32()), 8), bits)
-    counts[hostIndex.get(ring[successorIndex(ring, key, bits)].peer) as number]++
-  }
+  const ids = typeof keys === 'number' ? hashedKeys(keys, rng, bits) : keys
+  for (const key of ids) counts[hostIndex.get(ring[successorIndex(ring, key, bits)].peer) as number]++
   const h = new Histogram()
   let zero = 0
   for (const c of counts) { h.add(c); if (c === 0) zero++ }
   const s = h.summary()
-  return { keys, hosts: machines.length, mean: s.mean, p1: s.p1, p50: s.p50, p99: s.p99, max: s.max, zero }
+  return { keys: ids.length, hosts: machines.length, mean: s.mean, p1: s.p1, p50: s.p50, p99: s.p99, max: s.max, zero }
 }
 
 /** Mean routing entries per host (distinct fingers + successor-list entries + predecessors). */
