@@ -31,6 +31,7 @@ import { LimitError, NotStartedError } from '../../overlay/errors.js'
 import { Rng } from '../../overlay/rng.js'
 import { Stats } from '../../overlay/stats.js'
 import { TimerTable } from '../../overlay/timers.js'
+import { AddressBook, stripPeerId, toMultiaddrs } from './addrs.js'
 import { Channel } from './channel.js'
 import { encodeFrame, readFrames } from './frames.js'
 import { performIo, type BlobStorage } from './storage.js'
@@ -59,13 +60,6 @@ export interface DriverOptions {
   runOnLimitedConnection?: boolean
 }
 
-const MAX_KNOWN_ADDRS = 4096
-
-/** Drop a trailing /p2p/<id>: PeerRef keeps the id separately. */
-function stripPeerId (addr: string): string {
-  return addr.replace(/\/p2p\/[^/]+$/, '')
-}
-
 function randomSeed (): string {
   return String(crypto.getRandomValues(new Uint32Array(1))[0])
 }
@@ -89,7 +83,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
   private readonly backoff = new Map<string, number>()
   private readonly inbound = new Map<Stream, string>()
   private readonly inboundPerPeer = new Map<string, number>()
-  private readonly knownAddrs = new Map<string, readonly string[]>()
+  private readonly book = new AddressBook()
   private selfAddrs: readonly string[] | undefined
   private mach: Mach | undefined
   private timers: TimerTable<ReturnType<typeof setTimeout>> | undefined
@@ -201,7 +195,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
     this.inbound.clear()
     this.inboundPerPeer.clear()
     this.backoff.clear()
-    this.knownAddrs.clear()
+    this.book.clear()
     this.log('stopped %s', this.spec.name)
   }
 
@@ -212,7 +206,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
     if (typeof target === 'string') {
       conn = await this.components.connectionManager.openConnection(multiaddr(target), { signal })
       const ref = { id: conn.remotePeer.toString(), addrs: [stripPeerId(target)] }
-      this.rememberAddrs(ref)
+      this.book.remember(ref)
       return ref
     }
     const peerId = await this.preparePeer(target)
@@ -292,7 +286,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
       return
     }
     if (to.id === this.selfRef.id) { this.sendToSelf(msg, type, body.byteLength); return }
-    if (to.addrs !== undefined && to.addrs.length > 0) this.rememberAddrs(to)
+    if (to.addrs !== undefined && to.addrs.length > 0) this.book.remember(to)
     const until = this.backoff.get(to.id)
     if (until !== undefined) {
       if (performance.now() < until) { this.stats.dropped('unreachable'); return }
@@ -323,11 +317,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
 
   private async preparePeer (ref: PeerRef): Promise<PeerId> {
     const peerId = peerIdFromString(ref.id)
-    const addrs = ref.addrs ?? this.knownAddrs.get(ref.id) ?? []
-    const multiaddrs: Multiaddr[] = []
-    for (const a of addrs) {
-      try { multiaddrs.push(multiaddr(stripPeerId(a))) } catch { /* skip an unparseable address */ }
-    }
+    const multiaddrs = toMultiaddrs(ref.addrs ?? this.book.addrs(ref.id) ?? [])
     if (multiaddrs.length > 0) {
       await this.components.peerStore.merge(peerId, { multiaddrs }).catch(err => { this.log('peer store merge failed - %e', err) })
     }
@@ -415,26 +405,12 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
     if (!this.running) { stream.abort(new Error('overlay not running')); return }
     const id = connection.remotePeer.toString()
     this.backoff.delete(id)
-    if (connection.direction === 'outbound') this.rememberAddrs({ id, addrs: [stripPeerId(connection.remoteAddr.toString())] })
+    if (connection.direction === 'outbound') this.book.remember({ id, addrs: [stripPeerId(connection.remoteAddr.toString())] })
     this.inbound.set(stream, id)
     const n = this.inboundPerPeer.get(id) ?? 0
     this.inboundPerPeer.set(id, n + 1)
-    if (n === 0) this.guard('onPeerConnected', () => this.mach?.onPeerConnected?.(this.refOf(id)))
+    if (n === 0) this.guard('onPeerConnected', () => this.mach?.onPeerConnected?.(this.book.refOf(id)))
     void this.readLoop(stream, id, undefined)
-  }
-
-  private refOf (id: string): PeerRef {
-    const addrs = this.knownAddrs.get(id)
-    return addrs === undefined ? { id } : { id, addrs }
-  }
-
-  private rememberAddrs (ref: PeerRef): void {
-    if (ref.addrs === undefined || ref.addrs.length === 0) return
-    if (this.knownAddrs.size >= MAX_KNOWN_ADDRS && !this.knownAddrs.has(ref.id)) {
-      const oldest = this.knownAddrs.keys().next().value
-      if (oldest !== undefined) this.knownAddrs.delete(oldest)
-    }
-    this.knownAddrs.set(ref.id, ref.addrs)
   }
 
   private deliver (id: string, body: Uint8Array): void {
@@ -451,7 +427,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
       return
     }
     this.stats.received(type, body.byteLength)
-    this.guard('onMessage', () => this.mach?.onMessage(this.refOf(id), msg))
+    this.guard('onMessage', () => this.mach?.onMessage(this.book.refOf(id), msg))
   }
 
   private async readLoop (stream: Stream, id: string, ch: Channel | undefined): Promise<void> {
