@@ -1,0 +1,14 @@
+/**
+ * overlaykit for the browser: the same machines as in Node, the simulator (runs in the page), and
+ * live services over WebSockets. Bundled to dist/browser/overlaykit.js by scripts/build-browser.mjs.
+ */
+export * from '../overlay/index.js'
+export { Simulator, simSwarm, poissonChurn, type SimOptions, type SimNode, type LatencyModel } from '../sim/index.js'
+export { pingSpec, PingMachine, type PingOptions, type PingEvent } from '../ping/index.js'
+export { ping, PingService } from '../ping/service.js'
+export * from '../chord/index.js'
+export { gossipSpec, GOSSIP_PROTOCOL } from '../gossip/spec.js'
+export { GossipMachine } from '../gossip/machine.js'
+export type { GossipOptions } from '../gossip/options.js'
+export type { GossipEvent } from '../gossip/events.js'
+export { createBrowserNode, type BrowserNodeOptions } from './node.js'
