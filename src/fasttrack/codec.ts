@@ -22,6 +22,7 @@ const DECODE_LIMITS = {
   candidates: LIMITS.maxCandidates,
   files: LIMITS.maxFilesPerFrame,
   hashes: LIMITS.maxHashesPerFrame,
+  ids: LIMITS.maxFullIds,
   hits: LIMITS.maxHitsPerFrame,
   supernodes$: { peer: { addrs: LIMITS.maxAddrs } },
   candidates$: { peer: { addrs: LIMITS.maxAddrs } },
@@ -130,7 +131,7 @@ function toFrame (m: FtMessage): Partial<FramePB> & { type: number } {
       supernodes: list(m.supernodes, LIMITS.maxSupernodes, 'supernodes').map(snOut),
       candidates: list(m.candidates, LIMITS.maxCandidates, 'candidates').map(candOut)
     }
-    case 'elect': return { type, eid: m.eid, capacity: m.capacity, flag: m.eligible }
+    case 'elect': return { type, eid: m.eid, capacity: m.capacity, flag: m.eligible, ids: [...list(m.full, LIMITS.maxFullIds, 'full ids')] }
     case 'elect_ok': case 'elect_no': return { type, eid: m.eid }
     case 'coordinator': return { type, eid: m.eid, winner: snOut(m.winner) }
     case 'link': return { type, capacity: m.capacity, leaves: m.leaves }
@@ -161,7 +162,7 @@ function fromFrame (f: FramePB): FtMessage {
     case 'ping': return { type: t, capacity: f.capacity, leaves: f.leaves }
     case 'pong': return { type: t, role: role(f.role), capacity: f.capacity, leaves: f.leaves, supernodes: f.supernodes.map(s => snIn(s, 'supernode')) }
     case 'detach': return { type: t, supernodes: f.supernodes.map(s => snIn(s, 'supernode')), candidates: f.candidates.map(candIn) }
-    case 'elect': return { type: t, eid: f.eid, capacity: f.capacity, eligible: f.flag }
+    case 'elect': return { type: t, eid: f.eid, capacity: f.capacity, eligible: f.flag, full: f.ids.map(id => str(id, LIMITS.maxPeerIdLength, 'full id')) }
     case 'elect_ok': case 'elect_no': return { type: t, eid: f.eid }
     case 'coordinator': return { type: t, eid: f.eid, winner: snIn(f.winner, 'winner') }
     case 'link': return { type: t, capacity: f.capacity, leaves: f.leaves }

@@ -17,12 +17,15 @@
 import type { PeerRef } from '../overlay/index.js'
 import { compareRank, minEligibleScore } from './capacity.js'
 import type { FtContext } from './context.js'
+import { LIMITS } from './limits.js'
 import type { FtOf, SupernodeInfo } from './messages.js'
 
 export interface ElectionHooks {
   isSupernode (): boolean
-  /** A supernode with room this node knows (its own parent first): the region does not lack one. */
-  knownSupernodeWithRoom (): SupernodeInfo | undefined
+  /** A supernode with room this node knows (its own parent first), other than `exclude`: the region does not lack one. */
+  knownSupernodeWithRoom (exclude: ReadonlySet<string>): SupernodeInfo | undefined
+  /** Supernodes that refused us lately (sent along so candidates do not point us back to them). */
+  refusedBy (): string[]
   /** A supernode with room for one more leaf. */
   hasRoom (): boolean
   /** We won: become a supernode (the election then announces us). */
@@ -71,7 +74,8 @@ export class Election {
     const round: Round = { eid: this.nextEid++, asked: new Set(higher.map(c => c.peer.id)), phase: 'ok' }
     this.round = round
     this.remember(round)
-    for (const c of higher) ctx.env.send(c.peer, { type: 'elect', eid: round.eid, capacity: me, eligible })
+    const full = this.hooks.refusedBy().slice(0, LIMITS.maxFullIds)
+    for (const c of higher) ctx.env.send(c.peer, { type: 'elect', eid: round.eid, capacity: me, eligible, full })
     ctx.env.setTimer('elect', ctx.o.electionTimeoutMs)
   }
 
@@ -101,7 +105,9 @@ export class Election {
     if (m.eligible && m.capacity >= minEligibleScore(ctx.o)) ctx.candidates.upsert({ peer: from, capacity: m.capacity }, ctx.env.now())
     // the asker's region is not short of supernodes if we know one with room: point it there
     // instead of promoting someone new
-    const known = this.hooks.knownSupernodeWithRoom()
+    const full = new Set(m.full.slice(0, LIMITS.maxFullIds))
+    for (const id of full) ctx.refresh.markFull(id)
+    const known = this.hooks.knownSupernodeWithRoom(full)
     if (known !== undefined && known.peer.id !== from.id) {
       ctx.env.stats.inc('ft.elections.redirected')
       ctx.env.send(from, { type: 'coordinator', eid: m.eid, winner: known })

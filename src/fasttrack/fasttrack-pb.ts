@@ -835,6 +835,7 @@ export interface FramePB {
   hash: string
   token: string
   reason: string
+  ids: string[]
 }
 
 export namespace FramePB {
@@ -962,6 +963,13 @@ export namespace FramePB {
           w.string(obj.reason)
         }
 
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(178)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -985,7 +993,8 @@ export namespace FramePB {
           target: '',
           hash: '',
           token: '',
-          reason: ''
+          reason: '',
+          ids: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1110,6 +1119,14 @@ export namespace FramePB {
               obj.reason = reader.string()
               break
             }
+            case 22: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1124,7 +1141,8 @@ export namespace FramePB {
           candidates: 0,
           files: 0,
           hashes: 0,
-          hits: 0
+          hits: 0,
+          ids: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1330,6 +1348,21 @@ export namespace FramePB {
                 field: `${prefix}.reason`,
                 value: reader.string()
               }
+              break
+            }
+            case 22: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.string()
+              }
+
+              obj.ids++
+
               break
             }
             default: {
@@ -1577,6 +1610,12 @@ export namespace FramePB {
     value: string
   }
 
+  export interface FramePBIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<FramePB>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FramePB.codec())
   }
@@ -1585,7 +1624,7 @@ export namespace FramePB {
     return decodeMessage(buf, FramePB.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FramePB>): Generator<FramePBTypeFieldEvent | FramePBCapacityFieldEvent | FramePBRoleFieldEvent | FramePBLeavesFieldEvent | FramePBFlagFieldEvent | FramePBEidFieldEvent | FramePBSupernodesPeerIdFieldEvent | FramePBSupernodesPeerAddrsFieldEvent | FramePBSupernodesCapacityFieldEvent | FramePBSupernodesLeavesFieldEvent | FramePBSupernodesRoomFieldEvent | FramePBCandidatesPeerIdFieldEvent | FramePBCandidatesPeerAddrsFieldEvent | FramePBCandidatesCapacityFieldEvent | FramePBFilesNameFieldEvent | FramePBFilesSizeFieldEvent | FramePBFilesHashFieldEvent | FramePBFilesKeywordsFieldEvent | FramePBHashesFieldEvent | FramePBQidFieldEvent | FramePBTtlFieldEvent | FramePBHopsFieldEvent | FramePBTextFieldEvent | FramePBHitsPeerIdFieldEvent | FramePBHitsPeerAddrsFieldEvent | FramePBHitsViaIdFieldEvent | FramePBHitsViaAddrsFieldEvent | FramePBHitsFirewalledFieldEvent | FramePBHitsNameFieldEvent | FramePBHitsSizeFieldEvent | FramePBHitsHashFieldEvent | FramePBWinnerPeerIdFieldEvent | FramePBWinnerPeerAddrsFieldEvent | FramePBWinnerCapacityFieldEvent | FramePBWinnerLeavesFieldEvent | FramePBWinnerRoomFieldEvent | FramePBTargetFieldEvent | FramePBRequesterIdFieldEvent | FramePBRequesterAddrsFieldEvent | FramePBHashFieldEvent | FramePBTokenFieldEvent | FramePBReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FramePB>): Generator<FramePBTypeFieldEvent | FramePBCapacityFieldEvent | FramePBRoleFieldEvent | FramePBLeavesFieldEvent | FramePBFlagFieldEvent | FramePBEidFieldEvent | FramePBSupernodesPeerIdFieldEvent | FramePBSupernodesPeerAddrsFieldEvent | FramePBSupernodesCapacityFieldEvent | FramePBSupernodesLeavesFieldEvent | FramePBSupernodesRoomFieldEvent | FramePBCandidatesPeerIdFieldEvent | FramePBCandidatesPeerAddrsFieldEvent | FramePBCandidatesCapacityFieldEvent | FramePBFilesNameFieldEvent | FramePBFilesSizeFieldEvent | FramePBFilesHashFieldEvent | FramePBFilesKeywordsFieldEvent | FramePBHashesFieldEvent | FramePBQidFieldEvent | FramePBTtlFieldEvent | FramePBHopsFieldEvent | FramePBTextFieldEvent | FramePBHitsPeerIdFieldEvent | FramePBHitsPeerAddrsFieldEvent | FramePBHitsViaIdFieldEvent | FramePBHitsViaAddrsFieldEvent | FramePBHitsFirewalledFieldEvent | FramePBHitsNameFieldEvent | FramePBHitsSizeFieldEvent | FramePBHitsHashFieldEvent | FramePBWinnerPeerIdFieldEvent | FramePBWinnerPeerAddrsFieldEvent | FramePBWinnerCapacityFieldEvent | FramePBWinnerLeavesFieldEvent | FramePBWinnerRoomFieldEvent | FramePBTargetFieldEvent | FramePBRequesterIdFieldEvent | FramePBRequesterAddrsFieldEvent | FramePBHashFieldEvent | FramePBTokenFieldEvent | FramePBReasonFieldEvent | FramePBIdsFieldEvent> {
     return streamMessage(buf, FramePB.codec(), opts)
   }
 }

@@ -11,6 +11,8 @@ export const LIMITS = {
   /** Files per `shares` frame; a leaf uploads larger lists in batches. */
   maxFilesPerFrame: 500,
   maxHashesPerFrame: 500,
+  /** Supernode ids an `elect` may list as full. */
+  maxFullIds: 32,
   maxHitsPerFrame: 100,
   maxKeywordsPerFile: 32,
   maxAddrs: 16,

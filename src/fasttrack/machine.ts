@@ -53,6 +53,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private startedAt = 0
   private shareEpoch = 0
   private lastRegionProbe = -Infinity
+  private lastDiscovery = -Infinity
+  private demotedAt = -Infinity
   private joined = false
   private stopped = false
 
@@ -69,13 +71,19 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       refresh: this.refresh,
       candidates: this.candidates,
       capacity: () => this.capacity(),
-      eligible: () => isEligible(this.o, this.uptime()),
+      // a node that just demoted (its region has room to spare) sits out elections for a while
+      eligible: () => isEligible(this.o, this.uptime()) && env.now() - this.demotedAt >= this.o.demotePeriods * this.o.maintenanceMs,
       selfInfo: () => ({ peer: env.self, capacity: this.capacity(), leaves: this.sn?.leaves.size ?? 0, room: this.sn?.hasRoom() ?? false }),
       bad: (reason) => { env.stats.inc(`ft.bad.${reason}`); env.stats.inc('ft.bad') }
     }
     this.election = new Election(this.ctx, {
       isSupernode: () => this.sn !== undefined,
-      knownSupernodeWithRoom: () => this.parent?.room === true ? this.parent : this.refresh.sample(env.rng, 1).find(s => s.room),
+      knownSupernodeWithRoom: (exclude) => {
+        if (this.parent !== undefined && exclude.has(this.parent.peer.id)) this.parent = { ...this.parent, room: false }
+        if (this.parent?.room === true) return this.parent
+        return this.refresh.sample(env.rng, 4).find(s => s.room && !exclude.has(s.peer.id))
+      },
+      refusedBy: () => [...this.tried],
       hasRoom: () => this.sn?.hasRoom() ?? false,
       promote: () => this.promote(),
       onWinner: (w) => this.onWinner(w),
@@ -141,6 +149,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.searches.set(qid, { text: clean, started: this.env.now(), seen: new Set(), hits: 0, limit: Math.max(1, options.limit), sent: false, onHit, done })
     this.env.setTimer(`search:${qid}`, options.timeoutMs)
     this.env.stats.inc('ft.searches')
+    this.env.emit({ type: 'fasttrack:search', qid, text: clean })
     this.sendSearch(qid)
     return () => { this.finishSearch(qid) }
   }
@@ -276,6 +285,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
     }
     this.learn(m.supernodes, m.candidates)
+    if (this.sn !== undefined) { this.sn.fillLinks(); return }
     if (this.joined && !this.attached && this.attaching === undefined && !this.election.running && this.refresh.hasRoomElsewhere()) this.seek()
   }
 
@@ -422,9 +432,11 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     const sn = new SupernodeRole(this.ctx, {
       deliverHits: (qid, hits, hops) => this.deliverHits(qid, hits, hops),
       onPush: (m) => this.onPushRequest(m),
-      demote: () => this.demote()
+      demote: () => this.demote(),
+      discover: (leaves) => this.discover(leaves)
     })
     this.sn = sn
+    this.tried.clear()
     sn.indexOwn(this.sharedFiles())
     this.env.stats.inc('ft.promotions')
     this.env.emit({ type: 'fasttrack:role', role: 'supernode' })
@@ -433,11 +445,23 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     for (const qid of this.searches.keys()) this.sendSearch(qid)
   }
 
+  /** A supernode short of links asks around for supernodes, at most once a period. */
+  private discover (leaves: PeerRef[]): void {
+    const now = this.env.now()
+    if (now - this.lastDiscovery < this.o.maintenanceMs) return
+    this.lastDiscovery = now
+    this.env.stats.inc('ft.discovery')
+    const peers = [...this.o.bootstrap, ...this.hosts, ...peersOf(this.candidates.sample(this.env.rng, 4)), ...leaves]
+    for (const p of peers) this.probe(p)
+  }
+
   private demote (): void {
     const sn = this.sn
     if (sn === undefined) return
     sn.stop()
     this.sn = undefined
+    this.demotedAt = this.env.now()
+    this.tried.clear()
     this.env.emit({ type: 'fasttrack:role', role: 'leaf' })
     for (const s of this.searches.values()) s.sent = false
     this.seek()

@@ -64,8 +64,11 @@ export type FtMessage =
   | { type: 'pong', role: Role, capacity: number, leaves: number, supernodes: SupernodeInfo[] }
   /** Supernode → leaf: I am demoting or stopping, attach elsewhere (sample attached). Leaf → supernode: I leave. */
   | { type: 'detach', supernodes: SupernodeInfo[], candidates: CandidateInfo[] }
-  /** Bully election: `eid` is the initiator's election number, echoed in replies. */
-  | { type: 'elect', eid: number, capacity: number, eligible: boolean }
+  /**
+   * Bully election: `eid` is the initiator's election number, echoed in replies. `full` names the
+   * supernodes that refused the initiator lately, so a candidate does not redirect it back to them.
+   */
+  | { type: 'elect', eid: number, capacity: number, eligible: boolean, full: string[] }
   | { type: 'elect_ok', eid: number }
   /** I am not a candidate (not eligible, or a supernode without room). */
   | { type: 'elect_no', eid: number }

@@ -19,6 +19,8 @@ export interface SupernodeHooks {
   onPush (m: FtOf<'push'>): void
   /** Leave the supernode tier (too few leaves for too long). */
   demote (): void
+  /** We know too few supernodes to link to: ask around (bootstrap, hosts, candidates, leaves). */
+  discover (leaves: PeerRef[]): void
 }
 
 interface Leaf { peer: PeerRef, firewalled: boolean, lastPing: number, epoch: number }
@@ -62,6 +64,9 @@ export class SupernodeRole {
   unindexOwn (hash: string): void { this.index.remove(this.ctx.env.self.id, hash) }
 
   isLink (id: string): boolean { return this.links.has(id) }
+
+  /** Has this supernode processed query `qid` (its reverse-path route is still kept)? */
+  sawQuery (qid: string): boolean { return this.routes.has(qid) }
 
   /** Handle a message meant for the supernode tier; false when it is not one. */
   onMessage (from: PeerRef, m: FtMessage): boolean {
@@ -140,11 +145,17 @@ export class SupernodeRole {
     }
   }
 
-  private fillLinks (): void {
+  /** Link to more supernodes from the refresh list, up to the target degree. */
+  fillLinks (): void {
     const { env, o, refresh } = this.ctx
     const want = o.supernodeDegree - this.links.size - this.pendingLinks.size
     if (want <= 0) return
     const options = refresh.values().filter(s => !this.links.has(s.peer.id) && !this.pendingLinks.has(s.peer.id))
+    if (options.length < want && this.links.size < o.supernodeDegree) {
+      // our leaves' refresh lists name supernodes we have not heard of (a supernode promoted in a
+      // corner of the network would otherwise stay an island)
+      this.hooks.discover(env.rng.sample([...this.leaves.values()].map(l => l.peer), 4))
+    }
     for (const s of env.rng.sample(options, want)) {
       this.pendingLinks.set(s.peer.id, env.now())
       env.send(s.peer, { type: 'link', capacity: this.ctx.capacity(), leaves: this.leaves.size })

@@ -19,7 +19,7 @@ export const samples: FastTrackMsg[] = [
   { type: 'ping', capacity: 100, leaves: 0 },
   { type: 'pong', role: 1, capacity: 4000, leaves: 120, supernodes: [sn(5)] },
   { type: 'detach', supernodes: [sn(6)], candidates: [{ peer: peer(7), capacity: 9000 }] },
-  { type: 'elect', eid: 9, capacity: 1234, eligible: false },
+  { type: 'elect', eid: 9, capacity: 1234, eligible: false, full: ['12D3KooPeer1'] },
   { type: 'elect_ok', eid: 9 },
   { type: 'elect_no', eid: 10 },
   { type: 'coordinator', eid: 9, winner: sn(8) },
