@@ -15,7 +15,7 @@ import { memory } from '@libp2p/memory'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { createLibp2p, type ServiceFactoryMap } from 'libp2p'
+import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { OverlayDriver } from './driver.js'
 import type { Libp2p, ServiceMap } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -34,6 +34,8 @@ export interface NodeOptions {
   listen?: string[]
   /** Start the node. @default true */
   start?: boolean
+  /** Extra libp2p options, applied last (e.g. `addresses.announce`, more transports). @default {} */
+  config?: Partial<Libp2pOptions<any>>
 }
 
 export interface SwarmOptions {
@@ -45,6 +47,8 @@ export interface SwarmOptions {
   dialConcurrency?: number
   /** Seeds the node identities (peer ids are then reproducible). @default random identities */
   seed?: number | string
+  /** Extra libp2p options for every node, applied last. @default {} */
+  config?: Partial<Libp2pOptions<any>>
 }
 
 export interface Swarm<S extends ServiceMap = ServiceMap> {
@@ -95,6 +99,10 @@ export async function createNode<S extends ServiceMap = ServiceMap> (services: S
       maxIncomingPendingConnections: 1024,
       maxConnections: 4096
     },
+    // keep measuring connection RTTs, but a heartbeat that times out because 100 nodes share two
+    // cores must not abort a healthy connection (yamux keep-alive still catches dead ones)
+    connectionMonitor: { abortConnectionOnPingFailure: false },
+    ...opts.config,
     services
   })
 }
@@ -151,7 +159,7 @@ export async function createSwarm<S extends ServiceMap = ServiceMap> (n: number,
     const limit = options.dialConcurrency ?? 8
     const created: Array<Libp2p<S> | undefined> = new Array(n)
     await pool(Array.from({ length: n }, (_, i) => async () => {
-      created[i] = await createNode(servicesFor(i), { transport, seed: options.seed, index: i })
+      created[i] = await createNode(servicesFor(i), { transport, seed: options.seed, index: i, config: options.config })
     }), limit).finally(() => { for (const c of created) if (c !== undefined) nodes.push(c) })
     const pairs: Array<[number, number]> = []
     switch (options.connect ?? 'none') {
