@@ -113,8 +113,10 @@ export class HostedTorrent {
   private readonly timers: TimerTable<ReturnType<typeof setTimeout>>
   private readonly listeners = new Set<(e: TorrentEvent) => void>()
   private stopped = false
+  /** io in flight, so stop() can wait for the last writes (pieces, resume data). */
+  private readonly pendingIo = new Set<Promise<void>>()
 
-  constructor (private readonly host: TorrentHost, options: TorrentOptions) {
+  constructor (private readonly host: TorrentHost, options: TorrentOptions, storage: BlobStorage | undefined = host.storage) {
     this.timers = new TimerTable({ schedule: (ms, fire) => setTimeout(fire, ms), cancel: h => { clearTimeout(h) } }, key => { this.guard(() => { this.machine.onTimer(key) }) })
     const self = this
     const env: Env<WireMsg, TorrentEvent> = {
@@ -125,9 +127,13 @@ export class HostedTorrent {
       setTimer: (key, ms) => { if (!self.stopped) self.timers.set(key, ms) },
       clearTimer: (key) => { self.timers.clear(key) },
       emit: (e) => { self.onEvent(e) },
-      io: host.storage === undefined
+      io: storage === undefined
         ? undefined
-        : (req) => { void performIo(host.storage!, req).then(r => { if (!self.stopped || req.op === 'write') self.guard(() => { self.machine.onIo(req.token, r) }) }) },
+        : (req) => {
+            const p = performIo(storage, req).then(r => { if (!self.stopped || req.op === 'write') self.guard(() => { self.machine.onIo(req.token, r) }) })
+            self.pendingIo.add(p)
+            void p.finally(() => { self.pendingIo.delete(p) })
+          },
       stats: this.stats,
       log: log as unknown as Logger
     }
@@ -143,14 +149,17 @@ export class HostedTorrent {
 
   start (): void { this.guard(() => { this.machine.start() }) }
 
-  stop (): void {
-    if (this.stopped) return
-    this.guard(() => { this.machine.stop() })
-    this.stopped = true
-    this.timers.clearAll()
-    for (const s of [...this.sessions.values()]) s.close()
-    this.sessions.clear()
-    this.listeners.clear()
+  /** Stop the machine and close its connections; resolves once pending writes have landed. */
+  async stop (): Promise<void> {
+    if (!this.stopped) {
+      this.guard(() => { this.machine.stop() })
+      this.stopped = true
+      this.timers.clearAll()
+      for (const s of [...this.sessions.values()]) s.close()
+      this.sessions.clear()
+      this.listeners.clear()
+    }
+    while (this.pendingIo.size > 0) await Promise.allSettled([...this.pendingIo])
   }
 
   /** Connect to a peer (ids "tcp:host:port" go over TCP, others are libp2p peer ids). */
@@ -226,21 +235,22 @@ export class TorrentHost {
     return s
   }
 
-  add (options: TorrentOptions): HostedTorrent {
+  /** Run a torrent; `storage` overrides the host's for this torrent (e.g. the folder of files being seeded). */
+  add (options: TorrentOptions, storage?: BlobStorage): HostedTorrent {
     const key = options.metainfo.infoHash
     if (this.torrents.has(key)) throw new Error(`torrent ${key} is already running`)
-    const t = new HostedTorrent(this, options)
+    const t = new HostedTorrent(this, options, storage ?? this.storage)
     this.torrents.set(key, t)
     t.start()
     return t
   }
 
-  remove (infoHash: string): void {
+  async remove (infoHash: string): Promise<void> {
     const t = this.torrents.get(infoHash)
     if (t === undefined) return
     this.torrents.delete(infoHash)
-    t.stop()
+    await t.stop()
   }
 
-  stop (): void { for (const k of [...this.torrents.keys()]) this.remove(k) }
+  async stop (): Promise<void> { await Promise.all([...this.torrents.keys()].map(async k => { await this.remove(k) })) }
 }

@@ -39,7 +39,7 @@ describe('bittorrent interop with webtorrent (TCP, loopback)', function () {
       assert.ok(host.torrents.get(metainfo.infoHash)!.machine.uploaded >= data.length)
     } finally {
       await wtDestroy(client)
-      host.stop()
+      await host.stop()
       await tcp.close()
     }
   })
@@ -61,7 +61,7 @@ describe('bittorrent interop with webtorrent (TCP, loopback)', function () {
       await until(() => t.machine.done, 25_000, 'download from webtorrent')
       assert.ok(Buffer.from((t.machine.store as MemoryStore).bytes).equals(Buffer.from(data)))
     } finally {
-      host.stop()
+      await host.stop()
       await tcp.close()
       await wtDestroy(client)
     }

@@ -1,0 +1,27 @@
+/**
+ * overlaykit/bittorrent — BEP 3 swarming: metainfo and magnet links, the peer wire over libp2p
+ * and plain TCP, rarest-first piece selection with endgame, tit-for-tat choking, verified storage
+ * with resume, a tracker, and trackerless discovery through any ContentRouting.
+ *
+ * ```ts
+ * const node = await createLibp2p({ ..., services: { bittorrent: bittorrent({ tracker: trackerAddr }) } })
+ * const t = await node.services.bittorrent.seed(bytes, { name: 'file.bin' })
+ * // elsewhere
+ * const d = await other.services.bittorrent.download(t.torrentFile, { path: '/tmp/dl', onProgress: console.log })
+ * await d.done
+ * ```
+ */
+export { bittorrent, BitTorrentService, type BitTorrentInit } from './service.js'
+export { Torrent, torrentFileOf, type SeedOptions, type DownloadOptions, type CommonOptions } from './torrent.js'
+export { TorrentMachine, type TorrentOptions, type TorrentProgress, type TorrentEvent } from './machine.js'
+export { torrentSpec, PEER_WIRE_PROTOCOL } from './spec.js'
+export { createTorrent, parseTorrent, parseInfoBytes, pieceSize, type Metainfo, type TorrentFile, type CreateFile, type CreateTorrentOptions } from './metainfo.js'
+export { parseMagnet, toMagnet, type Magnet } from './magnet.js'
+export { wireCodec, encodeWire, decodeWire, wireSize, WireParser, type WireMsg, BLOCK_SIZE } from './wire.js'
+export { bencode, bdecode } from './bencode.js'
+export { TrackerMachine, trackerSpec, TRACKER_PROTOCOL, type TrackerOptions, type AnnounceReply, type ScrapeEntry } from './tracker.js'
+export { trackerCodec, type TrackerMsg } from './tracker-codec.js'
+export { tracker, TrackerService, type TrackerInit } from './tracker-service.js'
+export { TorrentHost, HostedTorrent, type WireTransport, type WireConn, type ConnSink } from './host.js'
+export { TcpEndpoint, tcpPeerId, parseTcpPeerId } from './tcp-endpoint.js'
+export { runSwarm, bounds, type SwarmParams, type SwarmResult } from './sim-swarm.js'

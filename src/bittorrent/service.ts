@@ -1,0 +1,256 @@
+/**
+ * The live BitTorrent service for libp2p: torrent machines in a TorrentHost, reachable over a
+ * libp2p protocol (BEP 3 bytes on the stream) and optionally over plain TCP for stock clients; a
+ * tracker client (and server, with `serveTracker`) on its own protocol; trackerless discovery
+ * through any ContentRouting. `seed()` and `download()` return a Torrent handle.
+ */
+import { serviceCapabilities, type Startable, type Stream, type Connection } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { logger } from '@libp2p/logger'
+import { multiaddr } from '@multiformats/multiaddr'
+import { OverlayDriver, type DriverOptions } from '../runtime/libp2p/driver.js'
+import { FsBlobStorage, MemoryBlobStorage, type BlobStorage } from '../runtime/libp2p/storage.js'
+import { InvalidArgumentError } from '../overlay/errors.js'
+import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
+import { TcpEndpoint } from './tcp-endpoint.js'
+import { trackerSpec, type TrackerMachine, type TrackerOptions } from './tracker.js'
+import { PEER_WIRE_PROTOCOL } from './spec.js'
+import { createTorrent, parseTorrent, type CreateFile, type Metainfo } from './metainfo.js'
+import { parseMagnet } from './magnet.js'
+import { Torrent, type DownloadOptions, type SeedOptions } from './torrent.js'
+import type { TrackerMsg } from './tracker-codec.js'
+import type { OverlayComponents } from '../runtime/libp2p/components.js'
+import type { ContentRouting } from '../overlay/capabilities.js'
+import type { PeerRef } from '../overlay/types.js'
+
+const log = logger('overlaykit:bittorrent')
+
+export interface BitTorrentInit {
+  /** Where downloads without a `path` go. @default in memory */
+  storage?: BlobStorage
+  /** Also listen for plain-TCP BEP 3 peers (stock clients). @default off */
+  tcp?: { port?: number, host?: string }
+  /** Default tracker for seed()/download(): a PeerRef or a multiaddr ending in /p2p/<id>. */
+  tracker?: PeerRef | string
+  /** Run a tracker on this node too. @default false */
+  serveTracker?: boolean | TrackerOptions
+  /** Default trackerless discovery. */
+  contentRouting?: ContentRouting
+  /** Re-announce / re-query discovery this often, ms. @default 30000 */
+  announceIntervalMs?: number
+  /** Inbound peer-wire streams per connection. @default 1024 */
+  maxInboundStreams?: number
+  /** Seed for machine randomness (tests). @default random */
+  seed?: number | string
+  /** Options for the tracker client's driver. */
+  driver?: DriverOptions
+}
+
+function stripP2p (addr: string): string { return addr.replace(/\/p2p\/[^/]+$/, '') }
+
+function toRef (peer: PeerRef | string): PeerRef {
+  if (typeof peer !== 'string') return peer
+  if (peer.startsWith('tcp:')) return { id: peer }
+  const m = /\/p2p\/([^/]+)$/.exec(peer)
+  if (m !== null) return { id: m[1], addrs: [peer.slice(0, m.index)] }
+  if (/^[^/:]+:\d+$/.test(peer)) return { id: `tcp:${peer}` }
+  return { id: peer }
+}
+
+/** BEP 3 bytes over libp2p streams. */
+class Libp2pTransport implements WireTransport {
+  private readonly streams = new Set<Stream>()
+  constructor (private readonly components: OverlayComponents, private readonly host: TorrentHost) {}
+
+  handles (ref: PeerRef): boolean {
+    if (ref.id.startsWith('tcp:')) return false
+    try { peerIdFromString(ref.id); return true } catch { return false }
+  }
+
+  async dial (ref: PeerRef, sink: ConnSink): Promise<WireConn> {
+    const peerId = peerIdFromString(ref.id)
+    const addrs = (ref.addrs ?? []).flatMap(a => { try { return [multiaddr(stripP2p(a))] } catch { return [] } })
+    if (addrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: addrs }).catch(() => {})
+    const stream = await this.components.connectionManager.openStream(peerId, PEER_WIRE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+    this.pump(stream, sink)
+    return this.wrap(stream)
+  }
+
+  inbound (stream: Stream, connection: Connection): void {
+    const ref = { id: connection.remotePeer.toString(), addrs: [stripP2p(connection.remoteAddr.toString())] }
+    this.pump(stream, this.host.accept(ref, this.wrap(stream)))
+  }
+
+  private wrap (stream: Stream): WireConn {
+    return {
+      // send() always buffers; the protocol bounds what is in flight (pipelined requests), so no drain wait
+      write: (b) => { if (stream.writeStatus === 'writable') stream.send(b) },
+      close: () => { stream.close({ signal: AbortSignal.timeout(1000) }).catch(() => { stream.abort(new Error('closed')) }) }
+    }
+  }
+
+  private pump (stream: Stream, sink: ConnSink): void {
+    this.streams.add(stream)
+    void (async () => {
+      try {
+        for await (const chunk of stream) sink.data(chunk instanceof Uint8Array ? chunk : chunk.subarray())
+      } catch (err) {
+        log('stream ended: %s', (err as Error)?.message)
+      } finally {
+        this.streams.delete(stream)
+        sink.closed()
+      }
+    })()
+  }
+
+  stop (): void { for (const s of this.streams) s.abort(new Error('bittorrent stopped')); this.streams.clear() }
+}
+
+export class BitTorrentService implements Startable {
+  readonly [serviceCapabilities] = ['@overlaykit/bittorrent']
+  host: TorrentHost
+  readonly trackerDriver: OverlayDriver<TrackerMsg, TrackerOptions, TrackerMachine>
+  tcp: TcpEndpoint | undefined
+  private transport: Libp2pTransport | undefined
+  private readonly torrents = new Map<string, Torrent>()
+  private started = false
+
+  constructor (private readonly components: OverlayComponents, readonly init: BitTorrentInit = {}) {
+    const serve = init.serveTracker
+    this.trackerDriver = new OverlayDriver(components, trackerSpec, { ...(typeof serve === 'object' ? serve : {}), serve: serve !== undefined && serve !== false }, init.driver)
+    this.host = new TorrentHost({ self: { id: components.peerId.toString() }, storage: init.storage ?? new MemoryBlobStorage(), seed: init.seed })
+  }
+
+  get [Symbol.toStringTag] (): string { return '@overlaykit/bittorrent' }
+
+  async start (): Promise<void> {
+    // native SHA-1 where Node has it: the machine calls it synchronously, so load it now
+    let sha1: ((d: Uint8Array) => Uint8Array) | undefined
+    try {
+      const name = 'node:crypto'
+      const crypto = await import(name)
+      sha1 = (d) => new Uint8Array(crypto.createHash('sha1').update(d).digest())
+    } catch { /* browsers: the machine's pure-JS SHA-1 */ }
+    this.host = new TorrentHost({ self: this.self, storage: this.init.storage ?? new MemoryBlobStorage(), seed: this.init.seed, sha1 })
+    this.transport = new Libp2pTransport(this.components, this.host)
+    this.host.addTransport(this.transport)
+    await this.components.registrar.handle(PEER_WIRE_PROTOCOL, (stream: Stream, connection: Connection) => { this.transport?.inbound(stream, connection) }, {
+      maxInboundStreams: this.init.maxInboundStreams ?? 1024,
+      maxOutboundStreams: this.init.maxInboundStreams ?? 1024
+    })
+    await this.trackerDriver.start()
+    if (this.init.tcp !== undefined) {
+      this.tcp = new TcpEndpoint(this.host, this.init.tcp)
+      this.host.addTransport(this.tcp)
+      await this.tcp.listen()
+    }
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    this.started = false
+    for (const t of [...this.torrents.values()]) await t.stop()
+    this.torrents.clear()
+    await this.host.stop()
+    this.transport?.stop()
+    await this.components.registrar.unhandle(PEER_WIRE_PROTOCOL).catch(() => {})
+    await this.trackerDriver.stop()
+    await this.tcp?.close()
+  }
+
+  isStarted (): boolean { return this.started }
+
+  get self (): PeerRef {
+    const addrs = this.components.addressManager?.getAddresses().map(a => stripP2p(a.toString())) ?? []
+    return { id: this.components.peerId.toString(), addrs }
+  }
+
+  /** The tracker machine (server state when `serveTracker`). */
+  get tracker (): TrackerMachine { return this.trackerDriver.machine }
+
+  get (infoHash: string): Torrent | undefined { return this.torrents.get(infoHash.toLowerCase()) }
+
+  /**
+   * Seed bytes, in-memory files, or files from disk (one file, or one directory → a multi-file
+   * torrent). Resolves once the torrent is being served and announced.
+   */
+  async seed (input: Uint8Array | CreateFile[] | string, opts: SeedOptions = {}): Promise<Torrent> {
+    let files: CreateFile[]
+    let name = opts.name
+    let storage: BlobStorage | undefined
+    let content: Uint8Array | undefined
+    if (typeof input === 'string') {
+      const disk = await readFromDisk(input)
+      files = disk.files; name ??= disk.name; storage = new FsBlobStorage(disk.root)
+    } else if (input instanceof Uint8Array) {
+      files = [{ path: name ?? 'data', data: input }]; name ??= 'data'; content = input
+    } else files = input
+    if (name === undefined) throw new InvalidArgumentError('seed: give a name')
+    const { torrent, metainfo } = createTorrent(files, { name, pieceLength: opts.pieceLength, announce: opts.announce, multiFile: opts.multiFile ?? (typeof input === 'string' ? undefined : files.length > 1) })
+    if (content === undefined && storage === undefined) {
+      // in-memory files: keep the concatenated content in the machine
+      content = new Uint8Array(metainfo.length)
+      let off = 0
+      for (const f of files) { content.set(f.data, off); off += f.data.length }
+    }
+    return this.run(metainfo, { ...opts, torrentFile: torrent, seeding: true, content, storage })
+  }
+
+  /** Download from a .torrent (bytes), a parsed Metainfo, or a magnet link whose peers can send the metainfo. */
+  async download (id: Uint8Array | Metainfo | string, opts: DownloadOptions = {}): Promise<Torrent> {
+    let metainfo: Metainfo
+    if (id instanceof Uint8Array) metainfo = parseTorrent(id)
+    else if (typeof id === 'string') {
+      const magnet = parseMagnet(id)
+      const known = this.torrents.get(magnet.infoHash)
+      if (known !== undefined) return known
+      throw new InvalidArgumentError('download from a magnet link needs the metainfo: BEP 9 metadata exchange is not implemented; pass the .torrent')
+    } else metainfo = id
+    const storage = opts.storage ?? (opts.path !== undefined ? new FsBlobStorage(opts.path) : undefined)
+    return this.run(metainfo, { ...opts, storage, seeding: false })
+  }
+
+  private async run (metainfo: Metainfo, o: DownloadOptions & { seeding: boolean, content?: Uint8Array, torrentFile?: Uint8Array, storage?: BlobStorage }): Promise<Torrent> {
+    if (!this.started) throw new InvalidArgumentError('bittorrent service is not started')
+    if (this.torrents.has(metainfo.infoHash)) throw new InvalidArgumentError(`torrent ${metainfo.infoHash} is already running`)
+    const tracker = o.tracker ?? this.init.tracker
+    const t = new Torrent(this, metainfo, {
+      ...o,
+      tracker: tracker === undefined ? undefined : toRef(tracker),
+      contentRouting: o.contentRouting ?? this.init.contentRouting,
+      announceIntervalMs: o.announceIntervalMs ?? this.init.announceIntervalMs ?? 30_000,
+      peers: o.peers?.map(toRef)
+    })
+    this.torrents.set(metainfo.infoHash, t)
+    t.onStop(() => { this.torrents.delete(metainfo.infoHash) })
+    await t.start()
+    return t
+  }
+}
+
+async function readFromDisk (path: string): Promise<{ root: string, name: string, files: CreateFile[] }> {
+  const fsName = 'node:fs/promises'
+  const pathName = 'node:path'
+  const fs = await import(fsName)
+  const p = await import(pathName)
+  const abs = p.resolve(path)
+  const st = await fs.stat(abs)
+  const root = p.dirname(abs)
+  const name = p.basename(abs)
+  if (st.isFile()) return { root, name, files: [{ path: name, data: new Uint8Array(await fs.readFile(abs)) }] }
+  const files: CreateFile[] = []
+  const walk = async (dir: string, rel: string[]): Promise<void> => {
+    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a: any, b: any) => a.name < b.name ? -1 : 1)
+    for (const e of entries) {
+      if (e.isDirectory()) await walk(p.join(dir, e.name), [...rel, e.name])
+      else if (e.isFile()) files.push({ path: [...rel, e.name], data: new Uint8Array(await fs.readFile(p.join(dir, e.name))) })
+    }
+  }
+  await walk(abs, [])
+  if (files.length === 0) throw new InvalidArgumentError(`seed: no files under ${path}`)
+  return { root, name, files }
+}
+
+export function bittorrent (init: BitTorrentInit = {}): (components: OverlayComponents) => BitTorrentService {
+  return (components) => new BitTorrentService(components, init)
+}
