@@ -296,7 +296,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     for (const s of sns.slice(0, LIMITS.maxSupernodes)) {
       if (s.capacity < min) { this.ctx.bad('ineligible-claim'); continue }
       if (s.peer.id === this.env.self.id) continue
-      this.refresh.upsert(s, now)
+      this.refresh.upsert(s, now, true)
       this.candidates.remove(s.peer.id)
     }
     for (const c of cands.slice(0, LIMITS.maxCandidates)) {
@@ -328,7 +328,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.attaching = target
     this.tried.add(target.peer.id)
     this.env.send(target.peer, { type: 'attach', capacity: this.capacity(), firewalled: this.o.capacity.firewalled })
-    this.env.setTimer('attach', this.o.replyTimeoutMs)
+    this.env.setTimer('attach', this.o.attachTimeoutMs)
   }
 
   private attachFailed (): void {
@@ -406,7 +406,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   // ---- elections and roles ----
 
   private onWinner (winner: SupernodeInfo): void {
-    this.refresh.upsert({ ...winner, room: true }, this.env.now())
+    this.refresh.upsert({ ...winner, room: true }, this.env.now(), true)
     this.candidates.remove(winner.peer.id)
     // a redirect to a supernode that already refused us this period is stale news: wait for the
     // next period (when peers' views of their supernodes' load are fresh) instead of looping

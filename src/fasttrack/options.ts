@@ -55,8 +55,10 @@ export interface FastTrackOptions {
   coordinatorTimeoutMs?: number
   /** Heartbeat and maintenance period (ping, link upkeep, demotion checks, route expiry). @default 30_000 */
   maintenanceMs?: number
-  /** A ping, attach or probe unanswered this long counts as a dead peer. @default 5000 */
+  /** A ping or probe unanswered this long counts as a dead peer. @default 5000 */
   replyTimeoutMs?: number
+  /** An attach request unanswered this long: try the next supernode (kept short, an orphan may hold several dead entries). @default 2000 */
+  attachTimeoutMs?: number
   /** A supernode forgets a leaf (and its shares) after this long without a ping. @default 3 × maintenanceMs */
   leafTimeoutMs?: number
   /** Random delay before the first attach, so a crowd joining together does not elect at once. @default 0 */
@@ -103,6 +105,7 @@ export function resolveOptions (o: FastTrackOptions = {}): ResolvedOptions {
     coordinatorTimeoutMs: o.coordinatorTimeoutMs ?? 6000,
     maintenanceMs,
     replyTimeoutMs: o.replyTimeoutMs ?? 5000,
+    attachTimeoutMs: o.attachTimeoutMs ?? 2000,
     leafTimeoutMs: o.leafTimeoutMs ?? 3 * maintenanceMs,
     joinJitterMs: o.joinJitterMs ?? 0,
     maxSharesPerLeaf: o.maxSharesPerLeaf ?? 5000,

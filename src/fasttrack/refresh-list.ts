@@ -28,11 +28,16 @@ export class RefreshList {
     if (i < this.list.length) { this.list[i] = last; this.pos.set(last.info.peer.id, i) }
   }
 
-  /** Insert or refresh; when full, the entry seen longest ago is evicted. */
-  upsert (info: SupernodeInfo, now: number): void {
+  /**
+   * Insert or refresh; when full, the entry seen longest ago is evicted. A second-hand report (a
+   * sample relayed by another node) only adds unknown supernodes: it may be old, and must not
+   * overwrite what we heard from the supernode itself (its load, whether it has room).
+   */
+  upsert (info: SupernodeInfo, now: number, secondHand = false): void {
     if (info.peer.id === this.selfId) return
     const i = this.pos.get(info.peer.id)
     if (i !== undefined) {
+      if (secondHand) return
       const old = this.list[i]
       // keep addresses we already had when the newer report carries none
       const peer = (info.peer.addrs?.length ?? 0) > 0 ? info.peer : old.info.peer

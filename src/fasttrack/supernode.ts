@@ -171,7 +171,7 @@ export class SupernodeRole {
     const min = minEligibleScore(o)
     for (const s of sample.slice(0, LIMITS.maxSupernodes)) {
       if (s.capacity < min) { this.ctx.bad('ineligible-claim'); continue }
-      if (s.peer.id !== env.self.id) refresh.upsert(s, env.now())
+      if (s.peer.id !== env.self.id) refresh.upsert(s, env.now(), true)
     }
   }
 
