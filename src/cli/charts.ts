@@ -89,23 +89,39 @@ export interface BarChartOptions {
 
 /** One bar per category (e.g. messages per query per overlay); grouped bars when `group` is set. */
 export function barChart (o: BarChartOptions): ChartSpec {
+  const height = o.height ?? 260
   const values = o.rows
-    .filter(r => typeof r[o.value] === 'number' && Number.isFinite(r[o.value] as number))
+    .filter(r => typeof r[o.value] === 'number' && Number.isFinite(r[o.value] as number) && (o.logY !== true || (r[o.value] as number) > 0))
     .map(r => ({ category: String(r[o.category]), value: r[o.value], ...(o.group !== undefined ? { group: String(r[o.group]) } : {}) }))
+  const y: Record<string, unknown> = { field: 'value', type: 'quantitative', title: o.yTitle ?? o.value }
   const encoding: Record<string, unknown> = {
     x: { field: 'category', type: 'nominal', title: o.xTitle ?? o.category, sort: null, axis: { labelAngle: 0 } },
-    y: { field: 'value', type: 'quantitative', title: o.yTitle ?? o.value, scale: o.logY === true ? { type: 'log' } : {} },
+    y,
     color: { field: o.group !== undefined ? 'group' : 'category', type: 'nominal', title: o.group ?? null, legend: o.group !== undefined ? {} : null }
   }
+  if (o.logY === true) {
+    // A log axis has no zero: bars are not stacked from 0 but drawn up from the bottom of the plot.
+    y.scale = { type: 'log' }
+    y.stack = null
+    encoding.y2 = { value: height }
+  }
   if (o.group !== undefined) encoding.xOffset = { field: 'group', type: 'nominal' }
-  return {
+  const base = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: o.title,
     width: o.width ?? 420,
-    height: o.height ?? 260,
-    data: { values },
-    mark: { type: 'bar', tooltip: true },
-    encoding
+    height,
+    data: { values }
+  }
+  if (o.group !== undefined) return { ...base, mark: { type: 'bar', tooltip: true }, encoding }
+  // the value printed above each bar
+  return {
+    ...base,
+    encoding: { x: encoding.x, y },
+    layer: [
+      { mark: { type: 'bar', tooltip: true }, encoding: { color: encoding.color, ...(encoding.y2 !== undefined ? { y2: encoding.y2 } : {}) } },
+      { mark: { type: 'text', dy: -6, fontSize: 11 }, encoding: { text: { field: 'value', type: 'quantitative', format: '.4~r' } } }
+    ]
   }
 }
 
