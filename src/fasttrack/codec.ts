@@ -23,6 +23,7 @@ const DECODE_LIMITS = {
   files: LIMITS.maxFilesPerFrame,
   hashes: LIMITS.maxHashesPerFrame,
   ids: LIMITS.maxFullIds,
+  addrs: LIMITS.maxAddrs,
   hits: LIMITS.maxHitsPerFrame,
   supernodes$: { peer: { addrs: LIMITS.maxAddrs } },
   candidates$: { peer: { addrs: LIMITS.maxAddrs } },
@@ -188,14 +189,21 @@ function fromFrame (f: FramePB): FtMessage {
 
 /** Encode one overlay frame body (no channel tag). */
 export function encodeFrame (msg: FtMessage): Uint8Array {
-  const bytes = FramePB.encode(toFrame(msg) as FramePB)
+  const frame = toFrame(msg)
+  if (msg.addrs !== undefined && msg.addrs.length > 0) frame.addrs = [...list(msg.addrs, LIMITS.maxAddrs, 'addrs')]
+  const bytes = FramePB.encode(frame as FramePB)
   if (bytes.byteLength > LIMITS.maxFrameBytes) throw new LimitError(`fasttrack ${msg.type} frame of ${bytes.byteLength} bytes exceeds ${LIMITS.maxFrameBytes}`)
   return bytes
 }
 
 /** Decode one overlay frame body (no channel tag); throws only DecodeError. */
 export function decodeFrame (bytes: Uint8Array): FtMessage {
-  return decodeGuard('fasttrack', bytes, LIMITS.maxFrameBytes, b => fromFrame(FramePB.decode(b, { limits: DECODE_LIMITS as any })))
+  return decodeGuard('fasttrack', bytes, LIMITS.maxFrameBytes, b => {
+    const f = FramePB.decode(b, { limits: DECODE_LIMITS as any })
+    const m: FtMessage = fromFrame(f)
+    if (f.addrs.length > 0) m.addrs = f.addrs.map(a => str(a, LIMITS.maxAddrLength, 'address'))
+    return m
+  })
 }
 
 export const FASTTRACK_MAX_FRAME = 1 + Math.max(LIMITS.maxFrameBytes, MAX_XFER_FRAME)

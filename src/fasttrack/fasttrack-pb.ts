@@ -836,6 +836,7 @@ export interface FramePB {
   token: string
   reason: string
   ids: string[]
+  addrs: string[]
 }
 
 export namespace FramePB {
@@ -970,6 +971,13 @@ export namespace FramePB {
           }
         }
 
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(186)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -994,7 +1002,8 @@ export namespace FramePB {
           hash: '',
           token: '',
           reason: '',
-          ids: []
+          ids: [],
+          addrs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1127,6 +1136,14 @@ export namespace FramePB {
               obj.ids.push(reader.string())
               break
             }
+            case 23: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1142,7 +1159,8 @@ export namespace FramePB {
           files: 0,
           hashes: 0,
           hits: 0,
-          ids: 0
+          ids: 0,
+          addrs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1362,6 +1380,21 @@ export namespace FramePB {
               }
 
               obj.ids++
+
+              break
+            }
+            case 23: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.string()
+              }
+
+              obj.addrs++
 
               break
             }
@@ -1616,6 +1649,12 @@ export namespace FramePB {
     value: string
   }
 
+  export interface FramePBAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<FramePB>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FramePB.codec())
   }
@@ -1624,7 +1663,7 @@ export namespace FramePB {
     return decodeMessage(buf, FramePB.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FramePB>): Generator<FramePBTypeFieldEvent | FramePBCapacityFieldEvent | FramePBRoleFieldEvent | FramePBLeavesFieldEvent | FramePBFlagFieldEvent | FramePBEidFieldEvent | FramePBSupernodesPeerIdFieldEvent | FramePBSupernodesPeerAddrsFieldEvent | FramePBSupernodesCapacityFieldEvent | FramePBSupernodesLeavesFieldEvent | FramePBSupernodesRoomFieldEvent | FramePBCandidatesPeerIdFieldEvent | FramePBCandidatesPeerAddrsFieldEvent | FramePBCandidatesCapacityFieldEvent | FramePBFilesNameFieldEvent | FramePBFilesSizeFieldEvent | FramePBFilesHashFieldEvent | FramePBFilesKeywordsFieldEvent | FramePBHashesFieldEvent | FramePBQidFieldEvent | FramePBTtlFieldEvent | FramePBHopsFieldEvent | FramePBTextFieldEvent | FramePBHitsPeerIdFieldEvent | FramePBHitsPeerAddrsFieldEvent | FramePBHitsViaIdFieldEvent | FramePBHitsViaAddrsFieldEvent | FramePBHitsFirewalledFieldEvent | FramePBHitsNameFieldEvent | FramePBHitsSizeFieldEvent | FramePBHitsHashFieldEvent | FramePBWinnerPeerIdFieldEvent | FramePBWinnerPeerAddrsFieldEvent | FramePBWinnerCapacityFieldEvent | FramePBWinnerLeavesFieldEvent | FramePBWinnerRoomFieldEvent | FramePBTargetFieldEvent | FramePBRequesterIdFieldEvent | FramePBRequesterAddrsFieldEvent | FramePBHashFieldEvent | FramePBTokenFieldEvent | FramePBReasonFieldEvent | FramePBIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FramePB>): Generator<FramePBTypeFieldEvent | FramePBCapacityFieldEvent | FramePBRoleFieldEvent | FramePBLeavesFieldEvent | FramePBFlagFieldEvent | FramePBEidFieldEvent | FramePBSupernodesPeerIdFieldEvent | FramePBSupernodesPeerAddrsFieldEvent | FramePBSupernodesCapacityFieldEvent | FramePBSupernodesLeavesFieldEvent | FramePBSupernodesRoomFieldEvent | FramePBCandidatesPeerIdFieldEvent | FramePBCandidatesPeerAddrsFieldEvent | FramePBCandidatesCapacityFieldEvent | FramePBFilesNameFieldEvent | FramePBFilesSizeFieldEvent | FramePBFilesHashFieldEvent | FramePBFilesKeywordsFieldEvent | FramePBHashesFieldEvent | FramePBQidFieldEvent | FramePBTtlFieldEvent | FramePBHopsFieldEvent | FramePBTextFieldEvent | FramePBHitsPeerIdFieldEvent | FramePBHitsPeerAddrsFieldEvent | FramePBHitsViaIdFieldEvent | FramePBHitsViaAddrsFieldEvent | FramePBHitsFirewalledFieldEvent | FramePBHitsNameFieldEvent | FramePBHitsSizeFieldEvent | FramePBHitsHashFieldEvent | FramePBWinnerPeerIdFieldEvent | FramePBWinnerPeerAddrsFieldEvent | FramePBWinnerCapacityFieldEvent | FramePBWinnerLeavesFieldEvent | FramePBWinnerRoomFieldEvent | FramePBTargetFieldEvent | FramePBRequesterIdFieldEvent | FramePBRequesterAddrsFieldEvent | FramePBHashFieldEvent | FramePBTokenFieldEvent | FramePBReasonFieldEvent | FramePBIdsFieldEvent | FramePBAddrsFieldEvent> {
     return streamMessage(buf, FramePB.codec(), opts)
   }
 }

@@ -17,7 +17,7 @@ import type { FtContext } from './context.js'
 import { Election } from './election.js'
 import { LIMITS } from './limits.js'
 import type { CandidateInfo, FastTrackHit, FastTrackMsg, FtMessage, FtOf, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
-import { ROLE_LEAF, ROLE_SUPERNODE } from './messages.js'
+import { INTRO_TYPES, ROLE_LEAF, ROLE_SUPERNODE } from './messages.js'
 import { type FastTrackOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { CandidateList, RefreshList, peersOf } from './refresh-list.js'
 import { SupernodeRole } from './supernode.js'
@@ -58,7 +58,12 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private joined = false
   private stopped = false
 
-  constructor (readonly env: Env<FastTrackMsg, OverlayEvent>, options: FastTrackOptions = {}) {
+  /** The Env with `send` stamping our addresses on introduction messages (see INTRO_TYPES). */
+  readonly env: Env<FastTrackMsg, OverlayEvent>
+
+  constructor (raw: Env<FastTrackMsg, OverlayEvent>, options: FastTrackOptions = {}) {
+    const env = stampAddresses(raw)
+    this.env = env
     this.o = resolveOptions(options)
     const self = env.self.id
     this.refresh = new RefreshList(this.o.refreshListSize, self)
@@ -206,6 +211,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (this.stopped) return
     if (isXferMsg(msg)) { this.transfers.onMessage(from, msg); return }
     const m: FtMessage = msg
+    // the sender's own addresses (when it sent them) make its PeerRef worth handing on
+    if (m.addrs !== undefined && m.addrs.length > 0) from = { id: from.id, addrs: m.addrs.slice(0, LIMITS.maxAddrs) }
     switch (m.type) {
       case 'probe': this.onProbe(from, m); return
       case 'probe_reply': this.onProbeReply(from, m); return
@@ -533,4 +540,25 @@ function toShareEntry (f: SharedFile): ShareEntry {
   const own = f.keywords
   if (own === undefined || own.length === 0 || own.join(' ') === keywordsOf(f.name).join(' ')) return { name: f.name, size: f.size, hash: f.hash }
   return { name: f.name, size: f.size, hash: f.hash, keywords: own }
+}
+
+/** Wrap an Env so introduction messages carry this node's addresses (read at send time: listen addresses may change). */
+function stampAddresses (env: Env<FastTrackMsg, OverlayEvent>): Env<FastTrackMsg, OverlayEvent> {
+  const io = env.io
+  return {
+    get self () { return env.self },
+    now: () => env.now(),
+    rng: env.rng,
+    stats: env.stats,
+    log: env.log,
+    send: (to, m) => {
+      const addrs = env.self.addrs
+      if (addrs !== undefined && addrs.length > 0 && INTRO_TYPES.has(m.type)) env.send(to, { ...(m as FtMessage), addrs })
+      else env.send(to, m)
+    },
+    setTimer: (key, delayMs) => { env.setTimer(key, delayMs) },
+    clearTimer: (key) => { env.clearTimer(key) },
+    emit: (e) => { env.emit(e) },
+    ...(io !== undefined ? { io: (req) => { io.call(env, req) } } : {})
+  }
 }

@@ -45,7 +45,17 @@ export interface HitEntry {
   hash: string
 }
 
-export type FtMessage =
+/**
+ * Every message may carry the sender's own dialable addresses (`addrs`). The machine stamps them on
+ * the messages that introduce it (probe, attach, ping, link, elect and their replies), so the peers
+ * that hand its PeerRef on (refresh lists, hits) can give others something to dial.
+ */
+export type FtMessage = FtBody & { addrs?: readonly string[] }
+
+/** Message types that introduce the sender and carry its addresses. */
+export const INTRO_TYPES: ReadonlySet<string> = new Set(['probe', 'probe_reply', 'attach', 'attach_reply', 'ping', 'pong', 'link', 'link_reply', 'elect'])
+
+export type FtBody =
   /** Who are you, whom do you know? Sent to bootstrap peers and to refresh the candidate list. */
   | { type: 'probe', capacity: number, eligible: boolean, role: Role }
   | { type: 'probe_reply', capacity: number, eligible: boolean, role: Role, leaves: number, supernodes: SupernodeInfo[], candidates: CandidateInfo[] }
@@ -84,8 +94,8 @@ export type FtMessage =
   /** Ask the supernode `via` to tell its firewalled leaf `target` to connect out to `requester`. */
   | { type: 'push', target: string, requester: PeerRef, hash: string, token: string }
 
-export type FtType = FtMessage['type']
-export type FtOf<T extends FtType> = Extract<FtMessage, { type: T }>
+export type FtType = FtBody['type']
+export type FtOf<T extends FtType> = Extract<FtBody, { type: T }> & { addrs?: readonly string[] }
 
 /** Everything on a FastTrack stream: overlay frames and the shared direct-transfer frames. */
 export type FastTrackMsg = FtMessage | XferMsg

@@ -10,7 +10,7 @@ const qid = '00112233445566778899aabbccddeeff'
 const hash = 'ab'.repeat(32)
 
 export const samples: FastTrackMsg[] = [
-  { type: 'probe', capacity: 1500, eligible: true, role: 0 },
+  { type: 'probe', capacity: 1500, eligible: true, role: 0, addrs: ['/ip4/10.0.0.1/tcp/4001'] },
   { type: 'probe_reply', capacity: 3000, eligible: true, role: 1, leaves: 42, supernodes: [sn(1), sn(2)], candidates: [{ peer: peer(3), capacity: 1200 }] },
   { type: 'attach', capacity: 300, firewalled: true },
   { type: 'attach_reply', accepted: true, capacity: 5000, leaves: 7, supernodes: [sn(4)], candidates: [] },
