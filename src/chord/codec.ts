@@ -22,6 +22,7 @@ export const LIMITS = {
   peerChars: 128,
   addrChars: 256,
   keyBytes: 1024,
+  exclude: 32,
   valueBytes: 1024 * 1024
 }
 
@@ -43,6 +44,7 @@ const DECODE_LIMITS = {
     items: LIMITS.items,
     items$: { providers: LIMITS.providers, providers$: { addrs: LIMITS.addrs } },
     originAddrs: LIMITS.addrs,
+    exclude: LIMITS.exclude,
     keys: LIMITS.keys,
     kinds: LIMITS.keys,
     versions: LIMITS.keys
@@ -90,7 +92,7 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
     encode (msg: ChordMessage): Uint8Array {
       const f: Partial<ChordFrame> & { type: ChordFrame.Type } = { type: toType[msg.t] }
       switch (msg.t) {
-        case 'find': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; break
+        case 'find': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; f.exclude = msg.exclude ?? []; break
         case 'next': f.req = msg.req; f.flag = msg.done; f.nodes = msg.nodes.map(encNode); break
         case 'rfind': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; f.origin = msg.origin; f.originAddrs = msg.originAddrs; f.hops = msg.hops; f.path = msg.path.map(encNode); break
         case 'rdone': f.req = msg.req; f.nodes = msg.nodes.map(encNode); f.hops = msg.hops; f.path = msg.path.map(encNode); break
@@ -114,7 +116,11 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
         const f = ChordFrame.decode(b, DECODE_LIMITS as any)
         if (f.nodes.length > LIMITS.nodes || f.path.length > LIMITS.path || f.items.length > LIMITS.items || f.keys.length > LIMITS.keys) fail('list too long')
         switch (f.type) {
-          case T.FIND: return { t: 'find', req: f.req, key: ringId(f.key) }
+          case T.FIND: {
+            if (f.exclude.length > LIMITS.exclude) fail('exclude list too long')
+            const exclude = f.exclude.map(x => str(x, LIMITS.peerChars, 'peer id'))
+            return exclude.length > 0 ? { t: 'find', req: f.req, key: ringId(f.key), exclude } : { t: 'find', req: f.req, key: ringId(f.key) }
+          }
           case T.NEXT: return { t: 'next', req: f.req, done: f.flag, nodes: f.nodes.map(decNode) }
           case T.RFIND: return { t: 'rfind', req: f.req, key: ringId(f.key), origin: str(f.origin, LIMITS.peerChars, 'origin'), originAddrs: f.originAddrs.map(a => str(a, LIMITS.addrChars, 'address')), hops: f.hops, path: f.path.map(decNode) }
           case T.RDONE: return { t: 'rdone', req: f.req, nodes: f.nodes.map(decNode), hops: f.hops, path: f.path.map(decNode) }

@@ -44,9 +44,10 @@ export interface LookupOutcome {
 
 export type LookupCallback = (err: Error | null, result?: LookupOutcome) => void
 
-interface Cand { n: NodeInfo, dp: number }
+interface Cand { n: NodeInfo, dp: number, via: NodeInfo | undefined }
 
 const VERIFY_LIMIT = 4
+const REASK_LIMIT = 8
 
 class IterativeLookup {
   private readonly cands: Cand[] = []
@@ -58,6 +59,8 @@ class IterativeLookup {
   private messages = 0
   private verifying: NodeInfo[] | undefined
   private verifyRounds = 0
+  private ownerSkips = 0
+  private localRetries = 0
   private finished = false
   private current = -1
   private readonly kp: number
@@ -107,7 +110,8 @@ class IterativeLookup {
         if (i === c.length && this.closer(n, dp, c[j].n, c[j].dp)) i = j
       }
       if (dup) continue
-      if (i === c.length) c.push({ n, dp }); else c.splice(i, 0, { n, dp })
+      const e = { n, dp, via: than }
+      if (i === c.length) c.push(e); else c.splice(i, 0, e)
     }
   }
 
@@ -117,25 +121,47 @@ class IterativeLookup {
     while ((c = this.cands.shift()) !== undefined) {
       if (!this.tried.has(c.n.tag) && !this.isFailed(c.n.peer)) break
     }
-    if (c === undefined) { this.fail(new UnreachableError('lookup: no live candidate left')); return }
+    if (c === undefined) {
+      // out of candidates: consult our own table again without the peers found dead
+      if (this.failed !== undefined && this.localRetries++ < REASK_LIMIT) {
+        const a = this.m.route(this.r.key, this.kp, [...this.failed])
+        if (a.done) { this.owned(a.nodes); return }
+        const before = this.cands.length
+        this.add(a.nodes, undefined)
+        if (this.cands.length > before) { this.step(); return }
+      }
+      this.fail(new UnreachableError('lookup: no live candidate left'))
+      return
+    }
     this.tried.add(c.n.tag)
-    this.ask(c.n)
+    this.ask(c.n, c.via)
   }
+
+  /** Times each node was asked again after one of its candidates was dead. */
+  private reasked: Map<string, number> | undefined
 
   private isFailed (peer: string): boolean { return this.failed !== undefined && this.failed.has(peer) }
   private markFailed (peer: string): void { (this.failed ??= new Set()).add(peer) }
 
-  private ask (n: NodeInfo): void {
+  /**
+   * Ask n for the key. `via` named n; if n is dead, via is asked again with the dead peers excluded
+   * (its next-best finger or successor), as a recursive lookup would fall back at via.
+   */
+  private ask (n: NodeInfo, via: NodeInfo | undefined, again = false): void {
     const req = this.m.newReq()
     this.current = req
     this.messages++
-    this.m.request(n.ref, { t: 'find', req, key: this.r.key, kp: this.kp }, (msg) => {
+    const exclude = this.failed !== undefined ? [...this.failed].slice(-32) : undefined
+    this.m.request(n.ref, exclude === undefined ? { t: 'find', req, key: this.r.key, kp: this.kp } : { t: 'find', req, key: this.r.key, kp: this.kp, exclude }, (msg) => {
       this.current = -1
       if (this.finished || msg.t !== 'next') return
       this.messages++
-      this.hops++
-      this.path.push(n)
-      this.r.onHop?.(n, this.hops)
+      // the path counts distinct nodes: asking a node again after a dead hop is not a new hop
+      if (!again) {
+        this.hops++
+        this.path.push(n)
+        this.r.onHop?.(n, this.hops)
+      }
       if (msg.done) this.owned(msg.nodes)
       else { this.add(msg.nodes, n); this.step() }
     }, () => {
@@ -144,7 +170,11 @@ class IterativeLookup {
       this.timeouts++
       this.markFailed(n.peer)
       this.m.peerFailed(n.peer)
-      this.step()
+      const r = via === undefined ? Infinity : (this.reasked?.get(via.tag) ?? 0)
+      if (via !== undefined && r < REASK_LIMIT && !this.isFailed(via.peer)) {
+        (this.reasked ??= new Map()).set(via.tag, r + 1)
+        this.ask(via, undefined, true)
+      } else this.step()
     })
   }
 
@@ -174,6 +204,7 @@ class IterativeLookup {
     if (live.length === 0) { this.step(); return }
     if (!this.verify || live[0].peer === this.m.self.id) { this.succeed(live); return }
     this.verifying = live
+    this.ownerSkips = nodes.findIndex(n => !this.isFailed(n.peer))
     this.confirm()
   }
 
@@ -189,7 +220,9 @@ class IterativeLookup {
       this.current = -1
       if (this.finished || msg.t !== 'next') return
       this.messages++
-      if (msg.done && msg.nodes[0]?.tag === o.tag) { this.succeed(list); return }
+      // o owns the key if it says so, or if every node before it on the predecessor's successor
+      // list is dead: that list covers the key, so its first live entry is the key's successor
+      if ((msg.done && msg.nodes[0]?.tag === o.tag) || this.ownerSkips > 0) { this.succeed(list); return }
       // the presumed owner knows better (a node joined in between): follow it as a routing step
       this.hops++
       this.path.push(o)
@@ -205,6 +238,7 @@ class IterativeLookup {
       this.markFailed(o.peer)
       this.m.peerFailed(o.peer)
       list.shift()
+      this.ownerSkips++
       this.confirm()
     })
   }

@@ -103,7 +103,30 @@ export class ChordMachine implements Machine<ChordMessage> {
    * remote nodes, best first. Ownership by one of our vnodes wins; otherwise the closest known node
    * at or before the key is found by binary search over the host's merged table.
    */
-  route (key: bigint, kp = prefixOf(key, this.o.bits)): RouteAnswer {
+  route (key: bigint, kp = prefixOf(key, this.o.bits), exclude?: string[]): RouteAnswer {
+    const a = this.route0(key, kp)
+    if (exclude === undefined || exclude.length === 0) return a
+    const drop = new Set(exclude)
+    if (a.done) return { done: true, nodes: a.nodes.filter(x => !drop.has(x.peer)) }
+    // skip dead peers: the closest live known node decides, as if the dead ones were not in our tables
+    const known = this.routes.known()
+    const out: NodeInfo[] = []
+    const n = known.length
+    const idx = this.routes.closestIndex(kp, key)
+    for (let j = 0; j < n && out.length < this.o.alternates; j++) {
+      const c = known[(idx - j + n) % n]
+      if (drop.has(c.peer)) continue
+      if (c.peer === this.env.self.id) {
+        const own = this.routes.vnodeOf(c)
+        if (out.length === 0 && own !== undefined) return { done: true, nodes: (own.succs.length > 0 ? own.succs : [own.self]).filter(x => !drop.has(x.peer)) }
+        continue
+      }
+      out.push(c)
+    }
+    return { done: false, nodes: out }
+  }
+
+  private route0 (key: bigint, kp: number): RouteAnswer {
     for (const v of this.vnodes) {
       if (v.joined && v.pred !== undefined && inHalfOpenFast(kp, key, v.pred, v.self)) return { done: true, nodes: v.ownerList() }
     }
@@ -185,7 +208,7 @@ export class ChordMachine implements Machine<ChordMessage> {
     if (!this.running) return
     switch (msg.t) {
       case 'find': {
-        const a = this.route(msg.key, msg.kp)
+        const a = this.route(msg.key, msg.kp, msg.exclude)
         this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: a.nodes })
         return
       }

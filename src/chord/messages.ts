@@ -26,7 +26,7 @@ export interface WireItem {
 
 export type ChordMessage =
   /** Iterative routing step: "who is closest to key, or who owns it?" */
-  | { t: 'find', req: number, key: bigint, /** the key's 48-bit prefix (derived, not on the wire) */ kp?: number }
+  | { t: 'find', req: number, key: bigint, /** the key's 48-bit prefix (derived, not on the wire) */ kp?: number, /** peers the asker found dead: leave them out of the answer */ exclude?: string[] }
   /** done ⇒ `nodes` is the owner's successor list (owner first); else closest preceding candidates, best first. */
   | { t: 'next', req: number, done: boolean, nodes: NodeInfo[] }
   /** Recursive lookup, forwarded hop by hop; the node that knows the owner answers `origin` with `rdone`. */

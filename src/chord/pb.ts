@@ -593,6 +593,7 @@ export interface ChordFrame {
   kinds: number[]
   versions: number[]
   pred?: ChordNode
+  exclude: string[]
 }
 
 export namespace ChordFrame {
@@ -760,6 +761,13 @@ export namespace ChordFrame {
           ChordNode.codec().encode(obj.pred, w)
         }
 
+        if (obj.exclude != null && obj.exclude.length > 0) {
+          for (const value of obj.exclude) {
+            w.uint32(162)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -781,7 +789,8 @@ export namespace ChordFrame {
           error: '',
           keys: [],
           kinds: [],
-          versions: []
+          versions: [],
+          exclude: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -904,6 +913,14 @@ export namespace ChordFrame {
               })
               break
             }
+            case 20: {
+              if (opts.limits?.exclude != null && obj.exclude.length === opts.limits.exclude) {
+                throw new MaxLengthError('Decode error - repeated field "exclude" had too many elements')
+              }
+
+              obj.exclude.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -920,7 +937,8 @@ export namespace ChordFrame {
           originAddrs: 0,
           keys: 0,
           kinds: 0,
-          versions: 0
+          versions: 0,
+          exclude: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1124,6 +1142,21 @@ export namespace ChordFrame {
               yield * ChordNode.codec().stream(reader, reader.uint32(), `${prefix}.pred`, {
                 limits: opts.limits?.pred
               })
+
+              break
+            }
+            case 20: {
+              if (opts.limits?.exclude != null && obj.exclude === opts.limits.exclude) {
+                throw new MaxLengthError('Streaming decode error - repeated field "exclude" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.exclude[]`,
+                index: obj.exclude,
+                value: reader.string()
+              }
+
+              obj.exclude++
 
               break
             }
@@ -1351,6 +1384,12 @@ export namespace ChordFrame {
     value: string
   }
 
+  export interface ChordFrameExcludeFieldEvent {
+    field: '$.exclude[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<ChordFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ChordFrame.codec())
   }
@@ -1359,7 +1398,7 @@ export namespace ChordFrame {
     return decodeMessage(buf, ChordFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChordFrame>): Generator<ChordFrameTypeFieldEvent | ChordFrameReqFieldEvent | ChordFrameKeyFieldEvent | ChordFrameFlagFieldEvent | ChordFrameVnodeFieldEvent | ChordFrameHopsFieldEvent | ChordFrameKindFieldEvent | ChordFrameNodePeerFieldEvent | ChordFrameNodeVnodeFieldEvent | ChordFrameNodeIdFieldEvent | ChordFrameNodeAddrsFieldEvent | ChordFrameNodesPeerFieldEvent | ChordFrameNodesVnodeFieldEvent | ChordFrameNodesIdFieldEvent | ChordFrameNodesAddrsFieldEvent | ChordFramePathPeerFieldEvent | ChordFramePathVnodeFieldEvent | ChordFramePathIdFieldEvent | ChordFramePathAddrsFieldEvent | ChordFrameItemsKeyFieldEvent | ChordFrameItemsKindFieldEvent | ChordFrameItemsVersionFieldEvent | ChordFrameItemsValueFieldEvent | ChordFrameItemsDeletedFieldEvent | ChordFrameItemsProvidersPeerFieldEvent | ChordFrameItemsProvidersAddrsFieldEvent | ChordFrameItemsProvidersExpiresFieldEvent | ChordFrameOriginFieldEvent | ChordFrameOriginAddrsFieldEvent | ChordFrameOpFieldEvent | ChordFrameErrorFieldEvent | ChordFrameKeysFieldEvent | ChordFrameKindsFieldEvent | ChordFrameVersionsFieldEvent | ChordFramePredPeerFieldEvent | ChordFramePredVnodeFieldEvent | ChordFramePredIdFieldEvent | ChordFramePredAddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChordFrame>): Generator<ChordFrameTypeFieldEvent | ChordFrameReqFieldEvent | ChordFrameKeyFieldEvent | ChordFrameFlagFieldEvent | ChordFrameVnodeFieldEvent | ChordFrameHopsFieldEvent | ChordFrameKindFieldEvent | ChordFrameNodePeerFieldEvent | ChordFrameNodeVnodeFieldEvent | ChordFrameNodeIdFieldEvent | ChordFrameNodeAddrsFieldEvent | ChordFrameNodesPeerFieldEvent | ChordFrameNodesVnodeFieldEvent | ChordFrameNodesIdFieldEvent | ChordFrameNodesAddrsFieldEvent | ChordFramePathPeerFieldEvent | ChordFramePathVnodeFieldEvent | ChordFramePathIdFieldEvent | ChordFramePathAddrsFieldEvent | ChordFrameItemsKeyFieldEvent | ChordFrameItemsKindFieldEvent | ChordFrameItemsVersionFieldEvent | ChordFrameItemsValueFieldEvent | ChordFrameItemsDeletedFieldEvent | ChordFrameItemsProvidersPeerFieldEvent | ChordFrameItemsProvidersAddrsFieldEvent | ChordFrameItemsProvidersExpiresFieldEvent | ChordFrameOriginFieldEvent | ChordFrameOriginAddrsFieldEvent | ChordFrameOpFieldEvent | ChordFrameErrorFieldEvent | ChordFrameKeysFieldEvent | ChordFrameKindsFieldEvent | ChordFrameVersionsFieldEvent | ChordFramePredPeerFieldEvent | ChordFramePredVnodeFieldEvent | ChordFramePredIdFieldEvent | ChordFramePredAddrsFieldEvent | ChordFrameExcludeFieldEvent> {
     return streamMessage(buf, ChordFrame.codec(), opts)
   }
 }
