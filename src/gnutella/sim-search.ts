@@ -14,7 +14,11 @@ export interface GnutellaSimOptions {
   ttl?: number
   /** @default 1 */
   seed?: number | string
-  /** @default lognormal, median 40 ms, sigma 0.5 */
+  /**
+   * @default coordinates: nodes uniform in a unit square, 10 ms + 100 ms per unit (10–151 ms). Per-pair
+   * latency is fixed, so each link delivers in order like the streams it stands for; with a jittered
+   * model messages can overtake each other (OpenNap results arriving after their 202 are then lost).
+   */
   latency?: LatencyModel
   /** Servents each new servent dials at join. @default 3 */
   bootstrapPeers?: number
@@ -37,7 +41,9 @@ export interface GnutellaRunResult extends SearchRunResult {
 
 export function simulateSearch (workload: SearchWorkload, options: GnutellaSimOptions = {}): GnutellaRunResult {
   const ttl = options.ttl ?? 7
-  const sim = new Simulator({ seed: options.seed ?? 1, latency: options.latency ?? { kind: 'lognormal', median: 40, sigma: 0.5 } })
+  const sim = new Simulator({ seed: options.seed ?? 1, latency: options.latency ?? { kind: 'coordinates', msPerUnit: 100, baseMs: 10 } })
+  const coordsRng = sim.rng.fork('coords')
+  const place = (): { coords: [number, number] } => ({ coords: [coordsRng.next(), coordsRng.next()] })
   const n = workload.shares.length
   const k = options.bootstrapPeers ?? 3
   const rng = sim.rng.fork('gnutella-bootstrap')
@@ -46,7 +52,7 @@ export function simulateSearch (workload: SearchWorkload, options: GnutellaSimOp
     // ids are known before spawning, so bootstrap refs can name earlier servents
     const bootstrap = i === 0 ? [] : rng.sample(Array.from({ length: Math.min(i, 64) }, (_, j) => i - 1 - rng.int(i)), k)
       .filter((v, j, a) => a.indexOf(v) === j).map(j => ({ id: `n${String(j).padStart(6, '0')}` }))
-    const node = sim.spawn(gnutellaSpec, { ...options.servent, queryTtl: ttl, bootstrap })
+    const node = sim.spawn(gnutellaSpec, { ...options.servent, queryTtl: ttl, bootstrap }, place())
     for (const f of workload.shares[i]) node.machine.share(workload.catalog[f], `w/${f}`)
     nodes.push(node)
   }

@@ -14,7 +14,11 @@ import { napsterClientSpec, napsterServerSpec } from './spec.js'
 export interface NapsterSimOptions {
   /** @default 1 */
   seed?: number | string
-  /** @default lognormal, median 40 ms, sigma 0.5 */
+  /**
+   * @default coordinates: nodes uniform in a unit square, 10 ms + 100 ms per unit (10–151 ms). Per-pair
+   * latency is fixed, so each link delivers in order like the streams it stands for; with a jittered
+   * model messages can overtake each other (OpenNap results arriving after their 202 are then lost).
+   */
   latency?: LatencyModel
   /** Virtual time before the first query (logins and shares). @default 30000 */
   warmupMs?: number
@@ -49,12 +53,14 @@ export interface NapsterRunResult extends SearchRunResult {
 }
 
 export function simulateSearch (workload: SearchWorkload, options: NapsterSimOptions = {}): NapsterRunResult {
-  const sim = new Simulator({ seed: options.seed ?? 1, latency: options.latency ?? { kind: 'lognormal', median: 40, sigma: 0.5 } })
-  let server: SimNode<any, NapsterServer> = sim.spawn(napsterServerSpec, options.server ?? {}, { id: 'server' })
+  const sim = new Simulator({ seed: options.seed ?? 1, latency: options.latency ?? { kind: 'coordinates', msPerUnit: 100, baseMs: 10 } })
+  const coordsRng = sim.rng.fork('coords')
+  const place = (): { coords: [number, number] } => ({ coords: [coordsRng.next(), coordsRng.next()] })
+  let server: SimNode<any, NapsterServer> = sim.spawn(napsterServerSpec, options.server ?? {}, { id: 'server', coords: [0.5, 0.5] })
   const nodes: Array<SimNode<any, NapsterClient>> = []
   const serverNodes = [server]
   for (let i = 0; i < workload.shares.length; i++) {
-    const node = sim.spawn(napsterClientSpec, { keepaliveMs: 30_000, ...options.client, server: server.ref })
+    const node = sim.spawn(napsterClientSpec, { keepaliveMs: 30_000, ...options.client, server: server.ref }, place())
     for (const f of workload.shares[i]) node.machine.share(workload.catalog[f], `w/${f}`)
     nodes.push(node)
   }

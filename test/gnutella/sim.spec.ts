@@ -11,19 +11,19 @@ import { Rng } from '../../src/overlay/rng.js'
 
 describe('gnutella (simulated)', function () {
   this.timeout(60_000)
-  const w = makeSearchWorkload({ nodes: 300, queries: 40, seed: 4 })
+  const w = makeSearchWorkload({ nodes: 200, queries: 30, seed: 4 })
 
   it('finds files by flooding; TTL 7 beats TTL 1 at a higher message cost; same seed, same result', () => {
-    const r7 = simulateSearch(w, { ttl: 7, seed: 2, warmupMs: 30_000 })
-    const again = simulateSearch(w, { ttl: 7, seed: 2, warmupMs: 30_000 })
-    const r1 = simulateSearch(w, { ttl: 1, seed: 2, warmupMs: 30_000 })
+    const r7 = simulateSearch(w, { ttl: 7, seed: 2, warmupMs: 20_000 })
+    const again = simulateSearch(w, { ttl: 7, seed: 2, warmupMs: 20_000 })
+    const r1 = simulateSearch(w, { ttl: 1, seed: 2, warmupMs: 20_000 })
     assert.deepEqual(r7, again)
     assert.ok(r7.successRate >= 0.85, `success ${r7.successRate}`)
     assert.ok(r1.successRate < r7.successRate)
     assert.ok(r7.messagesPerQuery > 5 * r1.messagesPerQuery)
     assert.ok(r7.meanHops > r1.meanHops)
     assert.ok(r7.meanDegree >= 3, `mean degree ${r7.meanDegree}`)
-    assert.ok(r7.reachPerQuery > 250, `reach ${r7.reachPerQuery}`)
+    assert.ok(r7.reachPerQuery > 180, `reach ${r7.reachPerQuery}`)
     assert.ok(r7.pingPongShare < 0.1, `ping/pong share ${r7.pingPongShare}`)
   })
 
