@@ -13,6 +13,12 @@ runCompliance({
   // virtual time costs nothing; live, keep the dead-peer case short
   options: (_i, kind) => ({ timeoutMs: kind === 'sim' ? 1000 : 400 }),
   sim: { seed: 7, latency: { kind: 'uniform', min: 5, max: 15 } },
+  alive: async (rt, i) => {
+    let out: Outcome | undefined
+    rt.nodes[2].machine.ping(rt.nodes[i].ref, (err, rtt) => { out = { err, rtt } })
+    await rt.until(() => out !== undefined, `a pong from node ${i}`)
+    assert.equal(out?.err, null)
+  },
   cases: {
     'ping succeeds and reports an RTT > 0': async (rt) => {
       const [a, b] = rt.nodes

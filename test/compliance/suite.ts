@@ -8,9 +8,12 @@
  * runtime: `nodes[i].machine` / `.ref` / `.stats`, `until(cond)` (virtual time in the simulator,
  * real time polled live), `kill(i)` (crash in the simulator, stop the libp2p node live) and `stop()`.
  * Every contract also gets the case "stop releases everything" (no timers, streams, handlers or
- * pending events left). Each case runs on a fresh set of nodes.
+ * pending events left) and, when it says how to check a node is `alive`, "survives fuzzed frames"
+ * live. Each case runs on a fresh set of nodes.
  */
 import assert from 'node:assert/strict'
+import { Rng } from '../../src/overlay/rng.js'
+import { encodeFrame } from '../../src/runtime/libp2p/frames.js'
 import { OverlayService } from '../../src/runtime/libp2p/service.js'
 import { createSwarm, type Swarm, type SwarmTopology } from '../../src/runtime/libp2p/swarm.js'
 import { Simulator, type SimOptions } from '../../src/sim/index.js'
@@ -18,6 +21,7 @@ import type { Machine, OverlaySpec, PeerRef } from '../../src/overlay/types.js'
 import type { Stats } from '../../src/overlay/stats.js'
 import type { OverlayComponents } from '../../src/runtime/libp2p/components.js'
 import type { OverlayDriver } from '../../src/runtime/libp2p/driver.js'
+import type { Stream } from '@libp2p/interface'
 
 export type RuntimeKind = 'sim' | 'memory' | 'tcp'
 
@@ -41,6 +45,8 @@ export interface ContractRuntime<Mach> {
   stop (): Promise<void>
   /** What is still held after stop(): empty when everything was released. */
   leftovers (): string[]
+  /** Live only: a raw stream from node `from` to node `to` on the overlay's protocol. */
+  rawStream?: (from: number, to: number) => Promise<Stream>
 }
 
 export interface OverlayContract<M, O, Mach extends Machine<M>> {
@@ -64,6 +70,12 @@ export interface OverlayContract<M, O, Mach extends Machine<M>> {
   service?: (i: number, options: O) => (components: OverlayComponents) => { driver: OverlayDriver<M, O, Mach> }
   /** The overlay's own cases, by title. */
   cases: Record<string, (rt: ContractRuntime<Mach>) => Promise<void>>
+  /**
+   * Proof that node `i` still works (e.g. it answers a request). When given, live runtimes also get
+   * the built-in case "survives fuzzed frames": seeded random frames and an oversize frame on raw
+   * streams to node 1, every frame accounted for, then `alive(rt, 1)`.
+   */
+  alive?: (rt: ContractRuntime<Mach>, i: number) => Promise<void>
 }
 
 async function simRuntime<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>): Promise<ContractRuntime<Mach>> {
@@ -112,6 +124,7 @@ async function liveRuntime<M, O, Mach extends Machine<M>> (c: OverlayContract<M,
         await new Promise(resolve => setTimeout(resolve, 2))
       }
     },
+    async rawStream (from, to) { return await swarm.nodes[from].dialProtocol(swarm.addr(to), c.spec.protocol) },
     async kill (i) { await swarm.nodes[i].stop() },
     async stop () { await swarm.stop() },
     leftovers () {
@@ -130,6 +143,34 @@ async function liveRuntime<M, O, Mach extends Machine<M>> (c: OverlayContract<M,
   }
 }
 
+/**
+ * Seeded random frames (random lengths up to the codec's limit, random bytes) on one raw stream and an
+ * oversize frame on another. Every frame must be accounted for at the target — received (it happened to
+ * decode), dropped as undecodable, or a counted machine error — and the oversize stream reset.
+ */
+async function fuzzFrames<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>, rt: ContractRuntime<Mach>, count: number): Promise<void> {
+  if (rt.rawStream === undefined) return
+  const target = rt.nodes[1].stats
+  const accounted = (): number => {
+    let n = target.get('driver:machine-errors')
+    for (const [type, m] of target.messages) n += type === 'decode-error' ? m.dropped : m.received
+    return n
+  }
+  const before = accounted()
+  const rng = new Rng(`fuzz/${c.name}`)
+  const s = await rt.rawStream(0, 1)
+  for (let k = 0; k < count; k++) {
+    const len = rng.int(Math.min(c.spec.codec.maxFrameBytes, 512) + 1)
+    s.send(encodeFrame(rng.bytes(len), Infinity))
+  }
+  await rt.until(() => accounted() >= before + count, `${count} fuzzed frames accounted for`)
+  const big = await rt.rawStream(0, 1)
+  const oversizeBefore = target.messages.get('oversize')?.dropped ?? 0
+  big.send(encodeFrame(new Uint8Array(c.spec.codec.maxFrameBytes + 1), Infinity))
+  await rt.until(() => big.status !== 'open' && (target.messages.get('oversize')?.dropped ?? 0) === oversizeBefore + 1, 'the oversize stream reset and counted')
+  s.abort(new Error('fuzzing done'))
+}
+
 /** Declare the mocha suites for one overlay's contract in every runtime. */
 export function runCompliance<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>): void {
   const cases: Record<string, (rt: ContractRuntime<Mach>) => Promise<void>> = {
@@ -139,10 +180,18 @@ export function runCompliance<M, O, Mach extends Machine<M>> (c: OverlayContract
       assert.deepEqual(rt.leftovers(), [], 'resources left after stop()')
     }
   }
+  const liveCases: typeof cases = {}
+  const alive = c.alive
+  if (alive !== undefined) {
+    liveCases['survives fuzzed frames'] = async (rt) => {
+      await fuzzFrames(c, rt, 300)
+      await alive(rt, 1)
+    }
+  }
   describe(`compliance: ${c.name}`, function () {
     for (const kind of c.runtimes ?? ['sim', 'memory', 'tcp'] as RuntimeKind[]) {
       describe(kind === 'sim' ? 'in the simulator' : `live on ${kind} (noise + yamux)`, function () {
-        for (const [title, body] of Object.entries(cases)) {
+        for (const [title, body] of Object.entries(kind === 'sim' ? cases : { ...cases, ...liveCases })) {
           it(title, async function () {
             const rt = kind === 'sim' ? await simRuntime(c) : await liveRuntime(c, kind)
             try {
