@@ -86,7 +86,13 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
   const nodes: Array<Libp2p<Record<string, any>>> = []
   const rows: DemoRow[] = []
   let setupMs = 0
+  const prepared: DemoAct[] = []
   try {
+    for (const act of chosen) {
+      if (act.prepare === undefined) continue
+      prepared.push(act)
+      await act.prepare({ transport: o.transport, seed: o.seed, nodes: o.nodes })
+    }
     const bar = io.progress('starting nodes', o.nodes)
     await mapLimit(Array.from({ length: o.nodes }, (_, i) => i), 8, async (i) => {
       const services: Record<string, (components: any) => unknown> = {}
@@ -116,6 +122,7 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
     const bar = io.progress('stopping nodes', nodes.length)
     await Promise.all(nodes.filter(n => n !== undefined).map(async n => { try { await n.stop() } catch {} bar.tick() }))
     bar.stop()
+    for (const act of prepared) { try { await act.cleanup?.() } catch (err) { io.info(`${act.name} cleanup: ${(err as Error).message}`) } }
   }
   return {
     nodes: o.nodes,

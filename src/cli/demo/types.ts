@@ -41,6 +41,13 @@ export interface DemoAct {
   description: string
   /** null when this act can run here, otherwise why not (e.g. the overlay is not built). */
   available (): Promise<string | null>
+  /**
+   * Before the swarm starts: e.g. start an index server the nodes' services must know. Nodes the act
+   * starts itself are its own to stop in cleanup().
+   */
+  prepare? (o: { transport: Transport, seed: number | string, nodes: number }): Promise<void>
+  /** After the demo (always called when prepare() was). */
+  cleanup? (): Promise<void>
   /** The libp2p services this act needs on node `i` of `n` (merged with the other acts'). */
   services (i: number, n: number, seed: number | string): Promise<Record<string, (components: any) => unknown>>
   /** Run the scenario; rows go into the summary table. */

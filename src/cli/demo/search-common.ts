@@ -1,0 +1,99 @@
+/**
+ * The search acts (napster, gnutella, fasttrack) share one scenario: a few nodes share the same real
+ * file, another node searches for it by keywords, downloads it from a hit and checks its hash; the
+ * message cost is the sum of every node's overlay messages sent during the search.
+ */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { MemoryBlobStorage } from '../../runtime/libp2p/index.js'
+import { toHex } from '../../overlay/ids.js'
+import { Rng } from '../../overlay/rng.js'
+import type { SearchHit } from '../../overlay/capabilities.js'
+import type { Stats } from '../../overlay/stats.js'
+import type { DemoContext, DemoRow } from './types.js'
+import { round } from './util.js'
+
+export const SHARED_NAME = 'overlaykit demo song.mp3'
+export const QUERY = 'demo song'
+export const STORE = 'share/overlaykit-demo-song.mp3'
+
+/** The shared file: 256 KiB of seeded bytes (the same on every sharer). */
+export function demoFile (seed: number | string): Uint8Array {
+  return new Rng(`demo-file/${String(seed)}`).bytes(256 * 1024)
+}
+
+/** One storage per node, so shareStored/fetchFile work in memory. */
+export const storages = new Map<string, MemoryBlobStorage>()
+export function storageFor (act: string, i: number): MemoryBlobStorage {
+  const key = `${act}/${i}`
+  let s = storages.get(key)
+  if (s === undefined) { s = new MemoryBlobStorage(); storages.set(key, s) }
+  return s
+}
+
+export interface SearchPeer {
+  stats: Stats
+  shareStored (store: string, name?: string): Promise<unknown>
+  search (query: string, options?: { signal?: AbortSignal, limit?: number, timeoutMs?: number }): AsyncIterable<SearchHit>
+  fetchFile (hit: SearchHit, options?: { signal?: AbortSignal, collect?: boolean }): Promise<{ hash: string, size: number, from: string, bytes?: Uint8Array }>
+}
+
+const sentTotal = (peers: Array<{ stats: Stats }>): number => peers.reduce((a, p) => a + p.stats.totals().sent, 0)
+
+/**
+ * Share the file on `sharers`, search from `asker`, download from the first hit. `extra` are peers
+ * outside the swarm whose messages count too (e.g. the Napster server).
+ */
+export async function searchScenario (ctx: DemoContext, overlay: string, peers: SearchPeer[], sharers: number[], asker: number, extra: Array<{ stats: Stats }> = []): Promise<DemoRow[]> {
+  const file = demoFile(ctx.seed)
+  const wantHash = toHex(sha256(file))
+  for (const i of sharers) {
+    storageFor(overlay, i).put(STORE, file)
+    await peers[i].shareStored(STORE, SHARED_NAME)
+  }
+  const everyone = [...peers, ...extra]
+  const before = sentTotal(everyone)
+  const t0 = performance.now()
+  const hits: SearchHit[] = []
+  let firstHitMs = 0
+  for await (const hit of peers[asker].search(QUERY, { signal: ctx.signal, timeoutMs: 4000, limit: 50 })) {
+    if (hits.length === 0) firstHitMs = performance.now() - t0
+    hits.push(hit)
+  }
+  const searchMs = performance.now() - t0
+  const messages = sentTotal(everyone) - before
+  const matching = hits.filter(h => h.hash === wantHash)
+  const rows: DemoRow[] = [{
+    overlay,
+    action: `node ${asker} searches "${QUERY}" (${sharers.length} of ${peers.length} nodes share it)`,
+    result: `${matching.length} hits from ${new Set(matching.map(h => h.peer.id)).size} peers; first after ${Math.round(firstHitMs)} ms`,
+    hops: matching.length > 0 ? `first hit ${matching[0].hops}, max ${Math.max(...matching.map(h => h.hops))}` : '-',
+    messages,
+    timeMs: Math.round(searchMs)
+  }]
+  if (matching.length > 0) {
+    const td = performance.now()
+    try {
+      const r = await peers[asker].fetchFile(matching[0], { signal: ctx.signal, collect: true })
+      const ok = r.hash === wantHash && r.bytes !== undefined && toHex(sha256(r.bytes)) === wantHash
+      rows.push({
+        overlay,
+        action: `download it from the first hit (${Math.round(file.length / 1024)} KiB)`,
+        result: ok ? `hash verified (${round(r.size / 1024 / Math.max((performance.now() - td) / 1000, 1e-3) / 1024, 2)} MiB/s)` : 'HASH MISMATCH',
+        timeMs: Math.round(performance.now() - td)
+      })
+    } catch (err) {
+      rows.push({ overlay, action: 'download from the first hit', result: `FAILED: ${(err as Error).message}`, timeMs: Math.round(performance.now() - td) })
+    }
+  }
+  return rows
+}
+
+/** k distinct random indexes in [0, n), excluding `not`. */
+export function pickDistinct (ctx: DemoContext, n: number, k: number, not: number[] = []): number[] {
+  const out = new Set<number>()
+  while (out.size < Math.min(k, n - not.length)) {
+    const i = ctx.rng.int(n)
+    if (!not.includes(i)) out.add(i)
+  }
+  return [...out]
+}
