@@ -123,9 +123,11 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.transfers.stop()
   }
 
-  /** Introduce a peer (live: a new connection; sim: a bootstrap hint). */
-  onPeerConnected (peer: PeerRef): void {
-    if (!this.joined && !this.stopped) this.probe(peer)
+  /** A peer we were introduced to (live: `FastTrackService.introduce`): ask it whom it knows. */
+  introduce (peer: PeerRef): void {
+    if (this.stopped || peer.id === this.env.self.id) return
+    if (!this.hosts.some(h => h.id === peer.id)) { this.hosts.push(peer); if (this.hosts.length > 16) this.hosts.shift() }
+    this.probe(peer)
   }
 
   // ---- SearchMachine (the FileSearch capability is built on these, see src/search/api.ts)
