@@ -92,7 +92,7 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
     encode (msg: ChordMessage): Uint8Array {
       const f: Partial<ChordFrame> & { type: ChordFrame.Type } = { type: toType[msg.t] }
       switch (msg.t) {
-        case 'find': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; f.exclude = msg.exclude ?? []; break
+        case 'find': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; f.exclude = msg.exclude ?? []; f.flag = msg.confirm === true; break
         case 'next': f.req = msg.req; f.flag = msg.done; f.nodes = msg.nodes.map(encNode); break
         case 'rfind': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; f.origin = msg.origin; f.originAddrs = msg.originAddrs; f.hops = msg.hops; f.path = msg.path.map(encNode); break
         case 'rdone': f.req = msg.req; f.nodes = msg.nodes.map(encNode); f.hops = msg.hops; f.path = msg.path.map(encNode); break
@@ -105,7 +105,7 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
         case 'stored': f.req = msg.req; f.flag = msg.ok; f.error = msg.error ?? ''; break
         case 'fetch': f.req = msg.req; f.key = msg.key as Uint8Array<ArrayBuffer>; f.kind = msg.kind; break
         case 'fetched': f.req = msg.req; f.key = msg.key as Uint8Array<ArrayBuffer>; f.kind = msg.kind; f.flag = msg.found; f.items = msg.item === undefined ? [] : [encItem(msg.item)]; break
-        case 'digest': f.keys = msg.keys as Array<Uint8Array<ArrayBuffer>>; f.kinds = msg.kinds; f.versions = msg.versions; break
+        case 'digest': f.keys = msg.keys as Array<Uint8Array<ArrayBuffer>>; f.kinds = msg.kinds; f.versions = msg.versions; f.lo = bigIntToBytes(msg.lo, idBytes) as Uint8Array<ArrayBuffer>; f.hi = bigIntToBytes(msg.hi, idBytes) as Uint8Array<ArrayBuffer>; f.flag = msg.last; break
         case 'want': f.keys = msg.keys as Array<Uint8Array<ArrayBuffer>>; f.kinds = msg.kinds; break
         case 'items': f.items = msg.items.map(encItem); f.flag = msg.handoff; break
       }
@@ -119,7 +119,10 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
           case T.FIND: {
             if (f.exclude.length > LIMITS.exclude) fail('exclude list too long')
             const exclude = f.exclude.map(x => str(x, LIMITS.peerChars, 'peer id'))
-            return exclude.length > 0 ? { t: 'find', req: f.req, key: ringId(f.key), exclude } : { t: 'find', req: f.req, key: ringId(f.key) }
+            const m: ChordMessage = { t: 'find', req: f.req, key: ringId(f.key) }
+            if (exclude.length > 0) m.exclude = exclude
+            if (f.flag) m.confirm = true
+            return m
           }
           case T.NEXT: return { t: 'next', req: f.req, done: f.flag, nodes: f.nodes.map(decNode) }
           case T.RFIND: return { t: 'rfind', req: f.req, key: ringId(f.key), origin: str(f.origin, LIMITS.peerChars, 'origin'), originAddrs: f.originAddrs.map(a => str(a, LIMITS.addrChars, 'address')), hops: f.hops, path: f.path.map(decNode) }
@@ -140,7 +143,7 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
           case T.FETCHED: return { t: 'fetched', req: f.req, key: key(f.key), kind: f.kind, found: f.flag, item: f.items[0] === undefined ? undefined : decItem(f.items[0]) }
           case T.DIGEST: {
             if (f.kinds.length !== f.keys.length || f.versions.length !== f.keys.length) fail('digest lists differ in length')
-            return { t: 'digest', keys: f.keys.map(key), kinds: f.kinds, versions: f.versions }
+            return { t: 'digest', keys: f.keys.map(key), kinds: f.kinds, versions: f.versions, lo: ringId(f.lo), hi: ringId(f.hi), last: f.flag }
           }
           case T.WANT: if (f.kinds.length !== f.keys.length) fail('want lists differ in length'); return { t: 'want', keys: f.keys.map(key), kinds: f.kinds }
           case T.ITEMS: return { t: 'items', items: f.items.map(decItem), handoff: f.flag }

@@ -120,8 +120,10 @@ export function replicate (m: ChordMachine): void {
       if (!inHalfOpen(it.rid, v.pred.id, v.self.id)) continue
       keys.push(it.key); kinds.push(it.kind); versions.push(it.version)
     }
-    for (let i = 0; i < keys.length; i += BATCH) {
-      for (const t of targets) m.send(t.ref, { t: 'digest', keys: keys.slice(i, i + BATCH), kinds: kinds.slice(i, i + BATCH), versions: versions.slice(i, i + BATCH) })
+    // always at least one (possibly empty) digest: it also lets replicas push back what we lack
+    for (let i = 0; i === 0 || i < keys.length; i += BATCH) {
+      const last = i + BATCH >= keys.length
+      for (const t of targets) m.send(t.ref, { t: 'digest', keys: keys.slice(i, i + BATCH), kinds: kinds.slice(i, i + BATCH), versions: versions.slice(i, i + BATCH), lo: v.pred.id, hi: v.self.id, last })
     }
   }
   // garbage collection needs to know every range we own
@@ -146,6 +148,16 @@ export function onDigest (m: ChordMachine, from: PeerRef, msg: Extract<ChordMess
     else { want.push(msg.keys[i]); kinds.push(msg.kinds[i]) }
   }
   if (want.length > 0) m.send(from, { t: 'want', keys: want, kinds })
+  // the owner lacks items of its range that we hold (it took over from a failed owner): push them back
+  if (!msg.last) return
+  const listed = new Set<string>()
+  for (let i = 0; i < msg.keys.length; i++) listed.add(itemId(msg.kinds[i], msg.keys[i]))
+  const back: WireItem[] = []
+  for (const it of m.store.values()) {
+    if (!inHalfOpen(it.rid, msg.lo, msg.hi)) continue
+    if (msg.keys.length < BATCH && !listed.has(itemId(it.kind, it.key))) back.push(toWire(it, now))
+  }
+  for (const c of chunks(back)) m.send(from, { t: 'items', items: c, handoff: true })
 }
 
 export function onWant (m: ChordMachine, from: PeerRef, msg: Extract<ChordMessage, { t: 'want' }>): void {
@@ -162,7 +174,12 @@ export function onWant (m: ChordMachine, from: PeerRef, msg: Extract<ChordMessag
 export function handoff (m: ChordMachine, v: VNode, n: NodeInfo, _old: NodeInfo | undefined): void {
   const now = m.env.now()
   const items: WireItem[] = []
-  for (const it of m.store.values()) if (!inHalfOpen(it.rid, n.id, v.self.id)) items.push(toWire(it, now))
+  for (const it of m.store.values()) {
+    if (inHalfOpen(it.rid, n.id, v.self.id)) continue
+    items.push(toWire(it, now))
+    // no longer ours to own: keep it as a replica for a lease, not a moment
+    it.leaseUntil = Math.max(it.leaseUntil, now + leaseMs(m))
+  }
   for (const c of chunks(items)) m.send(n.ref, { t: 'items', items: c, handoff: true })
 }
 

@@ -216,7 +216,10 @@ class IterativeLookup {
     const req = this.m.newReq()
     this.current = req
     this.messages++
-    this.m.request(o.ref, { t: 'find', req, key: this.r.key, kp: this.kp }, (msg) => {
+    const exclude = this.failed !== undefined ? [...this.failed].slice(-32) : undefined
+    const ask: ChordMessage = { t: 'find', req, key: this.r.key, kp: this.kp, confirm: true }
+    if (exclude !== undefined) ask.exclude = exclude
+    this.m.request(o.ref, ask, (msg) => {
       this.current = -1
       if (this.finished || msg.t !== 'next') return
       this.messages++

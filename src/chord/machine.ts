@@ -14,6 +14,11 @@ import { resolveOptions, type ChordOptions, type ResolvedOptions } from './optio
 import { RouteTable, VNode } from './routing.js'
 import { MemoryStore, type ChordStore } from './store.js'
 
+/** A stand-in NodeInfo for a key, for interval tests. */
+function makeKeyNode (key: bigint, kp: number): NodeInfo {
+  return { peer: '', vnode: 0, id: key, p: kp, tag: '', ref: { id: '' } }
+}
+
 /** An answer from this host's routing state. */
 export type RouteAnswer = { done: true, nodes: NodeInfo[] } | { done: false, nodes: NodeInfo[] }
 
@@ -126,6 +131,31 @@ export class ChordMachine implements Machine<ChordMessage> {
     return { done: false, nodes: out }
   }
 
+  /**
+   * A confirmation request: the asker was told by the key's predecessor that we are its successor.
+   * A vnode that has no predecessor yet (it just joined, or its predecessor failed) accepts when the
+   * key falls before it and after no node it knows of; otherwise this is an ordinary routing answer.
+   */
+  confirmOwner (key: bigint, kp = prefixOf(key, this.o.bits), exclude?: string[]): RouteAnswer {
+    const a = this.route(key, kp, exclude)
+    if (a.done) return a
+    // our vnode that comes first after the key
+    let v: VNode | undefined
+    let best = 0n
+    for (const x of this.vnodes) {
+      if (!x.joined) continue
+      const d = (x.self.id - key) & this.mask
+      if (v === undefined || d < best) { v = x; best = d }
+    }
+    if (v === undefined) return a
+    const pred = v.pred
+    // no (live) predecessor known yet: nothing we know of sits between the key and us
+    if (pred === undefined || exclude?.includes(pred.peer) === true) return { done: true, nodes: v.ownerList() }
+    // a newer node sits between the key and us: it is the better owner candidate
+    if (pred.id === key || inHalfOpenFast(prefixOf(pred.id, this.o.bits), pred.id, makeKeyNode(key, kp), v.self)) return { done: true, nodes: [pred, ...v.ownerList()] }
+    return a
+  }
+
   private route0 (key: bigint, kp: number): RouteAnswer {
     for (const v of this.vnodes) {
       if (v.joined && v.pred !== undefined && inHalfOpenFast(kp, key, v.pred, v.self)) return { done: true, nodes: v.ownerList() }
@@ -208,7 +238,7 @@ export class ChordMachine implements Machine<ChordMessage> {
     if (!this.running) return
     switch (msg.t) {
       case 'find': {
-        const a = this.route(msg.key, msg.kp, msg.exclude)
+        const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)
         this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: a.nodes })
         return
       }

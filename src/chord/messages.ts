@@ -26,7 +26,7 @@ export interface WireItem {
 
 export type ChordMessage =
   /** Iterative routing step: "who is closest to key, or who owns it?" */
-  | { t: 'find', req: number, key: bigint, /** the key's 48-bit prefix (derived, not on the wire) */ kp?: number, /** peers the asker found dead: leave them out of the answer */ exclude?: string[] }
+  | { t: 'find', req: number, key: bigint, /** the key's 48-bit prefix (derived, not on the wire) */ kp?: number, /** peers the asker found dead: leave them out of the answer */ exclude?: string[], /** the asker was told we own the key: a vnode that does not know its predecessor yet accepts */ confirm?: boolean }
   /** done ⇒ `nodes` is the owner's successor list (owner first); else closest preceding candidates, best first. */
   | { t: 'next', req: number, done: boolean, nodes: NodeInfo[] }
   /** Recursive lookup, forwarded hop by hop; the node that knows the owner answers `origin` with `rdone`. */
@@ -48,7 +48,7 @@ export type ChordMessage =
   | { t: 'fetch', req: number, key: Uint8Array, kind: number }
   | { t: 'fetched', req: number, key: Uint8Array, kind: number, found: boolean, item?: WireItem }
   /** Replication: the owner lists what it holds (key, kind, version); the replica asks for what it lacks. */
-  | { t: 'digest', keys: Uint8Array[], kinds: number[], versions: number[] }
+  | { t: 'digest', keys: Uint8Array[], kinds: number[], versions: number[], /** the owner's range (lo, hi]: items in it missing from the digest are pushed back */ lo: bigint, hi: bigint, /** the last batch of this period: only then are missing items pushed back */ last: boolean }
   | { t: 'want', keys: Uint8Array[], kinds: number[] }
   /** Items pushed to a replica (or handed to a new owner on join / leave). */
   | { t: 'items', items: WireItem[], handoff: boolean }

@@ -594,6 +594,8 @@ export interface ChordFrame {
   versions: number[]
   pred?: ChordNode
   exclude: string[]
+  lo: Uint8Array<ArrayBuffer>
+  hi: Uint8Array<ArrayBuffer>
 }
 
 export namespace ChordFrame {
@@ -768,6 +770,16 @@ export namespace ChordFrame {
           }
         }
 
+        if ((obj.lo != null && obj.lo.byteLength > 0)) {
+          w.uint32(170)
+          w.bytes(obj.lo)
+        }
+
+        if ((obj.hi != null && obj.hi.byteLength > 0)) {
+          w.uint32(178)
+          w.bytes(obj.hi)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -790,7 +802,9 @@ export namespace ChordFrame {
           keys: [],
           kinds: [],
           versions: [],
-          exclude: []
+          exclude: [],
+          lo: uint8ArrayAlloc(0),
+          hi: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -919,6 +933,14 @@ export namespace ChordFrame {
               }
 
               obj.exclude.push(reader.string())
+              break
+            }
+            case 21: {
+              obj.lo = reader.bytes()
+              break
+            }
+            case 22: {
+              obj.hi = reader.bytes()
               break
             }
             default: {
@@ -1160,6 +1182,20 @@ export namespace ChordFrame {
 
               break
             }
+            case 21: {
+              yield {
+                field: `${prefix}.lo`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 22: {
+              yield {
+                field: `${prefix}.hi`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1390,6 +1426,16 @@ export namespace ChordFrame {
     value: string
   }
 
+  export interface ChordFrameLoFieldEvent {
+    field: '$.lo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ChordFrameHiFieldEvent {
+    field: '$.hi'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ChordFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ChordFrame.codec())
   }
@@ -1398,7 +1444,7 @@ export namespace ChordFrame {
     return decodeMessage(buf, ChordFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChordFrame>): Generator<ChordFrameTypeFieldEvent | ChordFrameReqFieldEvent | ChordFrameKeyFieldEvent | ChordFrameFlagFieldEvent | ChordFrameVnodeFieldEvent | ChordFrameHopsFieldEvent | ChordFrameKindFieldEvent | ChordFrameNodePeerFieldEvent | ChordFrameNodeVnodeFieldEvent | ChordFrameNodeIdFieldEvent | ChordFrameNodeAddrsFieldEvent | ChordFrameNodesPeerFieldEvent | ChordFrameNodesVnodeFieldEvent | ChordFrameNodesIdFieldEvent | ChordFrameNodesAddrsFieldEvent | ChordFramePathPeerFieldEvent | ChordFramePathVnodeFieldEvent | ChordFramePathIdFieldEvent | ChordFramePathAddrsFieldEvent | ChordFrameItemsKeyFieldEvent | ChordFrameItemsKindFieldEvent | ChordFrameItemsVersionFieldEvent | ChordFrameItemsValueFieldEvent | ChordFrameItemsDeletedFieldEvent | ChordFrameItemsProvidersPeerFieldEvent | ChordFrameItemsProvidersAddrsFieldEvent | ChordFrameItemsProvidersExpiresFieldEvent | ChordFrameOriginFieldEvent | ChordFrameOriginAddrsFieldEvent | ChordFrameOpFieldEvent | ChordFrameErrorFieldEvent | ChordFrameKeysFieldEvent | ChordFrameKindsFieldEvent | ChordFrameVersionsFieldEvent | ChordFramePredPeerFieldEvent | ChordFramePredVnodeFieldEvent | ChordFramePredIdFieldEvent | ChordFramePredAddrsFieldEvent | ChordFrameExcludeFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChordFrame>): Generator<ChordFrameTypeFieldEvent | ChordFrameReqFieldEvent | ChordFrameKeyFieldEvent | ChordFrameFlagFieldEvent | ChordFrameVnodeFieldEvent | ChordFrameHopsFieldEvent | ChordFrameKindFieldEvent | ChordFrameNodePeerFieldEvent | ChordFrameNodeVnodeFieldEvent | ChordFrameNodeIdFieldEvent | ChordFrameNodeAddrsFieldEvent | ChordFrameNodesPeerFieldEvent | ChordFrameNodesVnodeFieldEvent | ChordFrameNodesIdFieldEvent | ChordFrameNodesAddrsFieldEvent | ChordFramePathPeerFieldEvent | ChordFramePathVnodeFieldEvent | ChordFramePathIdFieldEvent | ChordFramePathAddrsFieldEvent | ChordFrameItemsKeyFieldEvent | ChordFrameItemsKindFieldEvent | ChordFrameItemsVersionFieldEvent | ChordFrameItemsValueFieldEvent | ChordFrameItemsDeletedFieldEvent | ChordFrameItemsProvidersPeerFieldEvent | ChordFrameItemsProvidersAddrsFieldEvent | ChordFrameItemsProvidersExpiresFieldEvent | ChordFrameOriginFieldEvent | ChordFrameOriginAddrsFieldEvent | ChordFrameOpFieldEvent | ChordFrameErrorFieldEvent | ChordFrameKeysFieldEvent | ChordFrameKindsFieldEvent | ChordFrameVersionsFieldEvent | ChordFramePredPeerFieldEvent | ChordFramePredVnodeFieldEvent | ChordFramePredIdFieldEvent | ChordFramePredAddrsFieldEvent | ChordFrameExcludeFieldEvent | ChordFrameLoFieldEvent | ChordFrameHiFieldEvent> {
     return streamMessage(buf, ChordFrame.codec(), opts)
   }
 }
