@@ -48,6 +48,7 @@ describe('fasttrack live (TCP, 12 nodes, real files)', function () {
           bootstrap: refs.slice(0, 3),
           capacity: { upKbps: kbps(i), firewalled: i === FIREWALLED },
           maxLeaves: 6,
+          minLeaves: 1,
           maintenanceMs: 1000,
           replyTimeoutMs: 1000,
           attachTimeoutMs: 1000,
