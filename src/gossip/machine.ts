@@ -538,6 +538,11 @@ export class GossipMachine implements Machine<GossipMessage> {
     const updates = mode === 'push' ? [] : this.missingFrom(digest)
     this.env.stats.inc('gossip:ae-updates', updates.length)
     const mine = this.map.checksum
+    // in sync: nothing to send either way, so save the answer (one frame per exchange when idle)
+    if (mode !== 'push' && updates.length === 0 && mine === mapSum && (mode === 'pull' || this.seen.covers(digest))) {
+      this.env.stats.inc('gossip:ae-in-sync')
+      return
+    }
     const entries = mine !== mapSum && mode !== 'push' ? this.map.toWire(this.maxEntries()) : undefined
     this.env.send(from, {
       type: 'ae-reply',

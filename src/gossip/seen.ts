@@ -113,6 +113,17 @@ export class SeenSet {
     return out
   }
 
+  /** Do we have everything the digest lists? (A gap below the digest's watermark counts as missing.) */
+  covers (digest: readonly DigestEntry[]): boolean {
+    for (const e of digest) {
+      const o = this.origins.get(e.origin)
+      const w = o?.watermark ?? 0
+      if (e.watermark > w) return false
+      for (const x of e.extra) if (x > w && o?.extra.has(x) !== true) return false
+    }
+    return true
+  }
+
   get size (): number { return this.origins.size }
 
   private advance (o: OriginState): void {

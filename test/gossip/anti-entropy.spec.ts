@@ -27,6 +27,11 @@ describe('gossip anti-entropy (simulator)', () => {
     for (const id of ids) assert.equal(deliveries.get(id)?.length, 199)
     const ae = sim.stats.messages.get('ae')
     assert.ok(ae !== undefined && ae.bytesSent / ae.sent < 200, `ae frames average ${ae === undefined ? 0 : ae.bytesSent / ae.sent} bytes`)
+    // once everyone is in sync an exchange is a single frame: no answer is sent
+    const replies = sim.stats.messages.get('ae-reply')?.sent ?? 0
+    sim.run({ until: 60_000 })
+    assert.equal(sim.stats.messages.get('ae-reply')?.sent ?? 0, replies)
+    assert.ok(sim.stats.get('gossip:ae-in-sync') > 0)
   })
 })
 
