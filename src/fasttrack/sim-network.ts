@@ -26,6 +26,8 @@ export interface NetworkOptions {
   firewalledShare?: number
   /** Per node capacity; default draws from `drawCapacity`. */
   capacity?: (i: number, rng: Rng) => CapacityInit
+  /** Per node position for the 'coordinates' latency model. @default none */
+  place?: (i: number) => [number, number]
   /** Per node shares. @default none */
   shares?: (i: number) => Array<SharedFile & { store?: string }>
 }
@@ -53,7 +55,8 @@ export function buildNetwork (sim: Simulator, opts: NetworkOptions): FtSimNode[]
     const capacity = opts.capacity?.(i, rng) ?? drawCapacity(rng, opts.firewalledShare ?? 0.4)
     const spawn = (): void => {
       const bootstrap = rng.sample(refs, k)
-      const node = sim.spawn(fasttrackSpec, { ...opts.overlay, capacity, bootstrap, shares: opts.shares?.(i) ?? [] })
+      const coords = opts.place?.(i)
+      const node = sim.spawn(fasttrackSpec, { ...opts.overlay, capacity, bootstrap, shares: opts.shares?.(i) ?? [] }, coords !== undefined ? { coords } : {})
       nodes.push(node)
       refs.push(node.ref)
     }

@@ -13,7 +13,7 @@ import { buildNetwork, tiers, unindexedShares } from './sim-network.js'
 export interface FastTrackSimOptions {
   /** @default 1 */
   seed?: number | string
-  /** @default lognormal, median 40 ms, sigma 0.5 (as the Gnutella run) */
+  /** @default coordinates: nodes uniform in a unit square, 10 ms + 100 ms per unit (as the Gnutella run) */
   latency?: LatencyModel
   /** Gap between node arrivals, ms. @default 10 */
   arrivalGapMs?: number
@@ -46,7 +46,9 @@ export interface FastTrackRunResult extends SearchRunResult {
 }
 
 export function simulateSearch (workload: SearchWorkload, options: FastTrackSimOptions = {}): FastTrackRunResult {
-  const sim = new Simulator({ seed: options.seed ?? 1, latency: options.latency ?? { kind: 'lognormal', median: 40, sigma: 0.5 } })
+  const sim = new Simulator({ seed: options.seed ?? 1, latency: options.latency ?? { kind: 'coordinates', msPerUnit: 100, baseMs: 10 } })
+  const coordsRng = sim.rng.fork('coords')
+  const coords: Array<[number, number]> = workload.shares.map(() => [coordsRng.next(), coordsRng.next()])
   const n = workload.shares.length
   const gap = options.arrivalGapMs ?? 10
   const overlay = options.overlay ?? {}
@@ -56,6 +58,7 @@ export function simulateSearch (workload: SearchWorkload, options: FastTrackSimO
     arrivalGapMs: gap,
     bootstrapPeers: options.bootstrapPeers,
     firewalledShare: options.firewalledShare,
+    place: i => coords[i],
     shares: i => workload.shares[i].map(f => ({ ...workload.catalog[f], store: `w/${f}` }))
   })
   const startAt = n * gap + (options.settleMs ?? 120_000)
