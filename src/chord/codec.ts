@@ -105,8 +105,8 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
         case 'stored': f.req = msg.req; f.flag = msg.ok; f.error = msg.error ?? ''; break
         case 'fetch': f.req = msg.req; f.key = msg.key as Uint8Array<ArrayBuffer>; f.kind = msg.kind; break
         case 'fetched': f.req = msg.req; f.key = msg.key as Uint8Array<ArrayBuffer>; f.kind = msg.kind; f.flag = msg.found; f.items = msg.item === undefined ? [] : [encItem(msg.item)]; break
-        case 'digest': f.keys = msg.keys as Array<Uint8Array<ArrayBuffer>>; f.kinds = msg.kinds; f.versions = msg.versions; f.lo = bigIntToBytes(msg.lo, idBytes) as Uint8Array<ArrayBuffer>; f.hi = bigIntToBytes(msg.hi, idBytes) as Uint8Array<ArrayBuffer>; f.flag = msg.last; break
-        case 'want': f.keys = msg.keys as Array<Uint8Array<ArrayBuffer>>; f.kinds = msg.kinds; break
+        case 'digest': f.req = msg.req; f.keys = msg.keys as Array<Uint8Array<ArrayBuffer>>; f.kinds = msg.kinds; f.versions = msg.versions; f.lo = bigIntToBytes(msg.lo, idBytes) as Uint8Array<ArrayBuffer>; f.hi = bigIntToBytes(msg.hi, idBytes) as Uint8Array<ArrayBuffer>; f.flag = msg.last; break
+        case 'want': f.req = msg.req; f.keys = msg.keys as Array<Uint8Array<ArrayBuffer>>; f.kinds = msg.kinds; break
         case 'items': f.items = msg.items.map(encItem); f.flag = msg.handoff; break
       }
       return ChordFrame.encode(f as ChordFrame)
@@ -143,9 +143,9 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
           case T.FETCHED: return { t: 'fetched', req: f.req, key: key(f.key), kind: f.kind, found: f.flag, item: f.items[0] === undefined ? undefined : decItem(f.items[0]) }
           case T.DIGEST: {
             if (f.kinds.length !== f.keys.length || f.versions.length !== f.keys.length) fail('digest lists differ in length')
-            return { t: 'digest', keys: f.keys.map(key), kinds: f.kinds, versions: f.versions, lo: ringId(f.lo), hi: ringId(f.hi), last: f.flag }
+            return { t: 'digest', req: f.req, keys: f.keys.map(key), kinds: f.kinds, versions: f.versions, lo: ringId(f.lo), hi: ringId(f.hi), last: f.flag }
           }
-          case T.WANT: if (f.kinds.length !== f.keys.length) fail('want lists differ in length'); return { t: 'want', keys: f.keys.map(key), kinds: f.kinds }
+          case T.WANT: if (f.kinds.length !== f.keys.length) fail('want lists differ in length'); return { t: 'want', req: f.req, keys: f.keys.map(key), kinds: f.kinds }
           case T.ITEMS: return { t: 'items', items: f.items.map(decItem), handoff: f.flag }
           default: return fail('unknown message type')
         }

@@ -14,6 +14,7 @@ import type { ChordMachine } from './machine.js'
 import type { ChordMessage, ProviderRecord, WireItem } from './messages.js'
 import type { NodeInfo } from './node.js'
 import type { VNode } from './routing.js'
+import { afterTableChange } from './maintenance.js'
 import { bytesEqual, fromWire, itemId, KIND_PROVIDERS, KIND_VALUE, mergeItem, toWire, type StoredItem } from './store.js'
 
 const BATCH = 256
@@ -41,7 +42,8 @@ export function replicateSoon (m: ChordMachine): void {
   if (m.o.maintenance) m.env.setTimer('replsoon', Math.min(50, m.o.replicateMs))
 }
 
-function leaseMs (m: ChordMachine): number { return 3 * m.o.replicateMs }
+/** Replicas outlive a missing refresh by far: extra copies are cheap, a lost key is not. */
+function leaseMs (m: ChordMachine): number { return 10 * m.o.replicateMs }
 
 function chunks<T> (items: T[], n = BATCH): T[][] {
   const out: T[][] = []
@@ -123,7 +125,13 @@ export function replicate (m: ChordMachine): void {
     // always at least one (possibly empty) digest: it also lets replicas push back what we lack
     for (let i = 0; i === 0 || i < keys.length; i += BATCH) {
       const last = i + BATCH >= keys.length
-      for (const t of targets) m.send(t.ref, { t: 'digest', keys: keys.slice(i, i + BATCH), kinds: kinds.slice(i, i + BATCH), versions: versions.slice(i, i + BATCH), lo: v.pred.id, hi: v.self.id, last })
+      for (const t of targets) {
+        // a request: the reply (possibly empty 'want') also tells us the replica is alive
+        const req = m.newReq()
+        m.request(t.ref, { t: 'digest', req, keys: keys.slice(i, i + BATCH), kinds: kinds.slice(i, i + BATCH), versions: versions.slice(i, i + BATCH), lo: v.pred.id, hi: v.self.id, last }, (msg) => {
+          if (msg.t === 'want') onWant(m, t.ref, msg)
+        }, () => { replicaFailed(m, t) })
+      }
     }
   }
   // garbage collection needs to know every range we own
@@ -147,7 +155,7 @@ export function onDigest (m: ChordMachine, from: PeerRef, msg: Extract<ChordMess
     if (local !== undefined && local.version >= msg.versions[i]) local.leaseUntil = now + leaseMs(m)
     else { want.push(msg.keys[i]); kinds.push(msg.kinds[i]) }
   }
-  if (want.length > 0) m.send(from, { t: 'want', keys: want, kinds })
+  m.send(from, { t: 'want', req: msg.req, keys: want, kinds })
   // the owner lacks items of its range that we hold (it took over from a failed owner): push them back
   if (!msg.last) return
   const listed = new Set<string>()
@@ -160,7 +168,14 @@ export function onDigest (m: ChordMachine, from: PeerRef, msg: Extract<ChordMess
   for (const c of chunks(back)) m.send(from, { t: 'items', items: c, handoff: true })
 }
 
+/** A replica did not answer a digest: forget it, so the next host on the successor list takes its place. */
+function replicaFailed (m: ChordMachine, t: NodeInfo): void {
+  m.env.stats.inc('chord:replica-failed')
+  if (m.routes.removePeer(t.peer)) { afterTableChange(m); replicateSoon(m) }
+}
+
 export function onWant (m: ChordMachine, from: PeerRef, msg: Extract<ChordMessage, { t: 'want' }>): void {
+  if (msg.keys.length === 0) return
   const now = m.env.now()
   const items: WireItem[] = []
   for (let i = 0; i < msg.keys.length; i++) {

@@ -255,7 +255,6 @@ export class ChordMachine implements Machine<ChordMessage> {
       case 'store': kv.onStore(this, from, msg); return
       case 'fetch': kv.onFetch(this, from, msg); return
       case 'digest': kv.onDigest(this, from, msg); return
-      case 'want': kv.onWant(this, from, msg); return
       case 'items': kv.onItems(this, msg.items); return
       case 'rdone': onRecursiveDone(this, msg); return
       default: this.onReply(from, msg)

@@ -48,8 +48,8 @@ export type ChordMessage =
   | { t: 'fetch', req: number, key: Uint8Array, kind: number }
   | { t: 'fetched', req: number, key: Uint8Array, kind: number, found: boolean, item?: WireItem }
   /** Replication: the owner lists what it holds (key, kind, version); the replica asks for what it lacks. */
-  | { t: 'digest', keys: Uint8Array[], kinds: number[], versions: number[], /** the owner's range (lo, hi]: items in it missing from the digest are pushed back */ lo: bigint, hi: bigint, /** the last batch of this period: only then are missing items pushed back */ last: boolean }
-  | { t: 'want', keys: Uint8Array[], kinds: number[] }
+  | { t: 'digest', req: number, keys: Uint8Array[], kinds: number[], versions: number[], /** the owner's range (lo, hi]: items in it missing from the digest are pushed back */ lo: bigint, hi: bigint, /** the last batch of this period: only then are missing items pushed back */ last: boolean }
+  | { t: 'want', req: number, keys: Uint8Array[], kinds: number[] }
   /** Items pushed to a replica (or handed to a new owner on join / leave). */
   | { t: 'items', items: WireItem[], handoff: boolean }
 

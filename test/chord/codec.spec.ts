@@ -28,8 +28,8 @@ function randomMessage (rng: Rng): ChordMessage {
     case 11: return { t: 'stored', req, ok: rng.bool(), error: rng.bool() ? 'x' : undefined }
     case 12: return { t: 'fetch', req, key: rng.bytes(8), kind: rng.int(2) }
     case 13: return { t: 'fetched', req, key: rng.bytes(8), kind: 0, found: true, item: item() }
-    case 14: return { t: 'digest', keys: [rng.bytes(4)], kinds: [0], versions: [3], lo: key, hi: key ^ 1n, last: rng.bool() }
-    case 15: return { t: 'want', keys: [rng.bytes(4)], kinds: [1] }
+    case 14: return { t: 'digest', req, keys: [rng.bytes(4)], kinds: [0], versions: [3], lo: key, hi: key ^ 1n, last: rng.bool() }
+    case 15: return { t: 'want', req, keys: [rng.bytes(4)], kinds: [1] }
     default: return { t: 'items', items: [item(), item()], handoff: rng.bool() }
   }
 }
