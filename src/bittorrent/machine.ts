@@ -21,7 +21,7 @@ export interface TorrentOptions {
   metainfo: Metainfo
   /** We hold every piece already (trusted, not re-hashed). @default false */
   seed?: boolean
-  /** @default 'io' when the driver has storage, else 'memory' */
+  /** @default 'memory' when `content` is given, else 'io' when the driver has storage, else 'memory' */
   storage?: StorageKind
   /** Memory storage: the content to seed (length = metainfo.length). */
   content?: Uint8Array
@@ -152,7 +152,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     }
     this.paused = this.o.paused
     this.sha1 = opts.sha1 ?? defaultSha1
-    const kind = opts.storage ?? (env.io !== undefined ? 'io' : 'memory')
+    const kind = opts.storage ?? (opts.content === undefined && env.io !== undefined ? 'io' : 'memory')
     this.store = kind === 'io'
       ? new IoStore(env, m, this.o.storePrefix, 'bt')
       : kind === 'virtual' ? new VirtualStore() : new MemoryStore(m.length, opts.content)
@@ -488,7 +488,8 @@ export class TorrentMachine implements Machine<WireMsg> {
   // ---------------------------------------------------------------- requests out
 
   private fillRequests (p: Peer): void {
-    if (!this.ready || this.paused || p.peerChoking || !p.amInterested || !p.ready) return
+    // p may have been closed while handling its own message (banned after a hash failure)
+    if (!this.ready || this.paused || p.peerChoking || !p.amInterested || !p.ready || this.peers.get(p.id) !== p) return
     const depth = Math.min(this.o.maxPipeline, Math.max(this.o.pipeline, Math.ceil((p.fastRate * this.o.pipelineSeconds) / BLOCK_SIZE)))
     let n = depth - p.outstanding.size
     if (n <= 0) return
