@@ -80,6 +80,23 @@ describe('live driver', function () {
       assert.equal(s.get('echo')?.bytesReceived, 5)
     })
 
+    it('frames sent in one tick are written together, in order, and a big burst is not dropped', async function () {
+      const a = swarm.nodes[0].services.probe
+      const b = swarm.nodes[1].services.probe
+      a.machine.env.send(b.self, { type: 'hello', n: 0 })
+      await waitFor(() => m(0).received.length === 1, 'the first echo')
+      const writes = a.stats.get('driver:writes')
+      for (let n = 1; n <= 300; n++) a.machine.env.send(b.self, { type: 'hello', n })
+      await waitFor(() => m(1).received.length === 301, '300 hellos')
+      assert.deepEqual(m(1).received.map(r => r.msg.n), Array.from({ length: 301 }, (_, i) => i))
+      // the first frame at once, a full batch of 256, the rest at the end of the turn
+      assert.ok(a.stats.get('driver:writes') - writes <= 3, `${a.stats.get('driver:writes') - writes} writes for 300 frames`)
+      // 3000 in one tick: far more than maxQueuedFrames (1024), yet the stream is open, so none is dropped
+      for (let n = 1000; n < 4000; n++) a.machine.env.send(b.self, { type: 'hello', n })
+      await waitFor(() => m(1).received.length === 3301, '3000 more hellos', 20_000)
+      assert.equal(a.stats.messages.get('queue-full')?.dropped ?? 0, 0)
+    })
+
     it('self carries the listen address and a PeerRef with addrs is dialable', async function () {
       const a = swarm.nodes[0].services.probe
       const c = swarm.nodes[2].services.probe

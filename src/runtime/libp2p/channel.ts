@@ -20,6 +20,7 @@ export class Channel {
   stream: Stream | undefined
   opening = false
   waitingDrain = false
+  flushScheduled = false
   /** Set once the channel is torn down; a new send makes a new channel. */
   down = false
   private items: Array<QueuedFrame | undefined> = []
@@ -29,9 +30,12 @@ export class Channel {
     this.peer = peer
   }
 
+  /** Encoded bytes waiting (length prefixes included). */
+  bytes = 0
+
   get length (): number { return this.items.length - this.head }
 
-  push (f: QueuedFrame): void { this.items.push(f) }
+  push (f: QueuedFrame): void { this.items.push(f); this.bytes += f.frame.byteLength }
 
   peek (): QueuedFrame | undefined { return this.items[this.head] }
 
@@ -39,6 +43,7 @@ export class Channel {
     if (this.head >= this.items.length) return undefined
     const f = this.items[this.head]
     this.items[this.head++] = undefined
+    if (f !== undefined) this.bytes -= f.frame.byteLength
     // compact once the consumed prefix dominates, so the array does not grow forever
     if (this.head === this.items.length) { this.items = []; this.head = 0 } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head); this.head = 0
@@ -51,6 +56,7 @@ export class Channel {
     const n = this.length
     this.items = []
     this.head = 0
+    this.bytes = 0
     return n
   }
 }
