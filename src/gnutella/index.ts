@@ -12,5 +12,5 @@ export { GnutellaServent, type GnutellaHit, type GnutellaEvent, ipPortOf } from 
 export { type GnutellaOptions, resolveGnutellaOptions } from './options.js'
 export { gnutellaCodec, type GnutellaMsg, GNUTELLA_MAX_FRAME } from './codec.js'
 export * from './descriptor.js'
-export { simulateSearch, type GnutellaSimOptions, type GnutellaRunResult } from './sim-search.js'
+export { simulateSearch, simulateSearchTtls, type GnutellaSimOptions, type GnutellaRunResult } from './sim-search.js'
 export { gnutella, GnutellaService, type GnutellaInit } from './service.js'

@@ -22,9 +22,12 @@ export interface GnutellaOptions {
   pongCacheTtlMs?: number
   /** Cached pongs sent in answer to one ping. @default 6 */
   pongsPerPing?: number
-  /** How often the servent pings its neighbours (with pong caching: only when its cache is low). @default 15000 */
+  /**
+   * How often the servent considers pinging its neighbours for hosts: with pong caching only when it
+   * lacks neighbours or known hosts; without, it floods a ping every period (0.4 behaviour). @default 15000
+   */
   pingIntervalMs?: number
-  /** A neighbour silent for this long is dropped (a TTL-1 ping is sent to quiet ones first). @default 45000 */
+  /** A neighbour silent for this long is dropped (a TTL-1 ping goes to one quiet for half of it). @default 120000 */
   neighbourTimeoutMs?: number
   /** Neighbour upkeep period (drop silent ones, dial replacements). @default 2000 */
   maintainMs?: number
@@ -36,6 +39,8 @@ export interface GnutellaOptions {
   routeTableSize?: number
   /** Entries in the push (servent id) route table. @default 5000 */
   pushRouteSize?: number
+  /** Known hosts wanted before pings for discovery stop (pong caching mode). @default 2 × maxDegree */
+  hostsWanted?: number
   /** Known hosts kept. @default 500 */
   hostCacheSize?: number
   /** QueryHit descriptors forwarded per query id (bounds amplification by lying servents). @default 64 */
@@ -68,13 +73,14 @@ export function resolveGnutellaOptions (o: GnutellaOptions = {}): ResolvedGnutel
     pongCacheTtlMs: o.pongCacheTtlMs ?? 30_000,
     pongsPerPing: o.pongsPerPing ?? 6,
     pingIntervalMs: o.pingIntervalMs ?? 15_000,
-    neighbourTimeoutMs: o.neighbourTimeoutMs ?? 45_000,
+    neighbourTimeoutMs: o.neighbourTimeoutMs ?? 120_000,
     maintainMs: o.maintainMs ?? 2000,
     connectTimeoutMs: o.connectTimeoutMs ?? 5000,
     retryMs: o.retryMs ?? 30_000,
     routeTableSize: o.routeTableSize ?? 20_000,
     pushRouteSize: o.pushRouteSize ?? 5000,
     hostCacheSize: o.hostCacheSize ?? 500,
+    hostsWanted: o.hostsWanted ?? 2 * Math.max(o.maxDegree ?? 8, o.targetDegree ?? 4),
     maxHitsPerQuery: o.maxHitsPerQuery ?? 64,
     maxResults: o.maxResults ?? 20,
     firewalled: o.firewalled ?? false,

@@ -63,6 +63,8 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   readonly hosts: HostCache
   private readonly searches = new Map<string, Search>()
   private running = false
+  /** QueryHit descriptors this servent answered with (for "who serves the network" statistics). */
+  hitsSent = 0
 
   constructor (private readonly env: Env<GnutellaMsg, GnutellaEvent>, options: GnutellaOptions = {}) {
     this.options = resolveGnutellaOptions(options)
@@ -77,6 +79,11 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   }
 
   get degree (): number { return this.neighbours.size }
+
+  /** TTL of our next queries (1..maxTtl); lets a benchmark vary TTL on one warmed-up network. */
+  setQueryTtl (ttl: number): void {
+    this.options.queryTtl = Math.max(1, Math.min(this.options.maxTtl, Math.floor(ttl)))
+  }
 
   start (): void {
     this.running = true
@@ -284,6 +291,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
       const { ip, port } = ipPortOf(this.env.self)
       const results: HitResult[] = found.map(f => ({ index: f.index, size: Math.min(f.size, 0xffffffff), name: f.name, hash: f.hash }))
       this.env.stats.inc('gnutella:hits-sent')
+      this.hitsSent++
       this.env.send(n.ref, {
         type: 'queryhit', id: d.id, ttl: d.hops, hops: 0, port, ip, speed: this.options.speed, results,
         servent: this.servent, push: this.options.firewalled, vendor: 'OVKT', peer: this.env.self
@@ -347,9 +355,10 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     if (key === 'maintain') { this.maintain(); return }
     if (key === 'ping') {
       if (!this.running) return
-      // with pong caching, ping only when the cache runs low; otherwise the classic periodic flood
+      // with pong caching, ping only to discover hosts we lack (answers come from neighbours' caches,
+      // never a flood); without it, the classic 0.4 periodic ping flood
       const o = this.options
-      if (!o.pongCaching || this.pongs.fresh(this.env.now()) < o.pongsPerPing || this.neighbours.size < o.targetDegree) this.sendPing()
+      if (!o.pongCaching || this.neighbours.size < o.targetDegree || this.hosts.size < o.hostsWanted) this.sendPing()
       this.env.setTimer('ping', o.pingIntervalMs)
       return
     }
@@ -367,7 +376,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     const quiet: string[] = []
     for (const [id, n] of this.neighbours) {
       if (now - n.lastSeen > o.neighbourTimeoutMs) this.dropNeighbour(id, 'silent', true)
-      else if (now - n.lastSeen > o.neighbourTimeoutMs / 3) quiet.push(id)
+      else if (now - n.lastSeen > o.neighbourTimeoutMs / 2) quiet.push(id)
     }
     // a TTL-1 ping to quiet neighbours doubles as a keep-alive
     if (quiet.length > 0) {

@@ -3,7 +3,9 @@
  * earlier servents (building the random graph 0.4 networks were), share the workload's files, warm up
  * (handshakes, pings, pong caches), then answer the workload's queries by flooding.
  */
-import { Simulator, type LatencyModel } from '../sim/index.js'
+import { Simulator, type LatencyModel, type SimNode } from '../sim/index.js'
+import type { GnutellaMsg } from './codec.js'
+import type { GnutellaServent } from './servent.js'
 import { runQueryPhase, summarize } from '../search/sim-run.js'
 import type { SearchRunResult, SearchWorkload } from '../search/workload.js'
 import type { GnutellaOptions } from './options.js'
@@ -37,41 +39,64 @@ export interface GnutellaRunResult extends SearchRunResult {
   meanDegree: number
   /** Servents reached by a query (mean over queries), from the nodes' query counters. */
   reachPerQuery: number
+  /** Share of QueryHits sent by the top 1 % of servents (Adar & Huberman: about 50 %). */
+  top1PctHitShare: number
+  /** Share of servents that share nothing. */
+  freeRiders: number
 }
 
-export function simulateSearch (workload: SearchWorkload, options: GnutellaSimOptions = {}): GnutellaRunResult {
-  const ttl = options.ttl ?? 7
+/** One network, warmed up once; every TTL in `ttls` answers the same queries in turn. */
+export function simulateSearchTtls (workload: SearchWorkload, ttls: readonly number[], options: GnutellaSimOptions = {}): GnutellaRunResult[] {
+  if (ttls.length === 0) return []
   const sim = new Simulator({ seed: options.seed ?? 1, latency: options.latency ?? { kind: 'coordinates', msPerUnit: 100, baseMs: 10 } })
   const coordsRng = sim.rng.fork('coords')
-  const place = (): { coords: [number, number] } => ({ coords: [coordsRng.next(), coordsRng.next()] })
   const n = workload.shares.length
   const k = options.bootstrapPeers ?? 3
   const rng = sim.rng.fork('gnutella-bootstrap')
-  const nodes = []
+  const nodes: Array<SimNode<GnutellaMsg, GnutellaServent>> = []
   for (let i = 0; i < n; i++) {
     // ids are known before spawning, so bootstrap refs can name earlier servents
-    const bootstrap = i === 0 ? [] : rng.sample(Array.from({ length: Math.min(i, 64) }, (_, j) => i - 1 - rng.int(i)), k)
+    const bootstrap = i === 0 ? [] : rng.sample(Array.from({ length: Math.min(i, 64) }, () => i - 1 - rng.int(i)), k)
       .filter((v, j, a) => a.indexOf(v) === j).map(j => ({ id: `n${String(j).padStart(6, '0')}` }))
-    const node = sim.spawn(gnutellaSpec, { ...options.servent, queryTtl: ttl, bootstrap }, place())
+    const node = sim.spawn(gnutellaSpec, { ...options.servent, queryTtl: ttls[0], bootstrap }, { coords: [coordsRng.next(), coordsRng.next()] })
     for (const f of workload.shares[i]) node.machine.share(workload.catalog[f], `w/${f}`)
     nodes.push(node)
   }
-  const warmup = options.warmupMs ?? 60_000
-  let queriesSeen = 0
-  const r = runQueryPhase(sim, nodes, workload, {
-    startAt: warmup,
-    queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
-    onStart: () => { queriesSeen = sim.stats.get('gnutella:queries-seen') }
-  })
-  const base = summarize('gnutella', workload, r)
-  const pp = (r.sentByType.get('ping') ?? 0) + (r.sentByType.get('pong') ?? 0)
-  let deg = 0
-  for (const x of nodes) deg += x.machine.degree
-  return {
-    ...base,
-    ttl,
-    pingPongShare: r.messages === 0 ? 0 : pp / r.messages,
-    meanDegree: deg / n,
-    reachPerQuery: (sim.stats.get('gnutella:queries-seen') - queriesSeen) / Math.max(1, workload.queries.length)
+  const out: GnutellaRunResult[] = []
+  let startAt = options.warmupMs ?? 60_000
+  for (const ttl of ttls) {
+    for (const x of nodes) x.machine.setQueryTtl(ttl)
+    let queriesSeen = 0
+    const hitsBefore: number[] = []
+    const r = runQueryPhase(sim, nodes, workload, {
+      startAt,
+      queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
+      onStart: () => {
+        queriesSeen = sim.stats.get('gnutella:queries-seen')
+        for (const x of nodes) hitsBefore.push(x.machine.hitsSent)
+      }
+    })
+    const hits = nodes.map((x, i) => x.machine.hitsSent - hitsBefore[i]).sort((a, b) => b - a)
+    const totalHits = hits.reduce((a, b) => a + b, 0)
+    const top = hits.slice(0, Math.max(1, Math.round(n / 100))).reduce((a, b) => a + b, 0)
+    const pp = (r.sentByType.get('ping') ?? 0) + (r.sentByType.get('pong') ?? 0)
+    let deg = 0
+    for (const x of nodes) deg += x.machine.degree
+    out.push({
+      ...summarize('gnutella', workload, r),
+      ttl,
+      pingPongShare: r.messages === 0 ? 0 : pp / r.messages,
+      meanDegree: deg / n,
+      reachPerQuery: (sim.stats.get('gnutella:queries-seen') - queriesSeen) / Math.max(1, workload.queries.length),
+      top1PctHitShare: totalHits === 0 ? 0 : top / totalHits,
+      freeRiders: workload.shares.filter(s => s.length === 0).length / n
+    })
+    startAt = r.endedAt + 1000
   }
+  return out
+}
+
+/** One TTL (the `SimulateSearch` shape the comparison lab calls). */
+export function simulateSearch (workload: SearchWorkload, options: GnutellaSimOptions = {}): GnutellaRunResult {
+  return simulateSearchTtls(workload, [options.ttl ?? 7], options)[0]
 }
