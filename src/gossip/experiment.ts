@@ -9,7 +9,7 @@
  * largest. Residue s is the fraction of nodes never reached (the origin excluded from neither side:
  * s = missed / n). Traffic m is the number of update transmissions by rumor mongering (a push, or an
  * answer to a pull that carried the update) divided by n; feedback and pull requests carry no update
- * and are reported separately.
+ * and are reported separately; with a connection limit, a refused contact transmits nothing.
  */
 import { Simulator } from '../sim/index.js'
 import type { PeerRef } from '../overlay/types.js'
@@ -150,7 +150,7 @@ function runOnce (o: ExperimentOptions, seed: string): RunResult {
   const totals = sim.stats.totals()
   return {
     residue: (n - count) / n,
-    traffic: sim.stats.get('gossip:rumor-updates') / n,
+    traffic: (sim.stats.get('gossip:rumor-updates') - sim.stats.get('gossip:refused-updates')) / n,
     tAve: count > 1 ? sum / (count - 1) : 0,
     tLast: last,
     rumorResidue,

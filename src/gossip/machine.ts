@@ -350,6 +350,8 @@ export class GossipMachine implements Machine<GossipMessage> {
     const limit = this.options.connectionLimit
     if (limit > 0 && this.acceptedThisRound >= limit) {
       this.env.stats.inc('gossip:busy')
+      // the refused contact transmitted nothing (the paper's model): keep traffic counts honest
+      this.env.stats.inc('gossip:refused-updates', updates.length)
       this.env.send(from, { type: 'busy' })
       return
     }
