@@ -17,6 +17,7 @@ import { trackerSpec, type TrackerMachine, type TrackerOptions } from './tracker
 import { PEER_WIRE_PROTOCOL } from './spec.js'
 import { createTorrent, parseTorrent, type CreateFile, type Metainfo } from './metainfo.js'
 import { parseMagnet } from './magnet.js'
+import { readDisk } from './files.js'
 import { Torrent, type DownloadOptions, type SeedOptions } from './torrent.js'
 import type { TrackerMsg } from './tracker-codec.js'
 import type { OverlayComponents } from '../runtime/libp2p/components.js'
@@ -180,13 +181,13 @@ export class BitTorrentService implements Startable {
     let storage: BlobStorage | undefined
     let content: Uint8Array | undefined
     if (typeof input === 'string') {
-      const disk = await readFromDisk(input)
+      const disk = await readDisk(input)
       files = disk.files; name ??= disk.name; storage = new FsBlobStorage(disk.root)
     } else if (input instanceof Uint8Array) {
       files = [{ path: name ?? 'data', data: input }]; name ??= 'data'; content = input
     } else files = input
     if (name === undefined) throw new InvalidArgumentError('seed: give a name')
-    const { torrent, metainfo } = createTorrent(files, { name, pieceLength: opts.pieceLength, announce: opts.announce, multiFile: opts.multiFile ?? (typeof input === 'string' ? undefined : files.length > 1) })
+    const { torrent, metainfo } = createTorrent(files, { name, pieceLength: opts.pieceLength, announce: opts.announce, multiFile: opts.multiFile ?? files.length > 1 })
     if (content === undefined && storage === undefined) {
       // in-memory files: keep the concatenated content in the machine
       content = new Uint8Array(metainfo.length)
@@ -226,29 +227,6 @@ export class BitTorrentService implements Startable {
     await t.start()
     return t
   }
-}
-
-async function readFromDisk (path: string): Promise<{ root: string, name: string, files: CreateFile[] }> {
-  const fsName = 'node:fs/promises'
-  const pathName = 'node:path'
-  const fs = await import(fsName)
-  const p = await import(pathName)
-  const abs = p.resolve(path)
-  const st = await fs.stat(abs)
-  const root = p.dirname(abs)
-  const name = p.basename(abs)
-  if (st.isFile()) return { root, name, files: [{ path: name, data: new Uint8Array(await fs.readFile(abs)) }] }
-  const files: CreateFile[] = []
-  const walk = async (dir: string, rel: string[]): Promise<void> => {
-    const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a: any, b: any) => a.name < b.name ? -1 : 1)
-    for (const e of entries) {
-      if (e.isDirectory()) await walk(p.join(dir, e.name), [...rel, e.name])
-      else if (e.isFile()) files.push({ path: [...rel, e.name], data: new Uint8Array(await fs.readFile(p.join(dir, e.name))) })
-    }
-  }
-  await walk(abs, [])
-  if (files.length === 0) throw new InvalidArgumentError(`seed: no files under ${path}`)
-  return { root, name, files }
 }
 
 export function bittorrent (init: BitTorrentInit = {}): (components: OverlayComponents) => BitTorrentService {
