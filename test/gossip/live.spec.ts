@@ -54,3 +54,27 @@ describe('gossip live (libp2p, TCP)', function () {
     await Promise.all(loops)
   })
 })
+
+describe('gossip live: Cyclon partial view (libp2p, memory transport)', function () {
+  this.timeout(60_000)
+  let swarm: Swarm<S> | undefined
+
+  after(async () => { await swarm?.stop() })
+
+  it('nodes that only know one bootstrap peer build bounded views, connect among themselves and get every broadcast', async () => {
+    const n = 8
+    // node 0 first, to learn its address; the others bootstrap from it and dial only through gossip
+    swarm = await createSwarm<S>(n, () => ({
+      gossip: gossip({ periodMs: 100, antiEntropy: { periodMs: 300 }, membership: { kind: 'cyclon', viewSize: 4, shuffleLength: 3, periodMs: 100, bootstrap: [] } }) as any
+    }), { transport: 'memory', seed: 'gossip-cyclon' })
+    const services = swarm.nodes.map(node => node.services.gossip)
+    const boot = { id: swarm.nodes[0].peerId.toString(), addrs: swarm.nodes[0].getMultiaddrs().map(a => a.toString().replace(/\/p2p\/[^/]+$/, '')) }
+    for (let i = 1; i < n; i++) services[i].machine.membership.add(boot)
+    await until(() => services.every(s => s.peers().length >= 3), 'views to fill')
+    for (const s of services) assert.ok(s.peers().length <= 4, 'view over its bound')
+    const got = services.map(() => new Set<string>())
+    services.forEach((s, i) => s.onEvent(e => { if (e.type === 'gossip:deliver') got[i].add(e.id as string) }))
+    const id = services[5].publish('t', new Uint8Array([5]))
+    await until(() => got.every((g, i) => i === 5 || g.has(id)), 'the broadcast everywhere')
+  })
+})
