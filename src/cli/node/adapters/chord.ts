@@ -37,6 +37,23 @@ const adapter: NodeAdapter = {
       if (e.type === 'chord:successor' || e.type === 'chord:predecessor' || e.type === 'chord:joined') ctx.emit({ event: e.type, ...e, type: undefined })
     })
     if (ctx.bootstrap.length === 0) return // this node starts a new ring
+    // A node cut off from the others ends up alone on a ring of its own; Chord has no way back by
+    // itself. A long-running node that finds itself alone re-joins through its bootstrap peers.
+    let rejoining = false
+    let next = 0
+    const timer = setInterval(() => {
+      if (rejoining || !s.isStarted()) return
+      const alone = s.ring().vnodes.every(v => v.successors.length === 0 || v.successors[0] === v.id)
+      if (!alone) return
+      rejoining = true
+      const b = ctx.bootstrap[next++ % ctx.bootstrap.length]
+      ctx.log(`chord: alone on the ring, re-joining through ${b}`)
+      s.join(b, { signal: AbortSignal.timeout(10_000) })
+        .then(() => ctx.emit({ event: 'chord:rejoined', via: b }), (err: Error) => ctx.log(`chord: re-join failed: ${err.message}`))
+        .finally(() => { rejoining = false })
+    }, Number(ctx.options.rejoinCheckMs ?? 3000))
+    timer.unref()
+    ctx.node.addEventListener('stop', () => clearInterval(timer), { once: true })
     let last: Error | undefined
     for (let attempt = 0; attempt < 3 * ctx.bootstrap.length; attempt++) {
       const b = ctx.bootstrap[attempt % ctx.bootstrap.length]

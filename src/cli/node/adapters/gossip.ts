@@ -1,0 +1,56 @@
+/**
+ * `overlaykit node --overlay gossip`: epidemic broadcast with the peers this node is connected to
+ * (full membership over connections; bootstrap peers are dialled at start). Every delivery is
+ * reported as an event line `{"event":"gossip:deliver","topic","data","origin","id"}`.
+ * Ops: publish {topic, data}, peers, put {key, value}, get {key}. Options (--opt): periodMs, fanout, k.
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import { gossip, type GossipService } from '../../../gossip/service.js'
+import type { NodeAdapter, NodeAdapterContext } from '../types.js'
+
+const svc = (ctx: NodeAdapterContext): GossipService => ctx.node.services.gossip as GossipService
+
+const adapter: NodeAdapter = {
+  name: 'gossip',
+  description: 'epidemic broadcast (rumour mongering + anti-entropy) and a replicated map',
+  services (o, seed) {
+    const init: Record<string, unknown> = { driver: { seed } }
+    for (const k of ['periodMs', 'fanout', 'k']) {
+      if (o[k] === undefined) continue
+      const v = Number(o[k]); if (!Number.isFinite(v)) throw new Error(`--opt ${k} must be a number`)
+      init[k] = v
+    }
+    if (o.antiEntropyMs !== undefined) init.antiEntropy = { periodMs: Number(o.antiEntropyMs), mode: 'push-pull' }
+    return { gossip: gossip(init) }
+  },
+  async join (ctx) {
+    const s = svc(ctx)
+    const dec = new TextDecoder()
+    s.onEvent((e) => {
+      if (e.type === 'gossip:deliver') ctx.emit({ event: 'gossip:deliver', id: e.id, topic: e.topic, data: dec.decode(e.data as Uint8Array), origin: e.origin, from: e.from })
+    })
+    for (const b of ctx.bootstrap) {
+      try { await ctx.node.dial(multiaddr(b), { signal: AbortSignal.timeout(10_000) }) } catch (err) { ctx.log(`gossip: dial ${b} failed: ${(err as Error).message}`) }
+    }
+  },
+  ops: {
+    async publish (args, ctx) {
+      if (typeof args.topic !== 'string') throw new Error('publish needs "topic"')
+      const data = typeof args.data === 'string' ? args.data : JSON.stringify(args.data ?? '')
+      return { id: svc(ctx).publish(args.topic, new TextEncoder().encode(data)), topic: args.topic }
+    },
+    async peers (_args, ctx) { return svc(ctx).peers().map(p => p.id) },
+    async put (args, ctx) {
+      if (typeof args.key !== 'string' || typeof args.value !== 'string') throw new Error('put needs "key" and "value" strings')
+      svc(ctx).put(args.key, new TextEncoder().encode(args.value)); return { key: args.key }
+    },
+    async get (args, ctx) {
+      if (typeof args.key !== 'string') throw new Error('get needs "key"')
+      const v = svc(ctx).get(args.key)
+      return { key: args.key, value: v === undefined ? null : new TextDecoder().decode(v) }
+    }
+  },
+  status (ctx) { return { peers: svc(ctx).peers().length } }
+}
+
+export default adapter
