@@ -12,10 +12,15 @@
  *   failure (then sends to that peer are dropped for `unreachableBackoffMs`, so a machine that
  *   retries from the callback cannot spin);
  * - real timers (TimerTable over setTimeout), `env.io` over a BlobStorage;
+ * - frames sent to one peer in one turn after the first are batched into one write;
  * - bad input never takes the node down: an oversize frame resets that stream, an undecodable frame
- *   is dropped; both are counted in `stats` ('oversize', 'decode-error', 'truncated').
- *
+ *   is dropped; both are counted in `stats` ('oversize', 'decode-error', 'truncated');
  * - `machine.onPeerConnected(peer)` when a peer opens its first stream of this protocol to us.
+ *
+ * Stats: per message type (codec.typeOf) sent/received/bytes; drops by reason ('queue-full',
+ * 'unreachable', 'decode-error', 'oversize', 'truncated', 'encode-error', 'send-error',
+ * 'not-running'); counters 'driver:unreachable', 'driver:machine-errors', 'driver:drain-waits',
+ * 'driver:writes'.
  *
  * `from.addrs` is known when we dialled that peer or a PeerRef with addresses for it passed through
  * `env.send`; otherwise `from` is `{ id }` and a reply reuses the open connection. Overlays that hand
@@ -315,8 +320,9 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
         // a batch's worth is written at once, so a big burst never piles up against maxQueuedFrames
         this.flush(ch)
       }
+    } else if (!ch.opening) {
+      void this.open(ch)
     }
-    else if (!ch.opening) void this.open(ch)
   }
 
   private sendToSelf (msg: M, type: string, bytes: number): void {
