@@ -6,7 +6,7 @@
 import { Simulator, type LatencyModel, type SimNode } from '../sim/index.js'
 import type { GnutellaMsg } from './codec.js'
 import type { GnutellaServent } from './servent.js'
-import { runQueryPhase, summarize } from '../search/sim-run.js'
+import { runQueryPhase, scheduleChurn, summarize } from '../search/sim-run.js'
 import type { SearchRunResult, SearchWorkload } from '../search/workload.js'
 import type { GnutellaOptions } from './options.js'
 import { gnutellaSpec } from './spec.js'
@@ -28,6 +28,8 @@ export interface GnutellaSimOptions {
   warmupMs?: number
   /** Each query waits this long for hits. @default 10000 */
   queryTimeoutMs?: number
+  /** Churn during each query phase: crashes per servent per second, and as many rejoins. @default 0 */
+  churn?: number
   /** Servent options (the query TTL is taken from `ttl`). */
   servent?: GnutellaOptions
 }
@@ -43,6 +45,9 @@ export interface GnutellaRunResult extends SearchRunResult {
   top1PctHitShare: number
   /** Share of servents that share nothing. */
   freeRiders: number
+  /** Churn during this query phase. */
+  churnLeaves: number
+  churnJoins: number
 }
 
 /** One network, warmed up once; every TTL in `ttls` answers the same queries in turn. */
@@ -64,32 +69,50 @@ export function simulateSearchTtls (workload: SearchWorkload, ttls: readonly num
   }
   const out: GnutellaRunResult[] = []
   let startAt = options.warmupMs ?? 60_000
+  const ids = nodes.map(x => x.id)
+  const peerIndex = new Map(ids.map((id, i) => [id, i]))
+  const last = workload.queries.at(-1)?.at ?? 0
+  let currentTtl = ttls[0]
+  const rejoin = (dead: SimNode): void => {
+    const live = sim.nodes()
+    const bootstrap = rng.sample(live, Math.min(k, live.length)).map(x => x.ref)
+    const node = sim.rejoin(dead as SimNode<GnutellaMsg, GnutellaServent>, { ...options.servent, queryTtl: currentTtl, bootstrap })
+    for (const f of workload.shares[peerIndex.get(dead.id) ?? 0]) node.machine.share(workload.catalog[f], `w/${f}`)
+  }
+  const live = (): Array<SimNode<GnutellaMsg, GnutellaServent>> => ids.map(id => sim.node(id)).filter(x => x !== undefined) as Array<SimNode<GnutellaMsg, GnutellaServent>>
   for (const ttl of ttls) {
-    for (const x of nodes) x.machine.setQueryTtl(ttl)
+    currentTtl = ttl
+    for (const x of live()) x.machine.setQueryTtl(ttl)
     let queriesSeen = 0
-    const hitsBefore: number[] = []
+    const hitsBefore = new Map<SimNode, number>()
+    const churn = scheduleChurn(sim, ids, { ratePerNodePerS: options.churn ?? 0, from: startAt, until: startAt + last, rejoin })
     const r = runQueryPhase(sim, nodes, workload, {
       startAt,
       queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
       onStart: () => {
         queriesSeen = sim.stats.get('gnutella:queries-seen')
-        for (const x of nodes) hitsBefore.push(x.machine.hitsSent)
+        for (const x of sim.allNodes()) hitsBefore.set(x, (x.machine as GnutellaServent).hitsSent)
       }
     })
-    const hits = nodes.map((x, i) => x.machine.hitsSent - hitsBefore[i]).sort((a, b) => b - a)
+    const perId = new Map<string, number>()
+    for (const x of sim.allNodes()) perId.set(x.id, (perId.get(x.id) ?? 0) + (x.machine as GnutellaServent).hitsSent - (hitsBefore.get(x) ?? 0))
+    const hits = [...perId.values()].sort((a, b) => b - a)
     const totalHits = hits.reduce((a, b) => a + b, 0)
     const top = hits.slice(0, Math.max(1, Math.round(n / 100))).reduce((a, b) => a + b, 0)
     const pp = (r.sentByType.get('ping') ?? 0) + (r.sentByType.get('pong') ?? 0)
     let deg = 0
-    for (const x of nodes) deg += x.machine.degree
+    const alive = live()
+    for (const x of alive) deg += x.machine.degree
     out.push({
       ...summarize('gnutella', workload, r),
       ttl,
       pingPongShare: r.messages === 0 ? 0 : pp / r.messages,
-      meanDegree: deg / n,
+      meanDegree: deg / Math.max(1, alive.length),
       reachPerQuery: (sim.stats.get('gnutella:queries-seen') - queriesSeen) / Math.max(1, workload.queries.length),
       top1PctHitShare: totalHits === 0 ? 0 : top / totalHits,
-      freeRiders: workload.shares.filter(s => s.length === 0).length / n
+      freeRiders: workload.shares.filter(s => s.length === 0).length / n,
+      churnLeaves: churn.leaves,
+      churnJoins: churn.joins
     })
     startAt = r.endedAt + 1000
   }

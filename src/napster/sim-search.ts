@@ -5,7 +5,7 @@
  * searches fail while it is down, and clients log in and re-share by themselves when it is back.
  */
 import { Simulator, type LatencyModel, type SimNode } from '../sim/index.js'
-import { runQueryPhase, summarize } from '../search/sim-run.js'
+import { runQueryPhase, scheduleChurn, summarize } from '../search/sim-run.js'
 import type { SearchRunResult, SearchWorkload } from '../search/workload.js'
 import type { NapsterClient, NapsterClientOptions } from './client.js'
 import type { NapsterServer, NapsterServerOptions } from './server.js'
@@ -28,6 +28,8 @@ export interface NapsterSimOptions {
   crashAt?: number
   /** Restart it after this long (ms); stays down when undefined. */
   restartAfterMs?: number
+  /** Churn of clients during the query phase: crashes per client per second, and as many rejoins. @default 0 */
+  churn?: number
   server?: NapsterServerOptions
   client?: Partial<NapsterClientOptions>
 }
@@ -48,6 +50,8 @@ export interface NapsterRunResult extends SearchRunResult {
   indexSizeAtEnd: number
   /** Clients logged in at the end (server's view) / all clients. */
   clientsBackOnline?: number
+  churnLeaves: number
+  churnJoins: number
   /** ms from the restart until the server had 99 % of the clients logged in again. */
   recoveryMs?: number
 }
@@ -72,6 +76,17 @@ export function simulateSearch (workload: SearchWorkload, options: NapsterSimOpt
   let restartTime = Infinity
   let recoveredAt: number | undefined
   let serverReceivedBefore = 0
+  const ids = nodes.map(x => x.id)
+  const peerIndex = new Map(ids.map((id, i) => [id, i]))
+  const churn = scheduleChurn(sim, ids, {
+    ratePerNodePerS: options.churn ?? 0,
+    from: warmup,
+    until: warmup + last,
+    rejoin: dead => {
+      const node = sim.rejoin(dead as SimNode<any, NapsterClient>)
+      for (const f of workload.shares[peerIndex.get(dead.id) ?? 0]) node.machine.share(workload.catalog[f], `w/${f}`)
+    }
+  })
   const r = runQueryPhase(sim, nodes, workload, {
     startAt: warmup,
     queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
@@ -111,7 +126,9 @@ export function simulateSearch (workload: SearchWorkload, options: NapsterSimOpt
     users,
     serverMsgsPerSec: (serverNodes.reduce((a, n) => a + n.received, 0) - serverReceivedBefore) / (phaseMs / 1000),
     failedWhileDown: sim.stats.get('napster:search-offline'),
-    indexSizeAtEnd: server.alive ? server.machine.indexSize : 0
+    indexSizeAtEnd: server.alive ? server.machine.indexSize : 0,
+    churnLeaves: churn.leaves,
+    churnJoins: churn.joins
   }
   if (options.crashAt !== undefined) {
     result.successBeforeCrash = bucket(warmup, crashTime)

@@ -5,7 +5,7 @@
  */
 import type { SearchHit } from '../overlay/capabilities.js'
 import { Histogram } from '../overlay/stats.js'
-import type { SimNode, Simulator } from '../sim/index.js'
+import { poissonChurn, type SimNode, type Simulator } from '../sim/index.js'
 import type { SearchMachine } from './api.js'
 import type { SearchRunResult, SearchWorkload } from './workload.js'
 
@@ -96,4 +96,51 @@ export function summarize (overlay: string, workload: SearchWorkload, r: QueryPh
     queryErrors: r.errors,
     messagesByType: Object.fromEntries(r.sentByType)
   }
+}
+
+export interface ChurnOptions {
+  /** Leaves per node per second, and as many rejoins (Poisson). */
+  ratePerNodePerS: number
+  /** Churn runs in [from, until) (virtual ms). */
+  from: number
+  until: number
+  /** Bring a crashed node back: typically `sim.rejoin(node, options)` and re-share its files. */
+  rejoin: (dead: SimNode) => void
+}
+
+/**
+ * Poisson churn over a fixed population of ids: a random live node crashes (silently), a random dead
+ * one comes back through `rejoin`. Returns live counters.
+ */
+export function scheduleChurn (sim: Simulator, ids: readonly string[], o: ChurnOptions): { leaves: number, joins: number } {
+  const out = { leaves: 0, joins: 0 }
+  if (o.ratePerNodePerS <= 0 || ids.length === 0) return out
+  const rng = sim.rng.fork('search-churn')
+  const rate = o.ratePerNodePerS * ids.length
+  const dead: SimNode[] = []
+  sim.at(o.from, () => {
+    poissonChurn(sim, {
+      joinRate: rate,
+      leaveRate: rate,
+      until: o.until,
+      rng,
+      onLeave: () => {
+        const n = sim.node(ids[rng.int(ids.length)])
+        if (n === undefined) return
+        sim.crash(n)
+        dead.push(n)
+        out.leaves++
+      },
+      onJoin: () => {
+        if (dead.length === 0) return
+        const i = rng.int(dead.length)
+        const n = dead[i]
+        dead[i] = dead[dead.length - 1]; dead.pop()
+        if (sim.node(n.id) !== undefined) return
+        o.rejoin(n)
+        out.joins++
+      }
+    })
+  })
+  return out
 }
