@@ -8,7 +8,7 @@ import { OverlayError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
 import { OverlayService, toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
 import { FileSearchApi, type ShareableFile } from '../search/api.js'
-import { describeStored } from '../search/stored.js'
+import { describeStored, storeBytes } from '../search/stored.js'
 import type { DownloadResult } from '../search/transfer.js'
 import type { GnutellaMsg } from './codec.js'
 import type { GnutellaOptions } from './options.js'
@@ -48,6 +48,13 @@ export class GnutellaService extends OverlayService<GnutellaMsg, GnutellaOptions
   /** Share a blob already in this node's storage (a file under the FsBlobStorage root). */
   async shareStored (store: string, name?: string): Promise<ShareableFile> {
     const f = await describeStored(this.driver.io, store, name)
+    this.files.share(f)
+    return f
+  }
+
+  /** Store `bytes` in this node's storage and share them under `name`. */
+  async shareBytes (name: string, bytes: Uint8Array): Promise<ShareableFile> {
+    const f = await storeBytes(this.driver.io, name, bytes)
     this.files.share(f)
     return f
   }

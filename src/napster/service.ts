@@ -7,7 +7,7 @@ import type { FetchOptions, FileSearch, SearchHit, SharedFile } from '../overlay
 import type { PeerRef } from '../overlay/types.js'
 import { OverlayService, toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
 import { FileSearchApi, type ShareableFile } from '../search/api.js'
-import { describeStored } from '../search/stored.js'
+import { describeStored, storeBytes } from '../search/stored.js'
 import type { DownloadResult } from '../search/transfer.js'
 import type { NapsterClient, NapsterClientOptions } from './client.js'
 import type { NapsterMsg } from './codec.js'
@@ -60,6 +60,13 @@ export class NapsterService extends OverlayService<NapsterMsg, NapsterClientOpti
 
   async shareStored (store: string, name?: string): Promise<ShareableFile> {
     const f = await describeStored(this.driver.io, store, name)
+    this.files.share(f)
+    return f
+  }
+
+  /** Store `bytes` in this node's storage and share them under `name`. */
+  async shareBytes (name: string, bytes: Uint8Array): Promise<ShareableFile> {
+    const f = await storeBytes(this.driver.io, name, bytes)
     this.files.share(f)
     return f
   }

@@ -39,7 +39,8 @@
  *
  * ## Live sharing — stored.ts
  * `describeStored(storage, store, name?)` hashes a blob already in a node's BlobStorage (a file under an
- * FsBlobStorage root) so a service can share it (`service.shareStored(store)`).
+ * FsBlobStorage root) so a service can share it (`service.shareStored(store)`); `storeBytes(storage, name,
+ * bytes)` writes in-memory content to `share/<hash>` first (`service.shareBytes(name, bytes)`).
  *
  * ## Measuring in the simulator — sim-run.ts
  * `runQueryPhase(sim, nodes, workload, { startAt, queryTimeoutMs })` issues the workload's queries through
@@ -60,5 +61,5 @@ export * from './transfer-codec.js'
 export * from './api.js'
 export * from './channel.js'
 export { describeBytes } from './describe.js'
-export { describeStored } from './stored.js'
+export { describeStored, storeBytes } from './stored.js'
 export { runQueryPhase, summarize, type QueryPhaseOptions, type QueryPhaseResult } from './sim-run.js'
