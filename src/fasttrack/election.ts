@@ -34,6 +34,11 @@ export interface ElectionHooks {
   onWinner (winner: SupernodeInfo): void
   /** No live candidate and we are not eligible: look for more peers and retry later. */
   noCandidates (): void
+  /**
+   * Before running our own round on someone's behalf: refresh what we know of the region if that is
+   * stale. Returns true when it sent probes; `resume()` is then called once the replies had time.
+   */
+  refreshRegion (resume: () => void): boolean
 }
 
 interface Round {
@@ -50,6 +55,7 @@ export class Election {
   private readonly recent: Round[] = []
   private waiters: Array<{ peer: PeerRef, eid: number }> = []
   private nextEid = 1
+  private pendingStart = false
   /** Elections started, won, lost (for stats and tests). */
   started = 0
   won = 0
@@ -120,7 +126,10 @@ export class Election {
     }
     ctx.env.send(from, { type: 'elect_ok', eid: m.eid })
     if (!this.waiters.some(w => w.peer.id === from.id && w.eid === m.eid)) this.waiters.push({ peer: from, eid: m.eid })
-    this.start()
+    if (this.round !== undefined || this.pendingStart) return
+    // a candidate that only just joined may not know the region's better candidates yet
+    this.pendingStart = true
+    if (!this.hooks.refreshRegion(() => { this.pendingStart = false; this.start() })) { this.pendingStart = false; this.start() }
   }
 
   onOk (from: PeerRef, m: FtOf<'elect_ok'>): void {

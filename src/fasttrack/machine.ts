@@ -55,6 +55,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private lastRegionProbe = -Infinity
   private lastDiscovery = -Infinity
   private demotedAt = -Infinity
+  private resumeElection: (() => void) | undefined
   private joined = false
   private stopped = false
 
@@ -92,7 +93,13 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       hasRoom: () => this.sn?.hasRoom() ?? false,
       promote: () => this.promote(),
       onWinner: (w) => this.onWinner(w),
-      noCandidates: () => this.noCandidates()
+      noCandidates: () => this.noCandidates(),
+      refreshRegion: (resume) => {
+        if (!this.regionProbe()) return false
+        this.resumeElection = resume
+        env.setTimer('elect-resume', Math.min(this.o.replyTimeoutMs, 1000))
+        return true
+      }
     })
   }
 
@@ -189,6 +196,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (key === 'maint') { this.maintenance(); return }
     if (key === 'join') { this.join(); return }
     if (key === 'elect') { this.election.onTimer(); return }
+    if (key === 'elect-resume') { const r = this.resumeElection; this.resumeElection = undefined; r?.(); return }
     if (key === 'attach') { this.attachFailed(); return }
     if (key === 'pong') { this.failover('timeout'); return }
     if (key === 'seek') { if (!this.attached && this.attaching === undefined) this.seek(); return }
@@ -315,22 +323,34 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   }
 
   /** Orphaned: attach to a supernode with room from the refresh list, or elect one. */
+  /** Someone to ask: a node that knows nobody at all waits to be introduced (or probed) instead of electing itself. */
+  private knowsAnyone (): boolean {
+    return this.o.bootstrap.length > 0 || this.hosts.length > 0 || this.refresh.size > 0 || this.candidates.size > 0
+  }
+
   private seek (): void {
     if (this.sn !== undefined || this.parent !== undefined || this.attaching !== undefined || this.stopped) return
+    if (!this.knowsAnyone()) return
     this.env.clearTimer('seek')
     const target = this.refresh.pickForAttach(this.env.rng, this.tried)
     if (target !== undefined) { this.attach(target); return }
     // every supernode we know refused us or is gone (`tried` is cleared each period and on a win)
-    const now = this.env.now()
-    if (now - this.lastRegionProbe >= this.o.maintenanceMs) {
-      // before electing, refresh what we know of the region once: the candidates a bootstrap peer
-      // knew when we joined may be fewer than it knows now, and a supernode may have appeared
-      this.lastRegionProbe = now
-      const peers = peersOf(this.candidates.sample(this.env.rng, 8))
-      for (const p of [...this.o.bootstrap, ...peers]) this.probe(p)
-      if (this.o.bootstrap.length + peers.length > 0) { this.env.setTimer('seek', Math.min(this.o.replyTimeoutMs, 1000)); return }
-    }
+    if (this.regionProbe()) { this.env.setTimer('seek', Math.min(this.o.replyTimeoutMs, 1000)); return }
     this.election.start()
+  }
+
+  /**
+   * Before electing, refresh what we know of the region, at most once a period: the candidates a
+   * bootstrap peer knew when we joined may be fewer than it knows now, and a supernode may have
+   * appeared. Returns true when probes went out.
+   */
+  private regionProbe (): boolean {
+    const now = this.env.now()
+    if (now - this.lastRegionProbe < this.o.maintenanceMs) return false
+    this.lastRegionProbe = now
+    const peers = [...this.o.bootstrap, ...this.hosts, ...peersOf(this.candidates.sample(this.env.rng, 8))]
+    for (const p of peers) this.probe(p)
+    return peers.length > 0
   }
 
   private attach (target: SupernodeInfo): void {

@@ -62,7 +62,7 @@ describe('fasttrack live (TCP, 12 nodes, real files)', function () {
       alive.add(i)
       if (i !== FIREWALLED) refs.push({ id: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.decapsulate('/p2p').toString()) })
     }
-    await Promise.all(nodes.map(async (_, i) => { await ft(i).waitAttached({ timeoutMs: 20_000 }) }))
+    await Promise.all(nodes.map(async (_, i) => { await ft(i).waitAttached({ timeoutMs: 40_000 }) }))
     for (const [i, f] of Object.entries(SHARERS)) await ft(Number(i)).shareStored(f.store)
   })
 
@@ -78,7 +78,7 @@ describe('fasttrack live (TCP, 12 nodes, real files)', function () {
       if (ft(i).role === 'supernode') return true
       const sn = indexOf(ft(i).supernode)
       return sn >= 0 && alive.has(sn) && ft(sn).role === 'supernode' && ft(sn).leaves().includes(idOf(i))
-    }), 'every node attached to a live supernode', 20_000)
+    }), 'every node attached to a live supernode', 30_000)
   }
 
   async function find (from: number, text: string, holder: number): Promise<NonNullable<Awaited<ReturnType<typeof collect>>[number]> & { firewalled: boolean, via: PeerRef }> {
