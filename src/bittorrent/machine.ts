@@ -8,7 +8,7 @@
 import { Bitfield } from './bitfield.js'
 import { chooseUnchoked } from './choker.js'
 import { pieceHash, pieceSize, type Metainfo } from './metainfo.js'
-import { blockKey, Peer } from './peer.js'
+import { blockKey, Peer, rememberReleased } from './peer.js'
 import { PiecePicker, type PartialPiece } from './picker.js'
 import { sha1 as defaultSha1, equalBytes, type Sha1 } from './sha1.js'
 import { IoStore, MemoryStore, VirtualStore, type PieceStore, type StorageKind } from './store.js'
@@ -218,8 +218,8 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (this.paused) return
     this.paused = true
     for (const p of this.peers.values()) {
-      for (const b of p.outstanding.values()) { this.picker.release(b); this.send(p, { type: 'cancel', index: b.index, begin: b.begin, length: b.length }) }
-      p.outstanding.clear()
+      for (const b of p.outstanding.values()) this.send(p, { type: 'cancel', index: b.index, begin: b.begin, length: b.length })
+      this.releaseAll(p)
       if (!p.amChoking) { p.amChoking = true; this.send(p, { type: 'choke' }) }
       this.updateInterest(p)
     }
@@ -244,7 +244,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     })
     for (const p of this.peers.values()) {
       for (const [key, b] of p.outstanding) {
-        if (this.picker.wanted[b.index] === 0) { p.outstanding.delete(key); this.send(p, { type: 'cancel', index: b.index, begin: b.begin, length: b.length }) }
+        if (this.picker.wanted[b.index] === 0) { p.outstanding.delete(key); rememberReleased(p, key); this.send(p, { type: 'cancel', index: b.index, begin: b.begin, length: b.length }) }
       }
       this.recomputeUseful(p)
     }
@@ -317,8 +317,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       case 'choke':
         p.peerChoking = true
         // BEP 3: a choke discards our pending requests
-        for (const b of p.outstanding.values()) this.picker.release(b)
-        p.outstanding.clear()
+        this.releaseAll(p)
         this.refillAll()
         return
       case 'unchoke': p.peerChoking = false; this.fillRequests(p); return
@@ -403,9 +402,18 @@ export class TorrentMachine implements Machine<WireMsg> {
     const key = blockKey(msg.index, msg.begin)
     const req = p.outstanding.get(key)
     if (req === undefined || req.length !== msg.block.length) {
-      this.env.stats.inc('bt:unsolicited_piece')
-      this.violation(p, 'unsolicited block', false)
-      return
+      if (p.released.delete(key)) {
+        // we asked, then gave up (choke, cancel): a late block, still useful if the piece needs it
+        this.env.stats.inc('bt:late_block')
+        const partial = this.picker.partial.get(msg.index)
+        const k = msg.begin / BLOCK_SIZE
+        const expected = partial === undefined ? -1 : Math.min(BLOCK_SIZE, partial.size - msg.begin)
+        if (partial === undefined || !Number.isInteger(k) || k >= partial.blocks || partial.received[k] !== 0 || expected !== msg.block.length) return
+      } else {
+        this.env.stats.inc('bt:unsolicited_piece')
+        this.violation(p, 'unsolicited block', false)
+        return
+      }
     }
     p.outstanding.delete(key)
     const now = this.env.now()
@@ -423,6 +431,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     // endgame: the other copies in flight are now useless
     for (const other of this.peers.values()) {
       if (other !== p && other.outstanding.delete(key)) {
+        rememberReleased(other, key)
         this.send(other, { type: 'cancel', index: msg.index, begin: msg.begin, length: msg.block.length })
         this.env.stats.inc('bt:cancel_sent')
       }
@@ -506,6 +515,12 @@ export class TorrentMachine implements Machine<WireMsg> {
     }
   }
 
+  /** Give up on every request to `p` (its blocks may still arrive late). */
+  private releaseAll (p: Peer): void {
+    for (const [key, b] of p.outstanding) { this.picker.release(b); rememberReleased(p, key) }
+    p.outstanding.clear()
+  }
+
   private refillAll (): void { for (const p of this.peers.values()) this.fillRequests(p) }
 
   private recomputeUseful (p: Peer): void {
@@ -522,7 +537,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (want === p.amInterested) return
     p.amInterested = want
     this.send(p, { type: want ? 'interested' : 'not_interested' })
-    if (!want) { for (const b of p.outstanding.values()) this.picker.release(b); p.outstanding.clear() }
+    if (!want) this.releaseAll(p)
   }
 
   // ---------------------------------------------------------------- uploads
@@ -574,8 +589,7 @@ export class TorrentMachine implements Machine<WireMsg> {
         if (!p.snubbed) this.env.stats.inc('bt:snubbed')
         p.snubbed = true
         // give its blocks to someone else
-        for (const b of p.outstanding.values()) this.picker.release(b)
-        p.outstanding.clear()
+        this.releaseAll(p)
       }
     }
     if (this.paused) return

@@ -18,6 +18,8 @@ export class Peer {
   useful = 0
   /** Our requests to this peer, by "index:begin". */
   readonly outstanding = new Map<string, Block & { at: number }>()
+  /** Requests we gave up on (choke, cancel, snub) whose blocks may still arrive: late, not unsolicited. */
+  readonly released = new Set<string>()
   /** Bytes of verified-or-not block payload received / sent, total and since the last rechoke. */
   downloaded = 0
   uploaded = 0
@@ -47,6 +49,12 @@ export class Peer {
 
   get id (): string { return this.ref.id }
   get ready (): boolean { return this.sentHandshake && this.gotHandshake }
+}
+
+/** Forget a request but remember it was made, so its block arriving later is not a violation. */
+export function rememberReleased (p: Peer, key: string): void {
+  if (p.released.size >= 1024) p.released.delete(p.released.values().next().value as string)
+  p.released.add(key)
 }
 
 export const blockKey = (index: number, begin: number): string => `${index}:${begin}`

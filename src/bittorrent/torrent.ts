@@ -144,6 +144,8 @@ export class Torrent {
 
   private async discover (event: 'started' | ''): Promise<void> {
     if (this.stopped) return
+    // explicit peers are dialled again each round (a dropped connection comes back)
+    if (event === '') for (const p of this.o.peers ?? []) this.addPeer(p)
     await Promise.all([this.announce(event), this.routing()])
     if (!this.stopped) this.timer = setTimeout(() => { void this.discover('') }, this.o.announceIntervalMs)
   }
