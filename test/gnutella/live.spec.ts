@@ -1,6 +1,6 @@
 /**
- * Live Gnutella: 9 real libp2p servents on TCP (Noise + yamux), sharing real files on disk, one of
- * them firewalled (no listen address at all). Files are found by flooding and downloaded
+ * Live Gnutella: 10 real libp2p servents on TCP (Noise + yamux), sharing real files on disk, two of
+ * them undialable (no listen address at all; one knows it, one does not). Files are found by flooding and downloaded
  * byte-identical, including a resume from an offset and a push from the firewalled servent.
  */
 import assert from 'node:assert/strict'
@@ -14,10 +14,12 @@ import { collect, tempRoot, waitFor, writeRandomFile } from '../search/live-util
 
 type Node = Libp2p<{ gnutella: GnutellaService }>
 
-describe('gnutella live (TCP, 9 servents, real files)', function () {
+describe('gnutella live (TCP, 10 servents, real files)', function () {
   this.timeout(60_000)
-  const N = 9
+  const N = 10
   const FIREWALLED = 8
+  /** Cannot be dialed either, but does not know it (flags itself reachable): the direct request fails and the downloader falls back to a push. */
+  const HIDDEN = 9
   let nodes: Node[] = []
   let root: { dir: string, cleanup: () => Promise<void> }
   const files: Record<string, Uint8Array> = {}
@@ -29,19 +31,22 @@ describe('gnutella live (TCP, 9 servents, real files)', function () {
     files.blue = await writeRandomFile(dir(2), 'share/Blue Moon.mp3', 300_000, 'blue')
     files.red = await writeRandomFile(dir(5), 'share/red river (live).ogg', 1_100_000, 'red')
     files.secret = await writeRandomFile(dir(FIREWALLED), 'share/secret garden.txt', 200_000, 'secret')
+    files.hidden = await writeRandomFile(dir(HIDDEN), 'share/hidden track.mp3', 120_000, 'hidden')
     for (let i = 0; i < N; i++) {
       nodes.push(await createNode({
-        gnutella: gnutella({ targetDegree: 1, maxDegree: 6, firewalled: i === FIREWALLED, driver: { storage: new FsBlobStorage(dir(i)), seed: i } })
-      }, { transport: 'tcp', seed: 'gnutella-live', index: i, ...(i === FIREWALLED ? { listen: [] } : {}) }))
+        gnutella: gnutella({ targetDegree: 1, maxDegree: 6, firewalled: i === FIREWALLED, driver: { storage: new FsBlobStorage(dir(i)), seed: i, unreachableBackoffMs: 100 } })
+      }, { transport: 'tcp', seed: 'gnutella-live', index: i, ...(i === FIREWALLED || i === HIDDEN ? { listen: [] } : {}) }))
     }
     // a ring 0-1-…-7-0 plus the firewalled servent dialing out to 4 (targetDegree 1 keeps servents from
     // adding links of their own, so hop counts are known); the ring's cycle makes floods meet duplicates
     for (let i = 1; i < FIREWALLED; i++) await g(i).connectServent(nodes[i - 1].getMultiaddrs()[0].toString())
     await g(0).connectServent(nodes[FIREWALLED - 1].getMultiaddrs()[0].toString())
     await g(FIREWALLED).connectServent(nodes[4].getMultiaddrs()[0].toString())
+    await g(HIDDEN).connectServent(nodes[6].getMultiaddrs()[0].toString())
     await g(2).shareStored('share/Blue Moon.mp3')
     await g(5).shareStored('share/red river (live).ogg')
     await g(FIREWALLED).shareStored('share/secret garden.txt')
+    await g(HIDDEN).shareStored('share/hidden track.mp3')
   })
 
   after(async function () {
@@ -86,6 +91,16 @@ describe('gnutella live (TCP, 9 servents, real files)', function () {
     assert.equal(r.viaPush, true)
     assert.deepEqual(r.bytes, files.secret)
     assert.ok(g(FIREWALLED).stats.get('xfer:push-answered') >= 1)
+  })
+
+  it('falls back to a push when a servent that claimed to be reachable cannot be dialed', async function () {
+    const [hit] = await collect(g(1).search('hidden track', { timeoutMs: 3000 }), () => true)
+    assert.ok(hit !== undefined, 'no hit for hidden track')
+    assert.equal(hit.firewalled, false)
+    const r = await g(1).fetchFile(hit)
+    assert.equal(r.viaPush, true)
+    assert.deepEqual(r.bytes, files.hidden)
+    assert.equal(g(1).stats.get('xfer:fallback-to-push'), 1)
   })
 
   it('a flood reaches every servent exactly once (duplicates dropped) and a search with no match ends empty', async function () {
