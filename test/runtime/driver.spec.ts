@@ -148,8 +148,13 @@ describe('live driver', function () {
       env.setTimer('b', 10)
       env.setTimer('c', 1)
       env.clearTimer('c')
+      // beyond setTimeout's 2^31-1 ms range: must not fire at once (Node would)
+      env.setTimer('far', 2 ** 31 + 1000)
       await waitFor(() => m(0).timers.length === 2, 'two timers')
-      assert.deepEqual(m(0).timers, ['a', 'b'])
+      env.setTimer('d', 30)
+      await waitFor(() => m(0).timers.length === 3, 'a third timer')
+      assert.deepEqual(m(0).timers, ['a', 'b', 'd'])
+      assert.equal(swarm.nodes[0].services.probe.driver.resources().timers, 1)
     })
 
     it('env.io reads and writes through the BlobStorage', async function () {

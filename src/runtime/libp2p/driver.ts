@@ -70,6 +70,19 @@ const BATCH_BYTES = 64 * 1024
 /** ... or this many frames, whichever comes first; then the batch is written without waiting for the tick to end. */
 const BATCH_FRAMES = 256
 
+/** setTimeout fires at once for delays over 2^31-1 ms (~24.8 days): chain shorter ones instead. */
+const MAX_TIMEOUT = 2 ** 31 - 1
+interface TimerHandle { t: ReturnType<typeof setTimeout> }
+function longTimeout (ms: number, fire: () => void): TimerHandle {
+  const h: TimerHandle = { t: undefined as unknown as ReturnType<typeof setTimeout> }
+  const due = performance.now() + ms
+  const arm = (left: number): void => {
+    h.t = setTimeout(left > MAX_TIMEOUT ? () => { arm(due - performance.now()) } : fire, Math.min(Math.max(0, left), MAX_TIMEOUT))
+  }
+  arm(ms)
+  return h
+}
+
 function randomSeed (): string {
   return String(crypto.getRandomValues(new Uint32Array(1))[0])
 }
@@ -96,7 +109,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
   private readonly book = new AddressBook()
   private selfAddrs: readonly string[] | undefined
   private mach: Mach | undefined
-  private timers: TimerTable<ReturnType<typeof setTimeout>> | undefined
+  private timers: TimerTable<TimerHandle> | undefined
   private abort = new AbortController()
   private running = false
   private generation = 0
@@ -153,9 +166,9 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
     this.generation++
     const seed = this.driverOptions.seed ?? randomSeed()
     const env = this.makeEnv(new Rng(String(seed)).fork(this.spec.name))
-    this.timers = new TimerTable({
-      schedule: (ms, fire) => setTimeout(fire, ms),
-      cancel: (h) => { clearTimeout(h) }
+    this.timers = new TimerTable<TimerHandle>({
+      schedule: (ms, fire) => longTimeout(ms, fire),
+      cancel: (h) => { clearTimeout(h.t) }
     }, (key) => { this.guard('onTimer', () => this.mach?.onTimer(key)) })
     const mach = this.spec.create(env, this.options)
     this.components.events.addEventListener('self:peer:update', this.onSelfUpdate)
