@@ -57,16 +57,26 @@ export class ShareIndex {
 
   has (owner: string, hash: string): boolean { return this.byOwner.get(owner)?.has(hash) ?? false }
 
-  /** Hits for a query text, at most `limit`, never files of `excludeOwner` (the asker itself). */
+  /**
+   * Hits for a query text, at most `limit`, never files of `excludeOwner` (the asker itself). A
+   * supernode indexes many copies of popular files; so that a popular file matching the words cannot
+   * crowd a rarer one out of the answer, distinct files come first, then further copies.
+   */
   search (text: string, limit: number, via: PeerRef, excludeOwner?: string): HitEntry[] {
     const kw = keywordsOf(text)
-    // ask for a few more so excluding the asker's own files does not starve the answer
-    const found = this.index.search(kw, limit + (excludeOwner !== undefined ? this.countOf(excludeOwner) : 0))
-    const out: HitEntry[] = []
+    const found = this.index.search(kw, Math.min(20 * limit, 5000))
+    const first: IndexedShare[] = []
+    const more: IndexedShare[] = []
+    const seen = new Set<string>()
     for (const s of found) {
       if (s.owner.id === excludeOwner) continue
-      out.push({ peer: s.owner, via, firewalled: s.firewalled, name: s.entry.name, size: s.entry.size, hash: s.entry.hash })
+      if (seen.has(s.entry.hash)) more.push(s)
+      else { seen.add(s.entry.hash); first.push(s) }
+    }
+    const out: HitEntry[] = []
+    for (const s of [...first, ...more]) {
       if (out.length >= limit) break
+      out.push({ peer: s.owner, via, firewalled: s.firewalled, name: s.entry.name, size: s.entry.size, hash: s.entry.hash })
     }
     return out
   }
