@@ -3,12 +3,13 @@
  * It implements the FileSearch capability: `share`, `shareStored(store)`, `search(text)` (async
  * iterable of hits as QueryHits arrive), `fetch(hit, { offset })` (direct or by push).
  */
-import type { FetchOptions, FileSearch, SearchHit } from '../overlay/capabilities.js'
+import type { ContentRouting, FetchOptions, FileSearch, SearchHit } from '../overlay/capabilities.js'
 import { OverlayError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
 import { OverlayService, toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
 import { FileSearchApi, type ShareableFile } from '../search/api.js'
 import { describeStored, storeBytes } from '../search/stored.js'
+import { SearchContentRouting } from '../search/content-routing.js'
 import type { DownloadResult } from '../search/transfer.js'
 import type { GnutellaMsg } from './codec.js'
 import type { GnutellaOptions } from './options.js'
@@ -17,12 +18,22 @@ import { gnutellaSpec } from './spec.js'
 
 export interface GnutellaInit extends GnutellaOptions, ServiceInit {}
 
-export class GnutellaService extends OverlayService<GnutellaMsg, GnutellaOptions, GnutellaServent> implements FileSearch {
+export class GnutellaService extends OverlayService<GnutellaMsg, GnutellaOptions, GnutellaServent> implements FileSearch, ContentRouting {
   private readonly files: FileSearchApi
+  private readonly routing: SearchContentRouting
 
   constructor (components: OverlayComponents, init: GnutellaInit = {}) {
-    super(components, gnutellaSpec, init, init, ['@overlaykit/file-search'])
+    super(components, gnutellaSpec, init, init, ['@overlaykit/file-search', '@overlaykit/content-routing'])
     this.files = new FileSearchApi(() => this.isStarted() ? this.machine : undefined)
+    this.routing = new SearchContentRouting(this.files)
+  }
+
+  /** ContentRouting: announce `key` (a virtual file found by `findProviders`). */
+  async provide (key: Uint8Array): Promise<void> { await this.routing.provide(key) }
+
+  /** ContentRouting: peers that announced `key`, as the search finds them. */
+  findProviders (key: Uint8Array, options?: { signal?: AbortSignal, limit?: number }): AsyncIterable<PeerRef> {
+    return this.routing.findProviders(key, options)
   }
 
   /** Peer ids of the current neighbours. */

@@ -3,11 +3,12 @@
  * services. The client implements the FileSearch capability (search through the server, download
  * peer to peer) and `browse(nick)`.
  */
-import type { FetchOptions, FileSearch, SearchHit, SharedFile } from '../overlay/capabilities.js'
+import type { ContentRouting, FetchOptions, FileSearch, SearchHit, SharedFile } from '../overlay/capabilities.js'
 import type { PeerRef } from '../overlay/types.js'
 import { OverlayService, toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
 import { FileSearchApi, type ShareableFile } from '../search/api.js'
 import { describeStored, storeBytes } from '../search/stored.js'
+import { SearchContentRouting } from '../search/content-routing.js'
 import type { DownloadResult } from '../search/transfer.js'
 import type { NapsterClient, NapsterClientOptions } from './client.js'
 import type { NapsterMsg } from './codec.js'
@@ -34,12 +35,22 @@ export interface NapsterInit extends Omit<NapsterClientOptions, 'server'>, Servi
   server: PeerRef | string
 }
 
-export class NapsterService extends OverlayService<NapsterMsg, NapsterClientOptions, NapsterClient> implements FileSearch {
+export class NapsterService extends OverlayService<NapsterMsg, NapsterClientOptions, NapsterClient> implements FileSearch, ContentRouting {
   private readonly files: FileSearchApi
+  private readonly routing: SearchContentRouting
 
   constructor (components: OverlayComponents, init: NapsterInit) {
-    super(components, napsterClientSpec, { ...init, server: toPeerRef(init.server) }, init, ['@overlaykit/file-search'])
+    super(components, napsterClientSpec, { ...init, server: toPeerRef(init.server) }, init, ['@overlaykit/file-search', '@overlaykit/content-routing'])
     this.files = new FileSearchApi(() => this.isStarted() ? this.machine : undefined)
+    this.routing = new SearchContentRouting(this.files)
+  }
+
+  /** ContentRouting: announce `key` (a virtual file found by `findProviders`). */
+  async provide (key: Uint8Array): Promise<void> { await this.routing.provide(key) }
+
+  /** ContentRouting: peers that announced `key`, as the search finds them. */
+  findProviders (key: Uint8Array, options?: { signal?: AbortSignal, limit?: number }): AsyncIterable<PeerRef> {
+    return this.routing.findProviders(key, options)
   }
 
   /** Logged in to the server right now. */

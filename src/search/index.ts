@@ -37,6 +37,11 @@
  * machine that implements `SearchMachine` (share/unshare/search/fetch with callbacks): hits as an async
  * iterable with `limit`, `timeoutMs`, `signal`; `fetch(hit, { offset, signal, onProgress })` → bytes.
  *
+ * ## ContentRouting over search — content-routing.ts
+ * `new SearchContentRouting(fileSearch)`: `provide(key)` shares a zero-byte virtual file `provide-<hex>`
+ * (hash = SHA-256(key)); `findProviders(key)` searches for it and yields the peers. The napster and
+ * gnutella services expose it as their `provide` / `findProviders`.
+ *
  * ## Live sharing — stored.ts
  * `describeStored(storage, store, name?)` hashes a blob already in a node's BlobStorage (a file under an
  * FsBlobStorage root) so a service can share it (`service.shareStored(store)`); `storeBytes(storage, name,
@@ -62,4 +67,5 @@ export * from './api.js'
 export * from './channel.js'
 export { describeBytes } from './describe.js'
 export { describeStored, storeBytes } from './stored.js'
+export { SearchContentRouting, providerRecord } from './content-routing.js'
 export { runQueryPhase, summarize, type QueryPhaseOptions, type QueryPhaseResult } from './sim-run.js'

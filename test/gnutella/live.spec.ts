@@ -103,6 +103,14 @@ describe('gnutella live (TCP, 10 servents, real files)', function () {
     assert.equal(g(1).stats.get('xfer:fallback-to-push'), 1)
   })
 
+  it('ContentRouting by flooding: provide(key) on one servent, findProviders(key) on another', async function () {
+    const key = new Uint8Array(32).fill(9)
+    await g(5).provide(key)
+    const found: string[] = []
+    for await (const p of g(0).findProviders(key, { limit: 1 })) found.push(p.id)
+    assert.deepEqual(found, [nodes[5].peerId.toString()])
+  })
+
   it('a flood reaches every servent exactly once (duplicates dropped) and a search with no match ends empty', async function () {
     const seen = (): number => nodes.reduce((a, _, i) => a + g(i).stats.get('gnutella:queries-seen'), 0)
     const before = seen()

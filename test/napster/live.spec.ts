@@ -94,6 +94,14 @@ describe('napster live (TCP, server + 8 clients, real files)', function () {
     assert.equal(server?.services.napsterServer.stats.get('napster:push-relayed'), 1)
   })
 
+  it('ContentRouting through the index: provide(key) on one client, findProviders(key) on another', async function () {
+    const key = new Uint8Array(20).fill(7)
+    await c(3).provide(key)
+    const found: string[] = []
+    for await (const p of c(6).findProviders(key)) found.push(p.id)
+    assert.deepEqual(found, [clients[3].peerId.toString()])
+  })
+
   it('server down: searches fail with a clear error; back up: clients log in and re-share by themselves', async function () {
     const port = Number(serverAddr.split('/tcp/')[1].split('/')[0])
     await server?.stop()
@@ -107,7 +115,7 @@ describe('napster live (TCP, server + 8 clients, real files)', function () {
     server = await startServer([`/ip4/127.0.0.1/tcp/${port}`])
     assert.equal(server.getMultiaddrs()[0].toString(), serverAddr)
     await waitFor(() => clients.every((_, i) => c(i).online), 'every client to log in again', 20_000)
-    await waitFor(() => server?.services.napsterServer.indexSize === 4, 'the re-shared index', 10_000)
+    await waitFor(() => server?.services.napsterServer.indexSize === 5, 'the re-shared index (4 files + 1 provider record)', 10_000)
     assert.equal(server.services.napsterServer.users, N)
     const hits = await collect(c(5).search('blue moon', { timeoutMs: 3000 }))
     assert.equal(hits.length, 1)
