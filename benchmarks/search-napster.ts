@@ -38,7 +38,7 @@ const bench: Benchmark = {
         meanHops: r3(r.meanHops),
         p50LatencyMs: Math.round(r.p50LatencyMs),
         serverMsgsPerSec: Math.round(r.serverMsgsPerSec),
-        serverMsgsTotal: r.maxNodeLoad,
+        serverMessages: r.serverMessages,
         indexSize: r.indexSize,
         users: r.users,
         successBeforeCrash: r3(r.successBeforeCrash),

@@ -38,6 +38,8 @@ export interface NapsterRunResult extends SearchRunResult {
   /** Files in the server's index when the query phase started. */
   indexSize: number
   users: number
+  /** Messages the server received during the query phase (across a restart). */
+  serverMessages: number
   /** Messages the server received per virtual second of the query phase. */
   serverMsgsPerSec: number
   /** Searches that failed at once because the server was down. */
@@ -124,6 +126,7 @@ export function simulateSearch (workload: SearchWorkload, options: NapsterSimOpt
     ...base,
     indexSize,
     users,
+    serverMessages: serverNodes.reduce((a, n) => a + n.received, 0) - serverReceivedBefore,
     serverMsgsPerSec: (serverNodes.reduce((a, n) => a + n.received, 0) - serverReceivedBefore) / (phaseMs / 1000),
     failedWhileDown: sim.stats.get('napster:search-offline'),
     indexSizeAtEnd: server.alive ? server.machine.indexSize : 0,
