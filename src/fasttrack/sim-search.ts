@@ -5,7 +5,7 @@
  * the other search overlays (same workload, same counting).
  */
 import { Simulator, type LatencyModel } from '../sim/index.js'
-import { runQueryPhase, summarize } from '../search/sim-run.js'
+import { runQueryPhase, scheduleChurn, summarize } from '../search/sim-run.js'
 import type { SearchRunResult, SearchWorkload } from '../search/workload.js'
 import type { FastTrackOptions } from './options.js'
 import { buildNetwork, tiers, unindexedShares } from './sim-network.js'
@@ -25,6 +25,8 @@ export interface FastTrackSimOptions {
   settleMs?: number
   /** Each query waits this long for hits. @default 10000 */
   queryTimeoutMs?: number
+  /** Churn during the query phase: crashes per node per second, and as many rejoins (fresh machine, same capacity and files). @default 0 */
+  churn?: number
   /** Overlay options for every node (capacity, bootstrap and shares are set per node). */
   overlay?: FastTrackOptions
 }
@@ -43,6 +45,8 @@ export interface FastTrackRunResult extends SearchRunResult {
   maxLoadIsSupernode: boolean
   queryTtl: number
   supernodeDegree: number
+  churnLeaves: number
+  churnJoins: number
 }
 
 export function simulateSearch (workload: SearchWorkload, options: FastTrackSimOptions = {}): FastTrackRunResult {
@@ -64,6 +68,19 @@ export function simulateSearch (workload: SearchWorkload, options: FastTrackSimO
   const startAt = n * gap + (options.settleMs ?? 120_000)
   let before = tiers([])
   let lost = { missing: 0, total: 0, unsearchableNodes: 0 }
+  const last = workload.queries.length > 0 ? workload.queries[workload.queries.length - 1].at : 0
+  const bootRng = sim.rng.fork('fasttrack-rejoin')
+  // the simulator names the i-th spawned node n<i>, and the network's nodes are the only ones spawned
+  const churn = scheduleChurn(sim, workload.shares.map((_, i) => `n${String(i).padStart(6, '0')}`), {
+    ratePerNodePerS: options.churn ?? 0,
+    from: startAt,
+    until: startAt + last,
+    rejoin: dead => {
+      // same capacity and files, a fresh machine that bootstraps from a few live nodes
+      const bootstrap = bootRng.sample(sim.nodes(), 3).map(x => x.ref)
+      sim.rejoin(dead, { ...(dead.options as FastTrackOptions), bootstrap })
+    }
+  })
   const r = runQueryPhase(sim, nodes, workload, {
     startAt,
     queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
@@ -83,6 +100,8 @@ export function simulateSearch (workload: SearchWorkload, options: FastTrackSimO
     searchMessagesPerQuery: flood / q,
     maxLoadIsSupernode: busiest?.machine.isSupernode ?? false,
     queryTtl: overlay.queryTtl ?? 4,
-    supernodeDegree: overlay.supernodeDegree ?? 8
+    supernodeDegree: overlay.supernodeDegree ?? 8,
+    churnLeaves: churn.leaves,
+    churnJoins: churn.joins
   }
 }

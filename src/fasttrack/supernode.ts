@@ -181,8 +181,9 @@ export class SupernodeRole {
     const known = this.leaves.get(from.id)
     const accepted = known !== undefined || (this.hasRoom() && !this.links.has(from.id))
     if (accepted) {
-      if (known !== undefined) known.lastPing = now
-      else this.leaves.set(from.id, { peer: from, firewalled: m.firewalled, lastPing: now, epoch: 0 })
+      // a (re-)attach starts a new upload session: the leaf re-sends everything right after, and a
+      // restarted leaf counts its epochs from 1 again
+      if (known !== undefined) { known.lastPing = now; known.epoch = 0; this.index.removeOwner(from.id) } else this.leaves.set(from.id, { peer: from, firewalled: m.firewalled, lastPing: now, epoch: 0 })
       // an eligible leaf is a candidate for the next election in this region
       if (!m.firewalled && m.capacity >= minEligibleScore(o)) candidates.upsert({ peer: from, capacity: m.capacity }, now)
     }
