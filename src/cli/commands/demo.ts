@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander'
 import type { CliIo } from '../plugin.js'
 import { parseList, parsePositiveInt } from '../options.js'
-import { ACT_ORDER, runDemo } from '../demo/run.js'
+import { ACT_ORDER } from '../demo/order.js'
 import { textTable } from '../table.js'
 
 export default function register (program: Command, io: CliIo): void {
@@ -15,7 +15,7 @@ export default function register (program: Command, io: CliIo): void {
     .addOption(new Option('-t, --transport <name>', 'transport between the nodes').choices(['tcp', 'memory']).default('tcp'))
     .option('-o, --overlays <list>', `overlays to show, comma-separated (default: every one built; known: ${ACT_ORDER.join(', ')})`, parseList)
     .option('--quick', 'a short version (fewer rounds)', false)
-    .option('--time-limit <s>', 'stop acts still running after this many seconds', parsePositiveInt, 180)
+    .option('--time-limit <s>', 'stop acts still running after this many seconds', parsePositiveInt, 300)
     .action(async (_opts: unknown, self: Command) => {
       const o = self.optsWithGlobals<{ nodes: number, transport: 'tcp' | 'memory', overlays?: string[], quick: boolean, timeLimit: number, seed: number | string, json: boolean }>()
       if (o.nodes < 2) throw new Error('--nodes must be at least 2')
@@ -23,6 +23,8 @@ export default function register (program: Command, io: CliIo): void {
       const onSigint = (): void => { io.info('interrupted: stopping the swarm…'); controller.abort() }
       process.once('SIGINT', onSigint)
       try {
+        // loaded on use: libp2p takes a second to import, other commands should not pay for it
+        const { runDemo } = await import('../demo/run.js')
         const summary = await runDemo({ nodes: o.nodes, transport: o.transport, overlays: o.overlays ?? [], seed: o.seed, quick: o.quick, timeLimitSec: o.timeLimit }, io, controller.signal)
         if (o.json) { io.result(summary, true); return }
         const lines = [
@@ -30,6 +32,8 @@ export default function register (program: Command, io: CliIo): void {
           `Summary: ${summary.nodes} nodes over ${summary.transport}, seed ${String(summary.seed)}, ${(summary.totalMs / 1000).toFixed(1)} s (swarm start ${(summary.setupMs / 1000).toFixed(1)} s)`,
           '',
           textTable(summary.rows.map(r => ({ overlay: r.overlay, action: r.action, result: r.result, hops: r.hops, messages: r.messages, timeMs: r.timeMs }))),
+          '',
+          'hops: overlay hops of a lookup or of a search hit; messages: overlay messages all nodes sent while the operation ran (maintenance traffic included); timeMs: wall-clock.',
           ...summary.skipped.map(s => `skipped ${s.overlay}: ${s.reason}`)
         ]
         const details = summary.rows.filter(r => Object.keys(r).some(k => !['overlay', 'action', 'result', 'hops', 'messages', 'timeMs'].includes(k)))

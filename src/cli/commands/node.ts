@@ -5,7 +5,6 @@
 import type { Command } from 'commander'
 import type { CliIo } from '../plugin.js'
 import { parseList } from '../options.js'
-import { runNode } from '../node/run.js'
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...parseList(v)]
 
@@ -27,6 +26,7 @@ export default function register (program: Command, _io: CliIo): void {
         if (eq <= 0) throw new Error(`--opt wants key=value, got "${kv}"`)
         options[kv.slice(0, eq)] = kv.slice(eq + 1)
       }
+      const { runNode } = await import('../node/run.js')
       await runNode({
         overlays: o.overlay,
         ...(o.listen !== undefined ? { listen: o.listen } : {}),

@@ -9,14 +9,15 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Libp2p } from 'libp2p'
 import { Rng } from '../../overlay/rng.js'
-import { createLiveNode, mapLimit, type Transport } from '../live.js'
+import { createLiveNode, type Transport } from '../live.js'
+import type { PeerRef } from '../../overlay/types.js'
+import { refOf } from './util.js'
 import type { CliIo } from '../plugin.js'
-import type { DemoAct, DemoRow } from './types.js'
+import type { DemoAct, DemoContext, DemoRow } from './types.js'
+import { ACT_ORDER } from './order.js'
 
 const actsDir = join(dirname(fileURLToPath(import.meta.url)), 'acts')
 
-/** The order acts run in (unknown names go last, alphabetically). */
-export const ACT_ORDER = ['ping', 'chord', 'gossip', 'napster', 'gnutella', 'fasttrack', 'bittorrent']
 
 export async function loadActs (): Promise<{ acts: DemoAct[], failures: string[] }> {
   const acts: DemoAct[] = []
@@ -72,6 +73,8 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
   const chosen: DemoAct[] = []
   for (const act of all) {
     if (o.overlays.length > 0 && !o.overlays.includes(act.name)) continue
+    // the reference protocol is shown only when asked for, or when no overlay is built yet
+    if (o.overlays.length === 0 && act.name === 'ping' && all.some(a => a.name !== 'ping')) continue
     const why = await act.available()
     if (why === null) chosen.push(act); else skipped.push({ overlay: act.name, reason: why })
   }
@@ -83,55 +86,61 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
   const budget = setTimeout(() => controller.abort(), o.timeLimitSec * 1000)
 
   io.info(`overlaykit demo: ${o.nodes} libp2p nodes (Noise + yamux over ${o.transport}) running ${chosen.map(a => a.name).join(', ')}; seed ${String(o.seed)}`)
-  const nodes: Array<Libp2p<Record<string, any>>> = []
   const rows: DemoRow[] = []
   let setupMs = 0
-  const prepared: DemoAct[] = []
+  const rng = new Rng(`demo/${String(o.seed)}`)
   try {
-    for (const act of chosen) {
-      if (act.prepare === undefined) continue
-      prepared.push(act)
-      await act.prepare({ transport: o.transport, seed: o.seed, nodes: o.nodes })
-    }
-    const bar = io.progress('starting nodes', o.nodes)
-    await mapLimit(Array.from({ length: o.nodes }, (_, i) => i), 8, async (i) => {
-      const services: Record<string, (components: any) => unknown> = {}
-      for (const act of chosen) Object.assign(services, await act.services(i, o.nodes, `${String(o.seed)}/${i}`))
-      nodes[i] = await createLiveNode({ transport: o.transport, services })
-      bar.tick()
-    })
-    bar.stop()
-    setupMs = Math.round(performance.now() - t0)
-    const rng = new Rng(`demo/${String(o.seed)}`)
+    // One overlay at a time, each on a fresh swarm of `nodes` libp2p nodes: running all six overlays'
+    // maintenance on every node at once kept 2 cores so busy that every overlay got slower and less
+    // reliable. Within an act: prepare (e.g. an index server), start the nodes, form the overlay
+    // (setup), run the scenario, stop the nodes.
     for (const act of chosen) {
       if (controller.signal.aborted) { rows.push({ overlay: act.name, action: '-', result: 'not run: time limit or interrupt' }); continue }
       io.info(`-- ${act.name}: ${act.description}`)
       const ta = performance.now()
+      const nodes: Array<Libp2p<Record<string, any>>> = []
+      let prepared = false
       try {
-        const r = await act.run({ nodes, transport: o.transport, seed: o.seed, rng: rng.fork(act.name), io, signal: controller.signal, quick: o.quick })
+        if (act.prepare !== undefined) { prepared = true; await act.prepare({ transport: o.transport, seed: o.seed, nodes: o.nodes }) }
+        const ts = performance.now()
+        const bar = io.progress(`${act.name}: starting nodes`, o.nodes)
+        // one at a time, so each node's services can name the nodes before it as bootstrap peers
+        const earlier: PeerRef[] = []
+        for (let i = 0; i < o.nodes; i++) {
+          const services = await act.services(i, o.nodes, `${String(o.seed)}/${act.name}/${i}`, [...earlier])
+          nodes.push(await createLiveNode({ transport: o.transport, services }))
+          earlier.push(refOf(nodes[i]))
+          bar.tick()
+        }
+        bar.stop()
+        setupMs += performance.now() - ts
+        const ctx: DemoContext = { nodes, transport: o.transport, seed: o.seed, rng: rng.fork(act.name), signal: controller.signal, quick: o.quick, io }
+        const r = [...(await act.setup?.(ctx) ?? []), ...await act.run(ctx)]
         rows.push(...r)
         for (const row of r) io.info(`   ${row.action}: ${row.result}`)
       } catch (err) {
         rows.push({ overlay: act.name, action: '-', result: `FAILED: ${(err as Error).message}`, timeMs: Math.round(performance.now() - ta) })
         io.info(`   ${act.name} failed: ${(err as Error).message}`)
+      } finally {
+        await Promise.all(nodes.map(async n => { try { await n.stop() } catch {} }))
+        if (prepared) { try { await act.cleanup?.() } catch (err) { io.info(`${act.name} cleanup: ${(err as Error).message}`) } }
       }
     }
   } finally {
     clearTimeout(budget)
     external?.removeEventListener('abort', onExternal)
-    const bar = io.progress('stopping nodes', nodes.length)
-    await Promise.all(nodes.filter(n => n !== undefined).map(async n => { try { await n.stop() } catch {} bar.tick() }))
-    bar.stop()
-    for (const act of prepared) { try { await act.cleanup?.() } catch (err) { io.info(`${act.name} cleanup: ${(err as Error).message}`) } }
   }
+  // group the summary by overlay, in act order (setup rows first within each)
+  const order = chosen.map(a => a.name)
+  const grouped = order.flatMap(name => rows.filter(r => r.overlay === name)).concat(rows.filter(r => !order.includes(r.overlay)))
   return {
     nodes: o.nodes,
     transport: o.transport,
     seed: o.seed,
     overlays: chosen.map(a => a.name),
     skipped,
-    setupMs,
+    setupMs: Math.round(setupMs),
     totalMs: Math.round(performance.now() - t0),
-    rows
+    rows: grouped
   }
 }

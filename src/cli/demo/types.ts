@@ -7,6 +7,7 @@ import type { Libp2p } from 'libp2p'
 import type { CliIo } from '../plugin.js'
 import type { Rng } from '../../overlay/rng.js'
 import type { Transport } from '../live.js'
+import type { PeerRef } from '../../overlay/types.js'
 
 export interface DemoContext {
   /** Every node, started, services injected. */
@@ -48,8 +49,13 @@ export interface DemoAct {
   prepare? (o: { transport: Transport, seed: number | string, nodes: number }): Promise<void>
   /** After the demo (always called when prepare() was). */
   cleanup? (): Promise<void>
-  /** The libp2p services this act needs on node `i` of `n` (merged with the other acts'). */
-  services (i: number, n: number, seed: number | string): Promise<Record<string, (components: any) => unknown>>
+  /**
+   * The libp2p services this act needs on node `i` of `n` (merged with the other acts'). Nodes start
+   * in index order; `earlier` are the nodes started before this one (for bootstrap lists).
+   */
+  services (i: number, n: number, seed: number | string, earlier: PeerRef[]): Promise<Record<string, (components: any) => unknown>>
+  /** Form the overlay (join, connect, elect…); runs right before `run`. */
+  setup? (ctx: DemoContext): Promise<DemoRow[]>
   /** Run the scenario; rows go into the summary table. */
   run (ctx: DemoContext): Promise<DemoRow[]>
 }

@@ -3,7 +3,7 @@
  * multiaddrs as the first JSON line on stdout, joins through the bootstrap peers, then serves the
  * JSON-lines control surface (control.ts) until `stop`, SIGINT or SIGTERM.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { access, readdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
@@ -13,16 +13,30 @@ import { addrsOf, createLiveNode } from '../live.js'
 import { startControl, type ControlRequest } from './control.js'
 import type { NodeAdapter, NodeAdapterContext } from './types.js'
 
-const adaptersDir = join(dirname(fileURLToPath(import.meta.url)), 'adapters')
+const here = dirname(fileURLToPath(import.meta.url))
+const adaptersDir = join(here, 'adapters')
+const srcDir = join(here, '..', '..')
 
+/**
+ * Node adapters: src/cli/node/adapters/*.js, and an overlay's own src/<overlay>/node-adapter.js
+ * (which wins when both exist: the overlay's engineers know its options best).
+ */
 export async function loadAdapters (): Promise<Map<string, NodeAdapter>> {
   const out = new Map<string, NodeAdapter>()
-  let files: string[] = []
-  try { files = (await readdir(adaptersDir)).filter(f => f.endsWith('.js')).sort() } catch {}
+  const files: string[] = []
+  try { files.push(...(await readdir(adaptersDir)).filter(f => f.endsWith('.js')).sort().map(f => join(adaptersDir, f))) } catch {}
+  try {
+    for (const d of (await readdir(srcDir, { withFileTypes: true })).filter(e => e.isDirectory()).map(e => e.name).sort()) {
+      const f = join(srcDir, d, 'node-adapter.js')
+      try { await access(f); files.push(f) } catch {}
+    }
+  } catch {}
   for (const f of files) {
     try {
-      const mod = await import(pathToFileURL(join(adaptersDir, f)).href) as { default?: NodeAdapter }
-      if (mod.default?.name !== undefined) out.set(mod.default.name, mod.default)
+      const mod = await import(pathToFileURL(f).href) as { default?: NodeAdapter }
+      const a = mod.default
+      if (a?.name !== undefined && typeof a.services === 'function' && typeof a.join === 'function') out.set(a.name, a)
+      else throw new Error('default export is not a NodeAdapter { name, services, join, ops }')
     } catch (err) {
       process.stderr.write(`overlaykit node: adapter ${f} failed to load: ${(err as Error).message.split('\n')[0]}\n`)
     }

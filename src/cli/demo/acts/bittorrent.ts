@@ -20,7 +20,7 @@ const act: DemoAct = {
   async run (ctx: DemoContext): Promise<DemoRow[]> {
     const n = ctx.nodes.length
     const leechers = Math.min(ctx.quick ? 4 : 8, n - 1)
-    const size = (ctx.quick ? 4 : 8) * MiB
+    const size = (ctx.quick ? 2 : 4) * MiB
     const rate = 2 * MiB // every node's upload cap, bytes/s
     const svc = (i: number): BitTorrentService => ctx.nodes[i].services.bittorrent as BitTorrentService
     const trackerRef = refOf(ctx.nodes[0])

@@ -24,7 +24,7 @@ const act: DemoAct = {
     const ref = refOf(server)
     return { napster: napster({ server: ref, driver: { seed, storage: storageFor('napster', i) } }) }
   },
-  async run (ctx: DemoContext): Promise<DemoRow[]> {
+  async setup (ctx: DemoContext): Promise<DemoRow[]> {
     const peers = ctx.nodes.map(n => n.services.napster as NapsterService)
     const t0 = performance.now()
     const bar = ctx.io.progress('napster: logging in', peers.length)
@@ -37,9 +37,16 @@ const act: DemoAct = {
       result: `${srv?.users ?? '?'} users online`,
       timeMs: Math.round(performance.now() - t0)
     }]
+    return rows
+  },
+  async run (ctx: DemoContext): Promise<DemoRow[]> {
+    const peers = ctx.nodes.map(n => n.services.napster as NapsterService)
+    const srv = server?.services.napsterServer
+    const rows: DemoRow[] = []
     const asker = ctx.rng.int(peers.length)
     const sharers = pickDistinct(ctx, peers.length, 3, [asker])
-    rows.push(...await searchScenario(ctx, 'napster', peers, sharers, asker, srv !== undefined ? [srv] : []))
+    const indexed = srv?.indexSize ?? 0
+    rows.push(...await searchScenario(ctx, 'napster', peers, sharers, asker, srv !== undefined ? [srv] : [], () => (srv?.indexSize ?? 0) >= indexed + sharers.length))
     return rows
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * FastTrack live: every 4th node declares a fast uplink and is eligible as a supernode; nodes are
+ * introduced to a few others, elect supernodes, leaves attach and upload their share lists; a
+ * search floods only the supernode tier; download from a hit.
+ */
+import { fasttrack, type FastTrackService } from '../../../fasttrack/index.js'
+import { mapLimit } from '../../live.js'
+import type { DemoAct, DemoContext, DemoRow } from '../types.js'
+import { waitFor } from '../util.js'
+import { pickDistinct, searchScenario, storageFor } from '../search-common.js'
+
+const act: DemoAct = {
+  name: 'fasttrack',
+  description: 'two-tier search: supernode election, leaves attach, queries flood the supernodes only',
+  async available () { return null },
+  async services (i, _n, seed, earlier) {
+    return {
+      fasttrack: fasttrack({
+        // the first few nodes and two random earlier ones (seeded by the node index)
+        bootstrap: [...earlier.slice(0, 3), ...(earlier.length > 3 ? [earlier[(i * 7) % earlier.length], earlier[(i * 13) % earlier.length]] : [])],
+        capacity: { upKbps: i % 4 === 0 ? 4000 : 256 },
+        maxLeaves: 6,
+        maintenanceMs: 1000,
+        replyTimeoutMs: 1000,
+        attachTimeoutMs: 1000,
+        electionTimeoutMs: 300,
+        coordinatorTimeoutMs: 1500,
+        leafTimeoutMs: 3000,
+        driver: { seed, storage: storageFor('fasttrack', i) }
+      })
+    }
+  },
+  async setup (ctx: DemoContext): Promise<DemoRow[]> {
+    const peers = ctx.nodes.map(n => n.services.fasttrack as FastTrackService)
+    const n = peers.length
+    const t0 = performance.now()
+    const bar = ctx.io.progress('fasttrack: attaching', n)
+    await mapLimit(peers, 8, async (p) => { await p.waitAttached({ timeoutMs: 30_000, signal: ctx.signal }).catch(() => {}); bar.tick() })
+    bar.stop()
+    // settled: every leaf listed by a live supernode
+    const ids = ctx.nodes.map(x => x.peerId.toString())
+    const settled = await waitFor(() => peers.every((p, i) => {
+      if (p.role === 'supernode') return true
+      const sn = ids.indexOf(p.supernode ?? '')
+      return sn >= 0 && peers[sn].role === 'supernode' && peers[sn].leaves().includes(ids[i])
+    }), 20_000, 200, ctx.signal)
+    const sns = peers.map((p, i) => p.role === 'supernode' ? i : -1).filter(i => i >= 0)
+    const rows: DemoRow[] = [{
+      overlay: 'fasttrack',
+      action: `${n} nodes elect supernodes and attach`,
+      result: `${sns.length} supernodes (nodes ${sns.join(', ')}), ${n - sns.length} leaves${settled ? '' : ' (not all attached in time)'}`,
+      timeMs: Math.round(performance.now() - t0)
+    }]
+    return rows
+  },
+  async run (ctx: DemoContext): Promise<DemoRow[]> {
+    const peers = ctx.nodes.map(n => n.services.fasttrack as FastTrackService)
+    const n = peers.length
+    const rows: DemoRow[] = []
+    const sns = peers.map((p, i) => p.role === 'supernode' ? i : -1).filter(i => i >= 0)
+    const leaves = peers.map((_, i) => i).filter(i => !sns.includes(i))
+    const asker = leaves.length > 0 ? leaves[ctx.rng.int(leaves.length)] : ctx.rng.int(n)
+    const sharers = pickDistinct(ctx, n, 3, [asker])
+    rows.push(...await searchScenario(ctx, 'fasttrack', peers, sharers, asker))
+    return rows
+  }
+}
+
+export default act
