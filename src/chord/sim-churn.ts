@@ -38,6 +38,8 @@ export interface ChurnSpec {
 
 export interface ChurnResult {
   lookups: number
+  hops: import('../overlay/stats.js').Summary
+  timeouts: import('../overlay/stats.js').Summary
   meanPath: number
   meanTimeouts: number
   failed: number
@@ -147,6 +149,8 @@ export function runChurn (spec: ChurnSpec): ChurnResult {
   }
   return {
     lookups,
+    hops: path.summary(),
+    timeouts: timeouts.summary(),
     meanPath: path.mean,
     meanTimeouts: timeouts.mean,
     failed,
