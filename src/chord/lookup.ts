@@ -226,14 +226,16 @@ class IterativeLookup {
       // o owns the key if it says so, or if every node before it on the predecessor's successor
       // list is dead: that list covers the key, so its first live entry is the key's successor
       if ((msg.done && msg.nodes[0]?.tag === o.tag) || this.ownerSkips > 0) { this.succeed(list); return }
-      // the presumed owner knows better (a node joined in between): follow it as a routing step
+      if (!msg.done) { this.m.env.stats.inc('chord:owner-unconfirmed'); this.succeed(list); return }
+      // the presumed owner points at a newer node between the key and itself: a routing step
       this.hops++
       this.path.push(o)
       if (++this.verifyRounds > VERIFY_LIMIT) { this.succeed(list); return }
       if (msg.done) { this.verifying = msg.nodes.filter(n => !this.isFailed(n.peer)); this.confirm(); return }
-      this.verifying = undefined
-      this.add(msg.nodes, undefined)
-      this.step()
+      // o neither owns the key nor knows a node between the key and itself: the predecessor's word
+      // (o is its successor) stands, rather than wandering the ring from o's far-away fingers
+      this.m.env.stats.inc('chord:owner-unconfirmed')
+      this.succeed(list)
     }, () => {
       this.current = -1
       if (this.finished) return
