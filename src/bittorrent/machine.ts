@@ -164,8 +164,10 @@ export class TorrentMachine implements Machine<WireMsg> {
       this.peerId.set(new TextEncoder().encode('-OK0100-'))
       this.peerId.set(env.rng.bytes(12), 8)
     }
+    // bursts of 50 ms (at least one block): paced sending keeps the uplink queue short, so a
+    // cancel still finds the block unsent (bigger bursts measurably slow swarms in the simulator)
     if (opts.uploadRate !== undefined && opts.uploadRate > 0) this.upBucket = new TokenBucket(opts.uploadRate, Math.max(BLOCK_SIZE, opts.uploadRate / 20), env.now())
-    if (opts.downloadRate !== undefined && opts.downloadRate > 0) this.downBucket = new TokenBucket(opts.downloadRate, Math.max(BLOCK_SIZE, opts.downloadRate / 20), env.now())
+    if (opts.downloadRate !== undefined && opts.downloadRate > 0) this.downBucket = new TokenBucket(opts.downloadRate, Math.max(2 * BLOCK_SIZE, opts.downloadRate / 10), env.now())
     if (opts.resumeStore !== undefined && kind === 'io') this.resume = new Resume(env, opts.resumeStore, m.infoHashBytes, m.pieceCount)
     this.selectFiles(opts.files)
     if (this.o.seed) for (let i = 0; i < m.pieceCount; i++) this.picker.markHave(i)
@@ -421,6 +423,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.downloaded += msg.block.length
     p.lastPieceAt = now
     p.snubbed = false
+    p.slowStart++
     p.fastWindowBytes += msg.block.length
     if (now - p.fastWindowStart >= 500) {
       p.fastRate = (p.fastWindowBytes * 1000) / Math.max(1, now - p.fastWindowStart)
@@ -499,7 +502,9 @@ export class TorrentMachine implements Machine<WireMsg> {
   private fillRequests (p: Peer): void {
     // p may have been closed while handling its own message (banned after a hash failure)
     if (!this.ready || this.paused || p.peerChoking || !p.amInterested || !p.ready || this.peers.get(p.id) !== p) return
-    const depth = Math.min(this.o.maxPipeline, Math.max(this.o.pipeline, Math.ceil((p.fastRate * this.o.pipelineSeconds) / BLOCK_SIZE)))
+    // the peer's measured rate times pipelineSeconds; before the first measurement, slow start
+    const byRate = p.fastRate > 0 ? Math.ceil((p.fastRate * this.o.pipelineSeconds) / BLOCK_SIZE) : this.o.pipeline + p.slowStart
+    const depth = Math.min(this.o.maxPipeline, Math.max(this.o.pipeline, byRate))
     let n = depth - p.outstanding.size
     if (n <= 0) return
     if (this.downBucket !== undefined) {

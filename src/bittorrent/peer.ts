@@ -33,8 +33,10 @@ export class Peer {
   snubbed = false
   /** Recent download rate from this peer (bytes/s), re-measured every half second, sizes the pipeline. */
   fastRate = 0
-  fastWindowStart = 0
+  fastWindowStart: number
   fastWindowBytes = 0
+  /** Until the first rate measurement the pipeline grows by one per block (slow start). */
+  slowStart = 0
   bad = 0
   connectedAt: number
   peerId: Uint8Array | undefined
@@ -45,6 +47,7 @@ export class Peer {
     this.lastRecvAt = now
     this.lastSentAt = now
     this.connectedAt = now
+    this.fastWindowStart = now
   }
 
   get id (): string { return this.ref.id }

@@ -9,7 +9,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { OverlayDriver, type DriverOptions } from '../runtime/libp2p/driver.js'
-import { FsBlobStorage, MemoryBlobStorage, type BlobStorage } from '../runtime/libp2p/storage.js'
+import { FsBlobStorage, type BlobStorage } from '../runtime/libp2p/storage.js'
 import { InvalidArgumentError } from '../overlay/errors.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
 import { TcpEndpoint } from './tcp-endpoint.js'
@@ -27,7 +27,7 @@ import type { PeerRef } from '../overlay/types.js'
 const log = logger('overlaykit:bittorrent')
 
 export interface BitTorrentInit {
-  /** Where downloads without a `path` go. @default in memory */
+  /** Where downloads without a `path` go. @default in memory (one buffer per torrent in its machine) */
   storage?: BlobStorage
   /** Also listen for plain-TCP BEP 3 peers (stock clients). @default off */
   tcp?: { port?: number, host?: string }
@@ -83,10 +83,29 @@ class Libp2pTransport implements WireTransport {
   }
 
   private wrap (stream: Stream): WireConn {
+    // Frames written in one turn of the event loop go out as one send(): many small messages
+    // (requests, haves) would otherwise each cost a yamux frame and a noise message.
+    // send() always buffers; the protocol bounds what is in flight (pipelined requests), so no drain wait.
+    let batch: Uint8Array[] = []
+    let bytes = 0
+    const flush = (): void => {
+      const parts = batch
+      batch = []
+      if (stream.writeStatus !== 'writable' || parts.length === 0) { bytes = 0; return }
+      const out = new Uint8Array(bytes)
+      bytes = 0
+      let off = 0
+      for (const p of parts) { out.set(p, off); off += p.length }
+      stream.send(out)
+    }
     return {
-      // send() always buffers; the protocol bounds what is in flight (pipelined requests), so no drain wait
-      write: (b) => { if (stream.writeStatus === 'writable') stream.send(b) },
-      close: () => { stream.close({ signal: AbortSignal.timeout(1000) }).catch(() => { stream.abort(new Error('closed')) }) }
+      write: (b) => {
+        if (batch.length === 0) queueMicrotask(flush)
+        batch.push(b)
+        bytes += b.length
+        if (bytes >= 256 * 1024) flush()
+      },
+      close: () => { flush(); stream.close({ signal: AbortSignal.timeout(1000) }).catch(() => { stream.abort(new Error('closed')) }) }
     }
   }
 
@@ -119,7 +138,7 @@ export class BitTorrentService implements Startable {
   constructor (private readonly components: OverlayComponents, readonly init: BitTorrentInit = {}) {
     const serve = init.serveTracker
     this.trackerDriver = new OverlayDriver(components, trackerSpec, { ...(typeof serve === 'object' ? serve : {}), serve: serve !== undefined && serve !== false }, init.driver)
-    this.host = new TorrentHost({ self: { id: components.peerId.toString() }, storage: init.storage ?? new MemoryBlobStorage(), seed: init.seed })
+    this.host = new TorrentHost({ self: { id: components.peerId.toString() }, storage: init.storage, seed: init.seed })
   }
 
   get [Symbol.toStringTag] (): string { return '@overlaykit/bittorrent' }
@@ -132,7 +151,7 @@ export class BitTorrentService implements Startable {
       const crypto = await import(name)
       sha1 = (d) => new Uint8Array(crypto.createHash('sha1').update(d).digest())
     } catch { /* browsers: the machine's pure-JS SHA-1 */ }
-    this.host = new TorrentHost({ self: this.self, storage: this.init.storage ?? new MemoryBlobStorage(), seed: this.init.seed, sha1 })
+    this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1 })
     this.transport = new Libp2pTransport(this.components, this.host)
     this.host.addTransport(this.transport)
     await this.components.registrar.handle(PEER_WIRE_PROTOCOL, (stream: Stream, connection: Connection) => { this.transport?.inbound(stream, connection) }, {

@@ -92,7 +92,8 @@ export class Torrent {
     this.hosted = this.service.host.add({
       metainfo: this.metainfo,
       seed: o.seeding,
-      storage: o.content !== undefined ? 'memory' : (storage !== undefined || this.service.host.storage !== undefined ? 'io' : 'memory'),
+      // no path and no storage: bytes stay in one preallocated buffer in the machine
+      storage: o.content !== undefined ? 'memory' : (storage !== undefined || this.service.init.storage !== undefined ? 'io' : 'memory'),
       content: o.content,
       resumeStore: !o.seeding && (o.resume ?? persistent) ? `.${this.infoHash}.resume` : undefined,
       files: o.files,

@@ -55,16 +55,21 @@ export function encodeWire (msg: WireMsg): Uint8Array {
     out.set(msg.block, 13)
     return out
   }
+  if (msg.type === 'request' || msg.type === 'cancel' || msg.type === 'have') {
+    // hot path too: fixed-size frames written straight into their buffer
+    const out = new Uint8Array(msg.type === 'have' ? 9 : 17)
+    const dv = new DataView(out.buffer)
+    if (msg.type === 'have') { dv.setUint32(0, 5); out[4] = 4; dv.setUint32(5, msg.index); return out }
+    dv.setUint32(0, 13); out[4] = ID[msg.type]
+    dv.setUint32(5, msg.index); dv.setUint32(9, msg.begin); dv.setUint32(13, msg.length)
+    return out
+  }
   const w = new ByteWriter(MAX_FRAME + 64)
   switch (msg.type) {
     case 'choke': case 'unchoke': case 'interested': case 'not_interested':
       return w.u32be(1).u8(ID[msg.type]).finish()
-    case 'have':
-      return w.u32be(5).u8(4).u32be(msg.index).finish()
     case 'bitfield':
       return w.u32be(1 + msg.bits.length).u8(5).bytes(msg.bits).finish()
-    case 'request': case 'cancel':
-      return w.u32be(13).u8(ID[msg.type]).u32be(msg.index).u32be(msg.begin).u32be(msg.length).finish()
     case 'extended':
       return w.u32be(2 + msg.payload.length).u8(20).u8(msg.ext).bytes(msg.payload).finish()
     case 'unknown':
