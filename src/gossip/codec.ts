@@ -99,17 +99,23 @@ function toFrame (m: GossipMessage): Partial<GossipFrame> & { type: GossipFrame.
     case 'reply': return { type: T.REPLY, updates: m.updates.map(encUpdate), known: encIds(m.known), fresh: encIds(m.fresh) }
     case 'feedback': return { type: T.FEEDBACK, known: encIds(m.known), fresh: encIds(m.fresh) }
     case 'busy': return { type: T.BUSY }
-    case 'ae': return { type: T.AE, aeMode: AE_MODES.indexOf(m.mode), digest: encDigest(m.digest), hasDigest: true, mapSum: m.mapSum }
+    case 'ae': return { type: T.AE, aeMode: AE_MODES.indexOf(m.mode), sum: m.sum, mapSum: m.mapSum }
     case 'ae-reply': return {
       type: T.AE_REPLY,
-      updates: m.updates.map(encUpdate),
-      digest: encDigest(m.digest ?? []),
-      hasDigest: m.digest !== undefined,
+      digest: encDigest(m.digest),
+      hasDigest: true,
       mapSum: m.mapSum,
       entries: encEntries(m.entries ?? []),
       hasEntries: m.entries !== undefined
     }
-    case 'ae-push': return { type: T.AE_PUSH, updates: m.updates.map(encUpdate), entries: encEntries(m.entries ?? []), hasEntries: m.entries !== undefined }
+    case 'ae-push': return {
+      type: T.AE_PUSH,
+      updates: m.updates.map(encUpdate),
+      entries: encEntries(m.entries ?? []),
+      hasEntries: m.entries !== undefined,
+      digest: encDigest(m.digest ?? []),
+      hasDigest: m.digest !== undefined
+    }
     case 'fetch': return { type: T.FETCH, origin: m.origin, seq: m.seq }
     case 'body': return { type: T.BODY, origin: m.origin, seq: m.seq, data: m.data as Uint8Array<ArrayBuffer> | undefined }
     case 'shuffle': return { type: T.SHUFFLE, peers: encPeers(m.entries) }
@@ -126,16 +132,20 @@ function fromFrame (f: GossipFrame): GossipMessage {
     case T.AE: {
       const mode = AE_MODES[f.aeMode]
       if (mode === undefined) throw new Error(`unknown anti-entropy mode ${f.aeMode}`)
-      return { type: 'ae', mode, digest: decDigest(f.digest), mapSum: f.mapSum }
+      return { type: 'ae', mode, sum: num(f.sum, 'sum'), mapSum: f.mapSum }
     }
     case T.AE_REPLY: return {
       type: 'ae-reply',
-      updates: f.updates.map(decUpdate),
+      digest: decDigest(f.digest),
       mapSum: f.mapSum,
-      ...(f.hasDigest ? { digest: decDigest(f.digest) } : {}),
       ...(f.hasEntries ? { entries: decEntries(f.entries) } : {})
     }
-    case T.AE_PUSH: return { type: 'ae-push', updates: f.updates.map(decUpdate), ...(f.hasEntries ? { entries: decEntries(f.entries) } : {}) }
+    case T.AE_PUSH: return {
+      type: 'ae-push',
+      updates: f.updates.map(decUpdate),
+      ...(f.hasEntries ? { entries: decEntries(f.entries) } : {}),
+      ...(f.hasDigest ? { digest: decDigest(f.digest) } : {})
+    }
     case T.FETCH: return { type: 'fetch', origin: str(f.origin, 'origin'), seq: num(f.seq, 'seq') }
     case T.BODY: return { type: 'body', origin: str(f.origin, 'origin'), seq: num(f.seq, 'seq'), ...(f.data !== undefined ? { data: f.data } : {}) }
     case T.SHUFFLE: return { type: 'shuffle', entries: decPeers(f.peers) }

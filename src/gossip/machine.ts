@@ -56,6 +56,8 @@ export class GossipMachine implements Machine<GossipMessage> {
   private readonly store = new Map<string, Stored>()
   private readonly hot = new Set<string>()
   private readonly fetches = new Map<string, PendingFetch>()
+  /** Partners in an anti-entropy exchange we answered, and the mode they asked for (bounded by gc). */
+  private readonly aeModes = new Map<string, AeMode>()
   private readonly causal: CausalBuffer | undefined
   private readonly feedback: boolean
   private readonly coin: boolean
@@ -301,25 +303,9 @@ export class GossipMachine implements Machine<GossipMessage> {
         }
         break
       }
-      case 'ae': this.onAe(from, msg.mode, msg.digest, msg.mapSum); break
-      case 'ae-reply': {
-        this.receiveAll(from, msg.updates, 'ae')
-        const changed = msg.entries !== undefined ? this.mergeEntries(msg.entries) : 0
-        const sendEntries = msg.entries !== undefined && this.map.checksum !== msg.mapSum && changed >= 0
-        if (msg.digest !== undefined) {
-          const updates = this.missingFrom(msg.digest)
-          const entries = sendEntries ? this.map.toWire(this.maxEntries()) : undefined
-          if (updates.length > 0 || entries !== undefined) {
-            this.env.stats.inc('gossip:ae-updates', updates.length)
-            this.env.send(from, { type: 'ae-push', updates, ...(entries !== undefined ? { entries } : {}) })
-          }
-        }
-        break
-      }
-      case 'ae-push':
-        this.receiveAll(from, msg.updates, 'ae')
-        if (msg.entries !== undefined) this.mergeEntries(msg.entries)
-        break
+      case 'ae': this.onAe(from, msg.mode, msg.sum, msg.mapSum); break
+      case 'ae-reply': this.onAeReply(from, msg.digest, msg.mapSum, msg.entries); break
+      case 'ae-push': this.onAePush(from, msg.updates, msg.entries, msg.digest); break
       case 'fetch': {
         const s = this.store.get(idKey(msg.origin, msg.seq))
         this.env.send(from, { type: 'body', origin: msg.origin, seq: msg.seq, ...(s?.u.data !== undefined ? { data: s.u.data } : {}) })
@@ -525,34 +511,64 @@ export class GossipMachine implements Machine<GossipMessage> {
 
   // ---- anti-entropy ------------------------------------------------------------------------------
 
+  /*
+   * Anti-entropy with checksums first (Demers: compare checksums, exchange only on a difference):
+   *   A → B  ae { sum, mapSum }                      B in sync: no answer (one frame per exchange)
+   *   B → A  ae-reply { digest_B, entries_B? }       entries when maps differ and mode ≠ push
+   *   A → B  ae-push { what B lacks (mode ≠ pull), entries_A?, digest_A (mode ≠ push, if A lacks something) }
+   *   B → A  ae-push { what A lacks }                only when A sent its digest
+   */
   private antiEntropy (): void {
     const p = this.membership.pick(this.env.rng, 1)[0]
     if (p === undefined) return
-    const mode = this.options.aeMode
-    const digest = mode === 'push' ? [] : this.digest()
     this.env.stats.inc('gossip:ae-contacts')
-    this.env.send(p, { type: 'ae', mode, digest, mapSum: this.map.checksum })
+    this.env.send(p, { type: 'ae', mode: this.options.aeMode, sum: this.digestSum(), mapSum: this.map.checksum })
   }
 
-  private digest (): DigestEntry[] { return this.seen.digest(this.env.now() - this.options.ttlMs) }
+  private since (): number { return this.env.now() - this.options.ttlMs }
+  private digest (): DigestEntry[] { return this.seen.digest(this.since()) }
+  private digestSum (): number { return this.seen.digestSum(this.since()) }
 
-  private onAe (from: PeerRef, mode: AeMode, digest: readonly DigestEntry[], mapSum: number): void {
-    const updates = mode === 'push' ? [] : this.missingFrom(digest)
-    this.env.stats.inc('gossip:ae-updates', updates.length)
+  private onAe (from: PeerRef, mode: AeMode, sum: number, mapSum: number): void {
     const mine = this.map.checksum
-    // in sync: nothing to send either way, so save the answer (one frame per exchange when idle)
-    if (mode !== 'push' && updates.length === 0 && mine === mapSum && (mode === 'pull' || this.seen.covers(digest))) {
+    if (sum === this.digestSum() && mapSum === mine) {
       this.env.stats.inc('gossip:ae-in-sync')
       return
     }
+    if (this.aeModes.size >= 1024) this.aeModes.clear()
+    this.aeModes.set(from.id, mode)
     const entries = mine !== mapSum && mode !== 'push' ? this.map.toWire(this.maxEntries()) : undefined
+    this.env.send(from, { type: 'ae-reply', digest: this.digest(), mapSum: mine, ...(entries !== undefined ? { entries } : {}) })
+  }
+
+  private onAeReply (from: PeerRef, digest: readonly DigestEntry[], mapSum: number, entries: readonly MapEntryWire[] | undefined): void {
+    const mode = this.options.aeMode
+    if (entries !== undefined) this.mergeEntries(entries)
+    const updates = mode === 'pull' ? [] : this.missingFrom(digest)
+    const sendEntries = mode !== 'pull' && this.map.checksum !== mapSum
+    const ask = mode !== 'push' && !this.seen.covers(digest)
+    if (updates.length === 0 && !sendEntries && !ask) return
+    this.env.stats.inc('gossip:ae-updates', updates.length)
     this.env.send(from, {
-      type: 'ae-reply',
+      type: 'ae-push',
       updates,
-      mapSum: mine,
-      ...(mode !== 'pull' ? { digest: this.digest() } : {}),
-      ...(entries !== undefined ? { entries } : {})
+      ...(sendEntries ? { entries: this.map.toWire(this.maxEntries()) } : {}),
+      ...(ask ? { digest: this.digest() } : {})
     })
+  }
+
+  private onAePush (from: PeerRef, updates: readonly Update[], entries: readonly MapEntryWire[] | undefined, digest: readonly DigestEntry[] | undefined): void {
+    this.receiveAll(from, updates, 'ae')
+    if (entries !== undefined) this.mergeEntries(entries)
+    if (digest === undefined) return
+    // the initiator asks for what it lacks; only answer an exchange we took part in (not a push-only one)
+    const mode = this.aeModes.get(from.id)
+    this.aeModes.delete(from.id)
+    if (mode === undefined || mode === 'push') { this.env.stats.inc('gossip:unsolicited'); return }
+    const missing = this.missingFrom(digest)
+    if (missing.length === 0) return
+    this.env.stats.inc('gossip:ae-updates', missing.length)
+    this.env.send(from, { type: 'ae-push', updates: missing })
   }
 
   /** Stored, unexpired updates the digest's owner lacks (at most maxUpdatesPerMessage). */
@@ -586,6 +602,7 @@ export class GossipMachine implements Machine<GossipMessage> {
       if (s.u.time <= before) { this.store.delete(key); this.hot.delete(key) }
     }
     this.seen.expireGaps(before)
+    this.aeModes.clear()
     this.map.expire(now)
     if (this.causal !== undefined) for (const u of this.causal.expire(before)) this.deliverNow(this.env.self, u)
   }

@@ -18,6 +18,7 @@ export interface GossipFrame {
   data?: Uint8Array<ArrayBuffer>
   peers: GossipFrame.Descriptor[]
   fresh: GossipFrame.Dep[]
+  sum: number
 }
 
 export namespace GossipFrame {
@@ -1096,6 +1097,11 @@ export namespace GossipFrame {
           }
         }
 
+        if ((obj.sum != null && obj.sum !== 0)) {
+          w.uint32(128)
+          w.uint64Number(obj.sum)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1114,7 +1120,8 @@ export namespace GossipFrame {
           origin: '',
           seq: 0,
           peers: [],
-          fresh: []
+          fresh: [],
+          sum: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1217,6 +1224,10 @@ export namespace GossipFrame {
               obj.fresh.push(GossipFrame.Dep.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.fresh$
               }))
+              break
+            }
+            case 16: {
+              obj.sum = reader.uint64Number()
               break
             }
             default: {
@@ -1412,6 +1423,13 @@ export namespace GossipFrame {
 
               obj.fresh++
 
+              break
+            }
+            case 16: {
+              yield {
+                field: `${prefix}.sum`,
+                value: reader.uint64Number()
+              }
               break
             }
             default: {
@@ -1633,6 +1651,11 @@ export namespace GossipFrame {
     index: number
   }
 
+  export interface GossipFrameSumFieldEvent {
+    field: '$.sum'
+    value: number
+  }
+
   export function encode (obj: Partial<GossipFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, GossipFrame.codec())
   }
@@ -1641,7 +1664,7 @@ export namespace GossipFrame {
     return decodeMessage(buf, GossipFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GossipFrame>): Generator<GossipFrameTypeFieldEvent | GossipFrameUpdatesOriginFieldEvent | GossipFrameUpdatesSeqFieldEvent | GossipFrameUpdatesTimeFieldEvent | GossipFrameUpdatesKindFieldEvent | GossipFrameUpdatesTopicFieldEvent | GossipFrameUpdatesKeyFieldEvent | GossipFrameUpdatesLamportFieldEvent | GossipFrameUpdatesDataFieldEvent | GossipFrameUpdatesHashFieldEvent | GossipFrameUpdatesSizeFieldEvent | GossipFrameUpdatesDepsOriginFieldEvent | GossipFrameUpdatesDepsSeqFieldEvent | GossipFramePullFieldEvent | GossipFrameKnownOriginFieldEvent | GossipFrameKnownSeqFieldEvent | GossipFrameAeModeFieldEvent | GossipFrameDigestOriginFieldEvent | GossipFrameDigestWatermarkFieldEvent | GossipFrameDigestExtraFieldEvent | GossipFrameHasDigestFieldEvent | GossipFrameMapSumFieldEvent | GossipFrameEntriesKeyFieldEvent | GossipFrameEntriesLamportFieldEvent | GossipFrameEntriesNodeFieldEvent | GossipFrameEntriesValueFieldEvent | GossipFrameEntriesDeletedFieldEvent | GossipFrameHasEntriesFieldEvent | GossipFrameOriginFieldEvent | GossipFrameSeqFieldEvent | GossipFrameDataFieldEvent | GossipFramePeersIdFieldEvent | GossipFramePeersAddrsFieldEvent | GossipFramePeersAgeFieldEvent | GossipFrameFreshOriginFieldEvent | GossipFrameFreshSeqFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GossipFrame>): Generator<GossipFrameTypeFieldEvent | GossipFrameUpdatesOriginFieldEvent | GossipFrameUpdatesSeqFieldEvent | GossipFrameUpdatesTimeFieldEvent | GossipFrameUpdatesKindFieldEvent | GossipFrameUpdatesTopicFieldEvent | GossipFrameUpdatesKeyFieldEvent | GossipFrameUpdatesLamportFieldEvent | GossipFrameUpdatesDataFieldEvent | GossipFrameUpdatesHashFieldEvent | GossipFrameUpdatesSizeFieldEvent | GossipFrameUpdatesDepsOriginFieldEvent | GossipFrameUpdatesDepsSeqFieldEvent | GossipFramePullFieldEvent | GossipFrameKnownOriginFieldEvent | GossipFrameKnownSeqFieldEvent | GossipFrameAeModeFieldEvent | GossipFrameDigestOriginFieldEvent | GossipFrameDigestWatermarkFieldEvent | GossipFrameDigestExtraFieldEvent | GossipFrameHasDigestFieldEvent | GossipFrameMapSumFieldEvent | GossipFrameEntriesKeyFieldEvent | GossipFrameEntriesLamportFieldEvent | GossipFrameEntriesNodeFieldEvent | GossipFrameEntriesValueFieldEvent | GossipFrameEntriesDeletedFieldEvent | GossipFrameHasEntriesFieldEvent | GossipFrameOriginFieldEvent | GossipFrameSeqFieldEvent | GossipFrameDataFieldEvent | GossipFramePeersIdFieldEvent | GossipFramePeersAddrsFieldEvent | GossipFramePeersAgeFieldEvent | GossipFrameFreshOriginFieldEvent | GossipFrameFreshSeqFieldEvent | GossipFrameSumFieldEvent> {
     return streamMessage(buf, GossipFrame.codec(), opts)
   }
 }

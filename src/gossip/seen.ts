@@ -113,6 +113,22 @@ export class SeenSet {
     return out
   }
 
+  /**
+   * A 53-bit checksum of `digest(since)`, independent of order: two nodes with the same checksum have
+   * (almost surely) seen the same updates, and anti-entropy stops there.
+   */
+  digestSum (since: number): number {
+    let h1 = 0; let h2 = 0
+    for (const [origin, o] of this.origins) {
+      if (o.lastTime < since) continue
+      let a = hashStr(origin, 0x811c9dc5) ^ Math.imul(o.watermark, 0x9e3779b1)
+      let b = hashStr(origin, 0x01234567) ^ Math.imul(o.watermark + 0x7f4a7c15, 0x85ebca6b)
+      for (const x of o.extra.keys()) { a ^= fmix(x * 2 + 1); b ^= fmix(x ^ 0x5bd1e995) }
+      h1 ^= fmix(a); h2 ^= fmix(b)
+    }
+    return (h1 >>> 0) * 2097152 + (h2 >>> 11)
+  }
+
   /** Do we have everything the digest lists? (A gap below the digest's watermark counts as missing.) */
   covers (digest: readonly DigestEntry[]): boolean {
     for (const e of digest) {
@@ -155,4 +171,16 @@ export function indexDigest (digest: readonly DigestEntry[]): Map<string, Digest
   const m = new Map<string, DigestEntry & { set?: Set<number> }>()
   for (const e of digest) m.set(e.origin, { ...e })
   return m
+}
+
+function hashStr (s: string, h: number): number {
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) }
+  return h >>> 0
+}
+
+function fmix (h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
 }

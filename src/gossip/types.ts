@@ -75,12 +75,18 @@ export type GossipMessage =
   | { readonly type: 'feedback', readonly known: readonly UpdateId[], readonly fresh: readonly UpdateId[] }
   /** Connection limit reached this round: the contact was refused. */
   | { readonly type: 'busy' }
-  /** Anti-entropy: my digest (and map checksum); answer per `mode`. */
-  | { readonly type: 'ae', readonly mode: AeMode, readonly digest: readonly DigestEntry[], readonly mapSum: number }
-  /** Anti-entropy answer: what you lack (pull), my digest (push), map entries when checksums differ. */
-  | { readonly type: 'ae-reply', readonly updates: readonly Update[], readonly digest?: readonly DigestEntry[], readonly mapSum: number, readonly entries?: readonly MapEntryWire[] }
-  /** Anti-entropy push leg: the updates (and map entries) the partner lacks. */
-  | { readonly type: 'ae-push', readonly updates: readonly Update[], readonly entries?: readonly MapEntryWire[] }
+  /**
+   * Anti-entropy opens with checksums only (as in the paper): `sum` hashes my digest, `mapSum` my map.
+   * A partner in sync does not answer at all.
+   */
+  | { readonly type: 'ae', readonly mode: AeMode, readonly sum: number, readonly mapSum: number }
+  /** Checksums differ: my digest, and my map entries when the maps differ (unless mode is push). */
+  | { readonly type: 'ae-reply', readonly digest: readonly DigestEntry[], readonly mapSum: number, readonly entries?: readonly MapEntryWire[] }
+  /**
+   * Updates (and map entries) the partner lacks; `digest` asks for what I lack in return (pull legs).
+   * An ae-push without a digest ends the exchange.
+   */
+  | { readonly type: 'ae-push', readonly updates: readonly Update[], readonly entries?: readonly MapEntryWire[], readonly digest?: readonly DigestEntry[] }
   /** Pull an announced large payload. */
   | { readonly type: 'fetch', readonly origin: string, readonly seq: number }
   | { readonly type: 'body', readonly origin: string, readonly seq: number, readonly data?: Uint8Array }
