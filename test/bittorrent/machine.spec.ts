@@ -1,0 +1,127 @@
+/** Torrent machine behaviours in the simulator: choking, endgame, pause/resume, limits, selection. */
+import assert from 'node:assert/strict'
+import { Simulator, type SimNode } from '../../src/sim/index.js'
+import { Rng } from '../../src/overlay/rng.js'
+import { createTorrent } from '../../src/bittorrent/metainfo.js'
+import { torrentSpec } from '../../src/bittorrent/spec.js'
+import { runSwarm } from '../../src/bittorrent/sim-swarm.js'
+import { chooseUnchoked } from '../../src/bittorrent/choker.js'
+import { PiecePicker } from '../../src/bittorrent/picker.js'
+import { Bitfield } from '../../src/bittorrent/bitfield.js'
+import { TokenBucket } from '../../src/bittorrent/token-bucket.js'
+import type { TorrentMachine, TorrentOptions } from '../../src/bittorrent/machine.js'
+import type { WireMsg } from '../../src/bittorrent/wire.js'
+
+type Node = SimNode<WireMsg, TorrentMachine>
+
+describe('bittorrent machine (simulator)', function () {
+  this.timeout(30_000)
+  const content = new Rng('machine').bytes(1024 * 1024)
+  const { metainfo } = createTorrent([{ path: 'a', data: content.subarray(0, 300_000) }, { path: 'b', data: content.subarray(300_000) }], { name: 'pair', pieceLength: 65536 })
+
+  function swarm (leechers: number, opts: Partial<TorrentOptions> = {}, seedUp = 500_000): { sim: Simulator, seed: Node, ls: Node[] } {
+    const sim = new Simulator({ seed: 4, perNodeStats: true })
+    const seed = sim.spawn(torrentSpec, { metainfo, seed: true, content, uploadRate: seedUp }, { id: 'seed', upBps: seedUp }) as Node
+    const ls = Array.from({ length: leechers }, (_x, i) => sim.spawn(torrentSpec, { metainfo, storage: 'memory', ...opts }, { id: `l${i}` }) as Node)
+    for (const l of ls) { l.machine.connect(seed.ref); for (const o of ls) if (o !== l) l.machine.connect(o.ref) }
+    return { sim, seed, ls }
+  }
+
+  it('the choker keeps the best 4 by rate plus one optimistic, snubbed peers only optimistic', () => {
+    const rng = new Rng('choke')
+    const peers = Array.from({ length: 10 }, (_x, i) => ({ id: `p${i}`, interested: i !== 9, snubbed: i === 8, downRate: i * 10, upRate: 100 - i }))
+    const d = chooseUnchoked(peers, { slots: 4, seeding: false, rotateOptimistic: true, optimistic: undefined, rng })
+    assert.equal(d.unchoke.size, 5)
+    for (const id of ['p7', 'p6', 'p5', 'p4']) assert.ok(d.unchoke.has(id), id)   // p8 is snubbed, p9 not interested
+    assert.ok(d.optimistic !== undefined && !['p4', 'p5', 'p6', 'p7', 'p9'].includes(d.optimistic))
+    const s = chooseUnchoked(peers, { slots: 4, seeding: true, rotateOptimistic: false, optimistic: d.optimistic, rng })
+    for (const id of ['p0', 'p1', 'p2', 'p3']) assert.ok(s.unchoke.has(id), `seeding ranks by upload rate: ${id}`)
+    // the optimistic slot rotates only when asked
+    const again = chooseUnchoked(peers, { slots: 4, seeding: false, rotateOptimistic: false, optimistic: d.optimistic, rng })
+    assert.equal(again.optimistic, d.optimistic)
+  })
+
+  it('picks a random first piece, then rarest first, and finishes started pieces first', () => {
+    const rng = new Rng('pick')
+    const picker = new PiecePicker(8, () => 32768, rng, { randomFirst: 0 })
+    const all = new Bitfield(8); all.setAll()
+    const some = new Bitfield(8); for (const i of [0, 1, 2, 3, 4, 5, 6]) some.set(i)
+    picker.addPeer(all); picker.addPeer(some)       // piece 7 is the rarest
+    const first = picker.pick('x', all, 1, () => false)
+    assert.equal(first[0].index, 7)
+    // strict priority: the second block of piece 7 comes before any new piece
+    const next = picker.pick('y', all, 1, () => false)
+    assert.deepEqual([next[0].index, next[0].begin], [7, 16384])
+  })
+
+  it('endgame requests the last blocks twice and cancels the duplicates', () => {
+    const { sim, ls } = swarm(4)
+    sim.run({ until: 60_000 })
+    for (const l of ls) assert.equal(l.machine.done, true)
+    const cancels = ls.reduce((s, l) => s + l.stats.get('bt:cancel_sent'), 0)
+    assert.ok(cancels > 0, 'cancels were sent in endgame')
+  })
+
+  it('a token bucket holds the upload rate', () => {
+    const rate = 100_000
+    const { sim, seed, ls } = swarm(1, {}, 10_000_000)
+    ;(seed.machine as any).upBucket = new TokenBucket(rate, 16384, sim.now)
+    let t = -1
+    sim.on((node, ev) => { if (node === ls[0] && ev.type === 'bittorrent:complete') t = sim.now })
+    sim.run({ until: 120_000 })
+    assert.equal(ls[0].machine.done, true)
+    // 1 MiB at 100 kB/s takes ~10.5 s though the link could do 10 MB/s
+    assert.ok(t >= 10_000 && t < 12_000, `completed at ${t} ms`)
+    assert.ok(seed.machine.uploaded >= content.length)
+  })
+
+  it('download rate limit, pause and resume', () => {
+    const { sim, ls } = swarm(1, { downloadRate: 200_000 })
+    const l = ls[0].machine
+    sim.run({ until: 2000 })
+    const early = l.downloaded
+    assert.ok(early <= 200_000 * 2 + 64 * 1024, `rate-limited: ${early} bytes in 2 s`)
+    l.pause()
+    const atPause = l.downloaded
+    sim.run({ until: 6000 })
+    assert.ok(l.downloaded - atPause <= 16 * 16384, 'at most the blocks already in flight arrive while paused')
+    assert.equal(l.progress().paused, true)
+    l.resumeTransfer()
+    sim.run({ until: 30_000 })
+    assert.equal(l.done, true)
+  })
+
+  it('a peer limit refuses extra connections', () => {
+    const sim = new Simulator({ seed: 2, perNodeStats: true })
+    const seed = sim.spawn(torrentSpec, { metainfo, seed: true, content, maxPeers: 2 }, { id: 'seed' }) as Node
+    const ls = Array.from({ length: 4 }, (_x, i) => sim.spawn(torrentSpec, { metainfo, storage: 'memory' }, { id: `l${i}` }) as Node)
+    for (const l of ls) l.machine.connect(seed.ref)
+    sim.run({ until: 1000 })
+    assert.equal(seed.machine.peers.size, 2)
+    assert.equal(seed.stats.get('bt:refused_peer_limit'), 2)
+  })
+
+  it('selective download fetches only the pieces of the chosen file', () => {
+    const { sim, ls } = swarm(1, { files: [1] })
+    sim.run({ until: 30_000 })
+    const l = ls[0].machine
+    assert.equal(l.done, true)
+    const firstOfB = Math.floor(300_000 / 65536)
+    for (let i = 0; i < firstOfB; i++) assert.equal(l.picker.have.get(i), false, `piece ${i} of file a was not fetched`)
+    assert.ok(l.downloaded <= content.length - firstOfB * 65536)
+    // selecting the other file later fetches it too
+    l.selectFiles()
+    sim.run({ until: 60_000 })
+    assert.equal(l.picker.have.count, metainfo.pieceCount)
+  })
+
+  it('anti-snubbing: a peer that stops sending is snubbed and its requests go elsewhere', () => {
+    // freeze one leecher's uploads right after the start: its peers notice and move on
+    const r2 = runSwarm({ leechers: 6, fileBytes: 1024 * 1024, pieceLength: 65536, seedUp: 400_000, peerUp: 40_000, seed: 11, torrent: { snubMs: 3000 }, limitMs: 1 })
+    const frozen = r2.leecherNodes[0]
+    ;(frozen.machine as any).pumpUpload = () => {}
+    r2.sim.run({ until: 120_000 })
+    for (const l of r2.leecherNodes.slice(1)) assert.equal(l.machine.done, true)
+    assert.ok(r2.sim.stats.get('bt:snubbed') > 0)
+  })
+})
