@@ -7,8 +7,7 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import type { CliIo } from '../plugin.js'
 import { parseList, parseNonNegative, parsePositiveInt } from '../options.js'
-import { labCharts, labTableRows, runSearchLab } from '../lab/search.js'
-import { markdownTable } from '../table.js'
+import { labCharts, labMarkdown, labTableRows, runSearchLab } from '../lab/search.js'
 import { renderSvg } from '../charts.js'
 
 export const DEFAULT_SEARCH_OVERLAYS = ['napster', 'gnutella', 'fasttrack', 'chord']
@@ -46,14 +45,7 @@ export default function register (program: Command, io: CliIo): void {
           await writeFile(f, await renderSvg(spec))
           files.push(f)
         }
-        const md = [
-          '# Search comparison lab', '',
-          `Workload: ${Object.entries(result.params).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`).join(', ')}.`, '',
-          markdownTable(labTableRows(result.rows)), '',
-          ...(result.skipped.length > 0 ? ['Skipped: ' + result.skipped.map(s => `${s.overlay} (${s.reason})`).join('; '), ''] : []),
-          '## All figures', '', markdownTable(labTableRows(result.rows, true)), '',
-          ...Object.keys(charts).map(k => `![${k}](lab-search-${k}.svg)`), ''
-        ].join('\n')
+        const md = labMarkdown(result, Object.keys(charts))
         await writeFile(join(o.out, 'lab-search.md'), md)
         await writeFile(join(o.out, 'lab-search.json'), JSON.stringify(result, null, 2) + '\n')
         files.push(join(o.out, 'lab-search.md'), join(o.out, 'lab-search.json'))

@@ -6,6 +6,7 @@
  */
 import { makeSearchWorkload, type SearchRunResult, type SearchWorkload, type SimulateSearch } from '../../search/workload.js'
 import { barChart, type ChartSpec } from '../charts.js'
+import { markdownTable } from '../table.js'
 
 export interface SearchLabOptions {
   nodes: number
@@ -109,4 +110,28 @@ export function labCharts (rows: readonly SearchRunResult[], params: Record<stri
     latency: barChart({ title: `Median latency to the first hit (${sub})`, rows: data, category: 'overlay', value: 'p50LatencyMs', yTitle: 'ms (virtual)' }),
     load: barChart({ title: `Most messages received by one node (${sub})`, rows: data, category: 'overlay', value: 'maxNodeLoad', yTitle: 'messages (log)', logY: true })
   }
+}
+
+/** Every figure the overlays report, one row per figure, one column per overlay (they differ a lot). */
+export function labFiguresByMetric (rows: readonly SearchRunResult[]): Array<Record<string, unknown>> {
+  const metrics: string[] = []
+  for (const r of rows) for (const [k, v] of Object.entries(r)) if (k !== 'overlay' && (typeof v === 'number' || typeof v === 'string') && !metrics.includes(k)) metrics.push(k)
+  return metrics.map(m => {
+    const line: Record<string, unknown> = { figure: m }
+    for (const r of rows) line[r.overlay] = r[m] ?? ''
+    return line
+  })
+}
+
+/** The lab's markdown report: workload, the core table, every figure, the charts. */
+export function labMarkdown (result: SearchLabResult, chartKeys: string[]): string {
+  return [
+    '# Search comparison lab', '',
+    `Workload: ${Object.entries(result.params).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`).join(', ')}.`, '',
+    markdownTable(labTableRows(result.rows)), '',
+    'successRate: share of queries with a hit for the wanted file; messagesPerQuery: overlay messages sent during the query phase per query (maintenance included); meanHops: overlay hops of the first hit; p50LatencyMs: median time to the first hit (virtual); maxNodeLoad: most messages received by one node (a server, a supernode, a hub).', '',
+    ...(result.skipped.length > 0 ? ['Skipped: ' + result.skipped.map(s => `${s.overlay} (${s.reason})`).join('; '), ''] : []),
+    '## Every figure the overlays report', '', markdownTable(labFiguresByMetric(result.rows)), '',
+    ...chartKeys.map(k => `![${k}](lab-search-${k}.svg)`), ''
+  ].join('\n')
 }
