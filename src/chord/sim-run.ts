@@ -6,7 +6,7 @@
 import { bigIntToBytes, hashToId } from '../overlay/ids.js'
 import { Histogram } from '../overlay/stats.js'
 import type { Rng } from '../overlay/rng.js'
-import { Simulator, type SimNode, type SimOptions } from '../sim/index.js'
+import { Simulator, type SimNode, type SimOptions, type SpawnOptions } from '../sim/index.js'
 import type { LookupOutcome } from './lookup.js'
 import type { ChordMachine } from './machine.js'
 import type { ChordMessage } from './messages.js'
@@ -26,6 +26,8 @@ export interface RingSpec {
   /** Virtual ms between joins in 'join' mode. @default 50 */
   joinGapMs?: number
   onProgress?: (done: number, total: number) => void
+  /** Per-host spawn options (e.g. coordinates for the coordinates latency model). */
+  spawn?: (i: number) => SpawnOptions
 }
 
 /** Spawn `hosts` Chord hosts. In oracle mode maintenance is off unless options say otherwise. */
@@ -36,10 +38,10 @@ export function buildRing (spec: RingSpec): { sim: Simulator, nodes: ChordSimNod
   const nodes: ChordSimNode[] = []
   const oracle = (spec.bootstrap ?? 'oracle') === 'oracle'
   for (let i = 0; i < spec.hosts; i++) {
-    if (oracle) nodes.push(sim.spawn(cspec, { maintenance: false, ...opts }))
+    if (oracle) nodes.push(sim.spawn(cspec, { maintenance: false, ...opts }, spec.spawn?.(i)))
     else {
       if (i > 0) sim.run({ until: sim.now + (spec.joinGapMs ?? 50) })
-      nodes.push(sim.spawn(cspec, { ...opts, bootstrap: i === 0 ? [] : [nodes[sim.rng.int(i)].ref] }))
+      nodes.push(sim.spawn(cspec, { ...opts, bootstrap: i === 0 ? [] : [nodes[sim.rng.int(i)].ref] }, spec.spawn?.(i)))
     }
     if ((i & 4095) === 0) spec.onProgress?.(i, spec.hosts)
   }
