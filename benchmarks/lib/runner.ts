@@ -66,11 +66,17 @@ export interface RunOptions {
   dir?: string
   /** No log lines on stderr (tests). @default false */
   quiet?: boolean
+  /**
+   * Give up on a benchmark after this many seconds and go on with the next (0 = never). A benchmark
+   * that timed out may leave work running: the caller should exit the process when done. @default 0
+   */
+  timeoutSec?: number
 }
 
 export interface RunRecord {
   name: string
   ok: boolean
+  timedOut?: boolean
   error?: string
   files?: string[]
   result?: Record<string, unknown>
@@ -133,7 +139,12 @@ export async function runBenchmarks (o: RunOptions): Promise<{ records: RunRecor
         progress: (label: string, total: number) => io.progress(label, total)
       }
       const t0 = performance.now()
-      const r = await b.run(ctx)
+      const r = (o.timeoutSec ?? 0) > 0
+        ? await new Promise<BenchResult>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error(`timed out after ${o.timeoutSec ?? 0} s`)), (o.timeoutSec ?? 0) * 1000)
+          b.run(ctx).then(resolve, reject).finally(() => clearTimeout(t))
+        })
+        : await b.run(ctx)
       const elapsed = (performance.now() - t0) / 1000
       const files: string[] = []
       const chartFiles: string[] = []
@@ -162,7 +173,7 @@ export async function runBenchmarks (o: RunOptions): Promise<{ records: RunRecor
       const e = err as Error
       io.info(`${name}: FAILED: ${e.message}`)
       if (process.env.OVERLAYKIT_DEBUG != null) io.info(e.stack ?? '')
-      records.push({ name, ok: false, error: e.message })
+      records.push({ name, ok: false, error: e.message, ...(e.message.startsWith('timed out') ? { timedOut: true } : {}) })
     }
   }
   return { records, ok: records.every(r => r.ok) }

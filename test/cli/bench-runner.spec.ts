@@ -22,12 +22,13 @@ describe('cli: benchmark runner', function () {
           charts: { hops: lineChart({ title: 'hops', rows, x: 'nodes', logX: true, series: ['hops', { field: 'refHalfLog2N', dashed: true }] }),
                     cost: barChart({ title: 'cost', rows, category: 'nodes', value: 'hops' }) } }
       } }`)
+    await writeFile(join(dir, 'benches', 'hang.js'), 'export default { name: "hang", description: "", run: () => new Promise(() => {}) }')
     await writeFile(join(dir, 'benches', 'broken.js'), 'export default { name: "broken", description: "", async run () { throw new Error("kaput") } }')
   })
   after(async () => { await rm(dir, { recursive: true, force: true }) })
 
   it('discovers, runs and writes JSON, markdown and SVG charts', async () => {
-    assert.deepEqual([...(await listBenchmarks(join(dir, 'benches'))).keys()], ['broken', 'tiny'])
+    assert.deepEqual([...(await listBenchmarks(join(dir, 'benches'))).keys()], ['broken', 'hang', 'tiny'])
     const out = join(dir, 'out')
     const { ok, records } = await runBenchmarks({ names: ['tiny'], seed: 3, quick: true, json: true, quiet: true, dir: join(dir, 'benches'), out })
     assert.ok(ok)
@@ -49,10 +50,11 @@ describe('cli: benchmark runner', function () {
   })
 
   it('reports a failing benchmark without stopping the others', async () => {
-    const { ok, records } = await runBenchmarks({ names: ['all'], json: true, quiet: true, dir: join(dir, 'benches'), out: join(dir, 'out2') })
+    const { ok, records } = await runBenchmarks({ names: ['all'], json: true, quiet: true, dir: join(dir, 'benches'), out: join(dir, 'out2'), timeoutSec: 1 })
     assert.equal(ok, false)
-    assert.deepEqual(records.map(r => [r.name, r.ok]), [['broken', false], ['tiny', true]])
+    assert.deepEqual(records.map(r => [r.name, r.ok]), [['broken', false], ['hang', false], ['tiny', true]])
     assert.match(records[0].error ?? '', /kaput/)
+    assert.equal(records[1].timedOut, true)
   })
 
   it('rejects an unknown benchmark name', async () => {

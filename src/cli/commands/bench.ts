@@ -9,8 +9,9 @@ export default function register (program: Command, io: CliIo): void {
     .argument('[names...]', 'benchmark names, or "all" (none: list them)')
     .option('--quick', 'a small version that finishes in seconds', false)
     .option('--out <dir>', 'output folder')
+    .option('--timeout <s>', 'give up on a benchmark after this many seconds and go on (0 = never)', Number, 0)
     .action(async (names: string[], _opts: unknown, self: Command) => {
-      const o = self.optsWithGlobals<{ quick: boolean, out?: string, json: boolean, seed: number | string }>()
+      const o = self.optsWithGlobals<{ quick: boolean, out?: string, json: boolean, seed: number | string, timeout: number }>()
       let runner: typeof import('../../../benchmarks/lib/runner.js')
       try {
         runner = await import('../../../benchmarks/lib/runner.js')
@@ -24,7 +25,7 @@ export default function register (program: Command, io: CliIo): void {
       }
       const seed = typeof o.seed === 'number' ? o.seed : Number.parseInt(String(o.seed), 10)
       if (!Number.isInteger(seed)) throw new Error('benchmarks take an integer --seed')
-      const { records, ok } = await runner.runBenchmarks({ names: list, quick: o.quick, seed, json: o.json, out: o.out })
+      const { records, ok } = await runner.runBenchmarks({ names: list, quick: o.quick, seed, json: o.json, out: o.out, timeoutSec: o.timeout })
       if (o.json) io.result({ ok, results: records }, true)
       if (!ok) throw new Error(`benchmark failed: ${records.filter(r => !r.ok).map(r => `${r.name} (${r.error ?? ''})`).join(', ')}`)
     })
