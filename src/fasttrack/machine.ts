@@ -97,7 +97,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       refreshRegion: (resume) => {
         if (!this.regionProbe()) return false
         this.resumeElection = resume
-        env.setTimer('elect-resume', Math.min(this.o.replyTimeoutMs, 1000))
+        env.setTimer('elect-resume', this.probeWait())
         return true
       }
     })
@@ -267,7 +267,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.joined = true
     for (const p of this.o.bootstrap) this.probe(p)
     // attach as soon as a probe reply names a supernode, or when this fires
-    this.env.setTimer('seek', this.o.bootstrap.length > 0 ? Math.min(this.o.replyTimeoutMs, 1000) : 0)
+    this.env.setTimer('seek', this.o.bootstrap.length > 0 ? this.probeWait() : 0)
   }
 
   private probe (peer: PeerRef): void {
@@ -335,7 +335,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     const target = this.refresh.pickForAttach(this.env.rng, this.tried)
     if (target !== undefined) { this.attach(target); return }
     // every supernode we know refused us or is gone (`tried` is cleared each period and on a win)
-    if (this.regionProbe()) { this.env.setTimer('seek', Math.min(this.o.replyTimeoutMs, 1000)); return }
+    if (this.regionProbe()) { this.env.setTimer('seek', this.probeWait()); return }
     this.election.start()
   }
 
@@ -344,9 +344,14 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
    * bootstrap peer knew when we joined may be fewer than it knows now, and a supernode may have
    * appeared. Returns true when probes went out.
    */
+  /** How long to wait for probe replies before acting on them. */
+  private probeWait (): number { return Math.min(this.o.replyTimeoutMs, 1000) }
+
   private regionProbe (): boolean {
     const now = this.env.now()
-    if (now - this.lastRegionProbe < this.o.maintenanceMs) return false
+    // at most once a period, and never twice in a row before the replies could be used (a short
+    // period must not turn seek → probe → seek into a loop that never elects)
+    if (now - this.lastRegionProbe < Math.max(this.o.maintenanceMs, 3 * this.probeWait())) return false
     this.lastRegionProbe = now
     const peers = [...this.o.bootstrap, ...this.hosts, ...peersOf(this.candidates.sample(this.env.rng, 8))]
     for (const p of peers) this.probe(p)
