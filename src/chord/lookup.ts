@@ -225,7 +225,12 @@ class IterativeLookup {
       this.messages++
       // o owns the key if it says so, or if every node before it on the predecessor's successor
       // list is dead: that list covers the key, so its first live entry is the key's successor
-      if ((msg.done && msg.nodes[0]?.tag === o.tag) || this.ownerSkips > 0) { this.succeed(list); return }
+      if (msg.done && msg.nodes[0]?.tag === o.tag) { this.succeed(list); return }
+      if (this.ownerSkips > 0) {
+        // an earlier owner candidate only timed out: give its answer a moment before settling on o
+        if (this.lateOwners > 0) { this.deferred = list; return }
+        this.succeed(list); return
+      }
       if (!msg.done) { this.m.env.stats.inc('chord:owner-unconfirmed'); this.succeed(list); return }
       // the presumed owner points at a newer node between the key and itself: a routing step
       this.hops++
@@ -244,8 +249,33 @@ class IterativeLookup {
       this.m.peerFailed(o.peer)
       list.shift()
       this.ownerSkips++
+      this.lateOwners++
       this.confirm()
+    }, undefined, {
+      // a slow owner (a round trip over the timeout) is still the owner: a late "yes" wins
+      graceMs: this.m.o.rpcTimeoutMs,
+      onLate: (msg) => {
+        this.lateOwners--
+        if (this.finished || msg.t !== 'next') return
+        this.messages++
+        if (msg.done && msg.nodes[0]?.tag === o.tag) {
+          this.failed?.delete(o.peer)
+          if (this.current >= 0) { this.m.cancelRequest(this.current); this.current = -1 }
+          this.m.env.stats.inc('chord:late-owner')
+          this.succeed([o, ...list])
+          return
+        }
+        this.releaseDeferred()
+      },
+      onGiveUp: () => { this.lateOwners--; this.releaseDeferred() }
     })
+  }
+
+  private lateOwners = 0
+  private deferred: NodeInfo[] | undefined
+
+  private releaseDeferred (): void {
+    if (this.lateOwners === 0 && this.deferred !== undefined && !this.finished) this.succeed(this.deferred)
   }
 
   private succeed (owners: NodeInfo[]): void {

@@ -26,7 +26,11 @@ interface Pending {
   to: string
   onReply: (msg: ChordMessage) => void
   onTimeout: () => void
+  late?: LateReply
 }
+
+/** After a timeout, still accept a slow reply for `graceMs` (the request is then given up for good). */
+export interface LateReply { graceMs: number, onLate: (msg: ChordMessage) => void, onGiveUp: () => void }
 
 export class ChordMachine implements Machine<ChordMessage> {
   readonly o: ResolvedOptions
@@ -89,8 +93,8 @@ export class ChordMachine implements Machine<ChordMessage> {
   }
 
   /** Send a request and wait for the reply with the same req from the same peer, or time out. */
-  request (to: PeerRef, msg: ChordMessage & { req: number }, onReply: (m: ChordMessage) => void, onTimeout: () => void, timeoutMs = this.o.rpcTimeoutMs): void {
-    this.pending.set(msg.req, { to: to.id, onReply, onTimeout })
+  request (to: PeerRef, msg: ChordMessage & { req: number }, onReply: (m: ChordMessage) => void, onTimeout: () => void, timeoutMs = this.o.rpcTimeoutMs, late?: LateReply): void {
+    this.pending.set(msg.req, { to: to.id, onReply, onTimeout, late })
     this.env.setTimer(`rpc:${msg.req}`, timeoutMs)
     this.env.send(to, msg)
   }
@@ -197,6 +201,10 @@ export class ChordMachine implements Machine<ChordMessage> {
       if (p === undefined) return
       this.pending.delete(req)
       p.onTimeout()
+      if (p.late !== undefined && this.running) {
+        this.pending.set(req, { to: p.to, onReply: p.late.onLate, onTimeout: p.late.onGiveUp })
+        this.env.setTimer(key, p.late.graceMs)
+      }
       return
     }
     if (key.startsWith('lookup:')) { lookupTimedOut(this, Number(key.slice(7))); return }
