@@ -209,7 +209,10 @@ export class NapsterClient implements Machine<NapsterMsg>, SearchMachine {
   }
 
   private cancelSearch (s: PendingSearch): void {
-    // a running search still receives its results from the server; only drop the callbacks
+    const i = this.searches.indexOf(s)
+    // a queued search is simply dropped; the running one still receives its results from the server
+    // (OpenNap has no cancel), so only its callbacks go
+    if (i > 0) { this.searches.splice(i, 1); return }
     s.onHit = () => {}
     s.done = () => {}
   }
