@@ -46,3 +46,25 @@ describe('chord ring maintenance (simulator)', () => {
     assert.deepEqual(checkRing(live(nodes)), [])
   })
 })
+
+describe('chord lookups (simulator, oracle-bootstrapped rings)', () => {
+  it('recursive lookups agree with brute-force ownership and count the same kind of hops', async () => {
+    const { buildRing, runLookups } = await import('../../src/chord/sim-run.js')
+    const it = buildRing({ hosts: 300, options: { expectedNodes: 300 }, sim: { seed: 21 } })
+    const iter = runLookups(it.sim, it.nodes, { count: 500 })
+    const rec = buildRing({ hosts: 300, options: { expectedNodes: 300, lookupMode: 'recursive' }, sim: { seed: 21 } })
+    const st = runLookups(rec.sim, rec.nodes, { count: 500 })
+    assert.equal(st.failed, 0)
+    assert.equal(iter.failed, 0)
+    assert.ok(Math.abs(st.hops.mean - iter.hops.mean) < 0.3, `recursive ${st.hops.mean} vs iterative ${iter.hops.mean}`)
+  })
+
+  it('lookups after 30 % simultaneous failures (no repair) still find the live successor', async () => {
+    const { buildRing, failFraction, runLookups } = await import('../../src/chord/sim-run.js')
+    const { sim, nodes } = buildRing({ hosts: 300, options: { successors: 16, rpcTimeoutMs: 500, verifyOwner: true, repairOnTimeout: false, lookupTimeoutMs: 600_000 }, sim: { seed: 8, latency: { kind: 'uniform', min: 20, max: 80 } } })
+    failFraction(sim, nodes, 0.3)
+    const st = runLookups(sim, nodes, { count: 400, spacingMs: 10 })
+    assert.equal(st.failed, 0)
+    assert.ok(st.timeouts.mean > 0.5, `timeouts ${st.timeouts.mean}`)
+  })
+})
