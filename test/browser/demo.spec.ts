@@ -97,6 +97,14 @@ describe('browser: demos/browser in headless Chromium', function () {
     const fromNode = await procs[1].request({ op: 'lookup', key: 'hello from the browser' }, 20_000)
     assert.equal(fromNode.result.ownerId, look.ownerId)
 
+    // the SDK bundle itself: the search overlays' machines run in the page's simulator too
+    const rates = await page.evaluate(async (url) => {
+      const sdk = await import(url)
+      const w = sdk.search.makeSearchWorkload({ nodes: 100, queries: 20, seed: 1 })
+      return ['napster', 'gnutella', 'fasttrack'].map(n => sdk[n].simulateSearch(w).successRate as number)
+    }, `${server.url}/overlaykit.js`)
+    for (const r of rates) assert.ok(r > 0.5, `success rates in the page: ${rates.join(', ')}`)
+
     await mkdir(join(repo, 'test-output'), { recursive: true })
     await page.screenshot({ path: join(repo, 'test-output', 'browser-demo.png'), fullPage: true })
     assert.deepEqual(problems, [])
