@@ -35,6 +35,13 @@ export function bencode (value: unknown): Uint8Array {
 const latin1 = new TextDecoder('latin1')
 
 export function bdecode (bytes: Uint8Array, limits: BDecodeLimits = {}): BValue {
+  const { value, end } = bdecodePrefix(bytes, limits)
+  if (end !== bytes.length) throw new DecodeError(`bencode: ${bytes.length - end} trailing bytes at offset ${end}`)
+  return value
+}
+
+/** Decode one value at the start of `bytes`; `end` is where it stops (BEP 9 data messages carry raw bytes after the dict). */
+export function bdecodePrefix (bytes: Uint8Array, limits: BDecodeLimits = {}): { value: BValue, end: number } {
   const maxBytes = limits.maxBytes ?? 8 * 1024 * 1024
   const maxDepth = limits.maxDepth ?? 32
   const maxItems = limits.maxItems ?? 1_000_000
@@ -113,8 +120,7 @@ export function bdecode (bytes: Uint8Array, limits: BDecodeLimits = {}): BValue 
   }
 
   const value = next(0)
-  if (pos !== bytes.length) fail(`${bytes.length - pos} trailing bytes`)
-  return value
+  return { value, end: pos }
 }
 
 function compareBytes (a: Uint8Array, b: Uint8Array): number {

@@ -15,7 +15,7 @@ import { performIo, type BlobStorage } from '../runtime/libp2p/storage.js'
 import { TorrentMachine, type TorrentEvent, type TorrentOptions } from './machine.js'
 import { decodeWire, encodeWire, WireParser, type WireMsg } from './wire.js'
 import { toHex } from './sha1.js'
-import type { Env, Logger, PeerRef } from '../overlay/types.js'
+import type { Env, Logger, Machine, PeerRef } from '../overlay/types.js'
 
 const log = logger('overlaykit:bittorrent:host')
 
@@ -44,7 +44,7 @@ class Session implements ConnSink {
   private queue: Uint8Array[] = []
   private ended = false
 
-  constructor (private readonly host: TorrentHost, public ref: PeerRef, public torrent: HostedTorrent | undefined) {}
+  constructor (private readonly host: TorrentHost, public ref: PeerRef, public torrent: HostedTorrent<WireMachine> | undefined) {}
 
   setConn (conn: WireConn): void {
     if (this.ended) { conn.close(); return }
@@ -105,24 +105,29 @@ class Session implements ConnSink {
   }
 }
 
+/** What the host runs per info hash: a torrent machine, or a metadata fetcher for a magnet link. */
+export interface WireMachine extends Machine<WireMsg> {
+  connect (ref: PeerRef): boolean
+}
+
 /** A torrent machine running in the host. */
-export class HostedTorrent {
+export class HostedTorrent<Mach extends WireMachine = TorrentMachine> {
   readonly sessions = new Map<string, Session>()
-  readonly machine: TorrentMachine
+  readonly machine: Mach
   readonly stats = new Stats()
   private readonly timers: TimerTable<ReturnType<typeof setTimeout>>
-  private readonly listeners = new Set<(e: TorrentEvent) => void>()
+  private readonly listeners = new Set<(e: any) => void>()
   private stopped = false
   /** io in flight, so stop() can wait for the last writes (pieces, resume data). */
   private readonly pendingIo = new Set<Promise<void>>()
 
-  constructor (private readonly host: TorrentHost, options: TorrentOptions, storage: BlobStorage | undefined = host.storage) {
+  constructor (private readonly host: TorrentHost, readonly infoHash: string, create: (env: Env<WireMsg, any>) => Mach, storage: BlobStorage | undefined = host.storage) {
     this.timers = new TimerTable({ schedule: (ms, fire) => setTimeout(fire, ms), cancel: h => { clearTimeout(h) } }, key => { this.guard(() => { this.machine.onTimer(key) }) })
     const self = this
-    const env: Env<WireMsg, TorrentEvent> = {
+    const env: Env<WireMsg, any> = {
       get self () { return host.self },
       now: () => performance.now(),
-      rng: host.rng.fork(options.metainfo.infoHash),
+      rng: host.rng.fork(infoHash),
       send: (to, msg) => { self.send(to, msg) },
       setTimer: (key, ms) => { if (!self.stopped) self.timers.set(key, ms) },
       clearTimer: (key) => { self.timers.clear(key) },
@@ -130,17 +135,15 @@ export class HostedTorrent {
       io: storage === undefined
         ? undefined
         : (req) => {
-            const p = performIo(storage, req).then(r => { if (!self.stopped || req.op === 'write') self.guard(() => { self.machine.onIo(req.token, r) }) })
+            const p = performIo(storage, req).then(r => { if (!self.stopped || req.op === 'write') self.guard(() => { self.machine.onIo?.(req.token, r) }) })
             self.pendingIo.add(p)
             void p.finally(() => { self.pendingIo.delete(p) })
           },
       stats: this.stats,
       log: log as unknown as Logger
     }
-    this.machine = new TorrentMachine(env, { sha1: host.sha1, ...options })
+    this.machine = create(env)
   }
-
-  get infoHash (): string { return this.machine.meta.infoHash }
 
   onEvents (fn: (e: TorrentEvent) => void): () => void {
     this.listeners.add(fn)
@@ -166,7 +169,7 @@ export class HostedTorrent {
   connect (ref: PeerRef): void { this.guard(() => { this.machine.connect(ref) }) }
 
   deliver (from: PeerRef, msg: WireMsg): void { if (!this.stopped) this.guard(() => { this.machine.onMessage(from, msg) }) }
-  unreachable (ref: PeerRef): void { if (!this.stopped) this.guard(() => { this.machine.onPeerUnreachable(ref) }) }
+  unreachable (ref: PeerRef): void { if (!this.stopped) this.guard(() => { this.machine.onPeerUnreachable?.(ref) }) }
 
   private send (to: PeerRef, msg: WireMsg): void {
     const bytes = encodeWire(msg)
@@ -185,10 +188,10 @@ export class HostedTorrent {
     })
   }
 
-  private onEvent (e: TorrentEvent): void {
+  private onEvent (e: { type: string, peer?: unknown }): void {
     if (e.type === 'bittorrent:disconnect') {
-      const s = this.sessions.get(e.peer)
-      if (s !== undefined) { this.sessions.delete(e.peer); s.close() }
+      const s = this.sessions.get(e.peer as string)
+      if (s !== undefined) { this.sessions.delete(e.peer as string); s.close() }
     }
     for (const fn of this.listeners) {
       try { fn(e) } catch (err) { log.error('listener threw - %e', err) }
@@ -211,7 +214,7 @@ export interface HostOptions {
 }
 
 export class TorrentHost {
-  readonly torrents = new Map<string, HostedTorrent>()
+  readonly torrents = new Map<string, HostedTorrent<any>>()
   readonly transports: WireTransport[] = []
   readonly stats = new Stats()
   readonly rng: Rng
@@ -237,10 +240,14 @@ export class TorrentHost {
 
   /** Run a torrent; `storage` overrides the host's for this torrent (e.g. the folder of files being seeded). */
   add (options: TorrentOptions, storage?: BlobStorage): HostedTorrent {
-    const key = options.metainfo.infoHash
-    if (this.torrents.has(key)) throw new Error(`torrent ${key} is already running`)
-    const t = new HostedTorrent(this, options, storage ?? this.storage)
-    this.torrents.set(key, t)
+    return this.addMachine(options.metainfo.infoHash, env => new TorrentMachine(env, { sha1: this.sha1, ...options }), storage)
+  }
+
+  /** Run any wire machine under an info hash (the metadata fetcher of a magnet link). */
+  addMachine<Mach extends WireMachine> (infoHash: string, create: (env: Env<WireMsg, any>) => Mach, storage?: BlobStorage): HostedTorrent<Mach> {
+    if (this.torrents.has(infoHash)) throw new Error(`torrent ${infoHash} is already running`)
+    const t = new HostedTorrent<Mach>(this, infoHash, create, storage ?? this.storage)
+    this.torrents.set(infoHash, t)
     t.start()
     return t
   }

@@ -15,6 +15,7 @@ import { IoStore, MemoryStore, VirtualStore, type PieceStore, type StorageKind }
 import { TokenBucket } from './token-bucket.js'
 import { BLOCK_SIZE, MAX_REQUEST, type WireMsg } from './wire.js'
 import { Resume } from './resume.js'
+import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
 import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
 
 export interface TorrentOptions {
@@ -312,6 +313,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       return
     }
     p.lastRecvAt = this.env.now()
+    if (msg.type === 'extended') { this.onExtended(p, msg.ext, msg.payload); return }
     const first = !p.gotFirst
     p.gotFirst = true
     switch (msg.type) {
@@ -376,15 +378,37 @@ export class TorrentMachine implements Machine<WireMsg> {
     } else if (p.gotHandshake) { this.violation(p, 'second handshake', true); return }
     p.gotHandshake = true
     p.peerId = msg.peerId
+    p.extended = (msg.reserved[5] & EXTENSION_BIT) !== 0
     p.lastRecvAt = this.env.now()
     if (!p.sentHandshake) this.sendHandshake(p)
+    if (p.extended) this.send(p, { type: 'extended', ext: 0, payload: encodeExtHandshake(this.meta.infoBytes.length) })
     this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'connected' })
   }
 
   private sendHandshake (p: Peer): void {
     p.sentHandshake = true
-    this.send(p, { type: 'handshake', infoHash: this.meta.infoHashBytes, peerId: this.peerId, reserved: new Uint8Array(8) })
+    const reserved = new Uint8Array(8)
+    reserved[5] = EXTENSION_BIT
+    this.send(p, { type: 'handshake', infoHash: this.meta.infoHashBytes, peerId: this.peerId, reserved })
     if (this.ready && this.picker.have.count > 0) this.send(p, { type: 'bitfield', bits: this.picker.have.bytes.slice() })
+  }
+
+  /** BEP 10 handshake and BEP 9 metadata requests (we serve the info dict to magnet-link peers). */
+  private onExtended (p: Peer, ext: number, payload: Uint8Array): void {
+    try {
+      if (ext === 0) { p.utMetadata = decodeExtHandshake(payload).utMetadata; return }
+      if (ext !== UT_METADATA_ID) { this.env.stats.inc('bt:ignored_extension'); return }
+      const m = decodeUtMetadata(payload)
+      if (m.kind !== 'request' || p.utMetadata === undefined) return
+      const info = this.meta.infoBytes
+      const start = m.piece * METADATA_PIECE
+      const reply = start >= info.length
+        ? encodeUtMetadata({ kind: 'reject', piece: m.piece })
+        : encodeUtMetadata({ kind: 'data', piece: m.piece, totalSize: info.length, data: info.subarray(start, start + METADATA_PIECE) })
+      this.send(p, { type: 'extended', ext: p.utMetadata, payload: reply })
+    } catch {
+      this.violation(p, 'malformed extension message', false)
+    }
   }
 
   private onRequest (p: Peer, r: { index: number, begin: number, length: number }): void {

@@ -40,6 +40,9 @@ export class Peer {
   bad = 0
   connectedAt: number
   peerId: Uint8Array | undefined
+  /** BEP 10: the peer set the extension bit; its id for ut_metadata once it told us. */
+  extended = false
+  utMetadata: number | undefined
 
   constructor (readonly ref: PeerRef, pieceCount: number, now: number, readonly initiated: boolean) {
     this.have = new Bitfield(pieceCount)

@@ -18,6 +18,7 @@ import { PEER_WIRE_PROTOCOL } from './spec.js'
 import { createTorrent, parseTorrent, type CreateFile, type Metainfo } from './metainfo.js'
 import { parseMagnet } from './magnet.js'
 import { readDisk } from './files.js'
+import { fetchMetadata } from './magnet-fetch.js'
 import { Torrent, type DownloadOptions, type SeedOptions } from './torrent.js'
 import type { TrackerMsg } from './tracker-codec.js'
 import type { OverlayComponents } from '../runtime/libp2p/components.js'
@@ -216,7 +217,10 @@ export class BitTorrentService implements Startable {
     return this.run(metainfo, { ...opts, torrentFile: torrent, seeding: true, content, storage })
   }
 
-  /** Download from a .torrent (bytes), a parsed Metainfo, or a magnet link whose peers can send the metainfo. */
+  /**
+   * Download from a .torrent (bytes), a parsed Metainfo, or a magnet link: its info dict is then
+   * fetched from peers (BEP 9) found through x.pe, `peers`, the tracker or ContentRouting.
+   */
   async download (id: Uint8Array | Metainfo | string, opts: DownloadOptions = {}): Promise<Torrent> {
     let metainfo: Metainfo
     if (id instanceof Uint8Array) metainfo = parseTorrent(id)
@@ -224,7 +228,16 @@ export class BitTorrentService implements Startable {
       const magnet = parseMagnet(id)
       const known = this.torrents.get(magnet.infoHash)
       if (known !== undefined) return known
-      throw new InvalidArgumentError('download from a magnet link needs the metainfo: BEP 9 metadata exchange is not implemented; pass the .torrent')
+      // BEP 9: ask peers for the info dict first
+      const tracker = opts.tracker ?? this.init.tracker ?? magnet.trackers.find(t => t.startsWith('/'))
+      // the magnet's x.pe peers stay peers of the download itself
+      opts = { ...opts, peers: [...magnet.peers, ...(opts.peers ?? [])] }
+      metainfo = await fetchMetadata(this, magnet, {
+        peers: opts.peers!.map(toRef),
+        tracker: tracker === undefined ? undefined : toRef(tracker),
+        contentRouting: opts.contentRouting ?? this.init.contentRouting,
+        signal: opts.signal
+      })
     } else metainfo = id
     const storage = opts.storage ?? (opts.path !== undefined ? new FsBlobStorage(opts.path) : undefined)
     return this.run(metainfo, { ...opts, storage, seeding: false })

@@ -80,8 +80,12 @@ export class Torrent {
     this.done.catch(() => {})
   }
 
+  /** A magnet link whose x.pe entries are this node (plain-TCP host:port and libp2p multiaddrs). */
   get magnet (): string {
-    return toMagnet(this.metainfo, this.service.tcp !== undefined ? [`127.0.0.1:${this.service.tcp.port}`] : [])
+    const self = this.service.self
+    const pe = (self.addrs ?? []).map(a => `${a}/p2p/${self.id}`)
+    if (this.service.tcp !== undefined) pe.unshift(`127.0.0.1:${this.service.tcp.port}`)
+    return toMagnet(this.metainfo, pe)
   }
 
   async start (): Promise<void> {

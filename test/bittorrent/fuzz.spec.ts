@@ -6,6 +6,7 @@ import { bdecode } from '../../src/bittorrent/bencode.js'
 import { createTorrent, parseTorrent } from '../../src/bittorrent/metainfo.js'
 import { decodeWire, encodeWire, WireParser, type WireMsg } from '../../src/bittorrent/wire.js'
 import { parseMagnet } from '../../src/bittorrent/magnet.js'
+import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata } from '../../src/bittorrent/ut-metadata.js'
 
 function mutate (rng: Rng, base: Uint8Array): Uint8Array {
   const b = base.slice()
@@ -61,6 +62,17 @@ describe('bittorrent fuzz (>= 10^5 inputs per decoder)', function () {
       const input = i % 5 === 0 ? rng.bytes(rng.int(64)) : mutate(rng, i % 2 === 0 ? torrent : small)
       expectOnlyDecodeError(() => bdecode(input, { maxDepth: 16 }))
       if (i % 4 === 0) expectOnlyDecodeError(() => parseTorrent(input))
+    }
+  })
+
+  it('BEP 10/9 extension decoders', () => {
+    const rng = new Rng('fuzz-ext')
+    const seeds = [encodeExtHandshake(1234), encodeExtHandshake(undefined), encodeUtMetadata({ kind: 'request', piece: 3 }),
+      encodeUtMetadata({ kind: 'data', piece: 0, totalSize: 100, data: rng.bytes(100) }), encodeUtMetadata({ kind: 'reject', piece: 1 })]
+    for (let i = 0; i < N; i++) {
+      const input = i % 5 === 0 ? rng.bytes(rng.int(40)) : mutate(rng, rng.pick(seeds))
+      expectOnlyDecodeError(() => decodeExtHandshake(input))
+      expectOnlyDecodeError(() => decodeUtMetadata(input))
     }
   })
 

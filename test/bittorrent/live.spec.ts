@@ -66,7 +66,12 @@ describe('bittorrent live (libp2p, TCP, files on disk)', function () {
     assert.ok(downloads[0].discovered.size >= 1, 'the tracker returned peers')
     const [scrape] = await new Promise<any[]>((resolve, reject) => bt(2).tracker.scrape(swarm!.nodes[0].services.bittorrent.self, [seeded.metainfo.infoHashBytes], (e, f) => e !== null ? reject(e) : resolve(f!)))
     assert.ok(scrape.complete >= 2, `scrape counts seeds: ${JSON.stringify(scrape)}`)
-    for (const t of [seeded, ...downloads]) await t.stop()
+    // a third node starts from the magnet link alone: the metadata comes from the swarm (BEP 9)
+    const byMagnet = await bt(4).download(seeded.magnet)
+    await withTimeout(byMagnet.done, 30_000, 'download from a magnet link')
+    assert.equal(byMagnet.metainfo.infoHash, seeded.infoHash)
+    assert.ok(Buffer.from((byMagnet.hosted!.machine.store as any).bytes).equals(Buffer.from(data)))
+    for (const t of [seeded, ...downloads, byMagnet]) await t.stop()
   })
 
   it('finds the seeder through Chord (no tracker) and fetches a multi-file torrent', async () => {

@@ -14,7 +14,7 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v]
 export default function register (program: Command, io: CliIo): void {
   program.command('download')
     .description('download a torrent into a folder (resumable) from libp2p or plain-TCP peers')
-    .argument('<torrent>', 'a .torrent file')
+    .argument('<torrent>', 'a .torrent file or a magnet: link (the metadata then comes from peers, BEP 9)')
     .requiredOption('--out <dir>', 'download folder')
     .option('--peer <addr>', 'a peer: multiaddr with /p2p/<id>, or host:port for a plain-TCP BitTorrent client; repeatable', collect, [])
     .option('--tracker <multiaddr>', 'a tracker (…/p2p/<id>)')
@@ -31,7 +31,7 @@ export default function register (program: Command, io: CliIo): void {
       const signal = o.timeout > 0 ? AbortSignal.timeout(o.timeout) : undefined
       const started = performance.now()
       try {
-        const t = await node.bt.download(new Uint8Array(await readFile(file)), {
+        const t = await node.bt.download(file.startsWith('magnet:') ? file : new Uint8Array(await readFile(file)), {
           path: o.out,
           peers: o.peer,
           tracker: o.tracker,
