@@ -17,8 +17,9 @@ const act: DemoAct = {
   description: 'DHT: join a ring, lookups with their hop counts, a put and a get',
   async available () { return null },
   async services (_i, n, seed) {
-    // maintenance faster than the defaults so a fresh ring converges within seconds
-    return { chord: chord({ expectedNodes: n, stabilizeMs: 300, fixFingersMs: 150, checkPredecessorMs: 1000, rpcTimeoutMs: 2000, driver: { seed } }) }
+    // maintenance faster than the defaults so a fresh ring converges within seconds; a generous RPC
+    // timeout, because on a starved CPU a spurious timeout makes a node drop a live peer
+    return { chord: chord({ expectedNodes: n, stabilizeMs: 300, fixFingersMs: 150, checkPredecessorMs: 1000, rpcTimeoutMs: 4000, driver: { seed } }) }
   },
   async setup (ctx: DemoContext): Promise<DemoRow[]> {
     const n = ctx.nodes.length
