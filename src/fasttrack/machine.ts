@@ -332,7 +332,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (this.sn !== undefined || this.parent !== undefined || this.attaching !== undefined || this.stopped) return
     if (!this.knowsAnyone()) return
     this.env.clearTimer('seek')
-    const target = this.refresh.pickForAttach(this.env.rng, this.tried)
+    // refused by several supernodes in a row: the region is full, elect rather than try all 200
+    const target = this.tried.size < this.o.maxAttachTries ? this.refresh.pickForAttach(this.env.rng, this.tried) : undefined
     if (target !== undefined) { this.attach(target); return }
     // every supernode we know refused us or is gone (`tried` is cleared each period and on a win)
     if (this.regionProbe()) { this.env.setTimer('seek', this.probeWait()); return }

@@ -45,6 +45,8 @@ export interface FastTrackOptions {
   maxTtl?: number
   /** Refresh list length. @default 200 */
   refreshListSize?: number
+  /** Supernodes an orphan tries (each refusing it as full) before it concludes its region is full and elects. @default 8 */
+  maxAttachTries?: number
   /** Candidates remembered for elections. @default 32 */
   maxCandidates?: number
   /** Candidates contacted in one election (the highest-ranked first). @default 8 */
@@ -99,6 +101,7 @@ export function resolveOptions (o: FastTrackOptions = {}): ResolvedOptions {
     queryTtl: o.queryTtl ?? 4,
     maxTtl: o.maxTtl ?? 7,
     refreshListSize: o.refreshListSize ?? 200,
+    maxAttachTries: o.maxAttachTries ?? 8,
     maxCandidates: o.maxCandidates ?? 32,
     electionFanout: o.electionFanout ?? 8,
     electionTimeoutMs: o.electionTimeoutMs ?? 2000,

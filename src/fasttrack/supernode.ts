@@ -25,8 +25,8 @@ export interface SupernodeHooks {
 
 interface Leaf { peer: PeerRef, firewalled: boolean, lastPing: number, epoch: number }
 interface Link { peer: PeerRef, capacity: number, leaves: number, lastSeen: number }
-/** Where a query came from: a peer, or null for this node's own search. */
-interface Route { from: PeerRef | null, expires: number }
+/** Where a query came from: a peer, or null for this node's own search; `ttl`: the most TTL it arrived with. */
+interface Route { from: PeerRef | null, expires: number, ttl: number }
 
 export class SupernodeRole {
   readonly leaves = new Map<string, Leaf>()
@@ -255,7 +255,11 @@ export class SupernodeRole {
     const { env, o, refresh } = this.ctx
     const asked = this.pendingLinks.delete(from.id)
     this.mergeSample(m.supernodes)
-    if (!asked) { if (m.accepted && !this.links.has(from.id)) this.ctx.bad('link-reply-unsolicited'); return }
+    if (!asked) {
+      // a late acceptance (our request had expired): tell it, or it would keep a one-sided link
+      if (m.accepted && !this.links.has(from.id)) { env.stats.inc('ft.late.link-reply'); env.send(from, { type: 'unlink' }) }
+      return
+    }
     if (!m.accepted) return
     if (m.capacity < minEligibleScore(o)) { this.ctx.bad('link-ineligible'); env.send(from, { type: 'unlink' }); return }
     if (this.links.size >= o.maxSupernodeLinks) { env.send(from, { type: 'unlink' }); return }
@@ -266,7 +270,12 @@ export class SupernodeRole {
 
   private onQuery (from: PeerRef, m: FtOf<'query'>): void {
     const fromLeaf = this.leaves.has(from.id)
-    if (!fromLeaf && !this.links.has(from.id)) { this.ctx.bad('query-not-linked'); return }
+    if (!fromLeaf && !this.links.has(from.id)) {
+      this.ctx.bad('query-not-linked')
+      // if it believes we are linked (a one-sided link), this repairs its view
+      this.ctx.env.send(from, { type: 'unlink' })
+      return
+    }
     this.handleQuery(from, m, fromLeaf)
   }
 
@@ -274,10 +283,20 @@ export class SupernodeRole {
     const { env, o } = this.ctx
     if (m.ttl + m.hops > o.maxTtl || m.ttl < 0 || m.hops < 0 || (!origin && m.hops === 0)) { this.ctx.bad('ttl'); return }
     if (m.text.length > LIMITS.maxQueryLength) { this.ctx.bad('query-oversized'); return }
-    if (this.routes.has(m.qid)) { env.stats.inc('ft.query.duplicate'); return }
-    this.routes.set(m.qid, { from, expires: env.now() + o.routeTtlMs })
-    const hits = this.index.search(m.text, o.maxHitsPerQuery, env.self, origin && from !== null ? from.id : undefined)
-    if (hits.length > 0) this.sendHits(from, m.qid, m.hops, hits)
+    const seen = this.routes.get(m.qid)
+    if (seen !== undefined) {
+      env.stats.inc('ft.query.duplicate')
+      // A copy that took a longer path may have arrived first with less TTL left; without this, a
+      // supernode within TTL hops of the origin could be missed (the Gnutella 0.4 flood has that
+      // flaw). Forward the better copy once more; answer nothing twice.
+      if (m.ttl <= seen.ttl) return
+      seen.ttl = m.ttl
+      env.stats.inc('ft.query.reforwarded')
+    } else {
+      this.routes.set(m.qid, { from, expires: env.now() + o.routeTtlMs, ttl: m.ttl })
+      const hits = this.index.search(m.text, o.maxHitsPerQuery, env.self, origin && from !== null ? from.id : undefined)
+      if (hits.length > 0) this.sendHits(from, m.qid, m.hops, hits)
+    }
     // origin: forward with ttl-1 at hops 1; from a supernode: forward while ttl remains
     if (m.ttl <= 0) return
     const fwd: FtMessage = { type: 'query', qid: m.qid, ttl: m.ttl - 1, hops: m.hops + 1, text: m.text }

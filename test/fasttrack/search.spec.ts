@@ -69,17 +69,20 @@ describe('fasttrack search and download (simulator)', function () {
       ;(asker.machine.o as { queryTtl: number }).queryTtl = ttl
       let qid = ''
       const off = net.sim.on((n, e) => { if (n === asker && e.type === 'fasttrack:search') qid = e.qid as string })
+      // links may change while the flood runs (maintenance tops degrees up): measure before and after
+      const before = distances(net.nodes, snOf(net, asker))
       searchSync(net, asker, 'anything at all')
       off()
       ;(asker.machine.o as { queryTtl: number }).queryTtl = 4
-      const dist = distances(net.nodes, snOf(net, asker))
+      const after = distances(net.nodes, snOf(net, asker))
       let reached = 0
       for (const n of net.nodes) {
         const sn = n.machine.supernodeRole
         if (sn === undefined) continue
-        const d = dist.get(n.id) ?? Infinity
-        assert.equal(sn.sawQuery(qid), d <= ttl, `${n.id} at distance ${d}`)
-        if (d <= ttl) reached++
+        const near = Math.min(before.get(n.id) ?? Infinity, after.get(n.id) ?? Infinity)
+        const far = Math.max(before.get(n.id) ?? Infinity, after.get(n.id) ?? Infinity)
+        if (sn.sawQuery(qid)) assert.ok(near <= ttl, `${n.id} at distance ${near} saw a TTL-${ttl} query`)
+        if (far <= ttl) { assert.ok(sn.sawQuery(qid), `${n.id} at distance ${far} missed a TTL-${ttl} query`); reached++ }
       }
       assert.ok(reached >= 2)
     })
