@@ -6,7 +6,7 @@
  *
  * Needs root (or CAP_NET_ADMIN + CAP_SYS_ADMIN) and the `ip` tool; `probeNetns()` says whether it can.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -68,6 +68,10 @@ export class VirtualNet {
   }
 
   private async setup (n: number): Promise<void> {
+    // leftovers of an earlier run that died with the same pid: ours by name, safe to remove
+    for (const ns of [this.switchNs, ...Array.from({ length: n }, (_, i) => `okit-${this.tag}-h${i}`)]) await ip('netns', 'del', ns).catch(() => {})
+    // if this process dies without destroy(), still remove the namespaces (their links go with them)
+    process.once('exit', this.onExit)
     await ip('netns', 'add', this.switchNs)
     this.namespaces.push(this.switchNs)
     await ip('-n', this.switchNs, 'link', 'set', 'lo', 'up')
@@ -108,8 +112,14 @@ export class VirtualNet {
     await ip('-n', this.switchNs, 'link', 'set', this.hosts[i].port, 'up')
   }
 
+  private readonly onExit = (): void => {
+    for (const c of this.children) c.kill('SIGKILL')
+    for (const ns of this.namespaces) { try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }) } catch {} }
+  }
+
   /** Kills every process it started and deletes every namespace (and with them the links). */
   async destroy (): Promise<void> {
+    process.off('exit', this.onExit)
     const exits: Array<Promise<void>> = []
     for (const c of this.children) {
       exits.push(new Promise(resolve => {
