@@ -27,7 +27,7 @@ export interface GnutellaOptions {
    * lacks neighbours or known hosts; without, it floods a ping every period (0.4 behaviour). @default 15000
    */
   pingIntervalMs?: number
-  /** A neighbour silent for this long is dropped (a TTL-1 ping goes to one quiet for half of it). @default 120000 */
+  /** A neighbour silent for this long is dropped (a TTL-1 ping goes to one quiet for ½–¾ of it). @default 120000 */
   neighbourTimeoutMs?: number
   /** Neighbour upkeep period (drop silent ones, dial replacements). @default 2000 */
   maintainMs?: number

@@ -36,7 +36,8 @@ export type GnutellaEvent =
   | { type: 'gnutella:neighbour-down', peer: string, reason: string }
   | { type: 'gnutella:hit', query: string, hit: GnutellaHit }
 
-interface Neighbour { ref: PeerRef, lastSeen: number, since: number }
+/** `quietAfter`: when to send a keep-alive, drawn per link in [½, ¾] of the timeout so the two ends of an idle link do not both ping. */
+interface Neighbour { ref: PeerRef, lastSeen: number, since: number, quietAfter: number }
 interface Search { keywords: string[], onHit: (h: GnutellaHit) => void, done: (err: Error | null) => void, limit: number, count: number }
 
 /** IPv4 and port from a multiaddr like /ip4/1.2.3.4/tcp/4001, else 0.0.0.0:0. */
@@ -204,7 +205,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
 
   private addNeighbour (ref: PeerRef): void {
     const now = this.env.now()
-    this.neighbours.set(ref.id, { ref, lastSeen: now, since: now })
+    this.neighbours.set(ref.id, { ref, lastSeen: now, since: now, quietAfter: this.options.neighbourTimeoutMs * (0.5 + 0.25 * this.env.rng.next()) })
     this.hosts.add(ref)
     this.env.emit({ type: 'gnutella:neighbour-up', peer: ref.id })
   }
@@ -376,7 +377,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     const quiet: string[] = []
     for (const [id, n] of this.neighbours) {
       if (now - n.lastSeen > o.neighbourTimeoutMs) this.dropNeighbour(id, 'silent', true)
-      else if (now - n.lastSeen > o.neighbourTimeoutMs / 2) quiet.push(id)
+      else if (now - n.lastSeen > n.quietAfter) quiet.push(id)
     }
     // a TTL-1 ping to quiet neighbours doubles as a keep-alive
     if (quiet.length > 0) {
