@@ -323,7 +323,7 @@ export class SupernodeRole {
     else this.ctx.env.send(route.from, m)
   }
 
-  private onPush (from: PeerRef, m: FtOf<'push'>): void {
+  private onPush (_from: PeerRef, m: FtOf<'push'>): void {
     if (m.target === this.ctx.env.self.id) { this.hooks.onPush(m); return }
     const leaf = this.leaves.get(m.target)
     if (leaf === undefined) { this.ctx.bad('push-unknown-target'); return }

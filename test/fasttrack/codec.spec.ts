@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { DecodeError, Rng } from '../../src/overlay/index.js'
 import { fasttrackCodec, encodeFrame, decodeFrame } from '../../src/fasttrack/codec.js'
 import { LIMITS } from '../../src/fasttrack/limits.js'
-import type { FastTrackMsg, FtMessage, SupernodeInfo } from '../../src/fasttrack/messages.js'
+import type { FastTrackMsg, SupernodeInfo } from '../../src/fasttrack/messages.js'
 
 const peer = (i: number): { id: string, addrs: string[] } => ({ id: `12D3KooPeer${i}`, addrs: [`/ip4/127.0.0.1/tcp/${4000 + i}`] })
 const sn = (i: number): SupernodeInfo => ({ peer: peer(i), capacity: 2000 + i, leaves: i, room: i % 2 === 0 })
