@@ -122,10 +122,13 @@ export class PiecePicker {
     }
     // 3. endgame: every wanted block is requested; ask for in-flight blocks again
     if (out.length < n && this.endgameOn && this.inEndgame()) {
+      // never twice to the same peer: neither what it has outstanding nor what this call picked
+      const picked = new Set(out.map(b => `${b.index}:${b.begin}`))
+      const notAgain = (i: number, b: number): boolean => exclude(i, b) || picked.has(`${i}:${b}`)
       for (const p of this.partial.values()) {
         if (out.length >= n) break
         if (!bits.get(p.index) || p.singleSource) continue
-        this.takeBlocks(p, peer, n, out, true, exclude)
+        this.takeBlocks(p, peer, n, out, true, notAgain)
       }
     }
     return out

@@ -54,6 +54,14 @@ describe('bittorrent machine (simulator)', function () {
     assert.deepEqual([next[0].index, next[0].begin], [7, 16384])
   })
 
+  it('endgame never asks the same peer twice for a block, even within one pick', () => {
+    const picker = new PiecePicker(2, () => 16384, new Rng('eg'), { randomFirst: 0 })
+    const all = new Bitfield(2); all.setAll()
+    picker.addPeer(all)
+    const got = picker.pick('only', all, 10, () => false)
+    assert.deepEqual(got.map(b => b.index).sort(), [0, 1])
+  })
+
   it('endgame requests the last blocks twice and cancels the duplicates', () => {
     const { sim, ls } = swarm(4)
     sim.run({ until: 60_000 })
