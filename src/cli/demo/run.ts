@@ -48,7 +48,7 @@ export interface DemoOptions {
   seed: number | string
   /** @default false */
   quick: boolean
-  /** Whole-demo time budget, seconds; acts still running are aborted. @default 180 */
+  /** Whole-demo time budget, seconds; acts still running are aborted. @default 300 */
   timeLimitSec: number
 }
 
@@ -115,9 +115,11 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
         bar.stop()
         setupMs += performance.now() - ts
         const ctx: DemoContext = { nodes, transport: o.transport, seed: o.seed, rng: rng.fork(act.name), signal: controller.signal, quick: o.quick, io }
-        const r = [...(await act.setup?.(ctx) ?? []), ...await act.run(ctx)]
-        rows.push(...r)
-        for (const row of r) io.info(`   ${row.action}: ${row.result}`)
+        for (const phase of [act.setup, act.run]) {
+          const r = await phase?.call(act, ctx) ?? []
+          rows.push(...r)
+          for (const row of r) io.info(`   ${row.action}: ${row.result}`)
+        }
       } catch (err) {
         rows.push({ overlay: act.name, action: '-', result: `FAILED: ${(err as Error).message}`, timeMs: Math.round(performance.now() - ta) })
         io.info(`   ${act.name} failed: ${(err as Error).message}`)
