@@ -56,6 +56,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private lastDiscovery = -Infinity
   private demotedAt = -Infinity
   private resumeElection: (() => void) | undefined
+  private pingInFlight = false
+  private lastPong = -Infinity
   private joined = false
   private stopped = false
 
@@ -400,6 +402,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     const info: SupernodeInfo = { peer: from, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }
     this.refresh.upsert(info, this.env.now())
     this.parent = info
+    this.lastPong = this.env.now()
+    this.pingInFlight = false
     this.tried.clear()
     this.election.cancel()
     this.env.clearTimer('seek')
@@ -421,6 +425,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (this.parent?.peer.id !== from.id) { this.learn(m.supernodes, []); return }
     if (m.role !== ROLE_SUPERNODE) { this.refresh.remove(from.id); this.failover('demoted'); return }
     this.env.clearTimer('pong')
+    this.pingInFlight = false
+    this.lastPong = this.env.now()
     this.parent = { peer: this.parent.peer, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }
     this.refresh.upsert(this.parent, this.env.now())
     this.learn(m.supernodes, [])
@@ -431,6 +437,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (old === undefined) return
     this.parent = undefined
     this.env.clearTimer('pong')
+    this.pingInFlight = false
     if (reason !== 'detached') this.refresh.remove(old.peer.id)
     this.env.stats.inc('ft.failover')
     this.env.emit({ type: 'fasttrack:orphaned', supernode: old.peer.id, reason })
@@ -463,6 +470,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.parent = undefined
     if (this.attaching !== undefined) { this.attaching = undefined; this.env.clearTimer('attach') }
     this.env.clearTimer('pong'); this.env.clearTimer('seek')
+    this.pingInFlight = false
     this.candidates.remove(this.env.self.id)
     const sn = new SupernodeRole(this.ctx, {
       deliverHits: (qid, hits, hops) => this.deliverHits(qid, hits, hops),
@@ -506,8 +514,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.env.setTimer('maint', this.o.maintenanceMs)
     if (this.sn !== undefined) { this.sn.maintenance(); return }
     if (this.parent !== undefined) {
-      this.env.send(this.parent.peer, { type: 'ping', capacity: this.capacity(), leaves: 0 })
-      this.env.setTimer('pong', this.o.replyTimeoutMs)
+      this.pingParent()
     } else if (this.joined && this.attaching === undefined && !this.election.running) {
       this.tried.clear()
       this.seek()
@@ -523,6 +530,17 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (this.parent === undefined) return // sent when we attach
     s.sent = true
     this.env.send(this.parent.peer, { type: 'query', qid, ttl: this.o.queryTtl, hops: 0, text: s.text })
+    // a search is the moment a dead supernode hurts: check it is alive unless we heard from it just
+    // now (the search is sent again after a failover), instead of waiting for the next period
+    if (this.env.now() - this.lastPong >= this.o.queryPingAfterMs) this.pingParent()
+  }
+
+  /** Ping our supernode; without a pong within replyTimeoutMs we fail over. One ping in flight at a time. */
+  private pingParent (): void {
+    if (this.parent === undefined || this.pingInFlight) return
+    this.pingInFlight = true
+    this.env.send(this.parent.peer, { type: 'ping', capacity: this.capacity(), leaves: 0 })
+    this.env.setTimer('pong', this.o.replyTimeoutMs)
   }
 
   /** A downloader cannot reach us (we are firewalled): connect out and offer the file. */

@@ -61,6 +61,8 @@ export interface FastTrackOptions {
   replyTimeoutMs?: number
   /** An attach request unanswered this long: try the next supernode (kept short, an orphan may hold several dead entries). @default 2000 */
   attachTimeoutMs?: number
+  /** A leaf that searches and has not heard from its supernode for this long pings it first (fast failover under churn). @default 2000 */
+  queryPingAfterMs?: number
   /** A supernode forgets a leaf (and its shares) after this long without a ping. @default 3 × maintenanceMs */
   leafTimeoutMs?: number
   /** Random delay before the first attach, so a crowd joining together does not elect at once. @default 0 */
@@ -110,6 +112,7 @@ export function resolveOptions (o: FastTrackOptions = {}): ResolvedOptions {
     replyTimeoutMs: o.replyTimeoutMs ?? 5000,
     attachTimeoutMs: o.attachTimeoutMs ?? 2000,
     leafTimeoutMs: o.leafTimeoutMs ?? 3 * maintenanceMs,
+    queryPingAfterMs: o.queryPingAfterMs ?? 2000,
     joinJitterMs: o.joinJitterMs ?? 0,
     maxSharesPerLeaf: o.maxSharesPerLeaf ?? 5000,
     maxHitsPerQuery: o.maxHitsPerQuery ?? 50,
