@@ -8,6 +8,7 @@ import { serviceCapabilities, type Startable, type Stream, type Connection } fro
 import { peerIdFromString } from '@libp2p/peer-id'
 import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { OverlayDriver, type DriverOptions } from '../runtime/libp2p/driver.js'
 import { FsBlobStorage, type BlobStorage } from '../runtime/libp2p/storage.js'
 import { InvalidArgumentError } from '../overlay/errors.js'
@@ -87,24 +88,18 @@ class Libp2pTransport implements WireTransport {
     // Frames written in one turn of the event loop go out as one send(): many small messages
     // (requests, haves) would otherwise each cost a yamux frame and a noise message.
     // send() always buffers; the protocol bounds what is in flight (pipelined requests), so no drain wait.
-    let batch: Uint8Array[] = []
-    let bytes = 0
+    let batch = new Uint8ArrayList()
     const flush = (): void => {
       const parts = batch
-      batch = []
-      if (stream.writeStatus !== 'writable' || parts.length === 0) { bytes = 0; return }
-      const out = new Uint8Array(bytes)
-      bytes = 0
-      let off = 0
-      for (const p of parts) { out.set(p, off); off += p.length }
-      stream.send(out)
+      batch = new Uint8ArrayList()
+      // a list goes out without first being copied into one buffer
+      if (stream.writeStatus === 'writable' && parts.byteLength > 0) stream.send(parts)
     }
     return {
       write: (b) => {
-        if (batch.length === 0) queueMicrotask(flush)
-        batch.push(b)
-        bytes += b.length
-        if (bytes >= 256 * 1024) flush()
+        if (batch.byteLength === 0) queueMicrotask(flush)
+        batch.append(b)
+        if (batch.byteLength >= 64 * 1024) flush()
       },
       close: () => { flush(); stream.close({ signal: AbortSignal.timeout(1000) }).catch(() => { stream.abort(new Error('closed')) }) }
     }
