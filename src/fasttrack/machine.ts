@@ -6,7 +6,6 @@
  * the supernode role itself lives in supernode.ts.
  */
 import type { Env, IoResult, Machine, OverlayEvent, PeerRef, SearchHit, SharedFile } from '../overlay/index.js'
-import { InvalidArgumentError, toHex } from '../overlay/index.js'
 import type { SearchMachine, SearchRunOptions } from '../search/api.js'
 import { FileCatalog } from '../search/catalog.js'
 import { keywordsOf } from '../search/keywords.js'
@@ -17,21 +16,12 @@ import type { FtContext } from './context.js'
 import { Election } from './election.js'
 import { LIMITS } from './limits.js'
 import type { CandidateInfo, FastTrackHit, FastTrackMsg, FtMessage, FtOf, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
-import { INTRO_TYPES, ROLE_LEAF, ROLE_SUPERNODE } from './messages.js'
+import { ROLE_LEAF, ROLE_SUPERNODE } from './messages.js'
+import { stampAddresses } from './env-stamp.js'
+import { SearchTable } from './searches.js'
 import { type FastTrackOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { CandidateList, RefreshList, peersOf } from './refresh-list.js'
 import { SupernodeRole } from './supernode.js'
-
-interface Search {
-  text: string
-  started: number
-  seen: Set<string>
-  hits: number
-  limit: number
-  sent: boolean
-  onHit: (hit: FastTrackHit) => void
-  done: (err: Error | null) => void
-}
 
 export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   readonly o: ResolvedOptions
@@ -49,7 +39,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   /** What this node shares, with the io store of each file's bytes. */
   readonly catalog = new FileCatalog()
   readonly transfers: Transfers
-  private readonly searches = new Map<string, Search>()
+  private readonly searches: SearchTable
   private startedAt = 0
   private shareEpoch = 0
   private lastRegionProbe = -Infinity
@@ -67,6 +57,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   constructor (raw: Env<FastTrackMsg, OverlayEvent>, options: FastTrackOptions = {}) {
     const env = stampAddresses(raw)
     this.env = env
+    this.searches = new SearchTable(env)
     this.o = resolveOptions(options)
     const self = env.self.id
     this.refresh = new RefreshList(this.o.refreshListSize, self)
@@ -127,8 +118,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.stopped = true
     if (this.sn !== undefined) this.sn.stop()
     else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'detach', supernodes: [], candidates: [] })
-    for (const [qid, s] of this.searches) { this.env.clearTimer(`search:${qid}`); s.done(null) }
-    this.searches.clear()
+    this.searches.finishAll()
     this.transfers.stop()
   }
 
@@ -159,15 +149,10 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
    * search waits for the next attachment, within its timeout. Returns a cancel function.
    */
   search (text: string, options: SearchRunOptions, onHit: (hit: SearchHit) => void, done: (err: Error | null) => void): () => void {
-    const clean = keywordsOf(text).join(' ').slice(0, LIMITS.maxQueryLength)
-    if (clean.length === 0) { done(new InvalidArgumentError('a query needs at least one keyword')); return () => {} }
-    const qid = toHex(this.env.rng.bytes(LIMITS.qidBytes))
-    this.searches.set(qid, { text: clean, started: this.env.now(), seen: new Set(), hits: 0, limit: Math.max(1, options.limit), sent: false, onHit, done })
-    this.env.setTimer(`search:${qid}`, options.timeoutMs)
-    this.env.stats.inc('ft.searches')
-    this.env.emit({ type: 'fasttrack:search', qid, text: clean })
+    const qid = this.searches.open(text, options, onHit, done)
+    if (qid === undefined) return () => {}
     this.sendSearch(qid)
-    return () => { this.finishSearch(qid) }
+    return () => { this.searches.finish(qid) }
   }
 
   /** Download a hit over the shared direct-transfer protocol; a firewalled holder is asked to push through its supernode. */
@@ -202,7 +187,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (key === 'attach') { this.attachFailed(); return }
     if (key === 'pong') { this.failover('timeout'); return }
     if (key === 'seek') { if (!this.attached && this.attaching === undefined) this.seek(); return }
-    if (key.startsWith('search:')) this.finishSearch(key.slice(7))
+    if (key.startsWith('search:')) this.searches.finish(key.slice(7))
   }
 
   onPeerUnreachable (peer: PeerRef): void {
@@ -410,7 +395,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.uploadShares(from)
     this.env.stats.inc('ft.attach')
     this.env.emit({ type: 'fasttrack:attached', supernode: from.id })
-    for (const qid of this.searches.keys()) this.sendSearch(qid)
+    for (const qid of this.searches.qids()) this.sendSearch(qid)
   }
 
   private uploadShares (to: PeerRef): void {
@@ -441,7 +426,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (reason !== 'detached') this.refresh.remove(old.peer.id)
     this.env.stats.inc('ft.failover')
     this.env.emit({ type: 'fasttrack:orphaned', supernode: old.peer.id, reason })
-    for (const s of this.searches.values()) s.sent = false
+    this.searches.markAllUnsent()
     this.seek()
   }
 
@@ -485,7 +470,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.env.emit({ type: 'fasttrack:role', role: 'supernode' })
     this.election.announce(this.ctx.selfInfo())
     sn.start()
-    for (const qid of this.searches.keys()) this.sendSearch(qid)
+    for (const qid of this.searches.qids()) this.sendSearch(qid)
   }
 
   /** A supernode short of links asks around for supernodes, at most once a period. */
@@ -506,7 +491,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.demotedAt = this.env.now()
     this.tried.clear()
     this.env.emit({ type: 'fasttrack:role', role: 'leaf' })
-    for (const s of this.searches.values()) s.sent = false
+    this.searches.markAllUnsent()
     this.seek()
   }
 
@@ -557,27 +542,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   }
 
   private deliverHits (qid: string, hits: readonly HitEntry[], hops: number): void {
-    const s = this.searches.get(qid)
-    if (s === undefined) { this.ctx.bad('unseen-hit'); return }
-    for (const h of hits.slice(0, LIMITS.maxHitsPerFrame)) {
-      const key = `${h.peer.id}\u0000${h.hash}`
-      if (s.seen.has(key) || h.peer.id === this.env.self.id) continue
-      s.seen.add(key)
-      s.hits++
-      const hit: FastTrackHit = { peer: h.peer, name: h.name, size: h.size, hash: h.hash, hops, via: h.via, firewalled: h.firewalled }
-      this.env.emit({ type: 'fasttrack:hit', qid, hit, latencyMs: this.env.now() - s.started })
-      s.onHit(hit)
-      if (s.hits >= s.limit) { this.finishSearch(qid); return }
-    }
-  }
-
-  private finishSearch (qid: string): void {
-    const s = this.searches.get(qid)
-    if (s === undefined) return
-    this.searches.delete(qid)
-    this.env.clearTimer(`search:${qid}`)
-    this.env.emit({ type: 'fasttrack:search-done', qid, hits: s.hits })
-    s.done(null)
+    this.searches.deliver(qid, hits, hops, reason => { this.ctx.bad(reason) })
   }
 }
 
@@ -586,25 +551,4 @@ function toShareEntry (f: SharedFile): ShareEntry {
   const own = f.keywords
   if (own === undefined || own.length === 0 || own.join(' ') === keywordsOf(f.name).join(' ')) return { name: f.name, size: f.size, hash: f.hash }
   return { name: f.name, size: f.size, hash: f.hash, keywords: own }
-}
-
-/** Wrap an Env so introduction messages carry this node's addresses (read at send time: listen addresses may change). */
-function stampAddresses (env: Env<FastTrackMsg, OverlayEvent>): Env<FastTrackMsg, OverlayEvent> {
-  const io = env.io
-  return {
-    get self () { return env.self },
-    now: () => env.now(),
-    rng: env.rng,
-    stats: env.stats,
-    log: env.log,
-    send: (to, m) => {
-      const addrs = env.self.addrs
-      if (addrs !== undefined && addrs.length > 0 && INTRO_TYPES.has(m.type)) env.send(to, { ...(m as FtMessage), addrs })
-      else env.send(to, m)
-    },
-    setTimer: (key, delayMs) => { env.setTimer(key, delayMs) },
-    clearTimer: (key) => { env.clearTimer(key) },
-    emit: (e) => { env.emit(e) },
-    ...(io !== undefined ? { io: (req) => { io.call(env, req) } } : {})
-  }
 }
