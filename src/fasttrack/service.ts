@@ -3,13 +3,15 @@
  * It elects itself supernode when its capacity and its region call for it, otherwise attaches to a
  * supernode as a leaf. It implements the FileSearch capability: `share`, `shareStored(store)`,
  * `search(text)` (async iterable of hits), `fetch(hit, { offset })` (direct, or by push through the
- * holder's supernode when the holder is firewalled).
+ * holder's supernode when the holder is firewalled); and ContentRouting (`provide`, `findProviders`)
+ * through the same index, so BitTorrent can find peers through the supernodes.
  */
-import type { FetchOptions, FileSearch, SearchHit } from '../overlay/capabilities.js'
+import type { ContentRouting, FetchOptions, FileSearch, SearchHit } from '../overlay/capabilities.js'
 import { TimeoutError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
 import { OverlayService, toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
 import { FileSearchApi, type ShareableFile } from '../search/api.js'
+import { SearchContentRouting } from '../search/content-routing.js'
 import { describeStored } from '../search/stored.js'
 import type { DownloadResult } from '../search/transfer.js'
 import type { FastTrackMachine } from './machine.js'
@@ -19,12 +21,22 @@ import { fasttrackSpec } from './spec.js'
 
 export interface FastTrackInit extends FastTrackOptions, ServiceInit {}
 
-export class FastTrackService extends OverlayService<FastTrackMsg, FastTrackOptions, FastTrackMachine> implements FileSearch {
+export class FastTrackService extends OverlayService<FastTrackMsg, FastTrackOptions, FastTrackMachine> implements FileSearch, ContentRouting {
   private readonly files: FileSearchApi
+  private readonly routing: SearchContentRouting
 
   constructor (components: OverlayComponents, init: FastTrackInit = {}) {
-    super(components, fasttrackSpec, init, init, ['@overlaykit/file-search'])
+    super(components, fasttrackSpec, init, init, ['@overlaykit/file-search', '@overlaykit/content-routing'])
     this.files = new FileSearchApi(() => this.isStarted() ? this.machine : undefined)
+    this.routing = new SearchContentRouting(this.files)
+  }
+
+  /** ContentRouting: announce `key` (a virtual file indexed at our supernode, found by `findProviders`). */
+  async provide (key: Uint8Array): Promise<void> { await this.routing.provide(key) }
+
+  /** ContentRouting: peers that announced `key`, found through the supernode tier. */
+  findProviders (key: Uint8Array, options?: { signal?: AbortSignal, limit?: number }): AsyncIterable<PeerRef> {
+    return this.routing.findProviders(key, options)
   }
 
   /** 'supernode' or 'leaf'. */

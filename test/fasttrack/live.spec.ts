@@ -123,6 +123,17 @@ describe('fasttrack live (TCP, 12 nodes, real files)', function () {
     assert.ok(ft(FIREWALLED).stats.get('xfer:push-answered') >= 1)
   })
 
+  it('ContentRouting through the supernodes: provide(key) on one leaf, findProviders(key) on another', async () => {
+    const key = new TextEncoder().encode('an info hash, say')
+    await ft(4).provide(key)
+    let found: string[] = []
+    for (let attempt = 0; attempt < 20 && found.length === 0; attempt++) {
+      found = []
+      for await (const p of ft(10).findProviders(key, { limit: 1 })) found.push(p.id)
+    }
+    assert.deepEqual(found, [idOf(4)])
+  })
+
   it('survives a supernode dying without a goodbye: its leaves re-attach and their files are found again', async () => {
     const victim = indexOf(ft(3).supernode)
     assert.ok(victim >= 0, 'node 3 is a leaf with a supernode')
