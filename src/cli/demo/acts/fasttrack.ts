@@ -16,10 +16,11 @@ const act: DemoAct = {
   async services (i, _n, seed, earlier) {
     return {
       fasttrack: fasttrack({
-        // the first few nodes and two random earlier ones (seeded by the node index)
+        // the first few nodes and two random earlier ones (seeded by the node index); room for 10
+        // leaves per supernode, so even 3 of the 6 capable nodes elected can hold every leaf
         bootstrap: [...earlier.slice(0, 3), ...(earlier.length > 3 ? [earlier[(i * 7) % earlier.length], earlier[(i * 13) % earlier.length]] : [])],
         capacity: { upKbps: i % 4 === 0 ? 4000 : 256 },
-        maxLeaves: 6,
+        maxLeaves: 10,
         maintenanceMs: 1000,
         replyTimeoutMs: 1000,
         attachTimeoutMs: 1000,
