@@ -54,8 +54,8 @@ const bench: Benchmark = {
     const notes = [
       `Goal residue 0 with rumor mongering + anti-entropy at n = ${n} and 1 % loss: ${comboOk ? 'met' : 'missed'} (every row with anti-entropy).`,
       `Push anti-entropy: rounds to full coverage minus (log2 n + ln n) = ${excess.join(', ')} — the paper's O(1) term; the last node's round is a maximum over n nodes and varies by a few rounds between runs. Pull and push-pull finish sooner (pull's tail shrinks as p_{i+1} ≈ p_i², push's as p_i·e^{−1}).`,
-      'Model: full membership, synchronous 1 s rounds, constant 10 ms latency; every node runs one anti-entropy exchange per round with a random partner (digest → missing updates, 1–3 messages within the round); one update introduced at a random node in round 0. roundsToAll = the round in which the last node got it (mean over runs).',
-      'Digests are per origin a watermark plus out-of-order seqs, so an anti-entropy frame here is a few dozen bytes whatever n is; per-node state is a few small maps, and the membership list is shared by reference between simulated nodes.',
+      'Model: full membership, synchronous 1 s rounds, constant 10 ms latency; every node runs one anti-entropy exchange per round with a random partner (checksums first, then digest and the missing updates: 1 frame when in sync, 2–4 otherwise, all within the round); one update introduced at a random node in round 0. roundsToAll = the round in which the last node got it (mean over runs).',
+      'Digests are per origin a watermark plus out-of-order seqs and are only sent when the 53-bit checksums differ, so an anti-entropy frame here is a few dozen bytes whatever n is; per-node state is a few small maps, and the membership list is shared by reference between simulated nodes.',
       'rumorResidue: the residue when no node was hot any more (with anti-entropy running alongside, it already includes its repairs); residue: at the end.',
       `Runs per row: ${sizes.map(s => `${s}: ${runsFor(s)}`).join(', ')}; combination rows ${runs}. Seeds "${ctx.seed}/ae/<mode>/<n>/<run>" and "${ctx.seed}/combo/…".`
     ]
