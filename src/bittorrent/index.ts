@@ -23,5 +23,6 @@ export { TrackerMachine, trackerSpec, TRACKER_PROTOCOL, type TrackerOptions, typ
 export { trackerCodec, type TrackerMsg } from './tracker-codec.js'
 export { tracker, TrackerService, type TrackerInit } from './tracker-service.js'
 export { TorrentHost, HostedTorrent, type WireTransport, type WireConn, type ConnSink } from './host.js'
-export { TcpEndpoint, tcpPeerId, parseTcpPeerId } from './tcp-endpoint.js'
+// the plain-TCP endpoint (Node only) is enabled with bittorrent({ tcp: { port } }); its module is ./tcp-endpoint.js
+export { MetadataMachine, type MetadataOptions } from './metadata.js'
 export { runSwarm, bounds, type SwarmParams, type SwarmResult } from './sim-swarm.js'

@@ -13,7 +13,7 @@ import { OverlayDriver, type DriverOptions } from '../runtime/libp2p/driver.js'
 import { FsBlobStorage, type BlobStorage } from '../runtime/libp2p/storage.js'
 import { InvalidArgumentError } from '../overlay/errors.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
-import { TcpEndpoint } from './tcp-endpoint.js'
+import type { TcpEndpoint } from './tcp-endpoint.js'
 import { trackerSpec, type TrackerMachine, type TrackerOptions } from './tracker.js'
 import { PEER_WIRE_PROTOCOL } from './spec.js'
 import { createTorrent, parseTorrent, type CreateFile, type Metainfo } from './metainfo.js'
@@ -156,6 +156,8 @@ export class BitTorrentService implements Startable {
     })
     await this.trackerDriver.start()
     if (this.init.tcp !== undefined) {
+      // Node only, loaded on demand so browsers can bundle the service without `node:net`
+      const { TcpEndpoint } = await import('./tcp-endpoint.js')
       this.tcp = new TcpEndpoint(this.host, this.init.tcp)
       this.host.addTransport(this.tcp)
       await this.tcp.listen()

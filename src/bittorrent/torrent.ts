@@ -138,11 +138,10 @@ export class Torrent {
     if (this.stopped) return
     this.stopped = true
     if (this.timer !== undefined) clearTimeout(this.timer)
-    await this.announce('stopped').catch(() => {})
-    this.abort.abort()
-    await this.service.host.remove(this.infoHash)
-    this.rejectDone(new AbortError('torrent stopped'))
     for (const fn of this.stopHooks) fn()
+    this.rejectDone(new AbortError('torrent stopped'))
+    this.abort.abort()
+    await Promise.all([this.announce('stopped').catch(() => {}), this.service.host.remove(this.infoHash)])
   }
 
   // ---- discovery ----

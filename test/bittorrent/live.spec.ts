@@ -57,13 +57,20 @@ describe('bittorrent live (libp2p, TCP, files on disk)', function () {
     await writeFile(join(dir, 'seed1', 'movie.bin'), data)
     const tracker = swarm!.addr(0).toString()
     const seeded = await bt(1).seed(join(dir, 'seed1', 'movie.bin'), { tracker, pieceLength: 65536 })
-    const downloads = await Promise.all([2, 3].map(async i => await bt(i).download(seeded.torrentFile, { path: join(dir, `dl${i}`), tracker })))
+    let progressEvents = 0
+    let lastProgress: any
+    const downloads = await Promise.all([2, 3].map(async i => await bt(i).download(seeded.torrentFile, {
+      path: join(dir, `dl${i}`), tracker, onProgress: p => { progressEvents++; lastProgress = p }
+    })))
     await withTimeout(Promise.all(downloads.map(async d => { await d.done })), 30_000, 'downloads via tracker')
     for (const i of [2, 3]) {
       const got = await readFile(join(dir, `dl${i}`, 'movie.bin'))
       assert.ok(got.equals(Buffer.from(data)), `leecher ${i} has the exact bytes`)
     }
     assert.ok(downloads[0].discovered.size >= 1, 'the tracker returned peers')
+    assert.ok(progressEvents >= seeded.metainfo.pieceCount, `progress events: ${progressEvents}`)
+    assert.equal(lastProgress.bytes, data.length)
+    assert.equal(typeof lastProgress.downRate, 'number')
     const [scrape] = await new Promise<any[]>((resolve, reject) => bt(2).tracker.scrape(swarm!.nodes[0].services.bittorrent.self, [seeded.metainfo.infoHashBytes], (e, f) => e !== null ? reject(e) : resolve(f!)))
     assert.ok(scrape.complete >= 2, `scrape counts seeds: ${JSON.stringify(scrape)}`)
     // a third node starts from the magnet link alone: the metadata comes from the swarm (BEP 9)
@@ -99,6 +106,18 @@ describe('bittorrent live (libp2p, TCP, files on disk)', function () {
     const aBytes = await readFile(join(dir, 'dl3sel', 'album', 'a.bin')).catch(() => Buffer.alloc(0))
     assert.ok(aBytes.subarray(0, boundary).every(x => x === 0), 'nothing of the deselected file before the boundary piece was written')
     for (const t of [seeded, d, s]) await t.stop()
+  })
+
+  it('an AbortSignal stops a download and rejects its done promise', async () => {
+    const data = rng.bytes(1024 * 1024)
+    const seeded = await bt(1).seed(data, { name: 'abort.bin', pieceLength: 16384 })
+    const ac = new AbortController()
+    const d = await bt(3).download(seeded.torrentFile, { peers: [bt(1).self], downloadRate: 200_000, signal: ac.signal })
+    await until(() => d.progress().pieces >= 2, 'a few pieces')
+    ac.abort()
+    await assert.rejects(d.done, (e: any) => e.name === 'AbortError')
+    assert.equal(bt(3).get(seeded.infoHash), undefined, 'the torrent is gone from the service')
+    await seeded.stop()
   })
 
   it('resumes after a restart from the persisted bitfield, and re-verifies on demand', async () => {
