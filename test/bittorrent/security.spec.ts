@@ -121,3 +121,44 @@ describe('bittorrent bad input and corrupt peers (simulator)', function () {
     assert.deepEqual(closed, ['bitfield after the first message'])
   })
 })
+
+describe('bittorrent magnet metadata from a lying peer (simulator)', () => {
+  it('metadata that does not hash to the info hash is refused; an honest peer supplies it', async () => {
+    const { MetadataMachine } = await import('../../src/bittorrent/metadata.js')
+    const { encodeExtHandshake, encodeUtMetadata, decodeUtMetadata } = await import('../../src/bittorrent/ut-metadata.js')
+    const content = new Rng('meta-liar').bytes(200_000)
+    const { metainfo } = createTorrent([{ path: 'f', data: content }], { name: 'f', pieceLength: 16384 })
+    const sim = new Simulator({ seed: 3, wire: true, perNodeStats: true })
+    // the liar answers every handshake and metadata request with garbage of the right size
+    const liarSpec: OverlaySpec<WireMsg, unknown, RawPeer> = {
+      name: 'liar', protocol: 'raw', codec: wireCodec,
+      create: env => {
+        const m = new RawPeer(env)
+        m.onMessage = (from: any, msg: WireMsg) => {
+          if (msg.type === 'handshake') {
+            const reserved = new Uint8Array(8); reserved[5] = 0x10
+            env.send(from, { type: 'handshake', infoHash: msg.infoHash, peerId: new Uint8Array(20).fill(9), reserved })
+            env.send(from, { type: 'extended', ext: 0, payload: encodeExtHandshake(metainfo.infoBytes.length) })
+          } else if (msg.type === 'extended' && msg.ext === 1) {
+            const r = decodeUtMetadata(msg.payload)
+            const size = Math.min(16384, metainfo.infoBytes.length - r.piece * 16384)
+            env.send(from, { type: 'extended', ext: 1, payload: encodeUtMetadata({ kind: 'data', piece: r.piece, totalSize: metainfo.infoBytes.length, data: new Uint8Array(size).fill(1) }) })
+          }
+        }
+        return m
+      }
+    }
+    const liar = sim.spawn(liarSpec, {}, { id: 'liar' })
+    const honest = sim.spawn(torrentSpec, { metainfo, seed: true, content }, { id: 'honest' })
+    const fetcher = sim.spawn({ name: 'meta', protocol: 'meta', codec: wireCodec, create: (env: any) => new MetadataMachine(env, { infoHash: metainfo.infoHashBytes }) }, {}, { id: 'fetcher' })
+    const m = fetcher.machine as InstanceType<typeof MetadataMachine>
+    m.connect(liar.ref)
+    sim.run({ until: 200 })
+    assert.equal(m.result, undefined, 'the forged metadata was not accepted')
+    m.connect(honest.ref)
+    sim.run({ until: 1000 })
+    const got = m.result as { infoHash: string } | undefined // read again: the run above changed it
+    assert.equal(got?.infoHash, metainfo.infoHash)
+    assert.ok(fetcher.stats.get('bt:metadata_fail') >= 1)
+  })
+})
