@@ -6,7 +6,7 @@
  * machine serves one torrent (a node runs one machine per torrent).
  */
 import { Bitfield } from './bitfield.js'
-import { chooseUnchoked } from './choker.js'
+import { Choking } from './choker.js'
 import { pieceHash, pieceSize, type Metainfo } from './metainfo.js'
 import { blockKey, Peer, rememberReleased } from './peer.js'
 import { PiecePicker, type PartialPiece } from './picker.js'
@@ -15,90 +15,11 @@ import { IoStore, MemoryStore, VirtualStore, type PieceStore, type StorageKind }
 import { TokenBucket } from './token-bucket.js'
 import { BLOCK_SIZE, MAX_REQUEST, type WireMsg } from './wire.js'
 import { Resume } from './resume.js'
+import type { TorrentOptions, TorrentProgress } from './options.js'
 import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
 import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
 
-export interface TorrentOptions {
-  metainfo: Metainfo
-  /** We hold every piece already (trusted, not re-hashed). @default false */
-  seed?: boolean
-  /** @default 'memory' when `content` is given, else 'io' when the driver has storage, else 'memory' */
-  storage?: StorageKind
-  /** Memory storage: the content to seed (length = metainfo.length). */
-  content?: Uint8Array
-  /** Prefix of io store names (a download directory inside the driver's storage root). @default '' */
-  storePrefix?: string
-  /** io store where the verified-piece bitfield is persisted for resume; none when undefined. */
-  resumeStore?: string
-  /** Indices of the files to download (selective download). @default all files */
-  files?: number[]
-  /** 20-byte BitTorrent peer id. @default '-OK0100-' + 12 random bytes */
-  peerId?: Uint8Array
-  /** @default 50 */
-  maxPeers?: number
-  /** Outstanding block requests per peer at least; grows with the peer's rate (see pipelineSeconds). @default 4 */
-  pipeline?: number
-  /** Upper bound of the adaptive pipeline. @default 64 */
-  maxPipeline?: number
-  /** Keep this many seconds of the peer's recent rate in flight (covers the round trip). @default 0.5 */
-  pipelineSeconds?: number
-  /** Regular unchoke slots. @default 4 */
-  unchokeSlots?: number
-  /** @default 10000 */
-  rechokeMs?: number
-  /** Optimistic unchoke rotation. @default 30000 */
-  optimisticMs?: number
-  /** No block for this long while we wait on a peer: snubbed, and its requests go elsewhere. @default 60000 */
-  snubMs?: number
-  /** @default 120000 */
-  keepaliveMs?: number
-  /** Random pieces before rarest first. @default 4 */
-  randomFirst?: number
-  /** @default true */
-  endgame?: boolean
-  /** Hash failures pinned on one peer before it is banned. @default 2 */
-  banThreshold?: number
-  /** Protocol violations before the connection is closed. @default 5 */
-  maxViolations?: number
-  /** Pending requests we queue per peer; more are dropped. @default 256 */
-  maxQueuedRequests?: number
-  /** Upload limit, bytes/s (token bucket). @default unlimited */
-  uploadRate?: number
-  /** Download limit, bytes/s (token bucket on requests). @default unlimited */
-  downloadRate?: number
-  /** SHA-1 implementation (the live API passes a native one). @default @noble/hashes */
-  sha1?: Sha1
-  /** Start paused. @default false */
-  paused?: boolean
-}
-
-export interface TorrentProgress {
-  infoHash: string
-  /** Verified bytes of wanted pieces. */
-  bytes: number
-  wantedBytes: number
-  pieces: number
-  wantedPieces: number
-  totalPieces: number
-  peers: number
-  /** Smoothed bytes/s over the last rechoke intervals. */
-  downRate: number
-  upRate: number
-  downloaded: number
-  uploaded: number
-  done: boolean
-  paused: boolean
-}
-
-export type TorrentEvent =
-  | { type: 'bittorrent:piece', index: number }
-  | { type: 'bittorrent:complete' }
-  | { type: 'bittorrent:peer', peer: string, state: 'connected' | 'closed' }
-  /** Drivers close the transport connection when they see this. */
-  | { type: 'bittorrent:disconnect', peer: string, reason: string }
-  | { type: 'bittorrent:hashfail', index: number, contributors: string[] }
-  | { type: 'bittorrent:ban', peer: string }
-  | { type: 'bittorrent:ready' }
+export type { TorrentOptions, TorrentProgress, TorrentEvent } from './options.js'
 
 interface Upload { peer: Peer, index: number, begin: number, length: number }
 
@@ -117,8 +38,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   private readonly upQueue: Upload[] = []
   private readonly strikes = new Map<string, number>()
   private readonly resume: Resume | undefined
-  private optimistic: string | undefined
-  private lastOptimisticAt = -Infinity
+  private readonly choking: Choking
   private ready = false
   private stopped = false
   private paused: boolean
@@ -170,6 +90,18 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (opts.uploadRate !== undefined && opts.uploadRate > 0) this.upBucket = new TokenBucket(opts.uploadRate, Math.max(BLOCK_SIZE, opts.uploadRate / 20), env.now())
     if (opts.downloadRate !== undefined && opts.downloadRate > 0) this.downBucket = new TokenBucket(opts.downloadRate, Math.max(2 * BLOCK_SIZE, opts.downloadRate / 10), env.now())
     if (opts.resumeStore !== undefined && kind === 'io') this.resume = new Resume(env, opts.resumeStore, m.infoHashBytes, m.pieceCount)
+    this.choking = new Choking({
+      peers: this.peers,
+      now: () => env.now(),
+      rng: env.rng,
+      unchoke: (p) => { p.amChoking = false; this.send(p, { type: 'unchoke' }) },
+      choke: (p) => {
+        p.amChoking = true
+        this.send(p, { type: 'choke' })
+        for (let k = this.upQueue.length - 1; k >= 0; k--) if (this.upQueue[k].peer === p) this.upQueue.splice(k, 1)
+      },
+      snubbed: (p, first) => { if (first) this.env.stats.inc('bt:snubbed'); this.releaseAll(p) }
+    }, this.o)
     this.selectFiles(opts.files)
     if (this.o.seed) for (let i = 0; i < m.pieceCount; i++) this.picker.markHave(i)
     this.recount()
@@ -590,53 +522,13 @@ export class TorrentMachine implements Machine<WireMsg> {
     }
   }
 
-  // ---------------------------------------------------------------- choking
+  // ---------------------------------------------------------------- choking (see choker.ts)
 
-  /** Unchoke interested peers at once while slots are free (so nobody waits 10 s for the first rechoke). */
-  private fillSlots (): void {
-    if (this.paused) return
-    const open = [...this.peers.values()].filter(p => p.ready && !p.amChoking && p.peerInterested).length
-    if (open >= this.o.unchokeSlots + 1) return
-    let free = this.o.unchokeSlots + 1 - open
-    for (const p of this.peers.values()) {
-      if (free === 0) break
-      if (p.ready && p.amChoking && p.peerInterested) { p.amChoking = false; this.send(p, { type: 'unchoke' }); free-- }
-    }
-  }
+  private fillSlots (): void { if (!this.paused) this.choking.fillSlots() }
 
   private rechoke (measure: boolean): void {
-    const now = this.env.now()
-    const secs = this.o.rechokeMs / 1000
-    for (const p of this.peers.values()) {
-      if (measure) {
-        // average of this window and the last, so one quiet interval does not drop a good peer
-        p.downRate = (p.downRate + p.downWindow / secs) / 2
-        p.upRate = (p.upRate + p.upWindow / secs) / 2
-        p.downWindow = 0; p.upWindow = 0
-      }
-      if (p.amInterested && p.outstanding.size > 0 && now - p.lastPieceAt > this.o.snubMs) {
-        if (!p.snubbed) this.env.stats.inc('bt:snubbed')
-        p.snubbed = true
-        // give its blocks to someone else
-        this.releaseAll(p)
-      }
-    }
-    if (this.paused) return
-    const rotate = now - this.lastOptimisticAt >= this.o.optimisticMs
-    const ready = [...this.peers.values()].filter(p => p.ready)
-    const decision = chooseUnchoked(ready.map(p => ({ id: p.id, interested: p.peerInterested, snubbed: p.snubbed, downRate: p.downRate, upRate: p.upRate })), {
-      slots: this.o.unchokeSlots, seeding: this.picker.done, rotateOptimistic: rotate, optimistic: this.optimistic, rng: this.env.rng
-    })
-    if (rotate) this.lastOptimisticAt = now
-    this.optimistic = decision.optimistic
-    for (const p of ready) {
-      const unchoke = decision.unchoke.has(p.id)
-      if (unchoke && p.amChoking) { p.amChoking = false; this.send(p, { type: 'unchoke' }) } else if (!unchoke && !p.amChoking) {
-        p.amChoking = true
-        this.send(p, { type: 'choke' })
-        for (let k = this.upQueue.length - 1; k >= 0; k--) if (this.upQueue[k].peer === p) this.upQueue.splice(k, 1)
-      }
-    }
+    this.choking.measure(measure)
+    if (!this.paused) this.choking.rechoke(this.picker.done)
     this.refillAll()
   }
 
@@ -696,7 +588,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     p.outstanding.clear()
     this.picker.removePeer(p.have)
     for (let k = this.upQueue.length - 1; k >= 0; k--) if (this.upQueue[k].peer === p) this.upQueue.splice(k, 1)
-    if (this.optimistic === p.id) this.optimistic = undefined
+    this.choking.forget(p.id)
     this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'closed' })
     if (!p.amChoking && p.peerInterested) this.fillSlots()
     this.refillAll()

@@ -1,0 +1,86 @@
+/** Options, progress and events of a torrent machine (see machine.ts). */
+import type { Metainfo } from './metainfo.js'
+import type { Sha1 } from './sha1.js'
+import type { StorageKind } from './store.js'
+
+export interface TorrentOptions {
+  metainfo: Metainfo
+  /** We hold every piece already (trusted, not re-hashed). @default false */
+  seed?: boolean
+  /** @default 'memory' when `content` is given, else 'io' when the driver has storage, else 'memory' */
+  storage?: StorageKind
+  /** Memory storage: the content to seed (length = metainfo.length). */
+  content?: Uint8Array
+  /** Prefix of io store names (a download directory inside the driver's storage root). @default '' */
+  storePrefix?: string
+  /** io store where the verified-piece bitfield is persisted for resume; none when undefined. */
+  resumeStore?: string
+  /** Indices of the files to download (selective download). @default all files */
+  files?: number[]
+  /** 20-byte BitTorrent peer id. @default '-OK0100-' + 12 random bytes */
+  peerId?: Uint8Array
+  /** @default 50 */
+  maxPeers?: number
+  /** Outstanding block requests per peer at least; grows with the peer's rate (see pipelineSeconds). @default 4 */
+  pipeline?: number
+  /** Upper bound of the adaptive pipeline. @default 64 */
+  maxPipeline?: number
+  /** Keep this many seconds of the peer's recent rate in flight (covers the round trip). @default 0.5 */
+  pipelineSeconds?: number
+  /** Regular unchoke slots. @default 4 */
+  unchokeSlots?: number
+  /** @default 10000 */
+  rechokeMs?: number
+  /** Optimistic unchoke rotation. @default 30000 */
+  optimisticMs?: number
+  /** No block for this long while we wait on a peer: snubbed, and its requests go elsewhere. @default 60000 */
+  snubMs?: number
+  /** @default 120000 */
+  keepaliveMs?: number
+  /** Random pieces before rarest first. @default 4 */
+  randomFirst?: number
+  /** @default true */
+  endgame?: boolean
+  /** Hash failures pinned on one peer before it is banned. @default 2 */
+  banThreshold?: number
+  /** Protocol violations before the connection is closed. @default 5 */
+  maxViolations?: number
+  /** Pending requests we queue per peer; more are dropped. @default 256 */
+  maxQueuedRequests?: number
+  /** Upload limit, bytes/s (token bucket). @default unlimited */
+  uploadRate?: number
+  /** Download limit, bytes/s (token bucket on requests). @default unlimited */
+  downloadRate?: number
+  /** SHA-1 implementation (the live API passes a native one). @default @noble/hashes */
+  sha1?: Sha1
+  /** Start paused. @default false */
+  paused?: boolean
+}
+
+export interface TorrentProgress {
+  infoHash: string
+  /** Verified bytes of wanted pieces. */
+  bytes: number
+  wantedBytes: number
+  pieces: number
+  wantedPieces: number
+  totalPieces: number
+  peers: number
+  /** Smoothed bytes/s over the last rechoke intervals. */
+  downRate: number
+  upRate: number
+  downloaded: number
+  uploaded: number
+  done: boolean
+  paused: boolean
+}
+
+export type TorrentEvent =
+  | { type: 'bittorrent:piece', index: number }
+  | { type: 'bittorrent:complete' }
+  | { type: 'bittorrent:peer', peer: string, state: 'connected' | 'closed' }
+  /** Drivers close the transport connection when they see this. */
+  | { type: 'bittorrent:disconnect', peer: string, reason: string }
+  | { type: 'bittorrent:hashfail', index: number, contributors: string[] }
+  | { type: 'bittorrent:ban', peer: string }
+  | { type: 'bittorrent:ready' }
