@@ -46,9 +46,10 @@ export async function discoverSimCommands (dir: string, failures: LoadFailure[])
   return out
 }
 
-export async function discoverCommands (dir: string, failures: LoadFailure[]): Promise<Array<{ file: string, register: CommandPlugin }>> {
+export async function discoverCommands (dir: string, failures: LoadFailure[], only?: string): Promise<Array<{ file: string, register: CommandPlugin }>> {
   const out: Array<{ file: string, register: CommandPlugin }> = []
   for (const file of await jsFiles(dir)) {
+    if (only !== undefined && file !== `${only}.js`) continue
     try {
       const d = await loadDefault(join(dir, file))
       if (typeof d !== 'function') throw new Error('default export is not a function (program, io) => void')

@@ -5,6 +5,7 @@
  *
  * Global options: `--json` (exactly one JSON object on stdout, nothing else there), `--seed`.
  */
+import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
@@ -16,6 +17,17 @@ const here = dirname(fileURLToPath(import.meta.url))
 
 function wantsJson (argv: string[]): boolean {
   return argv.includes('--json')
+}
+
+/** The first word that is not a global option (or its value): the command the user asked for. */
+function firstCommand (args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '--seed') { i++; continue }
+    if (a.startsWith('-')) continue
+    return /^[a-z][a-z0-9-]*$/.test(a) ? a : undefined
+  }
+  return undefined
 }
 
 async function main (argv: string[]): Promise<number> {
@@ -34,8 +46,14 @@ async function main (argv: string[]): Promise<number> {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
 
+  // Load only what this invocation needs: every plug-in imports its overlay (and some libp2p), which
+  // costs seconds on a busy machine. `overlaykit <cmd> …` with a commands/<cmd>.js loads just that
+  // one; `sim …` loads the simulator plug-ins; anything else (help, typos) loads everything.
+  const first = firstCommand(argv.slice(2))
+  const onlyCommand = first !== undefined && first !== 'sim' && first !== 'help' && existsSync(join(here, 'commands', `${first}.js`)) ? first : undefined
+  const loadSims = onlyCommand === undefined
   const failures: LoadFailure[] = []
-  const simCommands = await discoverSimCommands(join(here, 'sim'), failures)
+  const simCommands = loadSims ? await discoverSimCommands(join(here, 'sim'), failures) : []
   const sim = program.command('sim').description('run an overlay in the deterministic discrete-event simulator')
   for (const plugin of simCommands) {
     const cmd = sim.command(plugin.name).description(plugin.description)
@@ -46,9 +64,9 @@ async function main (argv: string[]): Promise<number> {
       io.result(result, options.json === true)
     })
   }
-  if (simCommands.length === 0) sim.action(() => { throw new Error('no simulator commands are installed (src/cli/sim/*.js)') })
+  if (simCommands.length === 0 && loadSims) sim.action(() => { throw new Error('no simulator commands are installed (src/cli/sim/*.js)') })
 
-  for (const { register } of await discoverCommands(join(here, 'commands'), failures)) register(program, io)
+  for (const { register } of await discoverCommands(join(here, 'commands'), failures, onlyCommand)) register(program, io)
   for (const f of failures) io.info(`overlaykit: warning: could not load plug-in ${f.file}: ${f.error}`)
 
   try {

@@ -54,6 +54,19 @@ describe('cli: overlaykit node', function () {
     assert.ok([a.peerId, others[0].peerId, others[1].peerId].includes(look.result.owner.id), JSON.stringify(look.result))
   })
 
+  it('gossips across processes: a publish on one node is a deliver event on the other', async () => {
+    const opts = ['--overlay', 'gossip', '--listen', '/ip4/127.0.0.1/tcp/0']
+    const a = NodeProcess.start(opts, 'gossip-a'); procs.push(a)
+    const [boot] = await a.listening()
+    const b = NodeProcess.start([...opts, '--bootstrap', boot], 'gossip-b'); procs.push(b)
+    await b.listening()
+    await b.waitLine(l => l.event === 'joined' && l.overlay === 'gossip', 20_000, 'gossip join')
+    await a.request({ op: 'publish', topic: 'news', data: 'hello b' })
+    const d = await b.waitLine(l => l.event === 'gossip:deliver' && l.data === 'hello b', 20_000, 'the delivery')
+    assert.equal(d.topic, 'news')
+    assert.equal(d.origin, a.peerId)
+  })
+
   it('refuses an overlay it cannot run, with a clear error', async () => {
     const c = NodeProcess.start(['--overlay', 'warpdrive'], 'c'); procs.push(c)
     assert.equal(await c.exited, 1)
