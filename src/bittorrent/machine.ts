@@ -359,7 +359,8 @@ export class TorrentMachine implements Machine<WireMsg> {
   private onPiece (p: Peer, msg: { index: number, begin: number, block: Uint8Array }): void {
     const key = blockKey(msg.index, msg.begin)
     const req = p.outstanding.get(key)
-    if (req === undefined || req.length !== msg.block.length) {
+    const late = req === undefined || req.length !== msg.block.length
+    if (late) {
       if (p.released.delete(key)) {
         // we asked, then gave up (choke, cancel): a late block, still useful if the piece needs it
         this.env.stats.inc('bt:late_block')
@@ -385,10 +386,13 @@ export class TorrentMachine implements Machine<WireMsg> {
       p.fastRate = (p.fastWindowBytes * 1000) / Math.max(1, now - p.fastWindowStart)
       p.fastWindowStart = now; p.fastWindowBytes = 0
     }
+    // only endgame asks for a block twice: then the other copies in flight are now useless
+    const partial = this.picker.partial.get(msg.index)
+    const copies = partial === undefined ? 0 : partial.requested[msg.begin / BLOCK_SIZE] ?? 0
     const got = this.picker.receive(p.id, msg.index, msg.begin, msg.block)
     if (got === 'dup') this.env.stats.inc('bt:duplicate_block')
-    // endgame: the other copies in flight are now useless
-    for (const other of this.peers.values()) {
+    // (a late block's own request was already released, so any copy counted is someone else's)
+    if (copies > (late ? 0 : 1)) for (const other of this.peers.values()) {
       if (other !== p && other.outstanding.delete(key)) {
         rememberReleased(other, key)
         this.send(other, { type: 'cancel', index: msg.index, begin: msg.begin, length: msg.block.length })
