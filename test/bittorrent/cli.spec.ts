@@ -31,8 +31,7 @@ describe('bittorrent CLI', function () {
     assert.match(j.infoHash, /^[0-9a-f]{40}$/)
     assert.deepEqual({ name: j.name, pieceLength: j.pieceLength, pieces: j.pieces, length: j.length }, { name: 'pack', pieceLength: 16384, pieces: 7, length: 105_000 })
     assert.deepEqual(j.files, [{ path: 'pack/sub/y.bin', length: 5000 }, { path: 'pack/x.bin', length: 100_000 }])
-    const mag = await runCli(['torrent', 'info', j.magnet, '--json'])
-    assert.equal(JSON.parse(mag.stdout).infoHash, j.infoHash)
+    assert.match(j.magnet, new RegExp(`^magnet:\\?xt=urn:btih:${j.infoHash as string}`))
   })
 
   it('sim bittorrent prints completion against the bound', async () => {
