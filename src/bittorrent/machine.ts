@@ -57,7 +57,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       storePrefix: opts.storePrefix ?? '',
       maxPeers: opts.maxPeers ?? 50,
       pipeline: opts.pipeline ?? 4,
-      maxPipeline: opts.maxPipeline ?? 64,
+      maxPipeline: opts.maxPipeline ?? 128,
       pipelineSeconds: opts.pipelineSeconds ?? 0.5,
       unchokeSlots: opts.unchokeSlots ?? 4,
       rechokeMs: opts.rechokeMs ?? 10_000,

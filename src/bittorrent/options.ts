@@ -23,7 +23,7 @@ export interface TorrentOptions {
   maxPeers?: number
   /** Outstanding block requests per peer at least; grows with the peer's rate (see pipelineSeconds). @default 4 */
   pipeline?: number
-  /** Upper bound of the adaptive pipeline. @default 64 */
+  /** Upper bound of the adaptive pipeline (128 blocks = 2 MiB in flight to one fast peer). @default 128 */
   maxPipeline?: number
   /** Keep this many seconds of the peer's recent rate in flight (covers the round trip). @default 0.5 */
   pipelineSeconds?: number
