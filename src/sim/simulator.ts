@@ -28,6 +28,11 @@ export interface SimOptions {
   perNodeStats?: boolean
   /** Virtual delay of an io request. @default 0 */
   ioLatencyMs?: number
+  /**
+   * Keep each link first-in first-out, as a stream is: a message never overtakes an earlier one
+   * from the same sender to the same receiver, whatever the latency model draws. @default false
+   */
+  fifoLinks?: boolean
 }
 
 export interface SpawnOptions {
@@ -84,6 +89,7 @@ export class Simulator {
   private readonly partitions = new Partitions()
   private readonly listeners: Array<(node: SimNode, event: OverlayEvent) => void> = []
   private readonly loggers = new Map<string, Logger>()
+  private readonly linkLast = new Map<string, number>()
   private clock = 0
   private seq = 0
   private executed = 0
@@ -100,7 +106,8 @@ export class Simulator {
       measureBytes: options.measureBytes ?? false,
       notifyUnreachable: options.notifyUnreachable ?? false,
       perNodeStats: options.perNodeStats ?? false,
-      ioLatencyMs: options.ioLatencyMs ?? 0
+      ioLatencyMs: options.ioLatencyMs ?? 0,
+      fifoLinks: options.fifoLinks ?? false
     }
     const root = new Rng(this.options.seed)
     this.rng = root.fork('workload')
@@ -323,7 +330,13 @@ export class Simulator {
       from.upFreeAt = depart
     }
     const latency = sampleLatency(this.options.latency, this.netRng, from.spawnOptions.coords, target?.spawnOptions.coords)
-    this.push({ t: depart + latency, seq: 0, kind: Kind.Deliver, from, to: to.id, target, msg, size, downDone: false })
+    let arrive = depart + latency
+    if (this.options.fifoLinks) {
+      const link = `${from.id}>${to.id}`
+      arrive = Math.max(arrive, this.linkLast.get(link) ?? 0)
+      this.linkLast.set(link, arrive)
+    }
+    this.push({ t: arrive, seq: 0, kind: Kind.Deliver, from, to: to.id, target, msg, size, downDone: false })
   }
 
   private cancelTimers (node: SimNode): void {

@@ -236,3 +236,19 @@ describe('simulator: churn generators', () => {
     }
   })
 })
+
+describe('simulator: FIFO links', () => {
+  it('with fifoLinks a message never overtakes an earlier one on the same link', () => {
+    for (const fifo of [false, true]) {
+      const sim = new Simulator({ seed: 2, latency: { kind: 'exponential', mean: 30 }, fifoLinks: fifo })
+      const a = sim.spawn(recorderSpec, {})
+      const b = sim.spawn(recorderSpec, {})
+      for (let i = 0; i < 200; i++) a.env.send(b.ref, { type: 'blip', n: i, bytes: 1 })
+      sim.runUntilIdle()
+      const order = b.machine.log.map(e => e.n)
+      const inOrder = order.every((n, i) => i === 0 || n > order[i - 1])
+      assert.equal(inOrder, fifo)
+      assert.equal(order.length, 200)
+    }
+  })
+})
