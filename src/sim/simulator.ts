@@ -114,13 +114,16 @@ export class Simulator {
     this.netRng = root.fork('network')
   }
 
+  /** The id the i-th spawned node gets when none is given (workloads can name nodes before spawning). */
+  static nodeId (index: number): string { return `n${String(index).padStart(6, '0')}` }
+
   get now (): number { return this.clock }
   get eventCount (): number { return this.executed }
   get pending (): number { return this.queue.size }
 
   spawn<M, O, Mach extends Machine<M>> (spec: OverlaySpec<M, O, Mach>, options: O, spawn: SpawnOptions = {}): SimNode<M, Mach> {
     const index = this.spawned++
-    const id = spawn.id ?? `n${String(index).padStart(6, '0')}`
+    const id = spawn.id ?? Simulator.nodeId(index)
     const existing = this.byId.get(id)
     if (existing?.alive === true) throw new Error(`a live node with id ${id} already exists`)
     const ref: PeerRef = { id }
