@@ -3,13 +3,10 @@
  * services. The client implements the FileSearch capability (search through the server, download
  * peer to peer) and `browse(nick)`.
  */
-import type { ContentRouting, FetchOptions, FileSearch, SearchHit, SharedFile } from '../overlay/capabilities.js'
+import type { SharedFile } from '../overlay/capabilities.js'
 import type { PeerRef } from '../overlay/types.js'
 import { OverlayService, toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
-import { FileSearchApi, type ShareableFile } from '../search/api.js'
-import { describeStored, storeBytes } from '../search/stored.js'
-import { SearchContentRouting } from '../search/content-routing.js'
-import type { DownloadResult } from '../search/transfer.js'
+import { SearchOverlayService } from '../search/service.js'
 import type { NapsterClient, NapsterClientOptions } from './client.js'
 import type { NapsterMsg } from './codec.js'
 import type { NapsterServer, NapsterServerOptions } from './server.js'
@@ -35,22 +32,9 @@ export interface NapsterInit extends Omit<NapsterClientOptions, 'server'>, Servi
   server: PeerRef | string
 }
 
-export class NapsterService extends OverlayService<NapsterMsg, NapsterClientOptions, NapsterClient> implements FileSearch, ContentRouting {
-  private readonly files: FileSearchApi
-  private readonly routing: SearchContentRouting
-
+export class NapsterService extends SearchOverlayService<NapsterMsg, NapsterClientOptions, NapsterClient> {
   constructor (components: OverlayComponents, init: NapsterInit) {
-    super(components, napsterClientSpec, { ...init, server: toPeerRef(init.server) }, init, ['@overlaykit/file-search', '@overlaykit/content-routing'])
-    this.files = new FileSearchApi(() => this.isStarted() ? this.machine : undefined)
-    this.routing = new SearchContentRouting(this.files)
-  }
-
-  /** ContentRouting: announce `key` (a virtual file found by `findProviders`). */
-  async provide (key: Uint8Array): Promise<void> { await this.routing.provide(key) }
-
-  /** ContentRouting: peers that announced `key`, as the search finds them. */
-  findProviders (key: Uint8Array, options?: { signal?: AbortSignal, limit?: number }): AsyncIterable<PeerRef> {
-    return this.routing.findProviders(key, options)
+    super(components, napsterClientSpec, { ...init, server: toPeerRef(init.server) }, init)
   }
 
   /** Logged in to the server right now. */
@@ -58,40 +42,7 @@ export class NapsterService extends OverlayService<NapsterMsg, NapsterClientOpti
 
   /** Resolves once logged in (or rejects after timeoutMs). */
   async waitOnline (options: { timeoutMs?: number, signal?: AbortSignal } = {}): Promise<void> {
-    if (this.machine.online) return
-    await this.op<void>((_m, done) => {
-      const timer = setTimeout(() => { off(); done(new Error('not logged in to the napster server in time')) }, options.timeoutMs ?? 10_000)
-      const off = this.onEvent(e => { if (e.type === 'napster:online') { clearTimeout(timer); off(); done(null) } })
-      return () => { clearTimeout(timer); off() }
-    }, options.signal)
-  }
-
-  share (file: ShareableFile): void { this.files.share(file) }
-  unshare (hash: string): void { this.files.unshare(hash) }
-
-  async shareStored (store: string, name?: string): Promise<ShareableFile> {
-    const f = await describeStored(this.driver.io, store, name)
-    this.files.share(f)
-    return f
-  }
-
-  /** Store `bytes` in this node's storage and share them under `name`. */
-  async shareBytes (name: string, bytes: Uint8Array): Promise<ShareableFile> {
-    const f = await storeBytes(this.driver.io, name, bytes)
-    this.files.share(f)
-    return f
-  }
-
-  search (query: string, options?: { signal?: AbortSignal, limit?: number, timeoutMs?: number }): AsyncIterable<SearchHit> {
-    return this.files.search(query, options)
-  }
-
-  async fetch (hit: SearchHit, options?: FetchOptions & { store?: string }): Promise<Uint8Array> {
-    return await this.files.fetch(hit, options)
-  }
-
-  async fetchFile (hit: SearchHit, options?: FetchOptions & { store?: string, collect?: boolean }): Promise<DownloadResult> {
-    return await this.files.fetchFile(hit, options)
+    await this.waitUntil(() => this.machine.online, 'not logged in to the napster server in time', options)
   }
 
   /** A user's shared files, as the server lists them. */
