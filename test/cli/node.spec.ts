@@ -47,7 +47,14 @@ describe('cli: overlaykit node', function () {
     }
     const put = await others[0].request({ op: 'put', key: 'greeting', value: 'hello ring' })
     assert.equal(put.result.key, 'greeting')
-    const got = await others[1].request({ op: 'get', key: 'greeting' })
+    // the three-node ring may still be settling (the nodes can briefly disagree on the owner):
+    // ask again, bounded, until the value is found
+    let got = await others[1].request({ op: 'get', key: 'greeting' }, 15_000, true)
+    for (let attempt = 0; got.ok !== true && attempt < 20; attempt++) {
+      await new Promise(resolve => setTimeout(resolve, 250))
+      got = await others[1].request({ op: 'get', key: 'greeting' }, 15_000, true)
+    }
+    assert.equal(got.ok, true, `get after put: ${String(got.error)}`)
     assert.equal(got.result.value, 'hello ring')
     const look = await a.request({ op: 'lookup', key: 'greeting' })
     assert.ok(look.result.hops >= 0)

@@ -59,8 +59,14 @@ describe('multihost: overlaykit node on 5 network namespaces', function () {
   const delivered = (i: number, data: string): boolean => publisher.get(data) === i || deliveries(i, data) > 0
   const publish = async (i: number, data: string): Promise<void> => { publisher.set(data, i); await nodes[i].request({ op: 'publish', topic: 't', data }) }
 
-  it('forms a ring and a gossip group, survives a cut host and re-merges after the heal', async () => {
+  it('forms a ring and a gossip group, survives a cut host and re-merges after the heal', async function () {
+    // Known flake: rarely the cut host's ring does not re-merge within the limit after the heal.
+    // One retry, from a clean slate (nodes stopped, link healed), keeps CI honest but not brittle.
+    this.retries(1)
     const v = net as VirtualNet
+    await Promise.all(nodes.splice(0).map(async n => await n.stop(5000).catch(() => null)))
+    publisher.clear()
+    await v.heal(CUT).catch(() => {})
     const all = Array.from({ length: HOSTS }, (_, i) => i)
     const start = (i: number, bootstrap: string[]): NodeProcess => {
       const args = [mainJs, 'node', '--overlay', 'chord,gossip', '--listen', `/ip4/${v.hosts[i].addr}/tcp/4001`,
