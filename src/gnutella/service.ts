@@ -3,7 +3,6 @@
  * It implements the FileSearch capability: `share`, `shareStored(store)`, `search(text)` (async
  * iterable of hits as QueryHits arrive), `fetch(hit, { offset })` (direct or by push).
  */
-import { OverlayError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
 import { toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
 import { SearchOverlayService } from '../search/service.js'
@@ -26,16 +25,10 @@ export class GnutellaService extends SearchOverlayService<GnutellaMsg, GnutellaO
   async connectServent (peer: PeerRef | string, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<void> {
     const ref = typeof peer === 'string' && peer.startsWith('/') ? await this.connect(peer, options) : toPeerRef(peer)
     if (this.machine.neighbours.has(ref.id)) return
-    await this.op<void>((machine, done) => {
-      const timer = setTimeout(() => { off(); done(new OverlayError('ERR_TIMEOUT', `${ref.id} did not accept the connection`)) }, options.timeoutMs ?? 10_000)
-      const off = this.onEvent(e => {
-        if (e.type === 'gnutella:neighbour-up' && e.peer === ref.id) { clearTimeout(timer); off(); done(null) }
-      })
-      machine.connect(ref)
-      return () => { clearTimeout(timer); off() }
-    }, options.signal)
+    // the reply arrives from the network, never synchronously, so waiting after connect() misses nothing
+    this.machine.connect(ref)
+    await this.waitUntil(() => this.machine.neighbours.has(ref.id), `${ref.id} did not accept the connection`, options)
   }
-
 }
 
 export function gnutella (init: GnutellaInit = {}): (components: OverlayComponents) => GnutellaService {
