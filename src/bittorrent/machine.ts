@@ -15,6 +15,7 @@ import { IoStore, MemoryStore, VirtualStore, type PieceStore, type StorageKind }
 import { TokenBucket } from './token-bucket.js'
 import { BLOCK_SIZE, MAX_REQUEST, type WireMsg } from './wire.js'
 import { Resume } from './resume.js'
+import { SuperSeeder } from './superseed.js'
 import type { TorrentOptions, TorrentProgress } from './options.js'
 import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
 import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
@@ -39,6 +40,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   private readonly strikes = new Map<string, number>()
   private readonly resume: Resume | undefined
   private readonly choking: Choking
+  private readonly superSeeder: SuperSeeder | undefined
   private ready = false
   private stopped = false
   private paused: boolean
@@ -69,7 +71,8 @@ export class TorrentMachine implements Machine<WireMsg> {
       banThreshold: opts.banThreshold ?? 2,
       maxViolations: opts.maxViolations ?? 5,
       maxQueuedRequests: opts.maxQueuedRequests ?? 256,
-      paused: opts.paused ?? false
+      paused: opts.paused ?? false,
+      superSeed: opts.superSeed ?? false
     }
     this.paused = this.o.paused
     this.sha1 = opts.sha1 ?? defaultSha1
@@ -102,6 +105,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       },
       snubbed: (p, first) => { if (first) this.env.stats.inc('bt:snubbed'); this.releaseAll(p) }
     }, this.o)
+    if (this.o.superSeed) this.superSeeder = new SuperSeeder(m.pieceCount, this.picker.availability, env.rng.fork('superseed'))
     this.selectFiles(opts.files)
     if (this.o.seed) for (let i = 0; i < m.pieceCount; i++) this.picker.markHave(i)
     this.recount()
@@ -125,7 +129,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.ready = true
     this.env.emit({ type: 'bittorrent:ready' })
     for (const p of this.peers.values()) {
-      if (p.ready && this.picker.have.count > 0) this.send(p, { type: 'bitfield', bits: this.picker.have.bytes.slice() })
+      if (p.sentHandshake) this.announceHave(p)
       this.recomputeUseful(p)
     }
     this.checkComplete()
@@ -264,6 +268,7 @@ export class TorrentMachine implements Machine<WireMsg> {
         if (p.have.get(msg.index)) return
         p.have.set(msg.index)
         this.picker.addHave(msg.index)
+        if (this.superSeeding && this.superSeeder!.isOffered(p.id, msg.index)) this.offerPieces(p)
         if (this.picker.wanted[msg.index] === 1 && !this.picker.have.get(msg.index)) {
           p.useful++
           this.updateInterest(p)
@@ -276,6 +281,7 @@ export class TorrentMachine implements Machine<WireMsg> {
         let bits: Bitfield
         try { bits = new Bitfield(this.meta.pieceCount, msg.bits) } catch { this.violation(p, 'bitfield of the wrong length', true); return }
         for (let i = 0; i < bits.length; i++) if (bits.get(i)) { p.have.set(i); this.picker.addHave(i) }
+        if (this.superSeeding && p.announced) this.offerPieces(p)
         this.recomputeUseful(p)
         return
       }
@@ -313,6 +319,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     p.extended = (msg.reserved[5] & EXTENSION_BIT) !== 0
     p.lastRecvAt = this.env.now()
     if (!p.sentHandshake) this.sendHandshake(p)
+    else if (this.ready) this.announceHave(p)
     if (p.extended) this.send(p, { type: 'extended', ext: 0, payload: encodeExtHandshake(this.meta.infoBytes.length) })
     this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'connected' })
   }
@@ -322,7 +329,24 @@ export class TorrentMachine implements Machine<WireMsg> {
     const reserved = new Uint8Array(8)
     reserved[5] = EXTENSION_BIT
     this.send(p, { type: 'handshake', infoHash: this.meta.infoHashBytes, peerId: this.peerId, reserved })
-    if (this.ready && this.picker.have.count > 0) this.send(p, { type: 'bitfield', bits: this.picker.have.bytes.slice() })
+    if (this.ready) this.announceHave(p)
+  }
+
+  private get superSeeding (): boolean { return this.superSeeder !== undefined && this.picker.have.count === this.meta.pieceCount }
+
+  /** What we hold, told once per connection: our bitfield, or while super-seeding the first offers. */
+  private announceHave (p: Peer): void {
+    if (p.announced) return
+    p.announced = true
+    if (this.superSeeding) this.offerPieces(p)
+    else if (this.picker.have.count === 0) return
+    // a bitfield may only be the first message after the handshake; later, the same as haves
+    else if (!p.sentAfterHandshake) this.send(p, { type: 'bitfield', bits: this.picker.have.bytes.slice() })
+    else for (let i = 0; i < this.meta.pieceCount; i++) if (this.picker.have.get(i)) this.send(p, { type: 'have', index: i })
+  }
+
+  private offerPieces (p: Peer): void {
+    for (const i of this.superSeeder!.update(p.id, p.have)) this.send(p, { type: 'have', index: i })
   }
 
   /** BEP 10 handshake and BEP 9 metadata requests (we serve the info dict to magnet-link peers). */
@@ -570,6 +594,7 @@ export class TorrentMachine implements Machine<WireMsg> {
 
   private send (p: Peer, msg: WireMsg): void {
     p.lastSentAt = this.env.now()
+    if (msg.type !== 'handshake') p.sentAfterHandshake = true
     this.env.send(p.ref, msg)
   }
 
@@ -593,6 +618,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.picker.removePeer(p.have)
     for (let k = this.upQueue.length - 1; k >= 0; k--) if (this.upQueue[k].peer === p) this.upQueue.splice(k, 1)
     this.choking.forget(p.id)
+    this.superSeeder?.forget(p.id)
     this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'closed' })
     if (!p.amChoking && p.peerInterested) this.fillSlots()
     this.refillAll()

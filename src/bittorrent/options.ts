@@ -55,6 +55,12 @@ export interface TorrentOptions {
   sha1?: Sha1
   /** Start paused. @default false */
   paused?: boolean
+  /**
+   * Super-seeding (BEP 16) while we hold every piece: no bitfield, a couple of pieces offered to
+   * each peer at a time, so the seed uploads each piece about once. For the first seed of a new
+   * torrent facing a crowd; a seed among other seeds gains nothing from it. @default false
+   */
+  superSeed?: boolean
 }
 
 export interface TorrentProgress {

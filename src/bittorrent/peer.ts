@@ -9,6 +9,10 @@ export class Peer {
   gotHandshake = false
   /** The first message after the handshake may be a bitfield, nothing later. */
   gotFirst = false
+  /** We sent something after our handshake (so a bitfield may no longer go out). */
+  sentAfterHandshake = false
+  /** We told the peer what we hold (bitfield, or super-seeding offers). */
+  announced = false
   amChoking = true
   amInterested = false
   peerChoking = true

@@ -107,10 +107,16 @@ export class PiecePicker {
   /** Up to `n` blocks to request from `peer` (which has `bits`), skipping blocks in `exclude` (already asked of this peer). */
   pick (peer: string, bits: Bitfield, n: number, exclude: (index: number, begin: number) => boolean): Block[] {
     const out: Block[] = []
-    // 1. strict priority: blocks of started pieces
+    // 1. strict priority: blocks of started pieces, except those more common than the rarest new
+    // piece this peer offers. Otherwise a piece we began fetching from a leecher gets finished
+    // from the seed, and a seed's uplink — the scarce resource of a flash crowd — goes to a piece
+    // the swarm already holds instead of one only the seed has.
+    const rarest = this.have.count < this.randomFirst ? Infinity : this.rarestNew(bits)
+    const deferred: PartialPiece[] = []
     for (const p of this.partial.values()) {
       if (out.length >= n) return out
       if (!bits.get(p.index) || (p.singleSource && p.owner !== undefined && p.owner !== peer)) continue
+      if (this.availability[p.index] > rarest) { deferred.push(p); continue }
       this.takeBlocks(p, peer, n, out, false, exclude)
     }
     // 2. a new piece: random first, then rarest first
@@ -118,6 +124,11 @@ export class PiecePicker {
       const index = this.choosePiece(bits)
       if (index < 0) break
       const p = this.start(index)
+      this.takeBlocks(p, peer, n, out, false, exclude)
+    }
+    // 2b. nothing new left here: the deferred started pieces after all
+    for (const p of deferred) {
+      if (out.length >= n) break
       this.takeBlocks(p, peer, n, out, false, exclude)
     }
     // 3. endgame: every wanted block is requested; ask for in-flight blocks again
@@ -158,6 +169,15 @@ export class PiecePicker {
       if (p.singleSource && p.owner === undefined) p.owner = peer
       out.push({ index: p.index, begin, length: Math.min(BLOCK_SIZE, p.size - begin) })
     }
+  }
+
+  /** Lowest availability among the pieces `bits` offers that we could start. */
+  private rarestNew (bits: Bitfield): number {
+    let best = Infinity
+    for (let i = 0; i < this.pieceCount; i++) {
+      if (this.availability[i] < best && bits.get(i) && this.wanted[i] === 1 && !this.have.get(i) && !this.partial.has(i)) best = this.availability[i]
+    }
+    return best
   }
 
   private choosePiece (bits: Bitfield): number {

@@ -33,6 +33,8 @@ export interface SwarmParams {
   latency?: LatencyModel
   /** Extra machine options for every node. */
   torrent?: Partial<TorrentOptions>
+  /** Extra machine options for the seed only (e.g. superSeed). */
+  seedTorrent?: Partial<TorrentOptions>
   /** Stop after this much virtual time, ms. @default 20 × the bound */
   limitMs?: number
   /** Record swarm-wide upload utilisation every this many ms (0: never). @default 0 */
@@ -75,7 +77,7 @@ export function runSwarm (p: SwarmParams): SwarmResult {
   const { metainfo } = createTorrent([{ path: 'file.bin', data: content ?? new Uint8Array(p.fileBytes) }], { name: 'file.bin', pieceLength })
   const sim = new Simulator({ seed: p.seed ?? 1, latency: p.latency ?? { kind: 'constant', ms: 10 } })
   const base: TorrentOptions = { metainfo, storage, maxPeers: 80, ...p.torrent }
-  const seedNode = sim.spawn(torrentSpec, { ...base, seed: true, content, uploadRate: p.seedUp }, { id: 'seed', upBps: p.seedUp })
+  const seedNode = sim.spawn(torrentSpec, { ...base, ...p.seedTorrent, seed: true, content, uploadRate: p.seedUp }, { id: 'seed', upBps: p.seedUp })
   const leecherNodes: Array<SimNode<WireMsg, TorrentMachine>> = []
   for (let i = 0; i < p.leechers; i++) {
     leecherNodes.push(sim.spawn(torrentSpec, { ...base, uploadRate: p.peerUp }, { id: `l${String(i).padStart(5, '0')}`, upBps: p.peerUp, downBps: p.peerDown }))

@@ -54,6 +54,37 @@ describe('bittorrent machine (simulator)', function () {
     assert.deepEqual([next[0].index, next[0].begin], [7, 16384])
   })
 
+  it('does not finish a started piece from a peer that offers a rarer one (the seed keeps sending new pieces)', () => {
+    const picker = new PiecePicker(8, () => 32768, new Rng('defer'), { randomFirst: 0 })
+    const seed = new Bitfield(8); seed.setAll()
+    const leecher = new Bitfield(8); leecher.set(3)
+    picker.addPeer(seed); picker.addPeer(leecher)    // piece 3 is held twice, the rest only by the seed
+    const fromLeecher = picker.pick('l', leecher, 1, () => false)
+    assert.deepEqual([fromLeecher[0].index, fromLeecher[0].begin], [3, 0])
+    // piece 3 is started, but the seed has pieces nobody else has: those come first
+    const fromSeed = picker.pick('s', seed, 4, () => false)
+    assert.ok(fromSeed.every(b => b.index !== 3), JSON.stringify(fromSeed))
+    // with nothing new left at the seed, the started piece is finished from it after all
+    const only3 = new Bitfield(8); only3.set(3)
+    assert.deepEqual(picker.pick('s', only3, 1, () => false).map(b => [b.index, b.begin]), [[3, 16384]])
+  })
+
+  it('super-seeding: no bitfield, pieces offered with have, and the seed uploads each piece about once', () => {
+    const MiB = 1024 * 1024
+    const params = { leechers: 8, fileBytes: 4 * MiB, pieceLength: 65536, seedUp: 400_000, peerUp: 400_000, seed: 5, latency: { kind: 'constant' as const, ms: 1 } }
+    const plain = runSwarm(params)
+    const r = runSwarm({ ...params, seedTorrent: { superSeed: true } })
+    assert.equal(r.finished, 8)
+    // leechers start empty, so every bitfield on the wire would be the seed's
+    assert.ok((plain.sim.stats.messages.get('bitfield')?.sent ?? 0) > 0)
+    assert.equal(r.sim.stats.messages.get('bitfield')?.sent ?? 0, 0, 'a super-seed sends no bitfield')
+    const dup = r.seedNode.machine.uploaded / params.fileBytes
+    const plainDup = plain.seedNode.machine.uploaded / params.fileBytes
+    assert.ok(dup < 1.2, `seed uploaded ${dup.toFixed(2)} × the file`)
+    assert.ok(dup < plainDup, `super-seeding ${dup.toFixed(2)} vs plain ${plainDup.toFixed(2)}`)
+    assert.ok(r.completion <= plain.completion, `super ${r.completion} s vs plain ${plain.completion} s`)
+  })
+
   it('endgame never asks the same peer twice for a block, even within one pick', () => {
     const picker = new PiecePicker(2, () => 16384, new Rng('eg'), { randomFirst: 0 })
     const all = new Bitfield(2); all.setAll()
