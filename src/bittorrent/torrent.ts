@@ -41,6 +41,14 @@ export interface SeedOptions extends CommonOptions {
   pieceLength?: number
   announce?: string[]
   multiFile?: boolean
+  /**
+   * Super-seeding (BEP 16): send no bitfield, offer each peer a couple of pieces at a time with
+   * `have`, and a new one once a peer announces an offered piece, so the seed's uplink carries each
+   * piece about once. Worth it for the only seed of a new torrent whose uplink is the bottleneck
+   * (upload no faster than the leechers'); a fast seed (u_s ≫ u) or a seed among other seeds
+   * finishes the swarm sooner without it, since offers leave part of its uplink idle. @default false
+   */
+  superSeed?: boolean
 }
 
 export interface DownloadOptions extends CommonOptions {
@@ -56,7 +64,7 @@ export interface DownloadOptions extends CommonOptions {
   paused?: boolean
 }
 
-type RunOptions = DownloadOptions & { seeding: boolean, content?: Uint8Array, torrentFile?: Uint8Array, tracker?: PeerRef, peers?: PeerRef[], announceIntervalMs: number }
+type RunOptions = DownloadOptions & Pick<SeedOptions, 'superSeed'> & { seeding: boolean, content?: Uint8Array, torrentFile?: Uint8Array, tracker?: PeerRef, peers?: PeerRef[], announceIntervalMs: number }
 
 export class Torrent {
   readonly infoHash: string
@@ -105,6 +113,8 @@ export class Torrent {
       downloadRate: o.downloadRate,
       maxPeers: o.maxPeers,
       paused: o.paused,
+      // only a seed super-seeds (the machine ignores it until it holds every piece anyway)
+      superSeed: o.seeding ? o.superSeed : undefined,
       ...o.torrent
     }, storage)
     this.hosted.onEvents(e => {
