@@ -41,4 +41,23 @@ describe('bittorrent CLI', function () {
     assert.equal(j.leechers, 8)
     assert.ok(j.completion >= j.bound && j.ratio >= 1 && j.ratio < 2, JSON.stringify(j))
   })
+
+  it('sim bittorrent --super-seed: the seed uploads less than a plain seed (u_s = u)', async () => {
+    const args = ['sim', 'bittorrent', '--leechers', '8', '--file-mb', '1', '--seed-up', '100', '--peer-up', '100', '--seed', '3', '--json']
+    const [plain, ss] = await Promise.all([runCli(args), runCli([...args, '--super-seed'])])
+    assert.equal(ss.code, 0, ss.stderr)
+    const p = JSON.parse(plain.stdout)
+    const j = JSON.parse(ss.stdout)
+    assert.equal(j.superSeed, true)
+    assert.equal(p.superSeed, false)
+    assert.equal(j.finished, 8)
+    assert.ok(Number.isFinite(j.ratio) && j.ratio >= 1, JSON.stringify(j))
+    assert.ok(j.seedUploadedFiles >= 1 && j.seedUploadedFiles < p.seedUploadedFiles, `seed uploaded ${String(j.seedUploadedFiles)} files super-seeding vs ${String(p.seedUploadedFiles)} plain`)
+  })
+
+  it('seed --help documents --super-seed', async () => {
+    const r = await runCli(['seed', '--help'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /--super-seed/)
+  })
 })

@@ -1,6 +1,6 @@
 /**
  * `overlaykit seed <path> [--listen MA…] [--tcp-port P] [--tracker MA] [--serve-tracker]
- * [--chord MA] [--piece-length B] [--torrent-out FILE] [--up-limit KiB/s]`: seed a file or folder
+ * [--chord MA] [--piece-length B] [--torrent-out FILE] [--up-limit KiB/s] [--super-seed]`: seed a file or folder
  * from disk over libp2p (and plain TCP for stock clients) until interrupted. Prints the info hash,
  * magnet, the node's multiaddrs and where peers connect.
  */
@@ -27,16 +27,18 @@ export default function register (program: Command, io: CliIo): void {
     .option('--piece-length <bytes>', 'piece length', parsePositiveInt, 262144)
     .option('--torrent-out <file>', 'write the .torrent here')
     .option('--up-limit <KiB/s>', 'upload limit', parseNonNegative, 0)
+    .option('--super-seed', 'super-seeding (BEP 16): no bitfield, offer each peer a couple of pieces at a time so each piece leaves this node about once; for the only seed of a new torrent on a slow uplink', false)
     .option('--exit-after <ms>', 'stop after this long (for scripts and tests)', parseNonNegative, 0)
     .action(async (path: string, _o: unknown, self: Command) => {
-      const o = self.optsWithGlobals<{ listen?: string[], tcpPort?: number, tracker?: string, serveTracker: boolean, chord?: string, pieceLength: number, torrentOut?: string, upLimit: number, exitAfter: number, json: boolean }>()
+      const o = self.optsWithGlobals<{ listen?: string[], tcpPort?: number, tracker?: string, serveTracker: boolean, chord?: string, pieceLength: number, torrentOut?: string, upLimit: number, superSeed: boolean, exitAfter: number, json: boolean }>()
       const node = await startTorrentNode({ listen: o.listen, tcpPort: o.tcpPort, serveTracker: o.serveTracker, chord: o.chord })
       try {
         const t = await node.bt.seed(path, {
           pieceLength: o.pieceLength,
           tracker: o.tracker ?? (o.serveTracker ? node.addrs[0] : undefined),
           contentRouting: node.contentRouting,
-          uploadRate: o.upLimit > 0 ? o.upLimit * 1024 : undefined
+          uploadRate: o.upLimit > 0 ? o.upLimit * 1024 : undefined,
+          superSeed: o.superSeed
         })
         if (o.torrentOut !== undefined) await writeFile(o.torrentOut, t.torrentFile)
         io.result({
@@ -46,7 +48,8 @@ export default function register (program: Command, io: CliIo): void {
           magnet: t.magnet,
           multiaddrs: node.addrs,
           tcp: node.bt.tcp !== undefined ? `127.0.0.1:${node.bt.tcp.port}` : null,
-          torrentFile: o.torrentOut ?? null
+          torrentFile: o.torrentOut ?? null,
+          superSeed: o.superSeed
         }, o.json)
         io.info('seeding; Ctrl-C to stop')
         await new Promise<void>(resolve => {

@@ -1,6 +1,7 @@
 /**
  * `overlaykit sim bittorrent`: a flash crowd — one seed, N leechers, upload caps — in virtual time.
- * Prints the last leecher's completion time against the Kurose–Ross lower bound.
+ * Prints the last leecher's completion time against the Kurose–Ross lower bound; `--super-seed`
+ * makes the seed super-seed (BEP 16).
  */
 import type { Command } from 'commander'
 import type { SimCommand } from '../plugin.js'
@@ -20,11 +21,13 @@ const command: SimCommand = {
       .option('--piece-kb <k>', 'piece length in KiB', parsePositiveInt, 64)
       .option('--neighbors <k>', 'random leechers each leecher dials', parsePositiveInt, 20)
       .option('--real-bytes', 'move and verify real bytes (memory storage) instead of virtual blocks', false)
+      .option('--super-seed', 'the seed super-seeds (BEP 16): no bitfield, a couple of pieces offered per leecher at a time; helps when the seed uploads no faster than the leechers', false)
   },
   async run (o, io) {
     const F = Math.round(o.fileMb * 1024 * 1024)
     if (F <= 0) throw new Error('--file-mb must be positive')
-    io.info(`simulating 1 seed + ${o.leechers} leechers, ${o.fileMb} MiB, seed up ${o.seedUp} KiB/s, peer up ${o.peerUp} KiB/s`)
+    const superSeed = o.superSeed === true
+    io.info(`simulating 1 ${superSeed ? 'super-seeding ' : ''}seed + ${o.leechers} leechers, ${o.fileMb} MiB, seed up ${o.seedUp} KiB/s, peer up ${o.peerUp} KiB/s`)
     const t0 = performance.now()
     const r = runSwarm({
       leechers: o.leechers,
@@ -35,7 +38,8 @@ const command: SimCommand = {
       peerDown: o.peerDown > 0 ? o.peerDown * 1024 : undefined,
       neighbors: o.neighbors,
       storage: o.realBytes === true ? 'memory' : 'virtual',
-      seed: o.seed
+      seed: o.seed,
+      seedTorrent: superSeed ? { superSeed: true } : undefined
     })
     return {
       leechers: o.leechers,
@@ -44,6 +48,9 @@ const command: SimCommand = {
       ratio: r.ratio,
       clientServer: r.clientServer,
       finished: r.finished,
+      superSeed,
+      /** What the seed uploaded until the last leecher finished, in files (1 = every piece once). */
+      seedUploadedFiles: r.seedNode.machine.uploaded / F,
       events: r.events,
       wallMs: Math.round(performance.now() - t0),
       traceHash: r.sim.traceHash()
