@@ -15,6 +15,7 @@ import type { ChordMessage, ProviderRecord, WireItem } from './messages.js'
 import type { NodeInfo } from './node.js'
 import type { VNode } from './routing.js'
 import { afterTableChange } from './maintenance.js'
+import { lost } from './merge.js'
 import { bytesEqual, fromWire, itemId, KIND_PROVIDERS, KIND_VALUE, mergeItem, toWire, type StoredItem } from './store.js'
 
 const BATCH = 256
@@ -171,6 +172,7 @@ export function onDigest (m: ChordMachine, from: PeerRef, msg: Extract<ChordMess
 /** A replica did not answer a digest: forget it, so the next host on the successor list takes its place. */
 function replicaFailed (m: ChordMachine, t: NodeInfo): void {
   m.env.stats.inc('chord:replica-failed')
+  lost(m, t)
   if (m.routes.removePeer(t.peer)) { afterTableChange(m); replicateSoon(m) }
 }
 

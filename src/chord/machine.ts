@@ -8,6 +8,7 @@ import type { Env, Machine, PeerRef } from '../overlay/types.js'
 import * as kv from './kv.js'
 import { lookupTimedOut, onRecursiveDone, onRecursiveFind, startLookup, type LookupCallback, type LookupRequest } from './lookup.js'
 import * as mt from './maintenance.js'
+import { lost, MergeState } from './merge.js'
 import type { ChordMessage } from './messages.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
 import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
@@ -41,6 +42,8 @@ export class ChordMachine implements Machine<ChordMessage> {
   /** Open lookups (for abort and the overall timeout). */
   readonly lookups = new Map<number, { cancel: () => void, fail?: (err: Error) => void }>()
   running = false
+  /** Peers dropped as dead, probed by the ring-merge check (merge.ts). */
+  readonly merge = new MergeState()
   private nextReq = 1
   private readonly pending = new Map<number, Pending>()
 
@@ -189,6 +192,7 @@ export class ChordMachine implements Machine<ChordMessage> {
   /** Forget a peer everywhere after it failed to answer. */
   peerFailed (peer: string): void {
     if (!this.o.repairOnTimeout) return
+    lost(this, this.routes.known().find(n => n.peer === peer))
     if (this.routes.removePeer(peer)) mt.afterTableChange(this)
   }
 

@@ -6,6 +6,7 @@
 import { inHalfOpen, inOpen } from '../overlay/ids.js'
 import * as kv from './kv.js'
 import type { ChordMachine } from './machine.js'
+import { lost, mergeCheck } from './merge.js'
 import type { WireItem } from './messages.js'
 import { compareNodes, type NodeInfo } from './node.js'
 import type { VNode } from './routing.js'
@@ -24,6 +25,7 @@ export function startMaintenance (m: ChordMachine): void {
   }
   m.env.setTimer('chk', jitter(m, m.o.checkPredecessorMs))
   m.env.setTimer('repl', jitter(m, m.o.replicateMs))
+  if (m.o.mergeCheckMs > 0) m.env.setTimer('merge', jitter(m, m.o.mergeCheckMs))
 }
 
 /** A new ring: this host's vnodes, sorted, are each other's successors and predecessors. */
@@ -76,6 +78,7 @@ export function onMaintenanceTimer (m: ChordMachine, key: string): void {
     case 'chk': checkPredecessors(m); m.env.setTimer(key, jitter(m, m.o.checkPredecessorMs)); return
     case 'repl': kv.replicate(m); m.env.setTimer(key, jitter(m, m.o.replicateMs)); return
     case 'replsoon': kv.replicate(m); return
+    case 'merge': mergeCheck(m); m.env.setTimer(key, jitter(m, m.o.mergeCheckMs)); return
   }
 }
 
@@ -134,6 +137,7 @@ export function stabilize (m: ChordMachine, v: VNode): void {
 /** The successor did not answer (or lost its vnode): drop it and try the next one at once. */
 function dropSuccessor (m: ChordMachine, v: VNode, succ: NodeInfo): void {
   if (!m.running) return
+  lost(m, succ)
   m.routes.removeNode(succ.tag)
   setSuccs(m, v, v.succs.filter(s => s.tag !== succ.tag))
   refill(m, v)
@@ -154,7 +158,7 @@ export function afterTableChange (m: ChordMachine): void {
   for (const v of m.vnodes) if (v.joined) refill(m, v)
 }
 
-function notify (m: ChordMachine, v: VNode, target: NodeInfo): void {
+export function notify (m: ChordMachine, v: VNode, target: NodeInfo): void {
   if (target.peer === m.self.id) { onNotify(m, target.vnode, v.self); return }
   m.send(target.ref, { t: 'notify', vnode: target.vnode, node: v.self })
 }
@@ -180,6 +184,7 @@ function checkPredecessors (m: ChordMachine): void {
   for (const [peer, n] of peers) {
     const req = m.newReq()
     m.request(n.ref, { t: 'ping', req }, () => {}, () => {
+      lost(m, n)
       for (const v of m.vnodes) {
         if (v.pred?.peer === peer) { v.pred = undefined; m.env.emit({ type: 'chord:predecessor', vnode: v.self.vnode, predecessor: undefined }) }
       }

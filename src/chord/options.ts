@@ -37,6 +37,15 @@ export interface ChordOptions {
   verifyOwner?: boolean
   /** Drop a peer from this host's tables when a request to it times out. @default true */
   repairOnTimeout?: boolean
+  /**
+   * Ring-merge check period (see merge.ts): a host that dropped peers as dead probes one of them this
+   * often, so rings formed on both sides of a healed partition merge again. 0 disables. @default 5000
+   */
+  mergeCheckMs?: number
+  /** Dead peers remembered for the merge check (the most recent ones). @default 16 */
+  mergeMemory?: number
+  /** A remembered peer that never answered a probe is forgotten after this long. @default 3600000 */
+  mergeForgetMs?: number
   /** Largest value accepted by put. @default 65536 */
   maxValueBytes?: number
   /** Provider records live this long. @default 86400000 */
@@ -52,6 +61,7 @@ export interface ResolvedOptions {
   maintenance: boolean; stabilizeMs: number; fixFingersMs: number; checkPredecessorMs: number
   replicateMs: number; rpcTimeoutMs: number; lookupTimeoutMs: number; alternates: number
   lookupMode: 'iterative' | 'recursive'; verifyOwner: boolean; repairOnTimeout: boolean
+  mergeCheckMs: number; mergeMemory: number; mergeForgetMs: number
   maxValueBytes: number; providerTtlMs: number; tombstoneMs: number; store?: () => ChordStore
 }
 
@@ -78,6 +88,9 @@ export function resolveOptions (o: ChordOptions = {}): ResolvedOptions {
     lookupMode: o.lookupMode ?? 'iterative',
     verifyOwner: o.verifyOwner ?? false,
     repairOnTimeout: o.repairOnTimeout ?? true,
+    mergeCheckMs: Math.max(0, o.mergeCheckMs ?? 5000),
+    mergeMemory: Math.max(0, Math.floor(o.mergeMemory ?? 16)),
+    mergeForgetMs: o.mergeForgetMs ?? 3_600_000,
     maxValueBytes: o.maxValueBytes ?? 65536,
     providerTtlMs: o.providerTtlMs ?? 86_400_000,
     tombstoneMs: o.tombstoneMs ?? 600_000,

@@ -1,0 +1,112 @@
+/**
+ * Ring merge after a partition heals.
+ *
+ * Chord's stabilization only repairs a ring it can still walk. When a network partition lasts longer
+ * than a few request timeouts, each side drops every node of the other side from its successor
+ * lists, predecessors and fingers (stabilize, check_predecessor, lookups and replication all time
+ * out and forget the silent peer) and settles into a ring of its own. After the heal nothing points
+ * across any more, so the two rings never meet again: classic Chord has no merge step.
+ *
+ * The fix, a simplified form of the ring merger of Shafaat, Ghodsi and Haridi ("Handling network
+ * partitions and mergers in structured overlay networks", P2P 2007): every host remembers the peers
+ * it dropped as dead (bounded, with their addresses), and every `mergeCheckMs` it probes one of
+ * them: a lookup of one of its vnodes' own id, entered through that peer. The answer is where that
+ * vnode belongs in the peer's ring:
+ *
+ * - the vnode itself or its current successor: the peer is on our ring; it is forgotten;
+ * - a node between the vnode and its successor: another ring holds a closer successor; adopt it;
+ * - in both disagreeing cases, notify that node (we may be its closer predecessor), so the other
+ *   ring's stabilization splices us in from its side; then probe our other vnodes at once and check
+ *   again soon, since one disagreement means the rest of our ring is misplaced too.
+ *
+ * Hosts on both sides run this, so the two rings are zipped together from both ends, each node by
+ * its own probe or by its neighbours' notifies; ordinary stabilization does the rest. A probe that
+ * gets no answer keeps the peer (the partition may still be on) until `mergeForgetMs`. A host that
+ * is alone on its ring and remembers nobody probes its bootstrap peers. The cost is nothing while
+ * no peer was lost, and one lookup per `mergeCheckMs` per host while some are remembered.
+ */
+import { inOpen } from '../overlay/ids.js'
+import type { PeerRef } from '../overlay/types.js'
+import type { ChordMachine } from './machine.js'
+import { notify, setSuccs } from './maintenance.js'
+import type { NodeInfo } from './node.js'
+import type { VNode } from './routing.js'
+
+/** A peer this host dropped as dead, remembered for the merge check. */
+interface LostPeer { ref: PeerRef, at: number }
+
+/** Per-host merge state (kept on the machine). */
+export class MergeState {
+  /** Lost peers by peer id, oldest first (Map order); the probe rotates through them. */
+  readonly lost = new Map<string, LostPeer>()
+  probing = false
+  nextVnode = 0
+  nextBootstrap = 0
+}
+
+/** Remember a node whose host was just dropped as dead (not one that left gracefully). */
+export function lost (m: ChordMachine, n: NodeInfo | undefined): void {
+  if (n === undefined || n.peer === m.self.id || m.o.mergeCheckMs <= 0 || m.o.mergeMemory <= 0) return
+  const s = m.merge.lost
+  s.delete(n.peer)
+  s.set(n.peer, { ref: n.ref, at: m.env.now() })
+  while (s.size > m.o.mergeMemory) s.delete(s.keys().next().value as string)
+}
+
+/** The next peer to probe through: a remembered one not on our ring now, else a bootstrap peer when alone. */
+function candidate (m: ChordMachine): PeerRef | undefined {
+  const s = m.merge.lost
+  const now = m.env.now()
+  const onRing = new Set<string>()
+  for (const n of m.routes.known()) onRing.add(n.peer)
+  for (const [peer, e] of [...s]) {
+    // back on our tables (through our own ring): nothing to merge with; or remembered long enough
+    if (onRing.has(peer) || now - e.at > m.o.mergeForgetMs) { s.delete(peer); continue }
+    s.delete(peer); s.set(peer, e) // rotate
+    return e.ref
+  }
+  const alone = m.vnodes.every(v => !v.joined || v.succs.length === 0)
+  const boot = m.o.bootstrap.filter(b => b.id !== m.self.id)
+  if (alone && boot.length > 0) return boot[m.merge.nextBootstrap++ % boot.length]
+  return undefined
+}
+
+/** The periodic merge check: probe one vnode through one candidate peer. */
+export function mergeCheck (m: ChordMachine): void {
+  const st = m.merge
+  if (st.probing || !m.running) return
+  const joined = m.vnodes.filter(v => v.joined)
+  if (joined.length === 0) return
+  const via = candidate(m)
+  if (via === undefined) return
+  const v = joined[st.nextVnode++ % joined.length]
+  st.probing = true
+  probe(m, v, via, (found) => {
+    st.probing = false
+    if (!found) return
+    // one vnode was misplaced: so are the others, most likely; and check again soon
+    for (const w of joined) if (w !== v) probe(m, w, via, () => {})
+    m.env.setTimer('merge', m.o.rpcTimeoutMs)
+  })
+}
+
+/** Look up v's own id through `via`; act on the answer. `done(true)` when it named another ring. */
+function probe (m: ChordMachine, v: VNode, via: PeerRef, done: (found: boolean) => void): void {
+  m.lookup({ key: v.self.id, via, internal: true }, (err, res) => {
+    if (!m.running) return
+    if (err != null || res === undefined || !v.joined) { done(false); return }
+    const o = res.owner
+    if (o.tag === v.self.tag || o.tag === v.succs[0]?.tag) {
+      // the peer's ring is ours
+      m.merge.lost.delete(via.id)
+      done(false)
+      return
+    }
+    m.env.stats.inc('chord:merge-found')
+    m.env.log('vnode %d: %s (through %s) places us before %s, not %s: merging rings', v.self.vnode, o.peer, via.id, m.hex(o), v.succs[0] === undefined ? 'ourselves' : m.hex(v.succs[0]))
+    m.env.emit({ type: 'chord:merge', vnode: v.self.vnode, via: via.id, successor: m.hex(o) })
+    if (v.succs.length === 0 || inOpen(o.id, v.self.id, v.successor.id)) setSuccs(m, v, [o, ...v.succs])
+    notify(m, v, o)
+    done(true)
+  })
+}
