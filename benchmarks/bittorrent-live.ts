@@ -48,7 +48,11 @@ async function ours (data: Uint8Array, leechers: number, cap: number | undefined
 
 /** The same machines over the plain-TCP BEP 3 endpoint (no noise, no yamux): separates protocol from transport cost. */
 async function oursTcp (data: Uint8Array, leechers: number, cap: number | undefined, pieceLength: number): Promise<number> {
-  const sha1 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha1').update(d).digest())
+  const sha1 = (d: Uint8Array | readonly Uint8Array[]): Uint8Array => {
+    const h = createHash('sha1')
+    if (d instanceof Uint8Array) h.update(d); else for (const part of d) h.update(part)
+    return new Uint8Array(h.digest())
+  }
   const hosts = Array.from({ length: leechers + 1 }, (_x, i) => new TorrentHost({ self: { id: `h${i}` }, sha1, seed: `tcp-${i}` }))
   const eps = hosts.map(h => { const e = new TcpEndpoint(h); h.addTransport(e); return e })
   try {

@@ -13,8 +13,8 @@ import { TimerTable } from '../overlay/timers.js'
 import { DecodeError } from '../overlay/errors.js'
 import { performIo, type BlobStorage } from '../runtime/libp2p/storage.js'
 import { TorrentMachine, type TorrentEvent, type TorrentOptions } from './machine.js'
-import { decodeWire, encodeWire, WireParser, type WireMsg } from './wire.js'
-import { toHex } from './sha1.js'
+import { decodeWire, encodeWire, pieceHeader, WireParser, type WireMsg } from './wire.js'
+import { toHex, type Sha1 } from './sha1.js'
 import type { Env, Logger, Machine, PeerRef } from '../overlay/types.js'
 
 const log = logger('overlaykit:bittorrent:host')
@@ -172,9 +172,16 @@ export class HostedTorrent<Mach extends WireMachine = TorrentMachine> {
   unreachable (ref: PeerRef): void { if (!this.stopped) this.guard(() => { this.machine.onPeerUnreachable?.(ref) }) }
 
   private send (to: PeerRef, msg: WireMsg): void {
+    const s = this.sessions.get(to.id)
+    if (s !== undefined && msg.type === 'piece') {
+      // the hot path: header and block go to the connection's batch without being joined first
+      this.host.stats.sent('piece', 13 + msg.block.length)
+      s.write(pieceHeader(msg.index, msg.begin, msg.block.length))
+      s.write(msg.block)
+      return
+    }
     const bytes = encodeWire(msg)
     this.host.stats.sent(msg.type, bytes.length)
-    const s = this.sessions.get(to.id)
     if (s !== undefined) { s.write(bytes); return }
     if (msg.type !== 'handshake') { this.host.stats.dropped('bt:no_session'); return }
     const transport = this.host.transports.find(t => t.handles(to))
@@ -208,7 +215,7 @@ export interface HostOptions {
   self: PeerRef
   storage?: BlobStorage
   /** @default @noble/hashes sha1 */
-  sha1?: (data: Uint8Array) => Uint8Array
+  sha1?: Sha1
   /** Seed for the machines' Rng. @default random */
   seed?: number | string
 }
@@ -219,7 +226,7 @@ export class TorrentHost {
   readonly stats = new Stats()
   readonly rng: Rng
   readonly storage: BlobStorage | undefined
-  readonly sha1: ((data: Uint8Array) => Uint8Array) | undefined
+  readonly sha1: Sha1 | undefined
   self: PeerRef
 
   constructor (opts: HostOptions) {

@@ -431,7 +431,8 @@ export class TorrentMachine implements Machine<WireMsg> {
 
   private finishPiece (piece: PartialPiece): void {
     const i = piece.index
-    if (this.verifyHashes && (piece.data === undefined || !equalBytes(this.sha1(piece.data), pieceHash(this.meta, i)))) {
+    const parts = piece.parts as Uint8Array[]
+    if (this.verifyHashes && (parts.length !== piece.blocks || !equalBytes(this.sha1(parts), pieceHash(this.meta, i)))) {
       const who = [...piece.contributors]
       this.env.stats.inc('bt:hash_fail')
       this.env.emit({ type: 'bittorrent:hashfail', index: i, contributors: who })
@@ -444,8 +445,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       this.refillAll()
       return
     }
-    const data = piece.data ?? new Uint8Array(0)
-    this.store.write(i * this.meta.pieceLength, piece.size === data.length ? data : new Uint8Array(piece.size), ok => {
+    this.store.write(i * this.meta.pieceLength, parts, ok => {
       if (this.stopped) return
       if (!ok) { this.env.stats.inc('bt:write_error'); this.picker.reset(piece); this.refillAll(); return }
       this.picker.markHave(i)
@@ -490,7 +490,10 @@ export class TorrentMachine implements Machine<WireMsg> {
     const byRate = p.fastRate > 0 ? Math.ceil((p.fastRate * this.o.pipelineSeconds) / BLOCK_SIZE) : this.o.pipeline + p.slowStart
     const depth = Math.min(this.o.maxPipeline, Math.max(this.o.pipeline, byRate))
     let n = depth - p.outstanding.size
-    if (n <= 0) return
+    // top a deep pipeline up in batches: every request message costs a frame each way on the
+    // transport (a yamux frame, a noise message and a window update on libp2p), and the peer's
+    // answer to a batch leaves as one big write
+    if (n <= 0 || (p.outstanding.size > 0 && n < depth >> 2)) return
     if (this.downBucket !== undefined) {
       n = Math.min(n, Math.floor(this.downBucket.available(this.env.now()) / BLOCK_SIZE))
       if (n <= 0) { this.env.setTimer('down', this.downBucket.waitMs(BLOCK_SIZE, this.env.now())); return }

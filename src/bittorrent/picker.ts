@@ -19,8 +19,11 @@ export interface PartialPiece {
   requested: Uint8Array
   received: Uint8Array
   receivedCount: number
-  /** Assembled bytes (absent in virtual storage mode). */
-  data: Uint8Array | undefined
+  /**
+   * The blocks as received, not copied (empty in virtual storage mode): received buffers are
+   * never written to again, and the piece is hashed and stored straight from them.
+   */
+  parts: Array<Uint8Array | undefined>
   /** Peers that supplied blocks (blamed together if the hash fails). */
   contributors: Set<string>
   /** After a hash failure with several contributors, one peer fetches the whole piece so the next failure has one culprit. */
@@ -205,7 +208,7 @@ export class PiecePicker {
       requested: new Uint8Array(blocks),
       received: new Uint8Array(blocks),
       receivedCount: 0,
-      data: this.virtual ? undefined : new Uint8Array(size),
+      parts: this.virtual ? [] : new Array<Uint8Array | undefined>(blocks).fill(undefined),
       contributors: new Set(),
       owner: undefined,
       singleSource: false
@@ -233,7 +236,7 @@ export class PiecePicker {
     p.receivedCount++
     if (p.requested[k] > 0) p.requested[k]--
     p.contributors.add(peer)
-    p.data?.set(block, begin)
+    if (!this.virtual) p.parts[k] = block
     return p.receivedCount === p.blocks ? p : undefined
   }
 

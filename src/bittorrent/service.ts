@@ -8,14 +8,15 @@ import { serviceCapabilities, type Startable, type Stream, type Connection } fro
 import { peerIdFromString } from '@libp2p/peer-id'
 import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
-import { Uint8ArrayList } from 'uint8arraylist'
 import { OverlayDriver, type DriverOptions } from '../runtime/libp2p/driver.js'
 import { FsBlobStorage, type BlobStorage } from '../runtime/libp2p/storage.js'
 import { InvalidArgumentError } from '../overlay/errors.js'
+import { WriteBatcher } from './batch.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
 import type { TcpEndpoint } from './tcp-endpoint.js'
 import { trackerSpec, type TrackerMachine, type TrackerOptions } from './tracker.js'
 import { PEER_WIRE_PROTOCOL } from './spec.js'
+import type { Sha1 } from './sha1.js'
 import { createTorrent, parseTorrent, type CreateFile, type Metainfo } from './metainfo.js'
 import { parseMagnet } from './magnet.js'
 import { readDisk } from './files.js'
@@ -85,23 +86,11 @@ class Libp2pTransport implements WireTransport {
   }
 
   private wrap (stream: Stream): WireConn {
-    // Frames written in one turn of the event loop go out as one send(): many small messages
-    // (requests, haves) would otherwise each cost a yamux frame and a noise message.
-    // send() always buffers; the protocol bounds what is in flight (pipelined requests), so no drain wait.
-    let batch = new Uint8ArrayList()
-    const flush = (): void => {
-      const parts = batch
-      batch = new Uint8ArrayList()
-      // a list goes out without first being copied into one buffer
-      if (stream.writeStatus === 'writable' && parts.byteLength > 0) stream.send(parts)
-    }
+    // send() always buffers; the protocol bounds what is in flight (pipelined requests), so no drain wait
+    const batch = new WriteBatcher(bytes => { if (stream.writeStatus === 'writable') stream.send(bytes) })
     return {
-      write: (b) => {
-        if (batch.byteLength === 0) queueMicrotask(flush)
-        batch.append(b)
-        if (batch.byteLength >= 64 * 1024) flush()
-      },
-      close: () => { flush(); stream.close({ signal: AbortSignal.timeout(1000) }).catch(() => { stream.abort(new Error('closed')) }) }
+      write: (b) => { batch.write(b) },
+      close: () => { batch.flush(); stream.close({ signal: AbortSignal.timeout(1000) }).catch(() => { stream.abort(new Error('closed')) }) }
     }
   }
 
@@ -109,7 +98,10 @@ class Libp2pTransport implements WireTransport {
     this.streams.add(stream)
     void (async () => {
       try {
-        for await (const chunk of stream) sink.data(chunk instanceof Uint8Array ? chunk : chunk.subarray())
+        for await (const chunk of stream) {
+          // a list's parts go to the parser as they are: frames inside one part are not copied
+          if (chunk instanceof Uint8Array) sink.data(chunk); else for (const part of chunk) sink.data(part)
+        }
       } catch (err) {
         log('stream ended: %s', (err as Error)?.message)
       } finally {
@@ -141,11 +133,15 @@ export class BitTorrentService implements Startable {
 
   async start (): Promise<void> {
     // native SHA-1 where Node has it: the machine calls it synchronously, so load it now
-    let sha1: ((d: Uint8Array) => Uint8Array) | undefined
+    let sha1: Sha1 | undefined
     try {
       const name = 'node:crypto'
       const crypto = await import(name)
-      sha1 = (d) => new Uint8Array(crypto.createHash('sha1').update(d).digest())
+      sha1 = (d) => {
+        const h = crypto.createHash('sha1')
+        if (d instanceof Uint8Array) h.update(d); else for (const part of d) h.update(part)
+        return new Uint8Array(h.digest())
+      }
     } catch { /* browsers: the machine's pure-JS SHA-1 */ }
     this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1 })
     this.transport = new Libp2pTransport(this.components, this.host)

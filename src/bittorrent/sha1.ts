@@ -1,9 +1,15 @@
 /** SHA-1 (BEP 3 piece and info hashes) and hex helpers. Pure JS, so machines may use it. */
 import { sha1 as nobleSha1 } from '@noble/hashes/legacy.js'
 
-export type Sha1 = (data: Uint8Array) => Uint8Array
+/** SHA-1 of one buffer, or of the concatenation of several (a piece kept as its blocks). */
+export type Sha1 = (data: Uint8Array | readonly Uint8Array[]) => Uint8Array
 
-export const sha1: Sha1 = (data) => nobleSha1(data)
+export const sha1: Sha1 = (data) => {
+  if (data instanceof Uint8Array) return nobleSha1(data)
+  const h = nobleSha1.create()
+  for (const part of data) h.update(part)
+  return h.digest()
+}
 
 export function toHex (b: Uint8Array): string {
   let s = ''

@@ -15,7 +15,8 @@ export type StorageKind = 'memory' | 'io' | 'virtual'
 export interface PieceStore {
   readonly kind: StorageKind
   read (offset: number, length: number, done: (data: Uint8Array | undefined) => void): void
-  write (offset: number, data: Uint8Array, done: (ok: boolean) => void): void
+  /** `data` may be the piece as its blocks, in order (kept as received, not joined). */
+  write (offset: number, data: Uint8Array | readonly Uint8Array[], done: (ok: boolean) => void): void
   /** Route an io completion; true when the token was ours. */
   onIo (token: string, result: IoResult): boolean
 }
@@ -31,8 +32,9 @@ export class MemoryStore implements PieceStore {
     done(this.bytes.subarray(offset, offset + length))
   }
 
-  write (offset: number, data: Uint8Array, done: (ok: boolean) => void): void {
-    this.bytes.set(data, offset)
+  write (offset: number, data: Uint8Array | readonly Uint8Array[], done: (ok: boolean) => void): void {
+    if (data instanceof Uint8Array) this.bytes.set(data, offset)
+    else for (const part of data) { this.bytes.set(part, offset); offset += part.length }
     done(true)
   }
 
@@ -47,7 +49,7 @@ export class VirtualStore implements PieceStore {
     done(length <= ZEROS.length ? ZEROS.subarray(0, length) : new Uint8Array(length))
   }
 
-  write (_offset: number, _data: Uint8Array, done: (ok: boolean) => void): void { done(true) }
+  write (_offset: number, _data: Uint8Array | readonly Uint8Array[], done: (ok: boolean) => void): void { done(true) }
   onIo (): boolean { return false }
 }
 
@@ -94,7 +96,9 @@ export class IoStore implements PieceStore {
     })
   }
 
-  write (offset: number, data: Uint8Array, done: (ok: boolean) => void): void {
+  write (offset: number, parts: Uint8Array | readonly Uint8Array[], done: (ok: boolean) => void): void {
+    // files are cut at arbitrary offsets: join the blocks once (the disk write costs far more)
+    const data = parts instanceof Uint8Array ? parts : joinParts(parts)
     const spans = this.spans(offset, data.length)
     const op: Op = { parts: spans.length, failed: false, spans, done }
     const tag = `${this.id}:w${this.seq++}`
@@ -119,4 +123,13 @@ export class IoStore implements PieceStore {
     if (--op.parts === 0) op.done(op.out !== undefined ? (op.failed ? undefined : op.out) : !op.failed)
     return true
   }
+}
+
+function joinParts (parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  let off = 0
+  for (const p of parts) { out.set(p, off); off += p.length }
+  return out
 }

@@ -6,6 +6,7 @@
  */
 import * as net from 'node:net'
 import { logger } from '@libp2p/logger'
+import { WriteBatcher } from './batch.js'
 import type { ConnSink, TorrentHost, WireConn, WireTransport } from './host.js'
 import type { PeerRef } from '../overlay/types.js'
 
@@ -34,9 +35,10 @@ export interface TcpEndpointOptions {
 
 function wrap (socket: net.Socket): WireConn {
   socket.setNoDelay(true)
+  const batch = new WriteBatcher(bytes => { if (!socket.destroyed) socket.write(bytes) })
   return {
-    write: (bytes) => { if (!socket.destroyed) socket.write(bytes) },
-    close: () => { socket.destroy() }
+    write: (bytes) => { batch.write(bytes) },
+    close: () => { batch.flush(); socket.destroy() }
   }
 }
 

@@ -47,21 +47,17 @@ export function encodeWire (msg: WireMsg): Uint8Array {
   }
   if (msg.type === 'keepalive') return new Uint8Array(4)
   if (msg.type === 'piece') {
-    // hot path: one allocation, no ByteWriter growth
     const out = new Uint8Array(13 + msg.block.length)
-    const dv = new DataView(out.buffer)
-    dv.setUint32(0, 9 + msg.block.length); out[4] = 7
-    dv.setUint32(5, msg.index); dv.setUint32(9, msg.begin)
+    out.set(pieceHeader(msg.index, msg.begin, msg.block.length))
     out.set(msg.block, 13)
     return out
   }
   if (msg.type === 'request' || msg.type === 'cancel' || msg.type === 'have') {
     // hot path too: fixed-size frames written straight into their buffer
-    const out = new Uint8Array(msg.type === 'have' ? 9 : 17)
-    const dv = new DataView(out.buffer)
-    if (msg.type === 'have') { dv.setUint32(0, 5); out[4] = 4; dv.setUint32(5, msg.index); return out }
-    dv.setUint32(0, 13); out[4] = ID[msg.type]
-    dv.setUint32(5, msg.index); dv.setUint32(9, msg.begin); dv.setUint32(13, msg.length)
+    if (msg.type === 'have') { const out = new Uint8Array(9); u32(out, 0, 5); out[4] = 4; u32(out, 5, msg.index); return out }
+    const out = new Uint8Array(17)
+    u32(out, 0, 13); out[4] = ID[msg.type]
+    u32(out, 5, msg.index); u32(out, 9, msg.begin); u32(out, 13, msg.length)
     return out
   }
   const w = new ByteWriter(MAX_FRAME + 64)
@@ -75,6 +71,19 @@ export function encodeWire (msg: WireMsg): Uint8Array {
     case 'unknown':
       return w.u32be(1 + msg.payload.length).u8(msg.id).bytes(msg.payload).finish()
   }
+}
+
+/** The 13 bytes before a piece message's block: drivers send them and the block without joining them first. */
+export function pieceHeader (index: number, begin: number, blockLength: number): Uint8Array {
+  const out = new Uint8Array(13)
+  u32(out, 0, 9 + blockLength); out[4] = 7
+  u32(out, 5, index); u32(out, 9, begin)
+  return out
+}
+
+/** Big-endian u32 without a DataView (one per message was measurable at 4000 messages per 64 MiB). */
+function u32 (out: Uint8Array, at: number, v: number): void {
+  out[at] = v >>> 24; out[at + 1] = (v >>> 16) & 255; out[at + 2] = (v >>> 8) & 255; out[at + 3] = v & 255
 }
 
 /** Bytes on the wire, without encoding (the simulator's bandwidth model calls this per message). */
