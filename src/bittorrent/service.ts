@@ -75,7 +75,10 @@ class Libp2pTransport implements WireTransport {
     const peerId = peerIdFromString(ref.id)
     const addrs = (ref.addrs ?? []).flatMap(a => { try { return [multiaddr(stripP2p(a))] } catch { return [] } })
     if (addrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: addrs }).catch(() => {})
-    const stream = await this.components.connectionManager.openStream(peerId, PEER_WIRE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+    // optimistic protocol selection: the handshake rides with the protocol name, saving a round trip
+    const signal = AbortSignal.timeout(10_000)
+    const connection = await this.components.connectionManager.openConnection(peerId, { signal })
+    const stream = await connection.newStream(PEER_WIRE_PROTOCOL, { signal, negotiateFully: false })
     this.pump(stream, sink)
     return this.wrap(stream)
   }

@@ -17,7 +17,7 @@ import { webSockets } from '@libp2p/websockets'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { OverlayDriver } from './driver.js'
-import type { Libp2p, ServiceMap } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId, ServiceMap } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export type SwarmTransport = 'memory' | 'tcp' | 'ws'
@@ -107,6 +107,17 @@ export async function createNode<S extends ServiceMap = ServiceMap> (services: S
   })
 }
 
+/** Resolves once `node` has an open connection to `peer` (5 s at most: then dialing again is harmless). */
+async function connectedAt (node: Libp2p, peer: PeerId): Promise<void> {
+  if (node.getConnections(peer).some(c => c.status === 'open')) return
+  await new Promise<void>(resolve => {
+    const done = (): void => { clearTimeout(timer); node.removeEventListener('connection:open', onOpen); resolve() }
+    const onOpen = (evt: CustomEvent<Connection>): void => { if (evt.detail.remotePeer.equals(peer)) done() }
+    const timer = setTimeout(done, 5000)
+    node.addEventListener('connection:open', onOpen)
+  })
+}
+
 /** Run `tasks` with at most `limit` in flight; rejects with the first error after all settle. */
 export async function pool (tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
   let next = 0
@@ -153,7 +164,14 @@ export async function createSwarm<S extends ServiceMap = ServiceMap> (n: number,
     if (a === undefined) throw new Error(`node ${i} has no listen address`)
     return a
   }
-  const dial = async (i: number, j: number): Promise<void> => { await nodes[i].dial(addr(j)) }
+  const dial = async (i: number, j: number): Promise<void> => {
+    // the dialer's dial() resolves before the listener has registered the connection; until it
+    // has, a stream opened from j to i would dial a second connection (a noise handshake, tens of
+    // ms) — so "connected" means both ends see it
+    const seen = connectedAt(nodes[j], nodes[i].peerId)
+    await nodes[i].dial(addr(j))
+    await seen
+  }
   try {
     // identities and listeners: cheap, so create them in bounded parallel batches too
     const limit = options.dialConcurrency ?? 8
