@@ -11,7 +11,8 @@ import { pieceHash, pieceSize, type Metainfo } from './metainfo.js'
 import { blockKey, Peer, rememberReleased } from './peer.js'
 import { PiecePicker, type PartialPiece } from './picker.js'
 import { sha1 as defaultSha1, equalBytes, type Sha1 } from './sha1.js'
-import { IoStore, MemoryStore, VirtualStore, type PieceStore, type StorageKind } from './store.js'
+import { IoStore, VirtualStore, type PieceStore, type StorageKind } from './store.js'
+import { MemoryStore } from './memory-store.js'
 import { TokenBucket } from './token-bucket.js'
 import { BLOCK_SIZE, MAX_REQUEST, type WireMsg } from './wire.js'
 import { Resume } from './resume.js'
@@ -79,7 +80,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     const kind = opts.storage ?? (opts.content === undefined && env.io !== undefined ? 'io' : 'memory')
     this.store = kind === 'io'
       ? new IoStore(env, m, this.o.storePrefix, 'bt')
-      : kind === 'virtual' ? new VirtualStore() : new MemoryStore(m.length, opts.content)
+      : kind === 'virtual' ? new VirtualStore() : new MemoryStore(m.length, m.pieceLength, opts.content)
     this.verifyHashes = kind !== 'virtual'
     this.picker = new PiecePicker(m.pieceCount, i => pieceSize(m, i), env.rng.fork('picker'), { randomFirst: this.o.randomFirst, endgame: this.o.endgame, virtual: kind === 'virtual' })
     if (opts.peerId !== undefined && opts.peerId.length === 20) this.peerId = opts.peerId

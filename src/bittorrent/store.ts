@@ -1,6 +1,6 @@
 /**
  * Where a torrent's bytes live, seen from the machine. Three kinds:
- *  - memory: one buffer in the machine (seeding bytes, small downloads, tests);
+ *  - memory: the pieces in the machine, kept as the buffers they arrived in (memory-store.ts);
  *  - io: the driver's BlobStorage through `env.io` (files on disk live, blobs in the simulator),
  *    one store per torrent file, pieces split across file boundaries;
  *  - virtual: no bytes at all, blocks are zeros and hashes are not checked. Only for bandwidth
@@ -21,25 +21,7 @@ export interface PieceStore {
   onIo (token: string, result: IoResult): boolean
 }
 
-export class MemoryStore implements PieceStore {
-  readonly kind = 'memory' as const
-  readonly bytes: Uint8Array
-  constructor (length: number, initial?: Uint8Array) {
-    this.bytes = initial ?? new Uint8Array(length)
-  }
-
-  read (offset: number, length: number, done: (data: Uint8Array | undefined) => void): void {
-    done(this.bytes.subarray(offset, offset + length))
-  }
-
-  write (offset: number, data: Uint8Array | readonly Uint8Array[], done: (ok: boolean) => void): void {
-    if (data instanceof Uint8Array) this.bytes.set(data, offset)
-    else for (const part of data) { this.bytes.set(part, offset); offset += part.length }
-    done(true)
-  }
-
-  onIo (): boolean { return false }
-}
+export { MemoryStore } from './memory-store.js'
 
 const ZEROS = new Uint8Array(16384)
 
