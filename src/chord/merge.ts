@@ -14,10 +14,12 @@
  * vnode belongs in the peer's ring:
  *
  * - the vnode itself or its current successor: the peer is on our ring; it is forgotten;
- * - a node between the vnode and its successor: another ring holds a closer successor; adopt it;
- * - in both disagreeing cases, notify that node (we may be its closer predecessor), so the other
- *   ring's stabilization splices us in from its side; then probe our other vnodes at once and check
- *   again soon, since one disagreement means the rest of our ring is misplaced too.
+ * - a node between the vnode and its successor: another ring holds a closer successor; adopt it and
+ *   notify it (we are its closer predecessor), so the other ring's stabilization splices us in from
+ *   its side too;
+ * - a node beyond our successor: our ring holds nodes between; they are its better predecessors.
+ * On any disagreement, probe our other vnodes at once and check again soon: one disagreement means
+ * the rest of our ring is misplaced too.
  *
  * Hosts on both sides run this, so the two rings are zipped together from both ends, each node by
  * its own probe or by its neighbours' notifies; ordinary stabilization does the rest. A probe that
@@ -105,7 +107,10 @@ function probe (m: ChordMachine, v: VNode, via: PeerRef, done: (found: boolean) 
     m.env.stats.inc('chord:merge-found')
     m.env.log('vnode %d: %s (through %s) places us before %s, not %s: merging rings', v.self.vnode, o.peer, via.id, m.hex(o), v.succs[0] === undefined ? 'ourselves' : m.hex(v.succs[0]))
     m.env.emit({ type: 'chord:merge', vnode: v.self.vnode, via: via.id, successor: m.hex(o) })
-    if (v.succs.length === 0 || inOpen(o.id, v.self.id, v.successor.id)) setSuccs(m, v, [o, ...v.succs])
+    // a node of our own ring sits between us and o: it, not us, is o's predecessor-to-be, and its
+    // own probe (or o's side, through its stabilization) takes care of it
+    if (v.succs.length > 0 && !inOpen(o.id, v.self.id, v.successor.id)) { done(true); return }
+    setSuccs(m, v, [o, ...v.succs])
     notify(m, v, o)
     done(true)
   })

@@ -39,7 +39,8 @@ export interface ChordOptions {
   repairOnTimeout?: boolean
   /**
    * Ring-merge check period (see merge.ts): a host that dropped peers as dead probes one of them this
-   * often, so rings formed on both sides of a healed partition merge again. 0 disables. @default 5000
+   * often, so rings formed on both sides of a healed partition merge again. It scales with the
+   * maintenance budget; 0 disables. @default 5 × stabilizeMs (5000)
    */
   mergeCheckMs?: number
   /** Dead peers remembered for the merge check (the most recent ones). @default 16 */
@@ -88,7 +89,7 @@ export function resolveOptions (o: ChordOptions = {}): ResolvedOptions {
     lookupMode: o.lookupMode ?? 'iterative',
     verifyOwner: o.verifyOwner ?? false,
     repairOnTimeout: o.repairOnTimeout ?? true,
-    mergeCheckMs: Math.max(0, o.mergeCheckMs ?? 5000),
+    mergeCheckMs: Math.max(0, o.mergeCheckMs ?? 5 * (o.stabilizeMs ?? 1000)),
     mergeMemory: Math.max(0, Math.floor(o.mergeMemory ?? 16)),
     mergeForgetMs: o.mergeForgetMs ?? 3_600_000,
     maxValueBytes: o.maxValueBytes ?? 65536,
