@@ -8,7 +8,7 @@ import type { Env, Machine, PeerRef } from '../overlay/types.js'
 import * as kv from './kv.js'
 import { lookupTimedOut, onRecursiveDone, onRecursiveFind, startLookup, type LookupCallback, type LookupRequest } from './lookup.js'
 import * as mt from './maintenance.js'
-import { lost, MergeState } from './merge.js'
+import { lost, MergeState, peerSeen } from './merge.js'
 import type { ChordMessage } from './messages.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
 import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
@@ -246,8 +246,14 @@ export class ChordMachine implements Machine<ChordMessage> {
     return list
   }
 
+  /** A peer opened a connection to us (live runtime): if we had lost it, a partition may have healed. */
+  onPeerConnected (peer: PeerRef): void {
+    if (this.running) peerSeen(this, peer.id)
+  }
+
   onMessage (from: PeerRef, msg: ChordMessage): void {
     if (!this.running) return
+    if (this.merge.lost.size > 0) peerSeen(this, from.id)
     switch (msg.t) {
       case 'find': {
         const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)

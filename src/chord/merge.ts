@@ -23,7 +23,8 @@
  *
  * Hosts on both sides run this, so the two rings are zipped together from both ends, each node by
  * its own probe or by its neighbours' notifies; ordinary stabilization does the rest. A probe that
- * gets no answer keeps the peer (the partition may still be on) until `mergeForgetMs`. A host that
+ * gets no answer keeps the peer (the partition may still be on) until `mergeForgetMs`; a message or
+ * a new connection from a remembered peer moves its probe forward to within a moment. A host that
  * is alone on its ring and remembers nobody probes its bootstrap peers. The cost is nothing while
  * no peer was lost, and one lookup per `mergeCheckMs` per host while some are remembered.
  */
@@ -42,8 +43,26 @@ export class MergeState {
   /** Lost peers by peer id, oldest first (Map order); the probe rotates through them. */
   readonly lost = new Map<string, LostPeer>()
   probing = false
+  /** A check is due within a moment (a lost peer came back): do not postpone it. */
+  soon = false
   nextVnode = 0
   nextBootstrap = 0
+}
+
+/**
+ * A remembered peer shows signs of life (it sent us a message, or opened a connection): the
+ * partition may have healed. Probe through it first, within a moment rather than at the next period.
+ */
+export function peerSeen (m: ChordMachine, peer: string): void {
+  const st = m.merge
+  const e = st.lost.get(peer)
+  if (e === undefined || st.soon || !m.o.maintenance || m.o.mergeCheckMs <= 0) return
+  const rest = [...st.lost].filter(([p]) => p !== peer)
+  st.lost.clear()
+  st.lost.set(peer, e)
+  for (const [p, x] of rest) st.lost.set(p, x)
+  st.soon = true
+  m.env.setTimer('merge', Math.min(m.o.mergeCheckMs, m.o.stabilizeMs) * m.env.rng.next())
 }
 
 /** Remember a node whose host was just dropped as dead (not one that left gracefully). */
@@ -76,6 +95,7 @@ function candidate (m: ChordMachine): PeerRef | undefined {
 /** The periodic merge check: probe one vnode through one candidate peer. */
 export function mergeCheck (m: ChordMachine): void {
   const st = m.merge
+  st.soon = false
   if (st.probing || !m.running) return
   const joined = m.vnodes.filter(v => v.joined)
   if (joined.length === 0) return
