@@ -67,7 +67,7 @@ export function peerSeen (m: ChordMachine, peer: string): void {
 
 /** Remember a node whose host was just dropped as dead (not one that left gracefully). */
 export function lost (m: ChordMachine, n: NodeInfo | undefined): void {
-  if (n === undefined || n.peer === m.self.id || m.o.mergeCheckMs <= 0 || m.o.mergeMemory <= 0) return
+  if (n === undefined || n.peer === m.self.id || !m.o.maintenance || m.o.mergeCheckMs <= 0 || m.o.mergeMemory <= 0) return
   const s = m.merge.lost
   s.delete(n.peer)
   s.set(n.peer, { ref: n.ref, at: m.env.now() })
@@ -125,7 +125,7 @@ function probe (m: ChordMachine, v: VNode, via: PeerRef, done: (found: boolean) 
       return
     }
     m.env.stats.inc('chord:merge-found')
-    m.env.log('vnode %d: %s (through %s) places us before %s, not %s: merging rings', v.self.vnode, o.peer, via.id, m.hex(o), v.succs[0] === undefined ? 'ourselves' : m.hex(v.succs[0]))
+    m.env.log('vnode %d: the ring of %s has %s after us, ours has %s: merging rings', v.self.vnode, via.id, m.hex(o), v.succs[0] === undefined ? 'nobody' : m.hex(v.succs[0]))
     m.env.emit({ type: 'chord:merge', vnode: v.self.vnode, via: via.id, successor: m.hex(o) })
     // a node of our own ring sits between us and o: it, not us, is o's predecessor-to-be, and its
     // own probe (or o's side, through its stabilization) takes care of it

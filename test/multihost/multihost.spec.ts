@@ -53,6 +53,11 @@ describe('multihost: overlaykit node on 5 network namespaces', function () {
 
   const status = async (i: number): Promise<VnodeStatus[]> => (await nodes[i].request({ op: 'status' }, 3000)).result.overlays.chord.vnodes
   const statuses = async (hosts: number[]): Promise<VnodeStatus[][]> => await Promise.all(hosts.map(status))
+  /** host: id -> successor (pred predecessor), for failure messages. */
+  const describe = async (hosts: number[]): Promise<string> => (await Promise.all(hosts.map(async i => {
+    const st = await status(i).catch((e: Error) => e.message)
+    return typeof st === 'string' ? `host${i}: ${st}` : `host${i}: ${st.map(v => `${v.id.slice(0, 8)} -> ${v.successor?.slice(0, 8) ?? 'none'} (pred ${v.predecessor?.slice(0, 8) ?? 'none'})`).join(', ')}`
+  }))).join('; ')
   /** Who published what: a publisher has its update without a delivery event. */
   const publisher = new Map<string, number>()
   const deliveries = (i: number, data: string): number => nodes[i].lines.filter(l => l.event === 'gossip:deliver' && l.data === data).length
@@ -104,7 +109,9 @@ describe('multihost: overlaykit node on 5 network namespaces', function () {
     // 2. cut one host off: the other four repair their ring; both sides keep publishing
     await v.cut(CUT)
     const rest = all.filter(i => i !== CUT)
-    const repaired = await until('ring of the other 4', async () => ringOk(await statuses(rest)), 40_000)
+    const repaired = await until('ring of the other 4', async () => ringOk(await statuses(rest)), 40_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}; pointers per host: ${await describe(rest)}`)
+    })
     const restOwners = await agreedOwner('the 4 agree on a live owner during the cut', rest, owner => owner !== nodes[CUT].peerId)
     assert.notEqual(restOwners[0], nodes[CUT].peerId, 'the cut host owns nothing on the other side')
     for (const k of [1, 2, 3]) await publish(rest[k % rest.length], `during the cut ${k}`)
@@ -114,7 +121,11 @@ describe('multihost: overlaykit node on 5 network namespaces', function () {
 
     // 3. heal: one ring of 5 again, lookups agree, every update reaches every host
     await v.heal(CUT)
-    const merged = await until('ring of 5 after the heal', async () => ringOk(await statuses(all)), 60_000)
+    // each host runs Chord's ring-merge check (src/chord/merge.ts) and the cut host also re-joins
+    // through its bootstrap peer when alone; a failure says where every host's pointers stand
+    const merged = await until('ring of 5 after the heal', async () => ringOk(await statuses(all)), 60_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}; pointers per host: ${await describe(all)}`)
+    })
     const after = await agreedOwner('every host finds the pre-cut owner after the heal', all, owner => owner === owners[0])
     assert.equal(after[0], owners[0], 'the owner is the one from before the cut')
     await publish(CUT, 'after the heal')
