@@ -21,7 +21,8 @@ const log = logger('overlaykit:bittorrent:host')
 
 /** A raw, reliable byte connection. */
 export interface WireConn {
-  write (bytes: Uint8Array): void
+  /** `lazy`: the bytes may wait a little for other data to the same peer (haves). */
+  write (bytes: Uint8Array, lazy?: boolean): void
   close (): void
 }
 
@@ -41,7 +42,7 @@ export interface WireTransport {
 class Session implements ConnSink {
   private readonly parser = new WireParser()
   private conn: WireConn | undefined
-  private queue: Uint8Array[] = []
+  private queue: Array<[Uint8Array, boolean]> = []
   private ended = false
 
   constructor (private readonly host: TorrentHost, public ref: PeerRef, public torrent: HostedTorrent<WireMachine> | undefined) {}
@@ -49,13 +50,13 @@ class Session implements ConnSink {
   setConn (conn: WireConn): void {
     if (this.ended) { conn.close(); return }
     this.conn = conn
-    for (const b of this.queue) conn.write(b)
+    for (const [b, lazy] of this.queue) conn.write(b, lazy)
     this.queue = []
   }
 
-  write (bytes: Uint8Array): void {
+  write (bytes: Uint8Array, lazy = false): void {
     if (this.ended) return
-    if (this.conn === undefined) this.queue.push(bytes); else this.conn.write(bytes)
+    if (this.conn === undefined) this.queue.push([bytes, lazy]); else this.conn.write(bytes, lazy)
   }
 
   data (bytes: Uint8Array): void {
@@ -182,7 +183,7 @@ export class HostedTorrent<Mach extends WireMachine = TorrentMachine> {
     }
     const bytes = encodeWire(msg)
     this.host.stats.sent(msg.type, bytes.length)
-    if (s !== undefined) { s.write(bytes); return }
+    if (s !== undefined) { s.write(bytes, msg.type === 'have'); return }
     if (msg.type !== 'handshake') { this.host.stats.dropped('bt:no_session'); return }
     const transport = this.host.transports.find(t => t.handles(to))
     if (transport === undefined) { this.host.stats.dropped('bt:no_transport'); queueMicrotask(() => { this.unreachable(to) }); return }

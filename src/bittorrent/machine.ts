@@ -25,6 +25,9 @@ export type { TorrentOptions, TorrentProgress, TorrentEvent } from './options.js
 
 interface Upload { peer: Peer, index: number, begin: number, length: number }
 
+/** Paced uploads wake up for this many queued blocks at a time (fewer when the bucket's burst is smaller). */
+const PACE_BLOCKS = 4
+
 export class TorrentMachine implements Machine<WireMsg> {
   readonly meta: Metainfo
   readonly picker: PiecePicker
@@ -539,7 +542,12 @@ export class TorrentMachine implements Machine<WireMsg> {
     while (this.upQueue.length > 0 && !this.paused) {
       const u = this.upQueue[0]
       if (this.upBucket !== undefined && !this.upBucket.tryTake(u.length, this.env.now())) {
-        this.env.setTimer('up', this.upBucket.waitMs(u.length, this.env.now()))
+        // wait until a few blocks can go together (within the bucket's burst): one write per
+        // wake-up instead of one per block, which on libp2p also means one yamux frame and one
+        // window update instead of several
+        let need = 0
+        for (let k = 0; k < Math.min(PACE_BLOCKS, this.upQueue.length); k++) need += this.upQueue[k].length
+        this.env.setTimer('up', this.upBucket.waitMs(need, this.env.now()))
         return
       }
       this.upQueue.shift()

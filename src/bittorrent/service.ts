@@ -92,7 +92,7 @@ class Libp2pTransport implements WireTransport {
     // send() always buffers; the protocol bounds what is in flight (pipelined requests), so no drain wait
     const batch = new WriteBatcher(bytes => { if (stream.writeStatus === 'writable') stream.send(bytes) })
     return {
-      write: (b) => { batch.write(b) },
+      write: (b, lazy) => { batch.write(b, lazy) },
       close: () => { batch.flush(); stream.close({ signal: AbortSignal.timeout(1000) }).catch(() => { stream.abort(new Error('closed')) }) }
     }
   }

@@ -37,7 +37,7 @@ function wrap (socket: net.Socket): WireConn {
   socket.setNoDelay(true)
   const batch = new WriteBatcher(bytes => { if (!socket.destroyed) socket.write(bytes) })
   return {
-    write: (bytes) => { batch.write(bytes) },
+    write: (bytes, lazy) => { batch.write(bytes, lazy) },
     close: () => { batch.flush(); socket.destroy() }
   }
 }
