@@ -10,9 +10,13 @@
  * const d = await other.services.bittorrent.download(t.torrentFile, { path: '/tmp/dl', onProgress: console.log })
  * await d.done
  * ```
+ *
+ * Layout: the protocol (machines, wire, picker, choker, stores, metainfo) is synchronous and runs
+ * in both runtimes; `live/` holds what only runs live — the host that drives machines over byte
+ * streams, the libp2p service and public API, the plain-TCP endpoint, disk reads.
  */
-export { bittorrent, BitTorrentService, type BitTorrentInit } from './service.js'
-export { Torrent, torrentFileOf, type SeedOptions, type DownloadOptions, type CommonOptions } from './torrent.js'
+export { bittorrent, BitTorrentService, type BitTorrentInit } from './live/service.js'
+export { Torrent, torrentFileOf, type SeedOptions, type DownloadOptions, type CommonOptions } from './live/torrent.js'
 export { TorrentMachine, type TorrentOptions, type TorrentProgress, type TorrentEvent } from './machine.js'
 export { torrentSpec, PEER_WIRE_PROTOCOL } from './spec.js'
 export { createTorrent, parseTorrent, parseInfoBytes, pieceSize, type Metainfo, type TorrentFile, type CreateFile, type CreateTorrentOptions } from './metainfo.js'
@@ -21,8 +25,8 @@ export { wireCodec, encodeWire, decodeWire, wireSize, WireParser, type WireMsg, 
 export { bencode, bdecode } from './bencode.js'
 export { TrackerMachine, trackerSpec, TRACKER_PROTOCOL, type TrackerOptions, type AnnounceReply, type ScrapeEntry } from './tracker.js'
 export { trackerCodec, type TrackerMsg } from './tracker-codec.js'
-export { tracker, TrackerService, type TrackerInit } from './tracker-service.js'
-export { TorrentHost, HostedTorrent, type WireTransport, type WireConn, type ConnSink } from './host.js'
-// the plain-TCP endpoint (Node only) is enabled with bittorrent({ tcp: { port } }); its module is ./tcp-endpoint.js
+export { tracker, TrackerService, type TrackerInit } from './live/tracker-service.js'
+export { TorrentHost, HostedTorrent, type WireTransport, type WireConn, type ConnSink } from './live/host.js'
+// the plain-TCP endpoint (Node only) is enabled with bittorrent({ tcp: { port } }); its module is ./live/tcp-endpoint.js
 export { MetadataMachine, type MetadataOptions } from './metadata.js'
 export { runSwarm, bounds, type SwarmParams, type SwarmResult } from './sim-swarm.js'

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { Rng } from '../../src/overlay/rng.js'
 import { bittorrent, type BitTorrentService } from '../../src/bittorrent/index.js'
 import { createSwarm, type Swarm } from '../../src/runtime/libp2p/swarm.js'
-import type { Torrent } from '../../src/bittorrent/torrent.js'
+import type { Torrent } from '../../src/bittorrent/live/torrent.js'
 
 type S = { bittorrent: BitTorrentService }
 

@@ -8,7 +8,7 @@ import type { CliIo } from '../plugin.js'
 import { parsePositiveInt } from '../options.js'
 import { createTorrent, parseTorrent, type CreateFile } from '../../bittorrent/metainfo.js'
 import { parseMagnet, toMagnet } from '../../bittorrent/magnet.js'
-import { readDisk } from '../../bittorrent/files.js'
+import { readDisk } from '../../bittorrent/live/files.js'
 
 export default function register (program: Command, io: CliIo): void {
   const torrent = program.command('torrent').description('create and inspect BitTorrent metainfo (.torrent) files and magnet links')

@@ -1,8 +1,8 @@
 /** A standalone tracker node: `createLibp2p({ services: { tracker: tracker() } })`. */
-import { OverlayService, type ServiceInit } from '../runtime/libp2p/service.js'
-import { trackerSpec, type TrackerMachine, type TrackerOptions } from './tracker.js'
-import type { TrackerMsg } from './tracker-codec.js'
-import type { OverlayComponents } from '../runtime/libp2p/components.js'
+import { OverlayService, type ServiceInit } from '../../runtime/libp2p/service.js'
+import { trackerSpec, type TrackerMachine, type TrackerOptions } from '../tracker.js'
+import type { TrackerMsg } from '../tracker-codec.js'
+import type { OverlayComponents } from '../../runtime/libp2p/components.js'
 
 export interface TrackerInit extends Omit<TrackerOptions, 'serve'>, ServiceInit {}
 

@@ -7,15 +7,15 @@
  * a handshake.
  */
 import { logger } from '@libp2p/logger'
-import { Rng } from '../overlay/rng.js'
-import { Stats } from '../overlay/stats.js'
-import { TimerTable } from '../overlay/timers.js'
-import { DecodeError } from '../overlay/errors.js'
-import { performIo, type BlobStorage } from '../runtime/libp2p/storage.js'
-import { TorrentMachine, type TorrentEvent, type TorrentOptions } from './machine.js'
-import { decodeWire, encodeWire, pieceHeader, WireParser, type WireMsg } from './wire.js'
-import { toHex, type Sha1 } from './sha1.js'
-import type { Env, Logger, Machine, PeerRef } from '../overlay/types.js'
+import { Rng } from '../../overlay/rng.js'
+import { Stats } from '../../overlay/stats.js'
+import { TimerTable } from '../../overlay/timers.js'
+import { DecodeError } from '../../overlay/errors.js'
+import { performIo, type BlobStorage } from '../../runtime/libp2p/storage.js'
+import { TorrentMachine, type TorrentEvent, type TorrentOptions } from '../machine.js'
+import { decodeWire, encodeWire, pieceHeader, WireParser, type WireMsg } from '../wire.js'
+import { toHex, type Sha1 } from '../sha1.js'
+import type { Env, Logger, Machine, PeerRef } from '../../overlay/types.js'
 
 const log = logger('overlaykit:bittorrent:host')
 

@@ -4,15 +4,15 @@
  * ContentRouting (provide the info hash, find providers), re-run every announce interval.
  */
 import { logger } from '@libp2p/logger'
-import { AbortError } from '../overlay/errors.js'
-import { toMagnet } from './magnet.js'
+import { AbortError } from '../../overlay/errors.js'
+import { toMagnet } from '../magnet.js'
 import type { HostedTorrent } from './host.js'
-import type { TorrentOptions, TorrentProgress } from './machine.js'
-import type { Metainfo } from './metainfo.js'
+import type { TorrentOptions, TorrentProgress } from '../machine.js'
+import type { Metainfo } from '../metainfo.js'
 import type { BitTorrentService } from './service.js'
-import type { ContentRouting } from '../overlay/capabilities.js'
-import type { BlobStorage } from '../runtime/libp2p/storage.js'
-import type { PeerRef } from '../overlay/types.js'
+import type { ContentRouting } from '../../overlay/capabilities.js'
+import type { BlobStorage } from '../../runtime/libp2p/storage.js'
+import type { PeerRef } from '../../overlay/types.js'
 
 const log = logger('overlaykit:bittorrent:torrent')
 

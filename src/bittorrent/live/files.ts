@@ -2,7 +2,7 @@
  * Reading files and folders from disk into `CreateFile`s (CLI and service helpers; Node only,
  * loaded lazily so the rest of the folder stays bundlable).
  */
-import type { CreateFile } from './metainfo.js'
+import type { CreateFile } from '../metainfo.js'
 
 export interface DiskInput {
   /** Folder that contains the torrent's top-level entry (storage root for seeding in place). */

@@ -8,7 +8,7 @@ import * as net from 'node:net'
 import { logger } from '@libp2p/logger'
 import { WriteBatcher } from './batch.js'
 import type { ConnSink, TorrentHost, WireConn, WireTransport } from './host.js'
-import type { PeerRef } from '../overlay/types.js'
+import type { PeerRef } from '../../overlay/types.js'
 
 const log = logger('overlaykit:bittorrent:tcp')
 

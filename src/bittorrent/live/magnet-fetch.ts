@@ -3,13 +3,13 @@
  * MetadataMachine until some peer hands over an info dict that hashes to the info hash, then the
  * caller starts the real download with it.
  */
-import { AbortError, TimeoutError } from '../overlay/errors.js'
-import { MetadataMachine } from './metadata.js'
-import type { Magnet } from './magnet.js'
-import type { Metainfo } from './metainfo.js'
+import { AbortError, TimeoutError } from '../../overlay/errors.js'
+import { MetadataMachine } from '../metadata.js'
+import type { Magnet } from '../magnet.js'
+import type { Metainfo } from '../metainfo.js'
 import type { BitTorrentService } from './service.js'
-import type { ContentRouting } from '../overlay/capabilities.js'
-import type { PeerRef } from '../overlay/types.js'
+import type { ContentRouting } from '../../overlay/capabilities.js'
+import type { PeerRef } from '../../overlay/types.js'
 
 export interface FetchMetadataOptions {
   peers?: PeerRef[]
