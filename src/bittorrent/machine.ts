@@ -16,17 +16,13 @@ import { MemoryStore } from './memory-store.js'
 import { TokenBucket } from './token-bucket.js'
 import { BLOCK_SIZE, MAX_REQUEST, type WireMsg } from './wire.js'
 import { Resume } from './resume.js'
+import { Uploader } from './uploader.js'
 import { SuperSeeder } from './superseed.js'
-import type { TorrentOptions, TorrentProgress } from './options.js'
+import { resolveOptions, type ResolvedOptions, type TorrentOptions, type TorrentProgress } from './options.js'
 import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
 import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
 
 export type { TorrentOptions, TorrentProgress, TorrentEvent } from './options.js'
-
-interface Upload { peer: Peer, index: number, begin: number, length: number }
-
-/** Paced uploads wake up for this many queued blocks at a time (fewer when the bucket's burst is smaller). */
-const PACE_BLOCKS = 4
 
 export class TorrentMachine implements Machine<WireMsg> {
   readonly meta: Metainfo
@@ -35,12 +31,11 @@ export class TorrentMachine implements Machine<WireMsg> {
   readonly banned = new Set<string>()
   readonly peerId: Uint8Array
   readonly store: PieceStore
-  private readonly o: Required<Omit<TorrentOptions, 'content' | 'resumeStore' | 'files' | 'peerId' | 'uploadRate' | 'downloadRate' | 'storage' | 'sha1'>>
+  private readonly o: ResolvedOptions
   private readonly sha1: Sha1
   private readonly verifyHashes: boolean
-  private readonly upBucket: TokenBucket | undefined
+  private readonly uploads: Uploader
   private readonly downBucket: TokenBucket | undefined
-  private readonly upQueue: Upload[] = []
   private readonly strikes = new Map<string, number>()
   private readonly resume: Resume | undefined
   private readonly choking: Choking
@@ -57,27 +52,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   constructor (private readonly env: Env<WireMsg, any>, opts: TorrentOptions) {
     this.meta = opts.metainfo
     const m = this.meta
-    this.o = {
-      metainfo: m,
-      seed: opts.seed ?? false,
-      storePrefix: opts.storePrefix ?? '',
-      maxPeers: opts.maxPeers ?? 50,
-      pipeline: opts.pipeline ?? 4,
-      maxPipeline: opts.maxPipeline ?? 128,
-      pipelineSeconds: opts.pipelineSeconds ?? 0.5,
-      unchokeSlots: opts.unchokeSlots ?? 4,
-      rechokeMs: opts.rechokeMs ?? 10_000,
-      optimisticMs: opts.optimisticMs ?? 30_000,
-      snubMs: opts.snubMs ?? 60_000,
-      keepaliveMs: opts.keepaliveMs ?? 120_000,
-      randomFirst: opts.randomFirst ?? 4,
-      endgame: opts.endgame ?? true,
-      banThreshold: opts.banThreshold ?? 2,
-      maxViolations: opts.maxViolations ?? 5,
-      maxQueuedRequests: opts.maxQueuedRequests ?? 256,
-      paused: opts.paused ?? false,
-      superSeed: opts.superSeed ?? false
-    }
+    this.o = resolveOptions(opts)
     this.paused = this.o.paused
     this.sha1 = opts.sha1 ?? defaultSha1
     const kind = opts.storage ?? (opts.content === undefined && env.io !== undefined ? 'io' : 'memory')
@@ -92,9 +67,15 @@ export class TorrentMachine implements Machine<WireMsg> {
       this.peerId.set(new TextEncoder().encode('-OK0100-'))
       this.peerId.set(env.rng.bytes(12), 8)
     }
-    // bursts of 50 ms (at least one block): paced sending keeps the uplink queue short, so a
-    // cancel still finds the block unsent (bigger bursts measurably slow swarms in the simulator)
-    if (opts.uploadRate !== undefined && opts.uploadRate > 0) this.upBucket = new TokenBucket(opts.uploadRate, Math.max(BLOCK_SIZE, opts.uploadRate / 20), env.now())
+    this.uploads = new Uploader({
+      env,
+      store: this.store,
+      pieceLength: m.pieceLength,
+      connected: (p) => this.peers.get(p.id) === p,
+      paused: () => this.paused,
+      send: (p, msg) => { this.send(p, msg) },
+      sent: (p, n) => { p.uploaded += n; p.upWindow += n; this.uploaded += n }
+    }, opts.uploadRate)
     if (opts.downloadRate !== undefined && opts.downloadRate > 0) this.downBucket = new TokenBucket(opts.downloadRate, Math.max(2 * BLOCK_SIZE, opts.downloadRate / 10), env.now())
     if (opts.resumeStore !== undefined && kind === 'io') this.resume = new Resume(env, opts.resumeStore, m.infoHashBytes, m.pieceCount)
     this.choking = new Choking({
@@ -105,7 +86,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       choke: (p) => {
         p.amChoking = true
         this.send(p, { type: 'choke' })
-        for (let k = this.upQueue.length - 1; k >= 0; k--) if (this.upQueue[k].peer === p) this.upQueue.splice(k, 1)
+        this.uploads.drop(p)
       },
       snubbed: (p, first) => { if (first) this.env.stats.inc('bt:snubbed'); this.releaseAll(p) }
     }, this.o)
@@ -166,7 +147,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       if (!p.amChoking) { p.amChoking = true; this.send(p, { type: 'choke' }) }
       this.updateInterest(p)
     }
-    this.upQueue.length = 0
+    this.uploads.clear()
   }
 
   resumeTransfer (): void {
@@ -292,8 +273,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       case 'request': this.onRequest(p, msg); return
       case 'piece': this.onPiece(p, msg); return
       case 'cancel': {
-        const k = this.upQueue.findIndex(u => u.peer === p && u.index === msg.index && u.begin === msg.begin && u.length === msg.length)
-        if (k >= 0) this.upQueue.splice(k, 1)
+        this.uploads.cancel(p, msg.index, msg.begin, msg.length)
         return
       }
       default:
@@ -379,9 +359,8 @@ export class TorrentMachine implements Machine<WireMsg> {
     }
     if (!this.picker.have.get(r.index)) { this.violation(p, 'request for a piece we lack', false); return }
     if (p.amChoking) { this.env.stats.inc('bt:request_while_choked'); return }
-    if (this.upQueue.length >= this.o.maxQueuedRequests * Math.max(1, this.peers.size)) { this.env.stats.inc('bt:request_dropped'); return }
-    this.upQueue.push({ peer: p, index: r.index, begin: r.begin, length: r.length })
-    this.pumpUpload()
+    if (this.uploads.length >= this.o.maxQueuedRequests * Math.max(1, this.peers.size)) { this.env.stats.inc('bt:request_dropped'); return }
+    this.uploads.enqueue(p, r.index, r.begin, r.length)
   }
 
   private onPiece (p: Peer, msg: { index: number, begin: number, block: Uint8Array }): void {
@@ -536,32 +515,6 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (!want) this.releaseAll(p)
   }
 
-  // ---------------------------------------------------------------- uploads
-
-  private pumpUpload (): void {
-    while (this.upQueue.length > 0 && !this.paused) {
-      const u = this.upQueue[0]
-      if (this.upBucket !== undefined && !this.upBucket.tryTake(u.length, this.env.now())) {
-        // wait until a few blocks can go together (within the bucket's burst): one write per
-        // wake-up instead of one per block, which on libp2p also means one yamux frame and one
-        // window update instead of several
-        let need = 0
-        for (let k = 0; k < Math.min(PACE_BLOCKS, this.upQueue.length); k++) need += this.upQueue[k].length
-        this.env.setTimer('up', this.upBucket.waitMs(need, this.env.now()))
-        return
-      }
-      this.upQueue.shift()
-      if (u.peer.amChoking || !this.peers.has(u.peer.id)) continue
-      this.store.read(u.index * this.meta.pieceLength + u.begin, u.length, data => {
-        if (data === undefined) { this.env.stats.inc('bt:read_error'); return }
-        if (!this.peers.has(u.peer.id)) return
-        u.peer.uploaded += u.length; u.peer.upWindow += u.length
-        this.uploaded += u.length
-        this.send(u.peer, { type: 'piece', index: u.index, begin: u.begin, block: data })
-      })
-    }
-  }
-
   // ---------------------------------------------------------------- choking (see choker.ts)
 
   private fillSlots (): void { if (!this.paused) this.choking.fillSlots() }
@@ -579,7 +532,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     const now = this.env.now()
     switch (key) {
       case 'rechoke': this.rechoke(true); this.env.setTimer('rechoke', this.o.rechokeMs); return
-      case 'up': this.pumpUpload(); return
+      case 'up': this.uploads.pump(); return
       case 'down': this.refillAll(); return
       case 'persist': this.persist(true); return
       case 'keepalive': {
@@ -628,7 +581,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     for (const b of p.outstanding.values()) this.picker.release(b)
     p.outstanding.clear()
     this.picker.removePeer(p.have)
-    for (let k = this.upQueue.length - 1; k >= 0; k--) if (this.upQueue[k].peer === p) this.upQueue.splice(k, 1)
+    this.uploads.drop(p)
     this.choking.forget(p.id)
     this.superSeeder?.forget(p.id)
     this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'closed' })

@@ -63,6 +63,33 @@ export interface TorrentOptions {
   superSeed?: boolean
 }
 
+/** TorrentOptions with their defaults filled in (the fields the machine reads as settings). */
+export type ResolvedOptions = Required<Omit<TorrentOptions, 'content' | 'resumeStore' | 'files' | 'peerId' | 'uploadRate' | 'downloadRate' | 'storage' | 'sha1'>>
+
+export function resolveOptions (opts: TorrentOptions): ResolvedOptions {
+  return {
+    metainfo: opts.metainfo,
+    seed: opts.seed ?? false,
+    storePrefix: opts.storePrefix ?? '',
+    maxPeers: opts.maxPeers ?? 50,
+    pipeline: opts.pipeline ?? 4,
+    maxPipeline: opts.maxPipeline ?? 128,
+    pipelineSeconds: opts.pipelineSeconds ?? 0.5,
+    unchokeSlots: opts.unchokeSlots ?? 4,
+    rechokeMs: opts.rechokeMs ?? 10_000,
+    optimisticMs: opts.optimisticMs ?? 30_000,
+    snubMs: opts.snubMs ?? 60_000,
+    keepaliveMs: opts.keepaliveMs ?? 120_000,
+    randomFirst: opts.randomFirst ?? 4,
+    endgame: opts.endgame ?? true,
+    banThreshold: opts.banThreshold ?? 2,
+    maxViolations: opts.maxViolations ?? 5,
+    maxQueuedRequests: opts.maxQueuedRequests ?? 256,
+    paused: opts.paused ?? false,
+    superSeed: opts.superSeed ?? false
+  }
+}
+
 export interface TorrentProgress {
   infoHash: string
   /** Verified bytes of wanted pieces. */

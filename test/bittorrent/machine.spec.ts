@@ -8,7 +8,6 @@ import { runSwarm } from '../../src/bittorrent/sim-swarm.js'
 import { chooseUnchoked } from '../../src/bittorrent/choker.js'
 import { PiecePicker } from '../../src/bittorrent/picker.js'
 import { Bitfield } from '../../src/bittorrent/bitfield.js'
-import { TokenBucket } from '../../src/bittorrent/token-bucket.js'
 import type { TorrentMachine, TorrentOptions } from '../../src/bittorrent/machine.js'
 import type { WireMsg } from '../../src/bittorrent/wire.js'
 
@@ -103,8 +102,11 @@ describe('bittorrent machine (simulator)', function () {
 
   it('a token bucket holds the upload rate', () => {
     const rate = 100_000
-    const { sim, seed, ls } = swarm(1, {}, 10_000_000)
-    ;(seed.machine as any).upBucket = new TokenBucket(rate, 16384, sim.now)
+    // the link could do 10 MB/s; the seed's own limit is 100 kB/s
+    const sim = new Simulator({ seed: 4 })
+    const seed = sim.spawn(torrentSpec, { metainfo, seed: true, content, uploadRate: rate }, { id: 'seed', upBps: 10_000_000 }) as Node
+    const ls = [sim.spawn(torrentSpec, { metainfo, storage: 'memory' }, { id: 'l0' }) as Node]
+    ls[0].machine.connect(seed.ref)
     let t = -1
     sim.on((node, ev) => { if (node === ls[0] && ev.type === 'bittorrent:complete') t = sim.now })
     sim.run({ until: 120_000 })
