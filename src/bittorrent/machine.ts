@@ -74,7 +74,12 @@ export class TorrentMachine implements Machine<WireMsg> {
       connected: (p) => this.peers.get(p.id) === p,
       paused: () => this.paused,
       send: (p, msg) => { this.send(p, msg) },
-      sent: (p, n) => { p.uploaded += n; p.upWindow += n; this.uploaded += n }
+      sent: (p, n) => { p.uploaded += n; p.upWindow += n; this.uploaded += n },
+      idle: () => {
+        if (!this.superSeeding || !this.superSeeder!.grow()) return
+        this.env.stats.inc('bt:superseed_grow')
+        for (const p of this.peers.values()) if (p.ready && p.announced) this.offerPieces(p)
+      }
     }, opts.uploadRate)
     if (opts.downloadRate !== undefined && opts.downloadRate > 0) this.downBucket = new TokenBucket(opts.downloadRate, Math.max(2 * BLOCK_SIZE, opts.downloadRate / 10), env.now())
     if (opts.resumeStore !== undefined && kind === 'io') this.resume = new Resume(env, opts.resumeStore, m.infoHashBytes, m.pieceCount)
@@ -124,7 +129,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (this.stopped) return
     this.stopped = true
     this.persist(true)
-    for (const key of ['rechoke', 'keepalive', 'up', 'down', 'persist']) this.env.clearTimer(key)
+    for (const key of ['rechoke', 'keepalive', 'up', 'idle', 'down', 'persist']) this.env.clearTimer(key)
     for (const p of [...this.peers.values()]) this.close(p, 'stopped')
   }
 
@@ -247,7 +252,12 @@ export class TorrentMachine implements Machine<WireMsg> {
         return
       case 'unchoke': p.peerChoking = false; this.fillRequests(p); return
       case 'interested': p.peerInterested = true; this.fillSlots(); return
-      case 'not_interested': p.peerInterested = false; if (!p.amChoking) { p.amChoking = true; this.send(p, { type: 'choke' }); this.fillSlots() } return
+      case 'not_interested':
+        p.peerInterested = false
+        // a super-seed's fresh offer crosses the peer's not-interested on the wire: keep the slot
+        if (this.superSeeding && this.superSeeder!.offersFor(p.id, p.have)) return
+        if (!p.amChoking) { p.amChoking = true; this.send(p, { type: 'choke' }); this.fillSlots() }
+        return
       case 'have': {
         if (msg.index >= this.meta.pieceCount) { this.violation(p, 'have out of range', true); return }
         if (p.have.get(msg.index)) return
@@ -533,6 +543,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     switch (key) {
       case 'rechoke': this.rechoke(true); this.env.setTimer('rechoke', this.o.rechokeMs); return
       case 'up': this.uploads.pump(); return
+      case 'idle': this.uploads.idleCheck(); return
       case 'down': this.refillAll(); return
       case 'persist': this.persist(true); return
       case 'keepalive': {

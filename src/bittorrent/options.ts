@@ -56,9 +56,9 @@ export interface TorrentOptions {
   /** Start paused. @default false */
   paused?: boolean
   /**
-   * Super-seeding (BEP 16) while we hold every piece: no bitfield, a couple of pieces offered to
-   * each peer at a time, so the seed uploads each piece about once. For the first seed of a new
-   * torrent facing a crowd; a seed among other seeds gains nothing from it. @default false
+   * Super-seeding (BEP 16) while we hold every piece: no bitfield, two pieces offered to each peer
+   * at a time (more while a rate-limited uplink idles), so the seed uploads each piece about once.
+   * For the first seed of a new torrent facing a crowd; see superseed.ts. @default false
    */
   superSeed?: boolean
 }

@@ -4,7 +4,9 @@
  * new one when the peer announces it has an offered piece. Each offer goes to the piece offered
  * least so far (then the rarest among connected peers), so the seed's uplink carries every piece
  * about once and the leechers spread the copies among themselves. Without it, leechers racing
- * for the same seed-only pieces make a seed upload 20–50 % duplicates (bittorrent-live).
+ * for the same seed-only pieces make a seed upload 20–50 % duplicates (bittorrent-live). When a
+ * rate-limited uplink idles, every peer gets one more offer (up to 16): a seed faster than the
+ * leechers can relay must send pieces more than once, and two offers would leave it waiting.
  */
 import type { Bitfield } from './bitfield.js'
 import type { Rng } from '../overlay/rng.js'
@@ -15,8 +17,22 @@ export class SuperSeeder {
   /** Pieces currently offered to each peer. */
   private readonly offered = new Map<string, Set<number>>()
 
-  constructor (private readonly pieceCount: number, private readonly availability: Int32Array, private readonly rng: Rng, private readonly perPeer = 2) {
+  /** Pieces offered to each peer at a time: starts at 2, grows while the seed's uplink idles. */
+  private perPeer = 2
+
+  constructor (private readonly pieceCount: number, private readonly availability: Int32Array, private readonly rng: Rng, private readonly maxPerPeer = 16) {
     this.offers = new Int32Array(pieceCount)
+  }
+
+  /**
+   * The seed's uplink had room to spare: offer one more piece per peer. A seed faster than its
+   * leechers can pass pieces on should send some twice (the Kurose–Ross bound is then
+   * N·F/(u_s + N·u), not F/u_s), and two offers per peer would leave it idle.
+   */
+  grow (): boolean {
+    if (this.perPeer >= this.maxPerPeer) return false
+    this.perPeer++
+    return true
   }
 
   /**
@@ -39,6 +55,12 @@ export class SuperSeeder {
 
   /** Whether `index` is one of the pieces offered to `peer` right now. */
   isOffered (peer: string, index: number): boolean { return this.offered.get(peer)?.has(index) ?? false }
+
+  /** Whether the peer still lacks one of the pieces offered to it. */
+  offersFor (peer: string, has: Bitfield): boolean {
+    for (const i of this.offered.get(peer) ?? []) if (!has.get(i)) return true
+    return false
+  }
 
   forget (peer: string): void { this.offered.delete(peer) }
 

@@ -24,6 +24,8 @@ export interface UploaderHost {
   send (p: Peer, msg: WireMsg): void
   /** A block went out to `p`. */
   sent (p: Peer, bytes: number): void
+  /** The uplink has been idle with its bucket full (a rate-limited uplink with room to spare). */
+  idle? (): void
 }
 
 export class Uploader {
@@ -41,6 +43,11 @@ export class Uploader {
   enqueue (peer: Peer, index: number, begin: number, length: number): void {
     this.queue.push({ peer, index, begin, length })
     this.pump()
+  }
+
+  /** The 'idle' timer: nothing was asked of a rate-limited uplink for a whole burst's time. */
+  idleCheck (): void {
+    if (this.queue.length === 0 && this.bucket !== undefined) this.host.idle?.()
   }
 
   cancel (peer: Peer, index: number, begin: number, length: number): void {
@@ -70,6 +77,10 @@ export class Uploader {
         return
       }
       this.queue.shift()
+      if (this.queue.length === 0 && this.bucket !== undefined && this.host.idle !== undefined) {
+        // look again once the bucket has refilled: still nothing to send means spare uplink
+        env.setTimer('idle', this.bucket.waitMs(this.bucket.capacity, env.now()) + 1)
+      }
       if (u.peer.amChoking || !this.host.connected(u.peer)) continue
       this.host.store.read(u.index * this.host.pieceLength + u.begin, u.length, data => {
         if (data === undefined) { env.stats.inc('bt:read_error'); return }

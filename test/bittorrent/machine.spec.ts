@@ -84,6 +84,17 @@ describe('bittorrent machine (simulator)', function () {
     assert.ok(r.completion <= plain.completion, `super ${r.completion} s vs plain ${plain.completion} s`)
   })
 
+  it('super-seeding with a fast seed (u_s = 10u): offers grow while the uplink idles, so it keeps up with a plain seed', () => {
+    const params = { leechers: 10, fileBytes: 4 * 1024 * 1024, pieceLength: 65536, seedUp: 1_000_000, peerUp: 100_000, seed: 2 }
+    const plain = runSwarm(params)
+    const sup = runSwarm({ ...params, seedTorrent: { superSeed: true } })
+    assert.equal(sup.finished, 10)
+    assert.ok(sup.sim.stats.get('bt:superseed_grow') > 0, 'offers grew')
+    // the bound is N·F/(u_s + N·u) here: the seed must send pieces several times, not once
+    assert.ok(sup.seedNode.machine.uploaded > 4 * params.fileBytes, `seed uploaded ${sup.seedNode.machine.uploaded / params.fileBytes} files`)
+    assert.ok(sup.ratio <= plain.ratio * 1.03, `super ${sup.ratio.toFixed(3)} vs plain ${plain.ratio.toFixed(3)}`)
+  })
+
   it('endgame never asks the same peer twice for a block, even within one pick', () => {
     const picker = new PiecePicker(2, () => 16384, new Rng('eg'), { randomFirst: 0 })
     const all = new Bitfield(2); all.setAll()

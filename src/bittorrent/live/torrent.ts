@@ -42,12 +42,13 @@ export interface SeedOptions extends CommonOptions {
   announce?: string[]
   multiFile?: boolean
   /**
-   * Super-seeding (BEP 16): send no bitfield, offer each peer a couple of pieces at a time with
-   * `have`, and a new one once a peer announces an offered piece, so the seed's uplink carries each
-   * piece about once. Worth it for the only seed of a new torrent whose uplink is the bottleneck
-   * (upload no faster than the leechers'). A fast seed (u_s = 10u) leaves part of its uplink idle
-   * between offers: in the simulator the last leecher finished up to 23 % later at N ≤ 100 and
-   * about the same at N ≥ 300 (benchmarks/results/bittorrent-bound.md). @default false
+   * Super-seeding (BEP 16): send no bitfield, offer each peer two pieces at a time with `have`,
+   * and a new one once a peer announces an offered piece, so the seed's uplink carries each piece
+   * about once. Worth it for the only seed of a new torrent. With `uploadRate` set, the offers per
+   * peer grow while the uplink idles, so a seed faster than its leechers stays busy too (simulator:
+   * as fast as a plain seed at u_s = 10u, 10–15 % faster at u_s = u; benchmarks/results/
+   * bittorrent-bound.md, bittorrent-live.md). Without a rate limit it stays at two offers per peer,
+   * which can leave a fast uplink idle. @default false
    */
   superSeed?: boolean
 }
