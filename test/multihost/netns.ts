@@ -112,6 +112,26 @@ export class VirtualNet {
     await ip('-n', this.switchNs, 'link', 'set', this.hosts[i].port, 'up')
   }
 
+  /**
+   * Splits the network in two: the hosts in `side` move to a second bridge of their own. Each side
+   * still talks within itself (links stay up, unlike cut()); nothing crosses between the two.
+   */
+  async split (side: number[]): Promise<void> {
+    if (!this.split2) {
+      await ip('-n', this.switchNs, 'link', 'add', 'br1', 'type', 'bridge')
+      await ip('-n', this.switchNs, 'link', 'set', 'br1', 'up')
+      this.split2 = true
+    }
+    for (const i of side) await ip('-n', this.switchNs, 'link', 'set', this.hosts[i].port, 'master', 'br1')
+  }
+
+  /** Ends a split: every host is back on the first bridge. */
+  async unsplit (): Promise<void> {
+    for (const h of this.hosts) await ip('-n', this.switchNs, 'link', 'set', h.port, 'master', 'br0')
+  }
+
+  private split2 = false
+
   private readonly onExit = (): void => {
     for (const c of this.children) c.kill('SIGKILL')
     for (const ns of this.namespaces) { try { execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' }) } catch {} }
