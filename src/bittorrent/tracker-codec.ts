@@ -4,7 +4,7 @@
  * carries interval, complete, incomplete and a peer list (libp2p peer ids and multiaddrs instead of
  * ip/port), or a "failure reason"; scrape as in BEP 48. A `t` field correlates request and reply.
  */
-import { DecodeError } from '../overlay/errors.js'
+import { DecodeError, UnknownTypeError } from '../overlay/errors.js'
 import { decodeGuard } from '../overlay/codec.js'
 import { asBytes, asDict, asInt, asList, asText, bdecode, bencode, type BDict } from './bencode.js'
 import type { Codec } from '../overlay/types.js'
@@ -83,7 +83,10 @@ function decode (bytes: Uint8Array): TrackerMsg {
         })
       }
     }
-    throw new DecodeError('tracker: unknown message')
+    // a query or reply name we do not know is a newer peer's message; neither one is garbage
+    if (q !== undefined) throw new UnknownTypeError(`q=${q}`, `tracker: unknown query ${JSON.stringify(q)}`)
+    if (r !== undefined) throw new UnknownTypeError(`r=${r}`, `tracker: unknown reply ${JSON.stringify(r)}`)
+    throw new DecodeError('tracker: neither a query, a reply nor a failure')
   })
 }
 

@@ -3,7 +3,7 @@
  * limits. decode() throws only DecodeError: oversized frames, too many list entries, over-long
  * strings, bad query ids, unknown types.
  */
-import { DecodeError, LimitError, decodeGuard, fromHex, toHex } from '../overlay/index.js'
+import { DecodeError, LimitError, UnknownTypeError, decodeGuard, fromHex, toHex } from '../overlay/index.js'
 import type { Codec, PeerRef } from '../overlay/index.js'
 import { FramePB, type PeerPB, type SupernodePB, type CandidatePB, type FilePB, type HitPB } from './fasttrack-pb.js'
 import { frameChannel, OVERLAY_CHANNEL, splitChannel, XFER_CHANNEL } from '../search/channel.js'
@@ -145,8 +145,10 @@ function toFrame (m: FtMessage): Partial<FramePB> & { type: number } {
 }
 
 function fromFrame (f: FramePB): FtMessage {
+  // type 0 is what an absent field (or an empty frame) decodes to: garbage, not a newer peer's type
+  if (f.type === 0) throw new DecodeError('frame without a message type')
   const t = TYPES[f.type - 1]
-  if (t === undefined) throw new DecodeError(`unknown message type ${f.type}`)
+  if (t === undefined) throw new UnknownTypeError(f.type, `unknown message type ${f.type}`)
   switch (t) {
     case 'probe': return { type: t, capacity: f.capacity, eligible: f.flag, role: role(f.role) }
     case 'probe_reply': return {

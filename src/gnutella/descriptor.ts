@@ -24,7 +24,7 @@
  *   a 23-byte header, so they are never confused with a descriptor.
  */
 import { ByteReader, ByteWriter } from '../overlay/codec.js'
-import { DecodeError, LimitError } from '../overlay/errors.js'
+import { DecodeError, LimitError, UnknownTypeError } from '../overlay/errors.js'
 import { fromHex, toHex } from '../overlay/ids.js'
 import type { PeerRef } from '../overlay/types.js'
 
@@ -210,7 +210,7 @@ function readPayload (type: number, h: Header, p: Uint8Array): Descriptor {
       return { ...d, ...(vendor !== undefined ? { vendor } : {}), ...(peer !== undefined ? { peer } : {}) }
     }
     default:
-      throw new DecodeError(`unknown payload descriptor 0x${type.toString(16).padStart(2, '0')}`)
+      throw new UnknownTypeError(type, `unknown payload descriptor 0x${type.toString(16).padStart(2, '0')}`)
   }
 }
 

@@ -2,8 +2,9 @@
  * The gossip codec: protobuf (protons; pb.ts is generated from gossip.proto with
  * `protons src/gossip/gossip.proto` and renamed) with hard limits on every list and string.
  */
+import { reader, type Codec as PbCodec } from 'protons-runtime'
 import { decodeGuard } from '../overlay/codec.js'
-import { LimitError } from '../overlay/errors.js'
+import { LimitError, UnknownTypeError } from '../overlay/errors.js'
 import type { Codec } from '../overlay/types.js'
 import { GossipFrame } from './pb.js'
 import type { AeMode, Dep, Descriptor, DigestEntry, GossipMessage, MapEntryWire, Update, UpdateId, UpdateKind } from './types.js'
@@ -150,8 +151,49 @@ function fromFrame (f: GossipFrame): GossipMessage {
     case T.BODY: return { type: 'body', origin: str(f.origin, 'origin'), seq: num(f.seq, 'seq'), ...(f.data !== undefined ? { data: f.data } : {}) }
     case T.SHUFFLE: return { type: 'shuffle', entries: decPeers(f.peers) }
     case T.SHUFFLE_REPLY: return { type: 'shuffle-reply', entries: decPeers(f.peers) }
-    default: throw new Error('unknown message type')
+    // unreachable while protons refuses unknown enum values itself (see decodeFrame)
+    default: throw new UnknownTypeError(String(f.type))
   }
+}
+
+/** The protobuf frame; a well-formed frame whose `type` this version does not know throws UnknownTypeError. */
+function decodeFrame (b: Uint8Array): GossipFrame {
+  try {
+    return GossipFrame.decode(b, { limits: decodeLimits } as any)
+  } catch (err) {
+    // protons throws a plain Error for an enum value it does not know: a newer peer's type, not garbage
+    const type = unknownEnum(b, 1, GossipFrame.Type.codec())
+    if (type !== undefined) throw new UnknownTypeError(type, `unknown gossip message type ${type}`)
+    throw err
+  }
+}
+
+/**
+ * The first value of top-level enum field `field` that `kind` refuses, provided all of `bytes` is
+ * well-formed protobuf; otherwise undefined (then the frame is garbage, not an unknown type).
+ * (The same helper is in src/ping/codec.ts; overlays do not import each other.)
+ */
+function unknownEnum (bytes: Uint8Array, field: number, kind: PbCodec<any>): number | undefined {
+  let found: number | undefined
+  try {
+    const r = reader(bytes)
+    while (r.pos < r.len) {
+      const tag = r.uint32()
+      if (tag >>> 3 === field && (tag & 7) === 0) {
+        const at = r.pos
+        const value = r.int32()
+        const end = r.pos
+        r.pos = at
+        try { kind.decode(r) } catch { found ??= value }
+        r.pos = end
+      } else {
+        r.skipType(tag & 7)
+      }
+    }
+  } catch {
+    return undefined
+  }
+  return found
 }
 
 const decodeLimits = {
@@ -174,7 +216,7 @@ export const gossipCodec: Codec<GossipMessage> = {
     return bytes
   },
   decode (bytes) {
-    return decodeGuard('gossip', bytes, LIMITS.frameBytes, b => fromFrame(GossipFrame.decode(b, { limits: decodeLimits } as any)))
+    return decodeGuard('gossip', bytes, LIMITS.frameBytes, b => fromFrame(decodeFrame(b)))
   },
   typeOf (msg) { return msg.type },
   sizeOf (msg) { return GossipFrame.encode(toFrame(msg) as GossipFrame).byteLength }

@@ -26,7 +26,7 @@
  * IPv4 and a port cannot name a libp2p peer. Port 0 means firewalled, as in OpenNap.
  */
 import { ByteReader, ByteWriter } from '../overlay/codec.js'
-import { DecodeError, LimitError } from '../overlay/errors.js'
+import { DecodeError, LimitError, UnknownTypeError } from '../overlay/errors.js'
 
 export const NAP_HEADER_BYTES = 4
 /** Largest data part accepted or produced (lines are short; the 2-byte length allows 65535). */
@@ -251,7 +251,7 @@ export function decodeNap (bytes: Uint8Array): NapMsg {
   if (len > NAP_MAX_DATA) throw new DecodeError(`data length ${len} exceeds ${NAP_MAX_DATA}`)
   if (len !== r.remaining) throw new DecodeError(`length field ${len} disagrees with the ${r.remaining} bytes that follow`)
   const type = BY_NUMBER.get(num)
-  if (type === undefined) throw new DecodeError(`unknown napster message type ${num}`)
+  if (type === undefined) throw new UnknownTypeError(num, `unknown napster message type ${num}`)
   return parse(type, dec.decode(r.rest()))
 }
 

@@ -9,9 +9,25 @@ export class OverlayError extends Error {
   }
 }
 
-/** Bytes that are not a valid message. Decoders throw only this. */
+/** Bytes that are not a valid message. Decoders throw only this (or its subclass UnknownTypeError). */
 export class DecodeError extends OverlayError {
-  constructor (message: string, options?: { cause?: unknown }) { super('ERR_DECODE', message, options); this.name = 'DecodeError' }
+  /** `code` is for subclasses; a plain DecodeError is always 'ERR_DECODE'. */
+  constructor (message: string, options?: { cause?: unknown }, code = 'ERR_DECODE') { super(code, message, options); this.name = 'DecodeError' }
+}
+
+/**
+ * A well-framed message whose type (type byte, enum value, tag name) this node does not know — most
+ * likely from a newer peer, not garbage. Still a DecodeError (decoders throw only DecodeErrors), so
+ * callers that only care "could not decode" need no change; drivers count it apart ('unknown-type').
+ */
+export class UnknownTypeError extends DecodeError {
+  /** The type as it was on the wire: a number (type byte, protobuf enum value) or a name (e.g. a bencoded `q`). */
+  readonly messageType: number | string
+  constructor (messageType: number | string, message = `unknown message type ${String(messageType)}`) {
+    super(message, undefined, 'ERR_UNKNOWN_TYPE')
+    this.messageType = messageType
+    this.name = 'UnknownTypeError'
+  }
 }
 
 /** A hard limit was exceeded (frame size, list length, value size, queue length). */

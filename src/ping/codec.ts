@@ -1,6 +1,7 @@
 /** The ping codec: protobuf (protons, generated into pb.ts from ping.proto) with hard limits. */
+import { reader, type Codec as PbCodec } from 'protons-runtime'
 import { decodeGuard } from '../overlay/codec.js'
-import { LimitError } from '../overlay/errors.js'
+import { LimitError, UnknownTypeError } from '../overlay/errors.js'
 import type { Codec } from '../overlay/types.js'
 import { PingFrame } from './pb.js'
 
@@ -24,13 +25,48 @@ export const pingCodec: Codec<PingMessage> = {
   },
   decode (bytes) {
     return decodeGuard('ping', bytes, MAX_FRAME, b => {
-      const f = PingFrame.decode(b, { limits: { payload: MAX_PING_PAYLOAD } } as any)
+      let f: PingFrame
+      try {
+        f = PingFrame.decode(b, { limits: { payload: MAX_PING_PAYLOAD } } as any)
+      } catch (err) {
+        // protons throws a plain Error for an enum value it does not know; a well-formed frame whose
+        // kind is such a value comes from a newer peer and is reported apart from garbage
+        const kind = unknownEnum(b, 1, PingFrame.Kind.codec())
+        if (kind !== undefined) throw new UnknownTypeError(kind, `unknown ping kind ${kind}`)
+        throw err
+      }
       if (f.payload.byteLength > MAX_PING_PAYLOAD) throw new Error('payload too large')
-      // protons maps unknown enum numbers to undefined: that is an unknown message type
-      if (f.kind !== PingFrame.Kind.PING && f.kind !== PingFrame.Kind.PONG) throw new Error('unknown message kind')
       return { type: f.kind === PingFrame.Kind.PING ? 'ping' : 'pong', seq: f.seq, payload: f.payload }
     })
   },
   typeOf (msg) { return msg.type },
   sizeOf (msg) { return 8 + msg.payload.byteLength }
+}
+
+/**
+ * The first value of top-level enum field `field` that `kind` refuses, provided all of `bytes` is
+ * well-formed protobuf; otherwise undefined (then the frame is garbage, not an unknown type).
+ * (The same helper is in src/gossip/codec.ts; overlays do not import each other.)
+ */
+function unknownEnum (bytes: Uint8Array, field: number, kind: PbCodec<any>): number | undefined {
+  let found: number | undefined
+  try {
+    const r = reader(bytes)
+    while (r.pos < r.len) {
+      const tag = r.uint32()
+      if (tag >>> 3 === field && (tag & 7) === 0) {
+        const at = r.pos
+        const value = r.int32()
+        const end = r.pos
+        r.pos = at
+        try { kind.decode(r) } catch { found ??= value }
+        r.pos = end
+      } else {
+        r.skipType(tag & 7)
+      }
+    }
+  } catch {
+    return undefined
+  }
+  return found
 }

@@ -14,11 +14,13 @@
  * - real timers (TimerTable over setTimeout), `env.io` over a BlobStorage;
  * - frames sent to one peer in one turn after the first are batched into one write;
  * - bad input never takes the node down: an oversize frame resets that stream, an undecodable frame
- *   is dropped; both are counted in `stats` ('oversize', 'decode-error', 'truncated');
+ *   is dropped; both are counted in `stats` ('oversize', 'decode-error', 'truncated'); a well-framed
+ *   message of a type the codec does not know (UnknownTypeError, e.g. from a newer peer) is dropped
+ *   and counted apart as 'unknown-type';
  * - `machine.onPeerConnected(peer)` when a peer opens its first stream of this protocol to us.
  *
  * Stats: per message type (codec.typeOf) sent/received/bytes; drops by reason ('queue-full',
- * 'unreachable', 'decode-error', 'oversize', 'truncated', 'encode-error', 'send-error',
+ * 'unreachable', 'decode-error', 'unknown-type', 'oversize', 'truncated', 'encode-error', 'send-error',
  * 'not-running'); counters 'driver:unreachable', 'driver:machine-errors', 'driver:drain-waits',
  * 'driver:writes'.
  *
@@ -32,7 +34,7 @@
 import { logger as makeLogger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { LimitError, NotStartedError } from '../../overlay/errors.js'
+import { LimitError, NotStartedError, UnknownTypeError } from '../../overlay/errors.js'
 import { Rng } from '../../overlay/rng.js'
 import { Stats } from '../../overlay/stats.js'
 import { TimerTable } from '../../overlay/timers.js'
@@ -482,6 +484,11 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
       msg = codec.decode(body)
       type = codec.typeOf(msg)
     } catch (err) {
+      if (err instanceof UnknownTypeError) {
+        this.stats.dropped('unknown-type')
+        this.log('dropped a frame of unknown type %s (%d bytes) from %s', String(err.messageType), body.byteLength, id)
+        return
+      }
       this.stats.dropped('decode-error')
       this.log('dropped an undecodable frame of %d bytes from %s - %s', body.byteLength, id, (err as Error)?.message)
       return
