@@ -3,7 +3,7 @@
  * descriptor, an OpenNap message) byte for byte *and* the shared transfer frames. The tag is a framing
  * layer like the libp2p length prefix around it; the bytes after it are the unmodified format.
  */
-import { DecodeError, UnknownTypeError } from '../overlay/errors.js'
+import { DecodeError } from '../overlay/errors.js'
 
 /** The overlay's own format follows. */
 export const OVERLAY_CHANNEL = 0x00
@@ -21,7 +21,8 @@ export function frameChannel (channel: number, body: Uint8Array): Uint8Array {
 export function splitChannel (frame: Uint8Array): { channel: number, body: Uint8Array } {
   if (frame.byteLength < 1) throw new DecodeError('empty frame')
   const channel = frame[0]
-  // a channel a newer peer added is an unknown type, not garbage: the driver counts it apart
-  if (channel !== OVERLAY_CHANNEL && channel !== XFER_CHANNEL) throw new UnknownTypeError(`channel 0x${channel.toString(16)}`, `unknown channel 0x${channel.toString(16)}`)
+  // a plain DecodeError, not UnknownTypeError: 254 of 256 random first bytes are "unknown channels",
+  // so garbage would be counted as a newer peer's message; the message types behind the tag are checked
+  if (channel !== OVERLAY_CHANNEL && channel !== XFER_CHANNEL) throw new DecodeError(`unknown channel 0x${channel.toString(16)}`)
   return { channel, body: frame.subarray(1) }
 }

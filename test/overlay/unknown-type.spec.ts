@@ -89,12 +89,13 @@ describe('overlay: UnknownTypeError', () => {
     plainDecodeError(() => decodeFtFrame(bytes(0x08, 99, 0x72, 0x05))) // text (field 14) cut short
   })
 
-  it('search: an unknown transfer message and an unknown channel tag', () => {
-    unknownType(() => decodeXfer(bytes(0x09, 1, 2, 3)), 9)
-    unknownType(() => napsterCodec.decode(bytes(0x58, 0x09)), 9)
+  it('search: an unknown channel tag is garbage (and, for now, an unknown transfer message)', () => {
+    // pending: a plain DecodeError until the compliance fuzz counts 'unknown-type' (see transfer-codec.ts)
+    plainDecodeError(() => decodeXfer(bytes(0x09, 1, 2, 3)))
     plainDecodeError(() => decodeXfer(bytes(0x01, 0x00))) // a get cut short
-    unknownType(() => gnutellaCodec.decode(bytes(0x07, 1, 2)), 'channel 0x7')
-    unknownType(() => fasttrackCodec.decode(bytes(0x07)), 'channel 0x7')
+    // the channel tag is framing: almost every random first byte is an unknown channel, so it is garbage
+    plainDecodeError(() => gnutellaCodec.decode(bytes(0x07, 1, 2)))
+    plainDecodeError(() => fasttrackCodec.decode(bytes(0x07)))
     plainDecodeError(() => napsterCodec.decode(new Uint8Array(0)))
   })
 
