@@ -10,8 +10,8 @@ export * from '../chord/index.js'
 export * from '../gossip/index.js'
 export { createBrowserNode, type BrowserNodeOptions } from './node.js'
 // The search overlays as namespaces (their names overlap): machines, services, simulateSearch.
-// BitTorrent is not here: its index pulls in the plain-TCP endpoint (node:net).
 export * as napster from '../napster/index.js'
 export * as gnutella from '../gnutella/index.js'
 export * as fasttrack from '../fasttrack/index.js'
 export * as search from '../search/index.js'
+export * from '../bittorrent/index.js'

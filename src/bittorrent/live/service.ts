@@ -61,6 +61,21 @@ function toRef (peer: PeerRef | string): PeerRef {
   return { id: peer }
 }
 
+/**
+ * One PeerRef per peer id, with all its addresses: a magnet lists a peer once per address (x.pe),
+ * e.g. TCP and WebSockets, and the machines keep only the first ref of an id. A browser can dial
+ * only the /ws one, so it must not be dropped.
+ */
+function mergeRefs (refs: PeerRef[]): PeerRef[] {
+  const byId = new Map<string, PeerRef>()
+  for (const r of refs) {
+    const known = byId.get(r.id)
+    if (known === undefined) byId.set(r.id, { ...r, ...(r.addrs !== undefined ? { addrs: [...r.addrs] } : {}) })
+    else if (r.addrs !== undefined) byId.set(r.id, { ...known, addrs: [...new Set([...(known.addrs ?? []), ...r.addrs])] })
+  }
+  return [...byId.values()]
+}
+
 /** BEP 3 bytes over libp2p streams. */
 class Libp2pTransport implements WireTransport {
   private readonly streams = new Set<Stream>()
@@ -118,7 +133,9 @@ class Libp2pTransport implements WireTransport {
 }
 
 export class BitTorrentService implements Startable {
-  readonly [serviceCapabilities] = ['@overlaykit/bittorrent']
+  // set in the constructor: a computed-key field initializer is a side effect for bundlers, which
+  // would then keep the whole BitTorrent code in pages that do not use it
+  declare readonly [serviceCapabilities]: string[]
   host: TorrentHost
   readonly trackerDriver: OverlayDriver<TrackerMsg, TrackerOptions, TrackerMachine>
   tcp: TcpEndpoint | undefined
@@ -127,6 +144,7 @@ export class BitTorrentService implements Startable {
   private started = false
 
   constructor (private readonly components: OverlayComponents, readonly init: BitTorrentInit = {}) {
+    this[serviceCapabilities] = ['@overlaykit/bittorrent']
     const serve = init.serveTracker
     this.trackerDriver = new OverlayDriver(components, trackerSpec, { ...(typeof serve === 'object' ? serve : {}), serve: serve !== undefined && serve !== false }, init.driver)
     this.host = new TorrentHost({ self: { id: components.peerId.toString() }, storage: init.storage, seed: init.seed })
@@ -136,16 +154,19 @@ export class BitTorrentService implements Startable {
 
   async start (): Promise<void> {
     // native SHA-1 where Node has it: the machine calls it synchronously, so load it now
+    // (browsers keep the machine's pure-JS SHA-1: there, even a failed import('node:crypto') logs a console error)
     let sha1: Sha1 | undefined
-    try {
-      const name = 'node:crypto'
-      const crypto = await import(name)
-      sha1 = (d) => {
-        const h = crypto.createHash('sha1')
-        if (d instanceof Uint8Array) h.update(d); else for (const part of d) h.update(part)
-        return new Uint8Array(h.digest())
-      }
-    } catch { /* browsers: the machine's pure-JS SHA-1 */ }
+    if (typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string') {
+      try {
+        const name = 'node:crypto'
+        const crypto = await import(/* @vite-ignore */ /* webpackIgnore: true */ name)
+        sha1 = (d) => {
+          const h = crypto.createHash('sha1')
+          if (d instanceof Uint8Array) h.update(d); else for (const part of d) h.update(part)
+          return new Uint8Array(h.digest())
+        }
+      } catch { /* the pure-JS SHA-1 */ }
+    }
     this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1 })
     this.transport = new Libp2pTransport(this.components, this.host)
     this.host.addTransport(this.transport)
@@ -155,8 +176,10 @@ export class BitTorrentService implements Startable {
     })
     await this.trackerDriver.start()
     if (this.init.tcp !== undefined) {
-      // Node only, loaded on demand so browsers can bundle the service without `node:net`
-      const { TcpEndpoint } = await import('./tcp-endpoint.js')
+      // Node only (node:net), loaded on demand. The module name is a variable so that bundlers for
+      // the browser (esbuild in scripts/build-browser.mjs, vite, webpack) leave it out of the bundle
+      const endpoint = './tcp-endpoint.js'
+      const { TcpEndpoint } = await import(/* @vite-ignore */ /* webpackIgnore: true */ endpoint) as typeof import('./tcp-endpoint.js')
       this.tcp = new TcpEndpoint(this.host, this.init.tcp)
       this.host.addTransport(this.tcp)
       await this.tcp.listen()
@@ -229,7 +252,7 @@ export class BitTorrentService implements Startable {
       // the magnet's x.pe peers stay peers of the download itself
       opts = { ...opts, peers: [...magnet.peers, ...(opts.peers ?? [])] }
       metainfo = await fetchMetadata(this, magnet, {
-        peers: opts.peers!.map(toRef),
+        peers: mergeRefs(opts.peers!.map(toRef)),
         tracker: tracker === undefined ? undefined : toRef(tracker),
         contentRouting: opts.contentRouting ?? this.init.contentRouting,
         signal: opts.signal
@@ -248,7 +271,7 @@ export class BitTorrentService implements Startable {
       tracker: tracker === undefined ? undefined : toRef(tracker),
       contentRouting: o.contentRouting ?? this.init.contentRouting,
       announceIntervalMs: o.announceIntervalMs ?? this.init.announceIntervalMs ?? 30_000,
-      peers: o.peers?.map(toRef)
+      peers: o.peers === undefined ? undefined : mergeRefs(o.peers.map(toRef))
     })
     this.torrents.set(metainfo.infoHash, t)
     t.onStop(() => { this.torrents.delete(metainfo.infoHash) })
