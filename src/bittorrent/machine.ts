@@ -8,15 +8,15 @@
 import { Bitfield } from './bitfield.js'
 import { Choking } from './choker.js'
 import { pieceHash, pieceSize, type Metainfo } from './metainfo.js'
-import { blockKey, Peer, rememberReleased } from './peer.js'
+import { Peer, rememberReleased } from './peer.js'
 import { PiecePicker, type PartialPiece } from './picker.js'
 import { sha1 as defaultSha1, equalBytes, type Sha1 } from './sha1.js'
 import { IoStore, VirtualStore, type PieceStore, type StorageKind } from './store.js'
 import { MemoryStore } from './memory-store.js'
-import { TokenBucket } from './token-bucket.js'
-import { BLOCK_SIZE, MAX_REQUEST, type WireMsg } from './wire.js'
+import { MAX_REQUEST, type WireMsg } from './wire.js'
 import { Resume } from './resume.js'
 import { Uploader } from './uploader.js'
+import { Requester } from './requester.js'
 import { SuperSeeder } from './superseed.js'
 import { resolveOptions, type ResolvedOptions, type TorrentOptions, type TorrentProgress } from './options.js'
 import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
@@ -35,7 +35,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   private readonly sha1: Sha1
   private readonly verifyHashes: boolean
   private readonly uploads: Uploader
-  private readonly downBucket: TokenBucket | undefined
+  private readonly requests: Requester
   private readonly strikes = new Map<string, number>()
   private readonly resume: Resume | undefined
   private readonly choking: Choking
@@ -81,7 +81,17 @@ export class TorrentMachine implements Machine<WireMsg> {
         for (const p of this.peers.values()) if (p.ready && p.announced) this.offerPieces(p)
       }
     }, opts.uploadRate)
-    if (opts.downloadRate !== undefined && opts.downloadRate > 0) this.downBucket = new TokenBucket(opts.downloadRate, Math.max(2 * BLOCK_SIZE, opts.downloadRate / 10), env.now())
+    this.requests = new Requester({
+      env,
+      picker: this.picker,
+      peers: this.peers,
+      pieceCount: m.pieceCount,
+      active: () => this.ready && !this.paused && !this.stopped,
+      paused: () => this.paused,
+      send: (p, msg) => { this.send(p, msg) },
+      violation: (p, what, fatal) => { this.violation(p, what, fatal) },
+      received: (p, n) => { p.downloaded += n; p.downWindow += n; this.downloaded += n }
+    }, this.o, opts.downloadRate)
     if (opts.resumeStore !== undefined && kind === 'io') this.resume = new Resume(env, opts.resumeStore, m.infoHashBytes, m.pieceCount)
     this.choking = new Choking({
       peers: this.peers,
@@ -93,7 +103,7 @@ export class TorrentMachine implements Machine<WireMsg> {
         this.send(p, { type: 'choke' })
         this.uploads.drop(p)
       },
-      snubbed: (p, first) => { if (first) this.env.stats.inc('bt:snubbed'); this.releaseAll(p) }
+      snubbed: (p, first) => { if (first) this.env.stats.inc('bt:snubbed'); this.requests.releaseAll(p) }
     }, this.o)
     if (this.o.superSeed) this.superSeeder = new SuperSeeder(m.pieceCount, this.picker.availability, env.rng.fork('superseed'))
     this.selectFiles(opts.files)
@@ -120,7 +130,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.env.emit({ type: 'bittorrent:ready' })
     for (const p of this.peers.values()) {
       if (p.sentHandshake) this.announceHave(p)
-      this.recomputeUseful(p)
+      this.requests.recomputeUseful(p)
     }
     this.checkComplete()
   }
@@ -148,9 +158,9 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.paused = true
     for (const p of this.peers.values()) {
       for (const b of p.outstanding.values()) this.send(p, { type: 'cancel', index: b.index, begin: b.begin, length: b.length })
-      this.releaseAll(p)
+      this.requests.releaseAll(p)
       if (!p.amChoking) { p.amChoking = true; this.send(p, { type: 'choke' }) }
-      this.updateInterest(p)
+      this.requests.updateInterest(p)
     }
     this.uploads.clear()
   }
@@ -158,7 +168,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   resumeTransfer (): void {
     if (!this.paused) return
     this.paused = false
-    for (const p of this.peers.values()) this.updateInterest(p)
+    for (const p of this.peers.values()) this.requests.updateInterest(p)
     this.rechoke(false)
   }
 
@@ -175,7 +185,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       for (const [key, b] of p.outstanding) {
         if (this.picker.wanted[b.index] === 0) { p.outstanding.delete(key); rememberReleased(p, key); this.send(p, { type: 'cancel', index: b.index, begin: b.begin, length: b.length }) }
       }
-      this.recomputeUseful(p)
+      this.requests.recomputeUseful(p)
     }
     this.recount()
     this.completed = false
@@ -190,7 +200,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     const step = (k: number): void => {
       if (k >= indices.length) {
         this.recount()
-        if (bad > 0) { this.completed = false; for (const p of this.peers.values()) { this.recomputeUseful(p); this.fillRequests(p) } }
+        if (bad > 0) { this.completed = false; for (const p of this.peers.values()) { this.requests.recomputeUseful(p); this.requests.fill(p) } }
         this.persist(true)
         done({ checked: indices.length, bad })
         return
@@ -247,10 +257,10 @@ export class TorrentMachine implements Machine<WireMsg> {
       case 'choke':
         p.peerChoking = true
         // BEP 3: a choke discards our pending requests
-        this.releaseAll(p)
-        this.refillAll()
+        this.requests.releaseAll(p)
+        this.requests.fillAll()
         return
-      case 'unchoke': p.peerChoking = false; this.fillRequests(p); return
+      case 'unchoke': p.peerChoking = false; this.requests.fill(p); return
       case 'interested': p.peerInterested = true; this.fillSlots(); return
       case 'not_interested':
         p.peerInterested = false
@@ -266,8 +276,8 @@ export class TorrentMachine implements Machine<WireMsg> {
         if (this.superSeeding && this.superSeeder!.isOffered(p.id, msg.index)) this.offerPieces(p)
         if (this.picker.wanted[msg.index] === 1 && !this.picker.have.get(msg.index)) {
           p.useful++
-          this.updateInterest(p)
-          this.fillRequests(p)
+          this.requests.updateInterest(p)
+          this.requests.fill(p)
         }
         return
       }
@@ -277,7 +287,7 @@ export class TorrentMachine implements Machine<WireMsg> {
         try { bits = new Bitfield(this.meta.pieceCount, msg.bits) } catch { this.violation(p, 'bitfield of the wrong length', true); return }
         for (let i = 0; i < bits.length; i++) if (bits.get(i)) { p.have.set(i); this.picker.addHave(i) }
         if (this.superSeeding && p.announced) this.offerPieces(p)
-        this.recomputeUseful(p)
+        this.requests.recomputeUseful(p)
         return
       }
       case 'request': this.onRequest(p, msg); return
@@ -374,50 +384,10 @@ export class TorrentMachine implements Machine<WireMsg> {
   }
 
   private onPiece (p: Peer, msg: { index: number, begin: number, block: Uint8Array }): void {
-    const key = blockKey(msg.index, msg.begin)
-    const req = p.outstanding.get(key)
-    const late = req === undefined || req.length !== msg.block.length
-    if (late) {
-      if (p.released.delete(key)) {
-        // we asked, then gave up (choke, cancel): a late block, still useful if the piece needs it
-        this.env.stats.inc('bt:late_block')
-        const partial = this.picker.partial.get(msg.index)
-        const k = msg.begin / BLOCK_SIZE
-        const expected = partial === undefined ? -1 : Math.min(BLOCK_SIZE, partial.size - msg.begin)
-        if (partial === undefined || !Number.isInteger(k) || k >= partial.blocks || partial.received[k] !== 0 || expected !== msg.block.length) return
-      } else {
-        this.env.stats.inc('bt:unsolicited_piece')
-        this.violation(p, 'unsolicited block', false)
-        return
-      }
-    }
-    p.outstanding.delete(key)
-    const now = this.env.now()
-    p.downloaded += msg.block.length; p.downWindow += msg.block.length
-    this.downloaded += msg.block.length
-    p.lastPieceAt = now
-    p.snubbed = false
-    p.slowStart++
-    p.fastWindowBytes += msg.block.length
-    if (now - p.fastWindowStart >= 500) {
-      p.fastRate = (p.fastWindowBytes * 1000) / Math.max(1, now - p.fastWindowStart)
-      p.fastWindowStart = now; p.fastWindowBytes = 0
-    }
-    // only endgame asks for a block twice: then the other copies in flight are now useless
-    const partial = this.picker.partial.get(msg.index)
-    const copies = partial === undefined ? 0 : partial.requested[msg.begin / BLOCK_SIZE] ?? 0
-    const got = this.picker.receive(p.id, msg.index, msg.begin, msg.block)
-    if (got === 'dup') this.env.stats.inc('bt:duplicate_block')
-    // (a late block's own request was already released, so any copy counted is someone else's)
-    if (copies > (late ? 0 : 1)) for (const other of this.peers.values()) {
-      if (other !== p && other.outstanding.delete(key)) {
-        rememberReleased(other, key)
-        this.send(other, { type: 'cancel', index: msg.index, begin: msg.begin, length: msg.block.length })
-        this.env.stats.inc('bt:cancel_sent')
-      }
-    }
-    if (got !== undefined && got !== 'dup') this.finishPiece(got)
-    this.fillRequests(p)
+    const done = this.requests.onBlock(p, msg)
+    if (done === null) return
+    if (done !== undefined) this.finishPiece(done)
+    this.requests.fill(p)
   }
 
   // ---------------------------------------------------------------- pieces
@@ -435,18 +405,18 @@ export class TorrentMachine implements Machine<WireMsg> {
         if (n >= this.o.banThreshold) this.ban(who[0])
       }
       this.picker.reset(piece)
-      this.refillAll()
+      this.requests.fillAll()
       return
     }
     this.store.write(i * this.meta.pieceLength, parts, ok => {
       if (this.stopped) return
-      if (!ok) { this.env.stats.inc('bt:write_error'); this.picker.reset(piece); this.refillAll(); return }
+      if (!ok) { this.env.stats.inc('bt:write_error'); this.picker.reset(piece); this.requests.fillAll(); return }
       this.picker.markHave(i)
       this.verifiedBytes += this.picker.wanted[i] === 1 ? piece.size : 0
       for (const p of this.peers.values()) {
         if (!p.ready) continue
         this.send(p, { type: 'have', index: i })
-        if (p.have.get(i) && this.picker.wanted[i] === 1) { p.useful--; this.updateInterest(p) }
+        if (p.have.get(i) && this.picker.wanted[i] === 1) { p.useful--; this.requests.updateInterest(p) }
       }
       this.env.emit({ type: 'bittorrent:piece', index: i })
       this.persist(false)
@@ -474,57 +444,6 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (p !== undefined) this.close(p, 'banned: corrupt data')
   }
 
-  // ---------------------------------------------------------------- requests out
-
-  private fillRequests (p: Peer): void {
-    // p may have been closed while handling its own message (banned after a hash failure)
-    if (!this.ready || this.paused || p.peerChoking || !p.amInterested || !p.ready || this.peers.get(p.id) !== p) return
-    // the peer's measured rate times pipelineSeconds; before the first measurement, slow start
-    const byRate = p.fastRate > 0 ? Math.ceil((p.fastRate * this.o.pipelineSeconds) / BLOCK_SIZE) : this.o.pipeline + p.slowStart
-    const depth = Math.min(this.o.maxPipeline, Math.max(this.o.pipeline, byRate))
-    let n = depth - p.outstanding.size
-    // top a deep pipeline up in batches: every request message costs a frame each way on the
-    // transport (a yamux frame, a noise message and a window update on libp2p), and the peer's
-    // answer to a batch leaves as one big write
-    if (n <= 0 || (p.outstanding.size > 0 && n < depth >> 2)) return
-    if (this.downBucket !== undefined) {
-      n = Math.min(n, Math.floor(this.downBucket.available(this.env.now()) / BLOCK_SIZE))
-      if (n <= 0) { this.env.setTimer('down', this.downBucket.waitMs(BLOCK_SIZE, this.env.now())); return }
-    }
-    const blocks = this.picker.pick(p.id, p.have, n, (i, b) => p.outstanding.has(blockKey(i, b)))
-    const now = this.env.now()
-    for (const b of blocks) {
-      this.downBucket?.take(b.length, now)
-      p.outstanding.set(blockKey(b.index, b.begin), { ...b, at: now })
-      this.send(p, { type: 'request', index: b.index, begin: b.begin, length: b.length })
-    }
-  }
-
-  /** Give up on every request to `p` (its blocks may still arrive late). */
-  private releaseAll (p: Peer): void {
-    for (const [key, b] of p.outstanding) { this.picker.release(b); rememberReleased(p, key) }
-    p.outstanding.clear()
-  }
-
-  private refillAll (): void { for (const p of this.peers.values()) this.fillRequests(p) }
-
-  private recomputeUseful (p: Peer): void {
-    let n = 0
-    for (let i = 0; i < this.meta.pieceCount; i++) if (p.have.get(i) && this.picker.wanted[i] === 1 && !this.picker.have.get(i)) n++
-    p.useful = n
-    this.updateInterest(p)
-    this.fillRequests(p)
-  }
-
-  private updateInterest (p: Peer): void {
-    if (!p.ready) return
-    const want = p.useful > 0 && !this.paused
-    if (want === p.amInterested) return
-    p.amInterested = want
-    this.send(p, { type: want ? 'interested' : 'not_interested' })
-    if (!want) this.releaseAll(p)
-  }
-
   // ---------------------------------------------------------------- choking (see choker.ts)
 
   private fillSlots (): void { if (!this.paused) this.choking.fillSlots() }
@@ -532,7 +451,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   private rechoke (measure: boolean): void {
     this.choking.measure(measure)
     if (!this.paused) this.choking.rechoke(this.picker.done)
-    this.refillAll()
+    this.requests.fillAll()
   }
 
   // ---------------------------------------------------------------- timers and io
@@ -544,7 +463,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       case 'rechoke': this.rechoke(true); this.env.setTimer('rechoke', this.o.rechokeMs); return
       case 'up': this.uploads.pump(); return
       case 'idle': this.uploads.idleCheck(); return
-      case 'down': this.refillAll(); return
+      case 'down': this.requests.fillAll(); return
       case 'persist': this.persist(true); return
       case 'keepalive': {
         for (const p of [...this.peers.values()]) {
@@ -597,7 +516,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.superSeeder?.forget(p.id)
     this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'closed' })
     if (!p.amChoking && p.peerInterested) this.fillSlots()
-    this.refillAll()
+    this.requests.fillAll()
   }
 
   private countWanted (): number {
