@@ -106,6 +106,7 @@ describe('browser: BitTorrent in headless Chromium', function () {
   this.timeout(60_000)
   const cleanups: Array<() => Promise<void>> = []
   let sdkUrl = ''
+  let sdkText = ''
   let page: any
   const problems: string[] = []
   let seeder: Awaited<ReturnType<typeof startSeeder>>
@@ -127,6 +128,7 @@ describe('browser: BitTorrent in headless Chromium', function () {
     const server = await serveStatic(bundle)
     cleanups.push(server.close)
     sdkUrl = `${server.url}/overlaykit.js`
+    sdkText = await readFile(join(bundle, 'overlaykit.js'), 'utf8')
 
     // 2. a file (not a whole number of pieces, so the short last piece is covered) and its seeder
     content = new Uint8Array(1_000_000 + 12_345)
@@ -157,6 +159,14 @@ describe('browser: BitTorrent in headless Chromium', function () {
   })
 
   const expected = (): string => createHash('sha256').update(content).digest('hex')
+
+  it('the bundle holds the BitTorrent service but no Node built-in it would load', () => {
+    assert.ok(sdkText.includes('var BitTorrentService = class'), 'BitTorrentService is bundled')
+    // the plain-TCP endpoint (node:net) is Node only: neither its module nor a static import of a built-in may be in the bundle
+    assert.ok(!sdkText.includes('node:net'), 'node:net is not in the bundle')
+    assert.ok(!sdkText.includes('// src/bittorrent/live/tcp-endpoint.ts'), 'tcp-endpoint.ts is not in the bundle')
+    assert.deepEqual(sdkText.match(/^import .* from "node:[^"]*"/gm) ?? [], [])
+  })
 
   it('downloads from a magnet link (the seeder\'s x.pe addresses, TCP and WebSockets)', async () => {
     assert.ok(seeder.info.multiaddrs.some(a => a.includes('/ws/')), `the seeder listens on WebSockets: ${seeder.info.multiaddrs.join(' ')}`)
