@@ -60,7 +60,17 @@ export interface DemoSummary {
   skipped: Array<{ overlay: string, reason: string }>
   setupMs: number
   totalMs: number
+  /** Wall-clock per act and phase, ms: start the nodes, form the overlay, run the scenario, stop the nodes. */
+  phases: ActPhases[]
   rows: DemoRow[]
+}
+
+export interface ActPhases {
+  overlay: string
+  startMs: number
+  setupMs: number
+  runMs: number
+  stopMs: number
 }
 
 export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal): Promise<DemoSummary> {
@@ -87,6 +97,10 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
 
   io.info(`overlaykit demo: ${o.nodes} libp2p nodes (Noise + yamux over ${o.transport}) running ${chosen.map(a => a.name).join(', ')}; seed ${String(o.seed)}`)
   const rows: DemoRow[] = []
+  const phases: ActPhases[] = []
+  // swarms of finished acts still shutting down (closing connections is mostly waiting, so the next
+  // act starts meanwhile); all are awaited before the summary
+  const stopping: Array<Promise<void>> = []
   let setupMs = 0
   const rng = new Rng(`demo/${String(o.seed)}`)
   try {
@@ -98,6 +112,8 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
       if (controller.signal.aborted) { rows.push({ overlay: act.name, action: '-', result: 'not run: time limit or interrupt' }); continue }
       io.info(`-- ${act.name}: ${act.description}`)
       const ta = performance.now()
+      const phase: ActPhases = { overlay: act.name, startMs: 0, setupMs: 0, runMs: 0, stopMs: 0 }
+      phases.push(phase)
       const nodes: Array<Libp2p<Record<string, any>>> = []
       let prepared = false
       try {
@@ -114,9 +130,12 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
         }
         bar.stop()
         setupMs += performance.now() - ts
+        phase.startMs = Math.round(performance.now() - ta)
         const ctx: DemoContext = { nodes, transport: o.transport, seed: o.seed, rng: rng.fork(act.name), signal: controller.signal, quick: o.quick, io }
-        for (const phase of [act.setup, act.run]) {
-          const r = await phase?.call(act, ctx) ?? []
+        for (const [key, fn] of [['setupMs', act.setup], ['runMs', act.run]] as const) {
+          const tp = performance.now()
+          const r = await fn?.call(act, ctx) ?? []
+          phase[key] = Math.round(performance.now() - tp)
           rows.push(...r)
           for (const row of r) io.info(`   ${row.action}: ${row.result}`)
         }
@@ -124,11 +143,16 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
         rows.push({ overlay: act.name, action: '-', result: `FAILED: ${(err as Error).message}`, timeMs: Math.round(performance.now() - ta) })
         io.info(`   ${act.name} failed: ${(err as Error).message}`)
       } finally {
-        await Promise.all(nodes.map(async n => { try { await n.stop() } catch {} }))
-        if (prepared) { try { await act.cleanup?.() } catch (err) { io.info(`${act.name} cleanup: ${(err as Error).message}`) } }
+        const tStop = performance.now()
+        stopping.push((async () => {
+          await Promise.all(nodes.map(async n => { try { await n.stop() } catch {} }))
+          if (prepared) { try { await act.cleanup?.() } catch (err) { io.info(`${act.name} cleanup: ${(err as Error).message}`) } }
+          phase.stopMs = Math.round(performance.now() - tStop)
+        })())
       }
     }
   } finally {
+    await Promise.all(stopping)
     clearTimeout(budget)
     external?.removeEventListener('abort', onExternal)
   }
@@ -143,6 +167,7 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
     skipped,
     setupMs: Math.round(setupMs),
     totalMs: Math.round(performance.now() - t0),
+    phases,
     rows: grouped
   }
 }

@@ -21,12 +21,16 @@ const act: DemoAct = {
         bootstrap: [...earlier.slice(0, 3), ...(earlier.length > 3 ? [earlier[(i * 7) % earlier.length], earlier[(i * 13) % earlier.length]] : [])],
         capacity: { upKbps: i % 4 === 0 ? 4000 : 256 },
         maxLeaves: 10,
+        // maintenance fast enough for a swarm that forms in seconds; timeouts (which only cost time
+        // when a peer is really silent) loose enough that a starved CPU does not make live peers look
+        // dead: with a 300 ms election timeout a busy run dropped every candidate and left leaves
+        // orphaned for the whole 30 s attach wait
         maintenanceMs: 1000,
-        replyTimeoutMs: 1000,
-        attachTimeoutMs: 1000,
-        electionTimeoutMs: 300,
-        coordinatorTimeoutMs: 1500,
-        leafTimeoutMs: 3000,
+        replyTimeoutMs: 2000,
+        attachTimeoutMs: 2000,
+        electionTimeoutMs: 1000,
+        coordinatorTimeoutMs: 3000,
+        leafTimeoutMs: 5000,
         driver: { seed, storage: storageFor('fasttrack', i) }
       })
     }

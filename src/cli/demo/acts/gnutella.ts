@@ -1,5 +1,5 @@
 /**
- * Gnutella live: servents connect into a random graph (each to 3 random others), one floods a
+ * Gnutella live: servents connect into a random graph (a ring plus 2 random edges from each), one floods a
  * query with TTL; hits come back along the reverse path; download from a hit.
  */
 import { gnutella, type GnutellaService } from '../../../gnutella/index.js'
@@ -7,6 +7,28 @@ import { mapLimit } from '../../live.js'
 import type { DemoAct, DemoContext, DemoRow } from '../types.js'
 import { refOf } from '../util.js'
 import { pickDistinct, searchScenario, storageFor } from '../search-common.js'
+
+/** A servent refuses connections beyond its maxDegree (default 8); the demo graph stays below it, leaving room for the servents' own maintenance connects. */
+const DEGREE_CAP = 6
+
+/**
+ * A connected random graph: a ring (i → i+1) plus, from each node, 2 edges to random others, never
+ * a pair twice (no a → b beside b → a) and no node above DEGREE_CAP.
+ */
+function randomGraph (ctx: DemoContext, n: number): Array<[number, number]> {
+  const edges: Array<[number, number]> = []
+  const adj = Array.from({ length: n }, () => new Set<number>())
+  const add = (a: number, b: number): void => { edges.push([a, b]); adj[a].add(b); adj[b].add(a) }
+  for (let i = 0; i < n && n > 1; i++) if (!adj[i].has((i + 1) % n)) add(i, (i + 1) % n)
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 2 && adj[i].size < DEGREE_CAP; k++) {
+      const free = Array.from({ length: n }, (_, j) => j).filter(j => j !== i && !adj[i].has(j) && adj[j].size < DEGREE_CAP)
+      if (free.length === 0) break
+      add(i, free[ctx.rng.int(free.length)])
+    }
+  }
+  return edges
+}
 
 const act: DemoAct = {
   name: 'gnutella',
@@ -19,16 +41,13 @@ const act: DemoAct = {
     const peers = ctx.nodes.map(n => n.services.gnutella as GnutellaService)
     const n = peers.length
     const t0 = performance.now()
-    // each servent connects to 3 random others (plus i → i+1 so the graph is connected)
-    const edges: Array<[number, number]> = []
-    for (let i = 0; i < n; i++) {
-      edges.push([i, (i + 1) % n])
-      for (const j of pickDistinct(ctx, n, 2, [i, (i + 1) % n])) edges.push([i, j])
-    }
+    const edges = randomGraph(ctx, n)
     const bar = ctx.io.progress('gnutella: connecting', edges.length)
     let failed = 0
     await mapLimit(edges, 6, async ([a, b]) => {
-      try { await peers[a].connectServent(refOf(ctx.nodes[b]), { signal: ctx.signal, timeoutMs: 15_000 }) } catch { failed++ }
+      // a refused CONNECT (busy) is only noticed by timing out, so no longer than the servent's own
+      // connect timeout (5 s); the degree cap makes refusals rare
+      try { await peers[a].connectServent(refOf(ctx.nodes[b]), { signal: ctx.signal, timeoutMs: 5000 }) } catch { failed++ }
       bar.tick()
     })
     bar.stop()
