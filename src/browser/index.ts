@@ -8,10 +8,13 @@ export { pingSpec, PingMachine, type PingOptions, type PingEvent } from '../ping
 export { ping, PingService } from '../ping/service.js'
 export * from '../chord/index.js'
 export * from '../gossip/index.js'
+// BitTorrent: the service dials seeds and peers over WebSockets (a page cannot listen, so it is
+// reached only through connections it opened) and keeps content in memory unless given a
+// BlobStorage; the plain-TCP endpoint and disk paths are Node only and stay out of the bundle.
+export * from '../bittorrent/index.js'
 export { createBrowserNode, type BrowserNodeOptions } from './node.js'
 // The search overlays as namespaces (their names overlap): machines, services, simulateSearch.
 export * as napster from '../napster/index.js'
 export * as gnutella from '../gnutella/index.js'
 export * as fasttrack from '../fasttrack/index.js'
 export * as search from '../search/index.js'
-export * from '../bittorrent/index.js'

@@ -188,6 +188,26 @@ describe('browser: BitTorrent in headless Chromium', function () {
     assert.deepEqual(problems, [])
   })
 
+  it('disk paths (Node only) fail with a clear error in the page, without loading node: modules', async () => {
+    const errors = await page.evaluate(async (a: { sdkUrl: string, torrent: number[] }) => {
+      const sdk = await import(a.sdkUrl)
+      const node = await sdk.createBrowserNode({ services: { bittorrent: sdk.bittorrent() } })
+      const out: string[] = []
+      try {
+        for (const attempt of [
+          async () => await node.services.bittorrent.seed('/etc/hosts'),
+          async () => await node.services.bittorrent.download(new Uint8Array(a.torrent), { path: '/tmp/downloads' })
+        ]) {
+          try { await attempt(); out.push('no error') } catch (err: any) { out.push(`${String(err.name)}: ${String(err.message)}`) }
+        }
+      } finally { await node.stop() }
+      return out
+    }, { sdkUrl, torrent: Array.from(torrentBytes) })
+    assert.equal(errors.length, 2)
+    for (const e of errors) assert.match(e, /^InvalidArgumentError: .*only works in Node; in a browser pass bytes, CreateFile\[\] or a BlobStorage/)
+    assert.deepEqual(problems, [])
+  })
+
   it('finds the seeder through its tracker (a magnet with the info hash only)', async () => {
     const ws = seeder.info.multiaddrs.find(a => a.includes('/ws/'))!
     const r = await page.evaluate(downloadInPage, { sdkUrl, magnet: `magnet:?xt=urn:btih:${seeder.info.infoHash}`, tracker: ws, timeoutMs: 20_000 })

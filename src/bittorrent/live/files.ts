@@ -3,6 +3,20 @@
  * loaded lazily so the rest of the folder stays bundlable).
  */
 import type { CreateFile } from '../metainfo.js'
+import { InvalidArgumentError } from '../../overlay/errors.js'
+
+/**
+ * True in Node (and runtimes that offer its built-ins). Checked before any `node:` import: in a
+ * browser even a failed import of one logs a console error, and a disk path means nothing there.
+ */
+export function hasNodeBuiltins (): boolean {
+  return typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string'
+}
+
+/** Throws a clear error where a disk path was given outside Node. */
+export function requireDisk (what: string): void {
+  if (!hasNodeBuiltins()) throw new InvalidArgumentError(`${what} reads and writes files on disk, which only works in Node; in a browser pass bytes, CreateFile[] or a BlobStorage instead`)
+}
 
 export interface DiskInput {
   /** Folder that contains the torrent's top-level entry (storage root for seeding in place). */
@@ -15,6 +29,7 @@ export interface DiskInput {
 }
 
 export async function readDisk (path: string): Promise<DiskInput> {
+  requireDisk(`seed("${path}")`)
   const fsName = 'node:fs/promises'
   const pathName = 'node:path'
   const fs = await import(fsName)

@@ -19,7 +19,7 @@ import { PEER_WIRE_PROTOCOL } from '../spec.js'
 import type { Sha1 } from '../sha1.js'
 import { createTorrent, parseTorrent, type CreateFile, type Metainfo } from '../metainfo.js'
 import { parseMagnet } from '../magnet.js'
-import { readDisk } from './files.js'
+import { hasNodeBuiltins, readDisk, requireDisk } from './files.js'
 import { fetchMetadata } from './magnet-fetch.js'
 import { Torrent, type DownloadOptions, type SeedOptions } from './torrent.js'
 import type { TrackerMsg } from '../tracker-codec.js'
@@ -161,7 +161,7 @@ export class BitTorrentService implements Startable {
     // native SHA-1 where Node has it: the machine calls it synchronously, so load it now
     // (browsers keep the machine's pure-JS SHA-1: there, even a failed import('node:crypto') logs a console error)
     let sha1: Sha1 | undefined
-    if (typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string') {
+    if (hasNodeBuiltins()) {
       try {
         const name = 'node:crypto'
         const crypto = await import(/* @vite-ignore */ /* webpackIgnore: true */ name)
@@ -246,6 +246,7 @@ export class BitTorrentService implements Startable {
    * fetched from peers (BEP 9) found through x.pe, `peers`, the tracker or ContentRouting.
    */
   async download (id: Uint8Array | Metainfo | string, opts: DownloadOptions = {}): Promise<Torrent> {
+    if (opts.path !== undefined && opts.storage === undefined) requireDisk(`download(…, { path: "${opts.path}" })`)
     let metainfo: Metainfo
     if (id instanceof Uint8Array) metainfo = parseTorrent(id)
     else if (typeof id === 'string') {
