@@ -138,14 +138,53 @@ export function replicate (m: ChordMachine): void {
   // garbage collection needs to know every range we own
   const decided = m.vnodes.every(v => v.joined && (v.pred !== undefined || v.succs.length === 0))
   const drop: string[] = []
+  const strays: StoredItem[] = []
   for (const it of m.store.values()) {
     for (const [peer, p] of it.providers) if (p.expires <= now) it.providers.delete(peer)
     const owned = owningVnode(m, it.rid) !== undefined
     if (it.deleted && now - it.deletedAt > m.o.tombstoneMs) drop.push(itemId(it.kind, it.key))
     else if (it.kind === KIND_PROVIDERS && it.providers.size === 0 && !it.deleted) drop.push(itemId(it.kind, it.key))
-    else if (decided && !owned && it.leaseUntil < now) drop.push(itemId(it.kind, it.key))
+    else if (decided && !owned && it.leaseUntil < now) strays.push(it)
   }
   for (const id of drop) m.store.delete(id)
+  if (strays.length > 0) rehome(m, strays)
+}
+
+/** Items being offered to their owner by rehome() (one batch at a time per host). */
+const rehoming = new WeakSet<ChordMachine>()
+
+/**
+ * Items we hold, do not own, and whose lease no owner renewed: before dropping them, make sure their
+ * owner has them. An owner normally gets its items by the join hand-off or from its replicas' push
+ * back, but not always: after two rings merge (merge.ts), or when ownership moves past more than one
+ * node, the only copies may sit on hosts that are neither the owner nor its replicas, and dropping
+ * them would lose the key. So we look up the owner of the first stray (in ring order) and send it a
+ * digest of the strays it owns; it asks for what it lacks (want), and only when it lacks nothing are
+ * our copies dropped. One batch per replication period; nothing happens while no item is stray.
+ */
+function rehome (m: ChordMachine, strays: StoredItem[]): void {
+  if (rehoming.has(m)) return
+  rehoming.add(m)
+  strays.sort((a, b) => a.rid < b.rid ? -1 : a.rid > b.rid ? 1 : 0)
+  const first = strays[0]
+  m.lookup({ key: first.rid, internal: true }, (err, res) => {
+    if (err != null || res === undefined || !m.running) { rehoming.delete(m); return }
+    const owner = res.owner
+    if (owner.peer === m.self.id) { rehoming.delete(m); return } // ours after all (the ring moved)
+    // every stray from `first` up to the owner's id clockwise is the owner's too
+    const batch = strays.filter(it => inHalfOpen(it.rid, (first.rid - 1n) & m.mask, owner.id)).slice(0, BATCH)
+    const req = m.newReq()
+    m.env.stats.inc('chord:rehome')
+    m.request(owner.ref, { t: 'digest', req, keys: batch.map(it => it.key), kinds: batch.map(it => it.kind), versions: batch.map(it => it.version), lo: owner.id, hi: owner.id, last: false }, (msg) => {
+      rehoming.delete(m)
+      if (msg.t !== 'want') return
+      if (msg.keys.length > 0) { onWant(m, owner.ref, msg); return } // dropped next period, once it has them
+      for (const it of batch) {
+        const id = itemId(it.kind, it.key)
+        if (m.store.get(id) === it && owningVnode(m, it.rid) === undefined && it.leaseUntil < m.env.now()) m.store.delete(id)
+      }
+    }, () => { rehoming.delete(m) })
+  })
 }
 
 export function onDigest (m: ChordMachine, from: PeerRef, msg: Extract<ChordMessage, { t: 'digest' }>): void {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
+import * as kv from '../../src/chord/kv.js'
 import { checkRing } from '../../src/chord/oracle.js'
 import type { ChordOptions } from '../../src/chord/options.js'
+import { utf8 } from '../../src/overlay/ids.js'
 import { Rng } from '../../src/overlay/rng.js'
 import { joinRing, live, settle, type ChordNode } from './helpers.js'
 
@@ -38,6 +40,35 @@ describe('chord ring merge after a partition heals (simulator)', () => {
         const { sim, nodes } = partitionAndHeal(24, groups, seed, 30_000, { mergeCheckMs: 2000 })
         assert.deepEqual(settle(sim, nodes, 30_000), [], `seed ${seed}, ${groups} sides`)
         assert.ok(sim.stats.get('chord:merge-found') > 0)
+      }
+    }
+  })
+
+  it('keys written on either side during the cut are readable from every host once the rings merged', () => {
+    // the owner after the merge may be a host of the other side, which has none of them: the copies
+    // left on non-owners must reach it before their lease lapses and they are dropped (kv.ts rehome)
+    for (const seed of [2, 5]) {
+      const { sim, nodes, sides } = partitionAndHeal(24, 2, seed, 30_000)
+      sim.partition(sides.map(s => s.map(x => x.id))) // cut again: write during the cut
+      const keys: string[] = []
+      let pending = 0
+      for (let k = 0; k < 40; k++) {
+        const side = sides[k % 2]
+        keys.push(`cut-${seed}-${k}`)
+        pending++
+        kv.put(side[k % side.length].machine, keys[k], utf8(`v${k}`), (err) => { pending--; assert.equal(err, null) })
+      }
+      while (pending > 0) sim.run({ until: sim.now + 100 })
+      sim.heal()
+      assert.deepEqual(settle(sim, nodes, 60_000), [], `seed ${seed}: merged`)
+      sim.run({ until: sim.now + 25_000 }) // a lease (10 replication periods) and a round to re-home
+      for (const key of keys) {
+        for (const reader of [nodes[0], nodes[9], nodes[17]]) {
+          let got: string | undefined
+          kv.get(reader.machine, key, (err, v) => { got = err != null ? `error: ${err.message}` : new TextDecoder().decode(v) })
+          while (got === undefined) sim.run({ until: sim.now + 50 })
+          assert.equal(got, `v${key.split('-')[2]}`, `seed ${seed}: ${key} from ${reader.id}`)
+        }
       }
     }
   })
