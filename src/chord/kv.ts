@@ -158,15 +158,15 @@ const rehoming = new WeakSet<ChordMachine>()
  * owner has them. An owner normally gets its items by the join hand-off or from its replicas' push
  * back, but not always: after two rings merge (merge.ts), or when ownership moves past more than one
  * node, the only copies may sit on hosts that are neither the owner nor its replicas, and dropping
- * them would lose the key. So we look up the owner of the first stray (in ring order) and send it a
+ * them would lose the key. So we look up the owner of one stray (picked at random) and send it a
  * digest of the strays it owns; it asks for what it lacks (want), and only when it lacks nothing are
  * our copies dropped. One batch per replication period; nothing happens while no item is stray.
  */
 function rehome (m: ChordMachine, strays: StoredItem[]): void {
   if (rehoming.has(m)) return
   rehoming.add(m)
-  strays.sort((a, b) => a.rid < b.rid ? -1 : a.rid > b.rid ? 1 : 0)
-  const first = strays[0]
+  // a random start, so one owner that never takes its batch cannot hold up the others
+  const first = strays[m.env.rng.int(strays.length)]
   m.lookup({ key: first.rid, internal: true }, (err, res) => {
     if (err != null || res === undefined || !m.running) { rehoming.delete(m); return }
     const owner = res.owner
