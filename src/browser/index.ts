@@ -13,6 +13,8 @@ export * from '../gossip/index.js'
 // BlobStorage; the plain-TCP endpoint and disk paths are Node only and stay out of the bundle.
 export * from '../bittorrent/index.js'
 export { createBrowserNode, type BrowserNodeOptions } from './node.js'
+export { IdbBlobStorage, type IdbStorageOptions } from './idb-storage.js'
+export { MemoryBlobStorage, type BlobStorage } from '../runtime/libp2p/storage.js'
 // The search overlays as namespaces (their names overlap): machines, services, simulateSearch.
 export * as napster from '../napster/index.js'
 export * as gnutella from '../gnutella/index.js'

@@ -208,6 +208,90 @@ describe('browser: BitTorrent in headless Chromium', function () {
     assert.deepEqual(problems, [])
   })
 
+  it('IdbBlobStorage behaves like MemoryBlobStorage (missing blob, reads past the end, sparse growth, chunk edges)', async () => {
+    const runs = await page.evaluate(async (sdkUrl: string) => {
+      const sdk = await import(sdkUrl)
+      const script = async (st: any): Promise<string[]> => {
+        const log: string[] = []
+        const step = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+          try {
+            const v = await fn()
+            log.push(`${what} -> ${v instanceof Uint8Array ? Array.from(v).join(',') : String(v)}`)
+          } catch (err: any) { log.push(`${what} !! ${String(err.name)}`) }
+        }
+        await step('size of missing', async () => await st.size('a'))
+        await step('read missing', async () => await st.read('a', 0, 1))
+        await step('write 3 bytes at 5', async () => await st.write('a', 5, new Uint8Array([1, 2, 3])))
+        await step('read all', async () => await st.read('a', 0, 8))
+        await step('read past end', async () => await st.read('a', 6, 3))
+        await step('write across a chunk edge', async () => await st.write('a', 2, new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1, 0])))
+        await step('read all', async () => await st.read('a', 0, 12))
+        await step('read middle', async () => await st.read('a', 3, 5))
+        await step('empty write far out', async () => await st.write('a', 20, new Uint8Array(0)))
+        await step('read tail', async () => await st.read('a', 10, 10))
+        await step('other blob untouched', async () => await st.size('b'))
+        await step('bad offset', async () => await st.read('a', -1, 1))
+        return log
+      }
+      const database = `overlaykit-test-sem-${Date.now()}`
+      const idb = new sdk.IdbBlobStorage({ database, chunkBytes: 4 })
+      const out = { memory: await script(new sdk.MemoryBlobStorage()), idb: await script(idb) }
+      idb.close()
+      await new Promise<void>((resolve) => { const req = indexedDB.deleteDatabase(database); req.onsuccess = req.onerror = req.onblocked = () => { resolve() } })
+      return out
+    }, sdkUrl)
+    assert.deepEqual(runs.idb, runs.memory)
+    assert.ok(runs.memory.includes('read all -> 0,0,9,8,7,6,5,4,3,2,1,0'), runs.memory.join('\n'))
+    assert.deepEqual(problems, [])
+  })
+
+  it('IdbBlobStorage: the torrent is stored in IndexedDB, and a new node resumes it complete with no peer', async () => {
+    const ws = seeder.info.multiaddrs.find(a => a.includes('/ws/'))!
+    const r = await page.evaluate(async (a: { sdkUrl: string, torrent: number[], peers: string[], timeoutMs: number }) => {
+      const sdk = await import(a.sdkUrl)
+      const bounded = async <T>(p: Promise<T>, what: string): Promise<T> => {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        try {
+          return await Promise.race([p, new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`${what}: not within ${a.timeoutMs} ms`)) }, a.timeoutMs) })])
+        } finally { clearTimeout(timer) }
+      }
+      const hex = async (b: Uint8Array): Promise<string> => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>)), x => x.toString(16).padStart(2, '0')).join('')
+      const database = `overlaykit-test-${Date.now()}`
+      const torrent = new Uint8Array(a.torrent)
+      // 1. download into IndexedDB
+      let node = await sdk.createBrowserNode({ services: { bittorrent: sdk.bittorrent() }, allowPrivateAddresses: true })
+      let storage = new sdk.IdbBlobStorage({ database, chunkBytes: 40_000 })
+      let first: any
+      try {
+        const t = await node.services.bittorrent.download(torrent, { storage, peers: a.peers })
+        await bounded(t.done, 'download into IndexedDB')
+        first = { downloaded: t.progress().downloaded, name: t.metainfo.name, length: t.metainfo.length }
+        await t.stop()
+      } finally { await node.stop(); storage.close() }
+      // 2. read it back through a fresh connection to the database
+      storage = new sdk.IdbBlobStorage({ database, chunkBytes: 40_000 })
+      const stored = await storage.read(first.name, 0, first.length)
+      const size = await storage.size(first.name)
+      // 3. a new node, no peers: the resume data says every piece is there
+      node = await sdk.createBrowserNode({ services: { bittorrent: sdk.bittorrent() } })
+      let second: any
+      try {
+        const t = await node.services.bittorrent.download(torrent, { storage })
+        await bounded(t.done, 'resume from IndexedDB')
+        const p = t.progress()
+        second = { done: p.done, bytes: p.bytes, downloaded: p.downloaded }
+        await t.stop()
+      } finally { await node.stop(); storage.close() }
+      await new Promise<void>((resolve) => { const req = indexedDB.deleteDatabase(database); req.onsuccess = req.onerror = req.onblocked = () => { resolve() } })
+      return { first, size, sha256: await hex(stored), second }
+    }, { sdkUrl, torrent: Array.from(torrentBytes), peers: [ws], timeoutMs: 20_000 })
+    assert.equal(r.size, content.length)
+    assert.equal(r.sha256, expected(), 'the blob in IndexedDB hashes to the file')
+    assert.ok(r.first.downloaded >= content.length, `first node downloaded ${r.first.downloaded}`)
+    assert.deepEqual(r.second, { done: true, bytes: content.length, downloaded: 0 }, 'the second node resumed complete without downloading')
+    assert.deepEqual(problems, [])
+  })
+
   it('finds the seeder through its tracker (a magnet with the info hash only)', async () => {
     const ws = seeder.info.multiaddrs.find(a => a.includes('/ws/'))!
     const r = await page.evaluate(downloadInPage, { sdkUrl, magnet: `magnet:?xt=urn:btih:${seeder.info.infoHash}`, tracker: ws, timeoutMs: 20_000 })
