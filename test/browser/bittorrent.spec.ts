@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto'
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
-import { mainJs, outDir } from '../cli/helpers.js'
+import { mainJs, outDir, runCli } from '../cli/helpers.js'
 import { NodeProcess } from '../cli/node-process.js'
 import { serveStatic } from './static-server.js'
 
@@ -172,6 +172,12 @@ describe('browser: BitTorrent in headless Chromium', function () {
     assert.ok(!sdkText.includes('node:net'), 'node:net is not in the bundle')
     assert.ok(!sdkText.includes('// src/bittorrent/live/tcp-endpoint.ts'), 'tcp-endpoint.ts is not in the bundle')
     assert.deepEqual(sdkText.match(/^import .* from "node:[^"]*"/gm) ?? [], [])
+  })
+
+  it('`overlaykit seed --help` documents --ws', async () => {
+    const r = await runCli(['seed', '--help'])
+    assert.equal(r.code, 0)
+    assert.match(r.stdout, /--ws\s+also listen on WebSockets/)
   })
 
   it('downloads from a magnet link (the seeder\'s x.pe addresses, TCP and WebSockets)', async () => {
