@@ -3,12 +3,15 @@
  * Builds the browser ESM bundle of the SDK and the browser demo with esbuild:
  *
  *   dist/browser/overlaykit.js        the SDK (src/browser/index.ts): machines, simulator, live services
+ *                                     (all six overlays; Node-only modules stay out: see the test
+ *                                     test/browser/bittorrent.spec.ts)
  *   dist/browser/demo/index.html      demos/browser/ (the page, its script bundled to app.js)
  *
  * Usage: node scripts/build-browser.mjs [--outdir DIR] [--minify]
  */
 import { build } from 'esbuild'
-import { cp, mkdir } from 'node:fs/promises'
+import { cp, mkdir, readFile } from 'node:fs/promises'
+import { gzipSync } from 'node:zlib'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -38,4 +41,6 @@ const demo = await build({ ...common, entryPoints: [join(root, 'demos/browser/ap
 await cp(join(root, 'demos/browser/index.html'), join(outdir, 'demo', 'index.html'))
 await cp(join(root, 'demos/browser/style.css'), join(outdir, 'demo', 'style.css'))
 const size = (m) => Object.values(m.outputs).filter((o, i) => i >= 0).reduce((a, o) => a + (o.bytes ?? 0), 0)
-process.stderr.write(`build-browser: ${outdir} (sdk ${(size(sdk.metafile) / 1024).toFixed(0)} KiB incl. maps, demo ${(size(demo.metafile) / 1024).toFixed(0)} KiB incl. maps) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`)
+// what a page downloads: the script itself, gzipped (the maps are only fetched by devtools)
+const gz = async (file) => (gzipSync(await readFile(file)).length / 1024).toFixed(0)
+process.stderr.write(`build-browser: ${outdir} (sdk ${(size(sdk.metafile) / 1024).toFixed(0)} KiB incl. maps, ${await gz(join(outdir, 'overlaykit.js'))} KiB gzipped; demo ${(size(demo.metafile) / 1024).toFixed(0)} KiB incl. maps, ${await gz(join(outdir, 'demo', 'app.js'))} KiB gzipped) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`)
