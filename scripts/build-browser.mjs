@@ -3,8 +3,8 @@
  * Builds the browser ESM bundle of the SDK and the browser demo with esbuild:
  *
  *   dist/browser/overlaykit.js        the SDK (src/browser/index.ts): machines, simulator, live services
- *                                     (all six overlays; Node-only modules stay out: see the test
- *                                     test/browser/bittorrent.spec.ts)
+ *                                     (all six overlays; that no Node-only module gets in is
+ *                                     checked by test/browser/bittorrent.spec.ts)
  *   dist/browser/demo/index.html      demos/browser/ (the page, its script bundled to app.js)
  *
  * Usage: node scripts/build-browser.mjs [--outdir DIR] [--minify]
