@@ -79,8 +79,8 @@ export function decodeXfer (bytes: Uint8Array): XferMsg {
         msg = { type: 'xfer-offer', hash: toHex(r.bytesN(32)) }
         break
       default:
-        // still a plain DecodeError: the compliance fuzz (test/compliance/suite.ts) accounts only for
-        // 'decode-error' drops and hits this with random frames; switch to UnknownTypeError with it
+        // a plain DecodeError, like the channel tag: one type byte with nothing after it we could
+        // check is indistinguishable from garbage, so it is not counted as a newer peer's message
         throw new DecodeError(`unknown transfer message 0x${t.toString(16)}`)
     }
     r.end()

@@ -153,7 +153,7 @@ async function fuzzFrames<M, O, Mach extends Machine<M>> (c: OverlayContract<M, 
   const target = rt.nodes[1].stats
   const accounted = (): number => {
     let n = target.get('driver:machine-errors')
-    for (const [type, m] of target.messages) n += type === 'decode-error' ? m.dropped : m.received
+    for (const [type, m] of target.messages) n += type === 'decode-error' || type === 'unknown-type' ? m.dropped : m.received
     return n
   }
   const before = accounted()
