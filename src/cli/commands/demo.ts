@@ -30,8 +30,8 @@ export default function register (program: Command, io: CliIo): void {
         const lines = [
           '',
           `Summary: ${summary.nodes} nodes over ${summary.transport}, seed ${String(summary.seed)}, ${(summary.totalMs / 1000).toFixed(1)} s (swarm start ${(summary.setupMs / 1000).toFixed(1)} s)`,
-          // an act's nodes stop while the next act runs, so stopMs is not part of its time here
-          `Time per act (start nodes + form overlay + scenario): ${summary.phases.map(p => `${p.overlay} ${((p.startMs + p.setupMs + p.runMs) / 1000).toFixed(1)} s`).join(', ')}`,
+          // an act's services stop while the next act starts, so stopMs is not part of its time here
+          `Time per act (start its services + form the overlay + scenario): ${summary.phases.map(p => `${p.overlay} ${((p.startMs + p.setupMs + p.runMs) / 1000).toFixed(1)} s`).join(', ')}`,
           '',
           textTable(summary.rows.map(r => ({ overlay: r.overlay, action: r.action, result: r.result, hops: r.hops, messages: r.messages, timeMs: r.timeMs }))),
           '',

@@ -1,8 +1,8 @@
 /**
- * Runs the live demo: one swarm of real libp2p nodes carrying every chosen overlay's service, then
- * each overlay's act in turn, then a summary table. Acts are discovered from `acts/*.js` beside this
- * file, so an overlay's act appears as soon as it is built; nothing is shown for an overlay that is
- * not there.
+ * Runs the live demo: one swarm of real libp2p nodes, each chosen overlay's act in turn on it (its
+ * services started on every node for the act, stopped after), then a summary table. Acts are
+ * discovered from `acts/*.js` beside this file, so an overlay's act appears as soon as it is built;
+ * nothing is shown for an overlay that is not there.
  */
 import { readdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -15,6 +15,7 @@ import { refOf } from './util.js'
 import type { CliIo } from '../plugin.js'
 import type { DemoAct, DemoContext, DemoRow } from './types.js'
 import { ACT_ORDER } from './order.js'
+import { actSlot, type ActSlot } from './slot.js'
 
 const actsDir = join(dirname(fileURLToPath(import.meta.url)), 'acts')
 
@@ -58,9 +59,10 @@ export interface DemoSummary {
   seed: number | string
   overlays: string[]
   skipped: Array<{ overlay: string, reason: string }>
+  /** Starting the swarm's libp2p nodes, ms (once, before the first act). */
   setupMs: number
   totalMs: number
-  /** Wall-clock per act and phase, ms: start the nodes, form the overlay, run the scenario, stop the nodes. */
+  /** Wall-clock per act and phase, ms: start the act's services on every node, form the overlay, run the scenario, stop the services. */
   phases: ActPhases[]
   rows: DemoRow[]
 }
@@ -71,6 +73,10 @@ export interface ActPhases {
   setupMs: number
   runMs: number
   stopMs: number
+  /** libp2p connections opened (each one a Noise handshake), both ends counted once. */
+  connections: number
+  /** CPU time of this process (all threads) from the act's start to the end of its scenario, ms: on a shared machine the wall-clock times grow with the load, this does not. */
+  cpuMs: number
 }
 
 export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal): Promise<DemoSummary> {
@@ -98,40 +104,51 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
   io.info(`overlaykit demo: ${o.nodes} libp2p nodes (Noise + yamux over ${o.transport}) running ${chosen.map(a => a.name).join(', ')}; seed ${String(o.seed)}`)
   const rows: DemoRow[] = []
   const phases: ActPhases[] = []
-  // swarms of finished acts still shutting down (closing connections is mostly waiting, so the next
-  // act starts meanwhile); all are awaited before the summary
+  // acts' services still shutting down (mostly waiting for streams to close, so the next act starts
+  // meanwhile); all are awaited before the summary
   const stopping: Array<Promise<void>> = []
+  const swarm: Array<Libp2p<{ slot: ActSlot }>> = []
+  let current: ActPhases | undefined
   let setupMs = 0
   const rng = new Rng(`demo/${String(o.seed)}`)
   try {
-    // One overlay at a time, each on a fresh swarm of `nodes` libp2p nodes: running all six overlays'
-    // maintenance on every node at once kept 2 cores so busy that every overlay got slower and less
-    // reliable. Within an act: prepare (e.g. an index server), start the nodes, form the overlay
-    // (setup), run the scenario, stop the nodes.
+    // One swarm for the whole demo, one overlay at a time on it (see slot.ts): an act's services are
+    // started on every node, the act forms its overlay (setup) and runs its scenario, then its
+    // services stop while the nodes and their connections stay for the next act.
+    const ts = performance.now()
+    const bar = io.progress('starting the swarm', o.nodes)
+    for (let i = 0; i < o.nodes; i++) {
+      const node = await createLiveNode({ transport: o.transport, services: { slot: actSlot() } })
+      node.addEventListener('connection:open', (e) => { if (current !== undefined && e.detail.direction === 'outbound') current.connections++ })
+      swarm.push(node)
+      bar.tick()
+    }
+    bar.stop()
+    setupMs = performance.now() - ts
+    const refs = swarm.map(refOf)
     for (const act of chosen) {
       if (controller.signal.aborted) { rows.push({ overlay: act.name, action: '-', result: 'not run: time limit or interrupt' }); continue }
       io.info(`-- ${act.name}: ${act.description}`)
       const ta = performance.now()
-      const phase: ActPhases = { overlay: act.name, startMs: 0, setupMs: 0, runMs: 0, stopMs: 0 }
+      const cpu0 = process.cpuUsage()
+      const phase: ActPhases = { overlay: act.name, startMs: 0, setupMs: 0, runMs: 0, stopMs: 0, cpuMs: 0, connections: 0 }
       phases.push(phase)
-      const nodes: Array<Libp2p<Record<string, any>>> = []
+      current = phase
       let prepared = false
       try {
         if (act.prepare !== undefined) { prepared = true; await act.prepare({ transport: o.transport, seed: o.seed, nodes: o.nodes }) }
-        const ts = performance.now()
-        const bar = io.progress(`${act.name}: starting nodes`, o.nodes)
-        // one at a time, so each node's services can name the nodes before it as bootstrap peers
-        const earlier: PeerRef[] = []
+        const bar = io.progress(`${act.name}: starting services`, o.nodes)
+        // in node order, so each node's services can name the nodes before it as bootstrap peers and
+        // find them running
+        const services: Array<Record<string, any>> = []
         for (let i = 0; i < o.nodes; i++) {
-          const services = await act.services(i, o.nodes, `${String(o.seed)}/${act.name}/${i}`, [...earlier])
-          nodes.push(await createLiveNode({ transport: o.transport, services }))
-          earlier.push(refOf(nodes[i]))
+          const factories = await act.services(i, o.nodes, `${String(o.seed)}/${act.name}/${i}`, refs.slice(0, i))
+          services.push(await swarm[i].services.slot.activate(factories))
           bar.tick()
         }
         bar.stop()
-        setupMs += performance.now() - ts
         phase.startMs = Math.round(performance.now() - ta)
-        const ctx: DemoContext = { nodes, transport: o.transport, seed: o.seed, rng: rng.fork(act.name), signal: controller.signal, quick: o.quick, io }
+        const ctx: DemoContext = { nodes: swarm, services, transport: o.transport, seed: o.seed, rng: rng.fork(act.name), signal: controller.signal, quick: o.quick, io }
         for (const [key, fn] of [['setupMs', act.setup], ['runMs', act.run]] as const) {
           const tp = performance.now()
           const r = await fn?.call(act, ctx) ?? []
@@ -139,20 +156,24 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
           rows.push(...r)
           for (const row of r) io.info(`   ${row.action}: ${row.result}`)
         }
+        const cpu = process.cpuUsage(cpu0)
+        phase.cpuMs = Math.round((cpu.user + cpu.system) / 1000)
       } catch (err) {
         rows.push({ overlay: act.name, action: '-', result: `FAILED: ${(err as Error).message}`, timeMs: Math.round(performance.now() - ta) })
         io.info(`   ${act.name} failed: ${(err as Error).message}`)
       } finally {
         const tStop = performance.now()
         stopping.push((async () => {
-          await Promise.all(nodes.map(async n => { try { await n.stop() } catch {} }))
+          await Promise.all(swarm.map(async n => { await n.services.slot.deactivate() }))
           if (prepared) { try { await act.cleanup?.() } catch (err) { io.info(`${act.name} cleanup: ${(err as Error).message}`) } }
           phase.stopMs = Math.round(performance.now() - tStop)
         })())
       }
     }
   } finally {
+    current = undefined
     await Promise.all(stopping)
+    await Promise.all(swarm.map(async n => { try { await n.stop() } catch {} }))
     clearTimeout(budget)
     external?.removeEventListener('abort', onExternal)
   }

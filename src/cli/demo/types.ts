@@ -1,7 +1,8 @@
 /**
  * The live demo (`npm start` = `overlaykit demo`) is a sequence of acts, one per overlay, over one
- * swarm of real libp2p nodes in this process. Each act contributes its libp2p service to every node,
- * then runs its scenario and reports rows for the summary table.
+ * swarm of real libp2p nodes in this process. Each act's libp2p services are started on every node
+ * for the act (and stopped after it); the act forms its overlay, runs its scenario and reports rows
+ * for the summary table.
  */
 import type { Libp2p } from 'libp2p'
 import type { CliIo } from '../plugin.js'
@@ -10,8 +11,10 @@ import type { Transport } from '../live.js'
 import type { PeerRef } from '../../overlay/types.js'
 
 export interface DemoContext {
-  /** Every node, started, services injected. */
-  nodes: Array<Libp2p<Record<string, any>>>
+  /** Every node, started (its libp2p services are not the act's: use `services`). */
+  nodes: Array<Libp2p<any>>
+  /** This act's running services on node i, by name (what `DemoAct.services` returned for it). */
+  services: Array<Record<string, any>>
   transport: Transport
   seed: number | string
   /** Demo-level randomness (which node asks what); protocol randomness is the nodes' own. */
@@ -43,15 +46,15 @@ export interface DemoAct {
   /** null when this act can run here, otherwise why not (e.g. the overlay is not built). */
   available (): Promise<string | null>
   /**
-   * Before the swarm starts: e.g. start an index server the nodes' services must know. Nodes the act
-   * starts itself are its own to stop in cleanup().
+   * Before the act's services start: e.g. start an index server they must know. Nodes the act starts
+   * itself are its own to stop in cleanup().
    */
   prepare? (o: { transport: Transport, seed: number | string, nodes: number }): Promise<void>
   /** After the demo (always called when prepare() was). */
   cleanup? (): Promise<void>
   /**
-   * The libp2p services this act needs on node `i` of `n` (merged with the other acts'). Nodes start
-   * in index order; `earlier` are the nodes started before this one (for bootstrap lists).
+   * The libp2p services this act needs on node `i` of `n`. They start in index order (after
+   * `prepare`); `earlier` are the nodes whose services started before this one's (for bootstrap lists).
    */
   services (i: number, n: number, seed: number | string, earlier: PeerRef[]): Promise<Record<string, (components: any) => unknown>>
   /** Form the overlay (join, connect, elect…); runs right before `run`. */

@@ -22,7 +22,7 @@ const act: DemoAct = {
     const leechers = Math.min(ctx.quick ? 4 : 8, n - 1)
     const size = (ctx.quick ? 2 : 4) * MiB
     const rate = 2 * MiB // every node's upload cap, bytes/s
-    const svc = (i: number): BitTorrentService => ctx.nodes[i].services.bittorrent as BitTorrentService
+    const svc = (i: number): BitTorrentService => ctx.services[i].bittorrent as BitTorrentService
     const trackerRef = refOf(ctx.nodes[0])
     const data = new Rng(`demo-torrent/${String(ctx.seed)}`).bytes(size)
     const t0 = performance.now()

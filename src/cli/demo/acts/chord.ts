@@ -10,7 +10,7 @@ import type { DemoAct, DemoContext, DemoRow } from '../types.js'
 import { expectedOwner, ringErrors, ringIds } from '../ring.js'
 import { mean, percentile, refOf, round, waitFor } from '../util.js'
 
-const svcOf = (ctx: DemoContext, i: number): ChordService => ctx.nodes[i].services.chord as ChordService
+const svcOf = (ctx: DemoContext, i: number): ChordService => ctx.services[i].chord as ChordService
 
 const act: DemoAct = {
   name: 'chord',

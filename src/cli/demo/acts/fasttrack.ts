@@ -36,7 +36,7 @@ const act: DemoAct = {
     }
   },
   async setup (ctx: DemoContext): Promise<DemoRow[]> {
-    const peers = ctx.nodes.map(n => n.services.fasttrack as FastTrackService)
+    const peers = ctx.services.map(s => s.fasttrack as FastTrackService)
     const n = peers.length
     const t0 = performance.now()
     const bar = ctx.io.progress('fasttrack: attaching', n)
@@ -53,13 +53,13 @@ const act: DemoAct = {
     const rows: DemoRow[] = [{
       overlay: 'fasttrack',
       action: `${n} nodes elect supernodes and attach`,
-      result: `${sns.length} supernodes (nodes ${sns.join(', ')}), ${n - sns.length} leaves${settled ? '' : ' (not all attached in time)'}`,
+      result: `${sns.length} supernode${sns.length === 1 ? '' : 's'} (node${sns.length === 1 ? '' : 's'} ${sns.join(', ')}), ${n - sns.length} leaves${settled ? '' : ' (not all attached in time)'}`,
       timeMs: Math.round(performance.now() - t0)
     }]
     return rows
   },
   async run (ctx: DemoContext): Promise<DemoRow[]> {
-    const peers = ctx.nodes.map(n => n.services.fasttrack as FastTrackService)
+    const peers = ctx.services.map(s => s.fasttrack as FastTrackService)
     const n = peers.length
     const rows: DemoRow[] = []
     const sns = peers.map((p, i) => p.role === 'supernode' ? i : -1).filter(i => i >= 0)

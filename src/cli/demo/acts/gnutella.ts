@@ -4,18 +4,19 @@
  */
 import { gnutella, type GnutellaService } from '../../../gnutella/index.js'
 import { mapLimit } from '../../live.js'
+import type { Rng } from '../../../overlay/rng.js'
 import type { DemoAct, DemoContext, DemoRow } from '../types.js'
 import { refOf } from '../util.js'
 import { pickDistinct, searchScenario, storageFor } from '../search-common.js'
 
 /** A servent refuses connections beyond its maxDegree (default 8); the demo graph stays below it, leaving room for the servents' own maintenance connects. */
-const DEGREE_CAP = 6
+export const DEGREE_CAP = 6
 
 /**
  * A connected random graph: a ring (i → i+1) plus, from each node, 2 edges to random others, never
  * a pair twice (no a → b beside b → a) and no node above DEGREE_CAP.
  */
-function randomGraph (ctx: DemoContext, n: number): Array<[number, number]> {
+export function randomGraph (rng: Rng, n: number): Array<[number, number]> {
   const edges: Array<[number, number]> = []
   const adj = Array.from({ length: n }, () => new Set<number>())
   const add = (a: number, b: number): void => { edges.push([a, b]); adj[a].add(b); adj[b].add(a) }
@@ -24,7 +25,7 @@ function randomGraph (ctx: DemoContext, n: number): Array<[number, number]> {
     for (let k = 0; k < 2 && adj[i].size < DEGREE_CAP; k++) {
       const free = Array.from({ length: n }, (_, j) => j).filter(j => j !== i && !adj[i].has(j) && adj[j].size < DEGREE_CAP)
       if (free.length === 0) break
-      add(i, free[ctx.rng.int(free.length)])
+      add(i, free[rng.int(free.length)])
     }
   }
   return edges
@@ -38,10 +39,10 @@ const act: DemoAct = {
     return { gnutella: gnutella({ driver: { seed, storage: storageFor('gnutella', i) } }) }
   },
   async setup (ctx: DemoContext): Promise<DemoRow[]> {
-    const peers = ctx.nodes.map(n => n.services.gnutella as GnutellaService)
+    const peers = ctx.services.map(s => s.gnutella as GnutellaService)
     const n = peers.length
     const t0 = performance.now()
-    const edges = randomGraph(ctx, n)
+    const edges = randomGraph(ctx.rng, n)
     const bar = ctx.io.progress('gnutella: connecting', edges.length)
     let failed = 0
     await mapLimit(edges, 6, async ([a, b]) => {
@@ -61,7 +62,7 @@ const act: DemoAct = {
     return rows
   },
   async run (ctx: DemoContext): Promise<DemoRow[]> {
-    const peers = ctx.nodes.map(n => n.services.gnutella as GnutellaService)
+    const peers = ctx.services.map(s => s.gnutella as GnutellaService)
     const n = peers.length
     const rows: DemoRow[] = []
     const asker = ctx.rng.int(n)

@@ -18,9 +18,10 @@ const act: DemoAct = {
   },
   async setup (ctx: DemoContext): Promise<DemoRow[]> {
     const n = ctx.nodes.length
-    const peers = ctx.nodes.map(x => x.services.gossip as GossipService)
+    const peers = ctx.services.map(s => s.gossip as GossipService)
     const t0 = performance.now()
-    // make sure every node has a few connections to gossip over (other acts may have made more)
+    // make sure every node has a few connections to gossip over (earlier acts on this swarm usually
+    // left more: every one of them is a gossip partner)
     await mapLimit(Array.from({ length: n }, (_, i) => i), 6, async (i) => {
       for (const j of [(i + 1) % n, ...pickDistinct(ctx, n, 2, [i, (i + 1) % n])]) {
         await ctx.nodes[i].dial(ctx.nodes[j].getMultiaddrs(), { signal: ctx.signal }).catch(() => {})
@@ -32,7 +33,7 @@ const act: DemoAct = {
   },
   async run (ctx: DemoContext): Promise<DemoRow[]> {
     const n = ctx.nodes.length
-    const peers = ctx.nodes.map(x => x.services.gossip as GossipService)
+    const peers = ctx.services.map(s => s.gossip as GossipService)
     const sent = (): number => peers.reduce((a, p) => a + p.stats.totals().sent, 0)
     // 1. one rumour: when does each node get it?
     const arrivals: number[] = []

@@ -25,7 +25,7 @@ const act: DemoAct = {
     return { napster: napster({ server: ref, driver: { seed, storage: storageFor('napster', i) } }) }
   },
   async setup (ctx: DemoContext): Promise<DemoRow[]> {
-    const peers = ctx.nodes.map(n => n.services.napster as NapsterService)
+    const peers = ctx.services.map(s => s.napster as NapsterService)
     const t0 = performance.now()
     const bar = ctx.io.progress('napster: logging in', peers.length)
     await mapLimit(peers, 8, async (p) => { await p.waitOnline({ timeoutMs: 20_000, signal: ctx.signal }); bar.tick() })
@@ -40,7 +40,7 @@ const act: DemoAct = {
     return rows
   },
   async run (ctx: DemoContext): Promise<DemoRow[]> {
-    const peers = ctx.nodes.map(n => n.services.napster as NapsterService)
+    const peers = ctx.services.map(s => s.napster as NapsterService)
     const srv = server?.services.napsterServer
     const rows: DemoRow[] = []
     const asker = ctx.rng.int(peers.length)

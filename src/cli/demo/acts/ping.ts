@@ -22,8 +22,8 @@ const act: DemoAct = {
     let timeouts = 0
     const t0 = performance.now()
     for (let r = 0; r < rounds; r++) {
-      await Promise.all(ctx.nodes.map(async (node, i) => {
-        const svc = node.services.ping as PingService
+      await Promise.all(ctx.nodes.map(async (_node, i) => {
+        const svc = ctx.services[i].ping as PingService
         for (let k = 0; k < perRound; k++) {
           let j = ctx.rng.int(ctx.nodes.length - 1); if (j >= i) j++
           const peer = refOf(ctx.nodes[j])
