@@ -1,6 +1,6 @@
 /**
  * `overlaykit demo` (what `npm start` runs): a live swarm of real libp2p nodes on this machine running
- * every overlay that is built, progress bars, a summary table at the end.
+ * every overlay that is built, one after another, progress bars, a summary table at the end.
  */
 import { Command, Option } from 'commander'
 import type { CliIo } from '../plugin.js'
@@ -10,7 +10,7 @@ import { textTable } from '../table.js'
 
 export default function register (program: Command, io: CliIo): void {
   program.command('demo')
-    .description('a live swarm of real libp2p nodes (Noise + yamux) on this machine running every overlay; about a minute')
+    .description('a live swarm of real libp2p nodes (Noise + yamux) on this machine running every overlay in turn; about half a minute')
     .option('-n, --nodes <n>', 'nodes in the swarm', parsePositiveInt, 24)
     .addOption(new Option('-t, --transport <name>', 'transport between the nodes').choices(['tcp', 'memory']).default('tcp'))
     .option('-o, --overlays <list>', `overlays to show, comma-separated (default: every one built; known: ${ACT_ORDER.join(', ')})`, parseList)
