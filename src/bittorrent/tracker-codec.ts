@@ -91,7 +91,8 @@ function decode (bytes: Uint8Array): TrackerMsg {
 }
 
 export const trackerCodec: Codec<TrackerMsg> = {
-  maxFrameBytes: TRACKER_LIMITS.maxFrame,
+  // a literal, not TRACKER_LIMITS.maxFrame: a property read at module level keeps bundlers from dropping this codec
+  maxFrameBytes: 256 * 1024,
   encode,
   decode,
   typeOf: m => m.type

@@ -33,7 +33,9 @@ async function swarmThrough (seeder: Node, leecher: Node, routing: (n: Node) => 
   try {
     await withTimeout(d.done, 30_000, `download through ${label}`)
     assert.ok(d.discovered.has(seeder.peerId.toString()) || seeded.discovered.has(leecher.peerId.toString()), `${label} named the other peer`)
-    assert.ok(Buffer.from((d.hosted!.machine.store as any).bytes).equals(Buffer.from(data)), 'byte-identical')
+    assert.ok(Buffer.from(await d.read()).equals(Buffer.from(data)), 'byte-identical')
+    assert.ok(Buffer.from(await d.read(100_000, 50_000)).equals(Buffer.from(data.subarray(100_000, 150_000))), 'a range')
+    await assert.rejects(d.read(599_999, 2), /outside/)
   } finally {
     await d.stop()
     await seeded.stop()

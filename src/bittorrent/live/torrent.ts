@@ -4,7 +4,7 @@
  * ContentRouting (provide the info hash, find providers), re-run every announce interval.
  */
 import { logger } from '@libp2p/logger'
-import { AbortError } from '../../overlay/errors.js'
+import { AbortError, InvalidArgumentError } from '../../overlay/errors.js'
 import { toMagnet } from '../magnet.js'
 import type { HostedTorrent } from './host.js'
 import type { TorrentOptions, TorrentProgress } from '../machine.js'
@@ -138,6 +138,20 @@ export class Torrent {
   /** Change which files to fetch (indices into metainfo.files). */
   select (files?: number[]): void { this.hosted?.machine.selectFiles(files) }
   addPeer (peer: PeerRef): void { if (peer.id !== this.service.self.id) this.hosted?.connect(peer) }
+
+  /**
+   * The torrent's content as stored (memory, disk or any BlobStorage), `length` bytes from
+   * `offset`; pieces not yet downloaded read as zeros. For a downloaded file kept in memory, or to
+   * read a range of one on disk without knowing its layout.
+   */
+  async read (offset = 0, length = this.metainfo.length - offset): Promise<Uint8Array> {
+    if (offset < 0 || length < 0 || offset + length > this.metainfo.length) throw new InvalidArgumentError(`read: ${offset}+${length} is outside the torrent's ${this.metainfo.length} bytes`)
+    const machine = this.hosted?.machine
+    if (machine === undefined) throw new InvalidArgumentError('read: the torrent is not running')
+    return await new Promise((resolve, reject) => {
+      machine.store.read(offset, length, data => { if (data === undefined) reject(new Error('read: the storage failed')); else resolve(data) })
+    })
+  }
 
   /** Re-hash what we have; bad pieces are fetched again. */
   async verify (): Promise<{ checked: number, bad: number }> {
