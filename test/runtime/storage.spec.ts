@@ -44,6 +44,23 @@ describe('blob storage', function () {
     })
   }
 
+  it('the filesystem store reuses read handles: reads interleaved with growing writes stay exact', async function () {
+    const fs = new FsBlobStorage(join(dir, 'handles'))
+    const ref = new Uint8Array(300_000)
+    for (let k = 0; k < 30; k++) {
+      const chunk = new Uint8Array(10_000).fill(k + 1)
+      await fs.write('grow.bin', k * 10_000, chunk)
+      ref.set(chunk, k * 10_000)
+      // many concurrent reads on one cached handle, including the bytes just written
+      const reads = await Promise.all(Array.from({ length: k + 1 }, async (_x, j) => await fs.read('grow.bin', j * 10_000, 10_000)))
+      reads.forEach((r, j) => { assert.deepEqual(r, ref.subarray(j * 10_000, (j + 1) * 10_000)) })
+      await assert.rejects(fs.read('grow.bin', 0, (k + 1) * 10_000 + 1), RangeError)
+    }
+    await fs.close()
+    assert.deepEqual(await fs.read('grow.bin', 295_000, 5000), ref.subarray(295_000), 'reopens after close()')
+    await fs.close()
+  })
+
   it('the filesystem store refuses names that leave its root', async function () {
     const root = join(dir, 'jail')
     const s = new FsBlobStorage(root)

@@ -78,6 +78,12 @@ export class MemoryBlobStorage implements BlobStorage {
   }
 }
 
+/** Read handles kept open at most, and how long an unused one stays open. */
+const MAX_OPEN_READS = 32
+const READ_HANDLE_IDLE_MS = 2000
+
+interface ReadHandle { fh: Promise<FsPromises.FileHandle>, size: number, users: number, timer: ReturnType<typeof setTimeout> | undefined }
+
 /**
  * Blobs as files under a root directory: store name → `<root>/<name>` (names may contain `/` for
  * sub-folders). Names that are absolute, contain NUL or `..`, or otherwise resolve outside the root
@@ -86,6 +92,7 @@ export class MemoryBlobStorage implements BlobStorage {
 export class FsBlobStorage implements BlobStorage {
   private readonly rootDir: string
   private mods: Promise<{ fs: typeof FsPromises, path: typeof NodePath }> | undefined
+  private readonly handles = new Map<string, ReadHandle>()
 
   constructor (root: string) {
     this.rootDir = root
@@ -118,11 +125,12 @@ export class FsBlobStorage implements BlobStorage {
   async read (store: string, offset: number, length: number): Promise<Uint8Array> {
     checkRange(offset, length)
     const path = await this.pathOf(store)
-    const { fs } = await this.load()
-    const fh = await fs.open(path, 'r').catch(err => { throw notFound(err, store) })
+    const h = await this.acquire(path, store)
     try {
-      const { size } = await fh.stat()
-      if (offset + length > size) throw new RangeError(`read [${offset}, +${length}) beyond ${size} bytes of ${store}`)
+      const fh = await h.fh
+      // the size is cached with the handle; look again only when a read would pass it (a write grew the file)
+      if (offset + length > h.size) h.size = (await fh.stat()).size
+      if (offset + length > h.size) throw new RangeError(`read [${offset}, +${length}) beyond ${h.size} bytes of ${store}`)
       const out = new Uint8Array(length)
       let done = 0
       while (done < length) {
@@ -132,8 +140,62 @@ export class FsBlobStorage implements BlobStorage {
       }
       return out
     } finally {
-      await fh.close()
+      this.release(path, h)
     }
+  }
+
+  /**
+   * A shared read handle for `path`: a seeder reads the same files block by block, and opening,
+   * stat-ing and closing a file for every 16 KiB block cost more than the read itself. (A file
+   * replaced behind the storage's back, not rewritten in place, may be read from the old copy
+   * until its handle has been idle for READ_HANDLE_IDLE_MS.)
+   */
+  private async acquire (path: string, store: string): Promise<ReadHandle> {
+    let h = this.handles.get(path)
+    if (h === undefined) {
+      if (this.handles.size >= MAX_OPEN_READS) this.closeIdle()
+      const { fs } = await this.load()
+      h = this.handles.get(path)
+      if (h === undefined) {
+        const opened: ReadHandle = { fh: fs.open(path, 'r'), size: -1, users: 0, timer: undefined }
+        this.handles.set(path, opened)
+        opened.fh.catch(() => { if (this.handles.get(path) === opened) this.handles.delete(path) })
+        h = opened
+      }
+    }
+    h.users++
+    clearTimeout(h.timer)
+    try {
+      await h.fh
+    } catch (err) {
+      h.users--
+      throw notFound(err, store)
+    }
+    return h
+  }
+
+  private release (path: string, h: ReadHandle): void {
+    if (--h.users > 0) return
+    // idle handles close after a while; the timer must not keep a process alive
+    h.timer = setTimeout(() => { if (h.users === 0 && this.handles.get(path) === h) this.drop(path, h) }, READ_HANDLE_IDLE_MS)
+    ;(h.timer as { unref?: () => void }).unref?.()
+  }
+
+  private closeIdle (): void {
+    for (const [path, h] of this.handles) if (h.users === 0) this.drop(path, h)
+  }
+
+  private drop (path: string, h: ReadHandle): void {
+    clearTimeout(h.timer)
+    this.handles.delete(path)
+    void h.fh.then(async fh => { await fh.close() }).catch(() => {})
+  }
+
+  /** Close the cached read handles now (they also close by themselves when idle). */
+  async close (): Promise<void> {
+    const all = [...this.handles.values()]
+    for (const [path, h] of [...this.handles]) { clearTimeout(h.timer); this.handles.delete(path) }
+    await Promise.all(all.map(async h => { await h.fh.then(async fh => { await fh.close() }).catch(() => {}) }))
   }
 
   async write (store: string, offset: number, data: Uint8Array): Promise<number> {
@@ -152,7 +214,10 @@ export class FsBlobStorage implements BlobStorage {
         const { bytesWritten } = await fh.write(data, done, data.byteLength - done, offset + done)
         done += bytesWritten
       }
-      return (await fh.stat()).size
+      const size = (await fh.stat()).size
+      const cached = this.handles.get(path)
+      if (cached !== undefined) cached.size = Math.max(cached.size, size)
+      return size
     } finally {
       await fh.close()
     }
