@@ -40,9 +40,12 @@ export function storeName (m: Pick<Metainfo, 'name' | 'multiFile'>, path: string
   return m.multiFile ? prefix + [m.name, ...path].join('/') : prefix + m.name
 }
 
+/** Bytes of whole pieces an io store keeps after reading them (8 pieces at most). */
+const PIECE_CACHE_BYTES = 4 * 1024 * 1024
+
 interface Span { store: string, at: number, len: number, pos: number }
 /** One read or write split into per-file parts; `out` is set for reads. */
-interface Op { parts: number, failed: boolean, spans: Span[], out?: Uint8Array, done: (r: any) => void }
+interface Op { parts: number, failed: boolean, spans: Span[], out?: Uint8Array, done: (r: any) => void, direct?: boolean }
 
 export class IoStore implements PieceStore {
   readonly kind = 'io' as const
@@ -67,8 +70,49 @@ export class IoStore implements PieceStore {
     return out
   }
 
+  /**
+   * Whole pieces recently read, for the blocks that follow: peers ask for a piece block by block,
+   * and one read of 256 KiB costs far less than sixteen of 16 KiB (and the blocks then leave
+   * together). In flight: the callbacks waiting for it.
+   */
+  private readonly pieceCache = new Map<number, { data: Uint8Array | undefined, waiting: Array<(d: Uint8Array | undefined) => void> }>()
+
   read (offset: number, length: number, done: (data: Uint8Array | undefined) => void): void {
+    const pl = this.meta.pieceLength
+    const index = Math.floor(offset / pl)
+    const start = index * pl
+    const size = Math.min(pl, this.meta.length - start)
+    if (offset + length > start + size || length >= size) { this.readSpans(offset, length, done); return }
+    const serve = (d: Uint8Array | undefined): void => { done(d?.subarray(offset - start, offset - start + length)) }
+    const hit = this.pieceCache.get(index)
+    if (hit !== undefined) {
+      // most recently used last
+      this.pieceCache.delete(index); this.pieceCache.set(index, hit)
+      if (hit.data !== undefined) serve(hit.data); else hit.waiting.push(serve)
+      return
+    }
+    const entry = { data: undefined as Uint8Array | undefined, waiting: [serve] }
+    this.pieceCache.set(index, entry)
+    const keep = Math.max(1, Math.min(8, Math.floor(PIECE_CACHE_BYTES / pl)))
+    for (const [k, e] of this.pieceCache) {
+      if (this.pieceCache.size <= keep) break
+      if (e.data !== undefined) this.pieceCache.delete(k)
+    }
+    this.readSpans(start, size, d => {
+      if (d === undefined) { if (this.pieceCache.get(index) === entry) this.pieceCache.delete(index) } else entry.data = d
+      for (const w of entry.waiting.splice(0)) w(d)
+    })
+  }
+
+  private readSpans (offset: number, length: number, done: (data: Uint8Array | undefined) => void): void {
     const spans = this.spans(offset, length)
+    if (spans.length === 1) {
+      // inside one file: the storage's buffer is the answer, no second buffer and copy
+      const token = `${this.id}:r${this.seq++}`
+      this.pending.set(token, { op: { parts: 1, failed: false, spans, done: (d: Uint8Array | undefined) => { done(d) }, direct: true }, slot: 0 })
+      this.env.io!({ op: 'read', store: spans[0].store, offset: spans[0].at, length: spans[0].len, token })
+      return
+    }
     const op: Op = { parts: spans.length, failed: false, spans, out: new Uint8Array(length), done }
     const tag = `${this.id}:r${this.seq++}`
     spans.forEach((s, k) => {
@@ -81,6 +125,8 @@ export class IoStore implements PieceStore {
   write (offset: number, parts: Uint8Array | readonly Uint8Array[], done: (ok: boolean) => void): void {
     // files are cut at arbitrary offsets: join the blocks once (the disk write costs far more)
     const data = parts instanceof Uint8Array ? parts : joinParts(parts)
+    const pl = this.meta.pieceLength
+    for (let i = Math.floor(offset / pl); i * pl < offset + data.length; i++) this.pieceCache.delete(i)
     const spans = this.spans(offset, data.length)
     const op: Op = { parts: spans.length, failed: false, spans, done }
     const tag = `${this.id}:w${this.seq++}`
@@ -96,6 +142,10 @@ export class IoStore implements PieceStore {
     if (entry === undefined) return false
     this.pending.delete(token)
     const { op, slot } = entry
+    if (op.direct === true) {
+      op.done(result.ok && result.data !== undefined && result.data.length === op.spans[0].len ? result.data : undefined)
+      return true
+    }
     if (!result.ok) op.failed = true
     else if (op.out !== undefined) {
       const s = op.spans[slot]
