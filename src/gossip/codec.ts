@@ -2,12 +2,12 @@
  * The gossip codec: protobuf (protons; pb.ts is generated from gossip.proto with
  * `protons src/gossip/gossip.proto` and renamed) with hard limits on every list and string.
  */
-import { reader, type Codec as PbCodec } from 'protons-runtime'
 import { decodeGuard } from '../overlay/codec.js'
 import { LimitError, UnknownTypeError } from '../overlay/errors.js'
 import type { Codec } from '../overlay/types.js'
 import { GossipFrame } from './pb.js'
 import type { AeMode, Dep, Descriptor, DigestEntry, GossipMessage, MapEntryWire, Update, UpdateId, UpdateKind } from './types.js'
+import { unknownEnum } from '../overlay/pb-enum.js'
 
 /** Hard limits of the wire format. */
 export const LIMITS = {
@@ -166,34 +166,6 @@ function decodeFrame (b: Uint8Array): GossipFrame {
     if (type !== undefined) throw new UnknownTypeError(type, `unknown gossip message type ${type}`)
     throw err
   }
-}
-
-/**
- * The first value of top-level enum field `field` that `kind` refuses, provided all of `bytes` is
- * well-formed protobuf; otherwise undefined (then the frame is garbage, not an unknown type).
- * (The same helper is in src/ping/codec.ts; overlays do not import each other.)
- */
-function unknownEnum (bytes: Uint8Array, field: number, kind: PbCodec<any>): number | undefined {
-  let found: number | undefined
-  try {
-    const r = reader(bytes)
-    while (r.pos < r.len) {
-      const tag = r.uint32()
-      if (tag >>> 3 === field && (tag & 7) === 0) {
-        const at = r.pos
-        const value = r.int32()
-        const end = r.pos
-        r.pos = at
-        try { kind.decode(r) } catch { found ??= value }
-        r.pos = end
-      } else {
-        r.skipType(tag & 7)
-      }
-    }
-  } catch {
-    return undefined
-  }
-  return found
 }
 
 const decodeLimits = {

@@ -1,9 +1,9 @@
 /** The ping codec: protobuf (protons, generated into pb.ts from ping.proto) with hard limits. */
-import { reader, type Codec as PbCodec } from 'protons-runtime'
 import { decodeGuard } from '../overlay/codec.js'
 import { LimitError, UnknownTypeError } from '../overlay/errors.js'
 import type { Codec } from '../overlay/types.js'
 import { PingFrame } from './pb.js'
+import { unknownEnum } from '../overlay/pb-enum.js'
 
 export type PingMessage =
   | { type: 'ping', seq: number, payload: Uint8Array }
@@ -43,30 +43,3 @@ export const pingCodec: Codec<PingMessage> = {
   sizeOf (msg) { return 8 + msg.payload.byteLength }
 }
 
-/**
- * The first value of top-level enum field `field` that `kind` refuses, provided all of `bytes` is
- * well-formed protobuf; otherwise undefined (then the frame is garbage, not an unknown type).
- * (The same helper is in src/gossip/codec.ts; overlays do not import each other.)
- */
-function unknownEnum (bytes: Uint8Array, field: number, kind: PbCodec<any>): number | undefined {
-  let found: number | undefined
-  try {
-    const r = reader(bytes)
-    while (r.pos < r.len) {
-      const tag = r.uint32()
-      if (tag >>> 3 === field && (tag & 7) === 0) {
-        const at = r.pos
-        const value = r.int32()
-        const end = r.pos
-        r.pos = at
-        try { kind.decode(r) } catch { found ??= value }
-        r.pos = end
-      } else {
-        r.skipType(tag & 7)
-      }
-    }
-  } catch {
-    return undefined
-  }
-  return found
-}
