@@ -21,6 +21,10 @@ const act: DemoAct = {
         bootstrap: [...earlier.slice(0, 3), ...(earlier.length > 3 ? [earlier[(i * 7) % earlier.length], earlier[(i * 13) % earlier.length]] : [])],
         capacity: { upKbps: i % 4 === 0 ? 4000 : 256 },
         maxLeaves: 10,
+        // the default (10) is for networks of thousands: here every supernode has fewer leaves than
+        // that, so each one demoted after 4 periods whenever another had room, and under load the
+        // swarm kept re-electing instead of settling (58 s and 82 s attach phases were seen)
+        minLeaves: 2,
         // maintenance fast enough for a swarm that forms in seconds; timeouts (which only cost time
         // when a peer is really silent) loose enough that a starved CPU does not make live peers look
         // dead: with a 300 ms election timeout a busy run dropped every candidate and left leaves
