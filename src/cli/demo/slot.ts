@@ -26,9 +26,6 @@ export class ActSlot implements Startable {
 
   constructor (private readonly components: unknown) {}
 
-  /** The running act's services by name ({} between acts). */
-  get services (): Record<string, unknown> { return this.current }
-
   /** Build and start an act's services (after stopping the previous act's, if still running). */
   async activate (factories: Record<string, ServiceFactory>): Promise<Record<string, unknown>> {
     await this.deactivate()
