@@ -1,7 +1,9 @@
 /**
  * `overlaykit node --overlay chord`: joins the ring through the first reachable bootstrap peer.
  * Ops: lookup {key}, put {key, value}, get {key}, delete {key}, ring. Options (--opt): vnodes,
- * replicas, stabilizeMs, fixFingersMs, rpcTimeoutMs, bits.
+ * replicas, stabilizeMs, fixFingersMs, checkPredecessorMs, rpcTimeoutMs, bits, expectedNodes,
+ * replicateMs, mergeCheckMs, mergeMemory, mergeForgetMs, verifyOwner (true|false), and
+ * rejoinCheckMs (the CLI's own fallback below).
  */
 import { chord, type ChordService } from '../../../chord/index.js'
 import { utf8 } from '../../../overlay/ids.js'
@@ -26,8 +28,12 @@ const adapter: NodeAdapter = {
   description: 'Chord DHT: lookups, replicated key/value store',
   services (o, seed) {
     const init: Record<string, unknown> = { driver: { seed } }
-    for (const k of ['vnodes', 'replicas', 'stabilizeMs', 'fixFingersMs', 'checkPredecessorMs', 'rpcTimeoutMs', 'bits', 'expectedNodes']) {
+    for (const k of ['vnodes', 'replicas', 'stabilizeMs', 'fixFingersMs', 'checkPredecessorMs', 'rpcTimeoutMs', 'bits', 'expectedNodes', 'replicateMs', 'mergeCheckMs', 'mergeMemory', 'mergeForgetMs']) {
       const v = num(o, k); if (v !== undefined) init[k] = v
+    }
+    if (o.verifyOwner !== undefined) {
+      if (o.verifyOwner !== 'true' && o.verifyOwner !== 'false') throw new Error('--opt verifyOwner must be true or false')
+      init.verifyOwner = o.verifyOwner === 'true'
     }
     return { chord: chord(init) }
   },
@@ -37,8 +43,9 @@ const adapter: NodeAdapter = {
       if (e.type === 'chord:successor' || e.type === 'chord:predecessor' || e.type === 'chord:joined') ctx.emit({ event: e.type, ...e, type: undefined })
     })
     if (ctx.bootstrap.length === 0) return // this node starts a new ring
-    // A node cut off from the others ends up alone on a ring of its own; Chord has no way back by
-    // itself. A long-running node that finds itself alone re-joins through its bootstrap peers.
+    // Rings that formed apart during a network cut merge again through Chord's own ring-merge check
+    // (mergeCheckMs). As a fallback, a long-running node that finds itself alone on its own ring
+    // also re-joins through its bootstrap peers.
     let rejoining = false
     let next = 0
     const timer = setInterval(() => {
