@@ -1,10 +1,14 @@
 /**
  * The Chord codec: protobuf frames (protons, generated into pb.ts from chord.proto) with hard limits
- * on frame size, list lengths, string and key lengths. decode() throws only DecodeError. Ring ids are
- * carried as fixed-length big-endian bytes; whether an id is really derived from its peer id is
- * checked by the machine, not here.
+ * on frame size, list lengths, string and key lengths. decode() throws only DecodeError: a well-formed
+ * frame whose `type` this version does not know (a newer peer's message) throws its subclass
+ * UnknownTypeError carrying the enum value, garbage a plain DecodeError. Ring ids are carried as
+ * fixed-length big-endian bytes; whether an id is really derived from its peer id is checked by the
+ * machine, not here.
  */
 import { decodeGuard } from '../overlay/codec.js'
+import { UnknownTypeError } from '../overlay/errors.js'
+import { unknownEnum } from '../overlay/pb-enum.js'
 import { bigIntToBytes, bytesToBigInt } from '../overlay/ids.js'
 import type { Codec } from '../overlay/types.js'
 import type { ChordMessage, WireItem } from './messages.js'
@@ -52,6 +56,18 @@ const DECODE_LIMITS = {
 }
 
 function fail (what: string): never { throw new Error(what) }
+
+/** The protobuf frame; a well-formed frame whose `type` this version does not know throws UnknownTypeError. */
+function decodeFrame (b: Uint8Array): ChordFrame {
+  try {
+    return ChordFrame.decode(b, DECODE_LIMITS as any)
+  } catch (err) {
+    // protons throws a plain Error for an enum value it does not know: a newer peer's type, not garbage
+    const type = unknownEnum(b, 1, ChordFrame.Type.codec())
+    if (type !== undefined) throw new UnknownTypeError(type, `unknown chord message type ${type}`)
+    throw err
+  }
+}
 
 export function chordCodec (bits = 160): Codec<ChordMessage> {
   const idBytes = Math.ceil(bits / 8)
@@ -113,7 +129,7 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
     },
     decode (bytes: Uint8Array): ChordMessage {
       return decodeGuard('chord', bytes, LIMITS.frameBytes, b => {
-        const f = ChordFrame.decode(b, DECODE_LIMITS as any)
+        const f = decodeFrame(b)
         if (f.nodes.length > LIMITS.nodes || f.path.length > LIMITS.path || f.items.length > LIMITS.items || f.keys.length > LIMITS.keys) fail('list too long')
         switch (f.type) {
           case T.FIND: {
@@ -147,7 +163,8 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
           }
           case T.WANT: if (f.kinds.length !== f.keys.length) fail('want lists differ in length'); return { t: 'want', req: f.req, keys: f.keys.map(key), kinds: f.kinds }
           case T.ITEMS: return { t: 'items', items: f.items.map(decItem), handoff: f.flag }
-          default: return fail('unknown message type')
+          // unreachable while protons refuses unknown enum values itself (see decodeFrame)
+          default: throw new UnknownTypeError(String(f.type), `unknown chord message type ${String(f.type)}`)
         }
       })
     },

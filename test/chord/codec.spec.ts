@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { chordCodec, LIMITS } from '../../src/chord/codec.js'
 import type { ChordMessage, WireItem } from '../../src/chord/messages.js'
 import { makeNode, type NodeInfo } from '../../src/chord/node.js'
-import { DecodeError } from '../../src/overlay/errors.js'
+import { DecodeError, UnknownTypeError } from '../../src/overlay/errors.js'
 import { Rng } from '../../src/overlay/rng.js'
 
 const codec = chordCodec(160)
@@ -57,7 +57,7 @@ describe('chord codec', () => {
     this.timeout(60_000)
     const rng = new Rng('fuzz')
     const valid = Array.from({ length: 500 }, () => codec.encode(randomMessage(rng)))
-    let decoded = 0; let rejected = 0
+    let decoded = 0; let rejected = 0; let unknown = 0
     for (let i = 0; i < 100_000; i++) {
       let b: Uint8Array
       const mode = i % 4
@@ -70,10 +70,17 @@ describe('chord codec', () => {
       }
       try { codec.decode(b); decoded++ } catch (err) {
         if (!(err instanceof DecodeError)) throw new Error(`non-DecodeError on input ${Buffer.from(b).toString('hex')}: ${String(err)}`)
+        if (err instanceof UnknownTypeError) {
+          // only a value outside the Type enum, read from field 1, is an unknown type
+          assert.ok(typeof err.messageType === 'number' && (err.messageType < 0 || err.messageType > 16), `unknown type ${String(err.messageType)} on ${Buffer.from(b).toString('hex')}`)
+          unknown++
+        }
         rejected++
       }
     }
     assert.ok(rejected > 10_000 && decoded > 1000, `decoded ${decoded}, rejected ${rejected}`)
+    // bit flips in the type byte of a valid frame make well-formed frames of unknown types; most garbage is not
+    assert.ok(unknown > 0 && unknown < rejected / 4, `unknown types ${unknown} of ${rejected} rejected`)
   })
 
   it('rejects oversized frames, long lists and wrong-length ids', () => {
@@ -82,5 +89,54 @@ describe('chord codec', () => {
     assert.throws(() => codec.decode(many), DecodeError)
     const short = chordCodec(64).encode({ t: 'find', req: 1, key: 5n })
     assert.throws(() => codec.decode(short), DecodeError)
+  })
+
+  describe('unknown message types', () => {
+    const unknownType = (b: Uint8Array, type: number): void => {
+      assert.throws(() => codec.decode(b), (e: unknown) => {
+        assert.ok(e instanceof UnknownTypeError, `expected UnknownTypeError, got ${String(e)}`)
+        assert.ok(e instanceof DecodeError)
+        assert.equal(e.code, 'ERR_UNKNOWN_TYPE')
+        assert.equal(e.messageType, type)
+        assert.match(e.message, new RegExp(`unknown chord message type ${type}`))
+        return true
+      })
+    }
+    const plainDecodeError = (b: Uint8Array): void => {
+      assert.throws(() => codec.decode(b), (e: unknown) => {
+        assert.ok(e instanceof DecodeError, `expected DecodeError, got ${String(e)}`)
+        assert.ok(!(e instanceof UnknownTypeError), `expected a plain DecodeError, got ${(e as Error).message}`)
+        assert.equal((e as DecodeError).code, 'ERR_DECODE')
+        return true
+      })
+    }
+    const bytes = (...xs: number[]): Uint8Array => Uint8Array.from(xs)
+
+    it('a well-formed frame whose type this version does not know throws UnknownTypeError with the type', () => {
+      unknownType(bytes(0x08, 42, 0x10, 0x05), 42) // type 42, req 5
+      unknownType(bytes(0x08, 17), 17) // the first value past ITEMS
+      // a real frame (next, with nodes) whose type byte a newer peer set to 99
+      const next = codec.encode({ t: 'next', req: 9, done: false, nodes: [makeNode('peerA', 0, 160, ['/memory/a'])] })
+      assert.deepEqual(Array.from(next.subarray(0, 2)), [0x08, 0x01])
+      const newer = next.slice(); newer[1] = 99
+      unknownType(newer, 99)
+      // ...and with a field this version does not know appended: still well-formed
+      const extra = new Uint8Array(newer.length + 3); extra.set(newer); extra.set([0xf8, 0x01, 0x07], newer.length)
+      unknownType(extra, 99)
+      // a multi-byte varint type
+      unknownType(bytes(0x08, 0xac, 0x02), 300)
+    })
+
+    it('damaged frames stay plain DecodeErrors, even with an unknown type in them', () => {
+      plainDecodeError(bytes(0x08, 42, 0x4a, 0x09, 0x0a)) // unknown type, nodes (field 9) cut short
+      plainDecodeError(bytes(0x08, 42, 0x10)) // unknown type, req varint missing
+      plainDecodeError(bytes(0x08)) // type tag without a value
+      plainDecodeError(bytes(0x0f, 0xff, 0x01)) // field 1 with an invalid wire type
+      const next = codec.encode({ t: 'next', req: 9, done: false, nodes: [makeNode('peerA', 0, 160)] })
+      const cut = next.slice(0, next.length - 3); cut[1] = 99
+      plainDecodeError(cut)
+      // a known type that fails validation is not an unknown type
+      plainDecodeError(bytes(0x08, 0x00, 0x1a, 0x01, 0x05)) // find with a 1-byte ring id
+    })
   })
 })
