@@ -9,7 +9,8 @@
  * real time polled live), `kill(i)` (crash in the simulator, stop the libp2p node live) and `stop()`.
  * Every contract also gets the case "stop releases everything" (no timers, streams, handlers or
  * pending events left) and, when it says how to check a node is `alive`, "survives fuzzed frames"
- * live. Each case runs on a fresh set of nodes.
+ * live. Each case runs on a fresh set of nodes, after the contract's optional `setup` (e.g. joining
+ * the nodes into one ring), so the built-in cases also meet a formed overlay.
  */
 import assert from 'node:assert/strict'
 import { Rng } from '../../src/overlay/rng.js'
@@ -76,6 +77,12 @@ export interface OverlayContract<M, O, Mach extends Machine<M>> {
    * streams to node 1, every frame accounted for, then `alive(rt, 1)`.
    */
   alive?: (rt: ContractRuntime<Mach>, i: number) => Promise<void>
+  /**
+   * Run on the fresh nodes before every case, the built-in ones included: bring the overlay into the
+   * state the cases start from (a DHT joins its nodes into one ring and waits for it). Without it the
+   * built-in cases meet nodes that only started. @default nothing
+   */
+  setup?: (rt: ContractRuntime<Mach>) => Promise<void>
 }
 
 async function simRuntime<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>): Promise<ContractRuntime<Mach>> {
@@ -195,6 +202,7 @@ export function runCompliance<M, O, Mach extends Machine<M>> (c: OverlayContract
           it(title, async function () {
             const rt = kind === 'sim' ? await simRuntime(c) : await liveRuntime(c, kind)
             try {
+              await c.setup?.(rt)
               await body(rt)
             } finally {
               await rt.stop()
