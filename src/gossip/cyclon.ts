@@ -23,8 +23,10 @@ export class CyclonView implements Membership {
   readonly viewSize: number
   readonly shuffleLength: number
   private view: Entry[] = []
-  /** What we sent in the pending shuffle (replaced first when the answer arrives). */
-  private sent: string[] = []
+  /** Per shuffle partner, what we sent it (replaced first when its answer arrives). */
+  private readonly sent = new Map<string, string[]>()
+  /** The target of the last regular shuffle, until it answers. */
+  private pending: PeerRef | undefined
 
   constructor (private readonly self: PeerRef, options: CyclonOptions = {}) {
     this.viewSize = Math.max(1, options.viewSize ?? 20)
@@ -51,6 +53,17 @@ export class CyclonView implements Membership {
     return rng.sample(candidates, k).map(e => ({ id: e.id, addrs: e.addrs }))
   }
 
+  /**
+   * The target of the previous shuffle if it never answered (once; the caller may remember it as
+   * lost: Cyclon alone forgets it for good, which after a long partition leaves no entry pointing
+   * across the cut). Call before startShuffle.
+   */
+  unanswered (): PeerRef | undefined {
+    const p = this.pending
+    if (p !== undefined) { this.sent.delete(p.id); this.pending = undefined }
+    return p
+  }
+
   /** Start a shuffle: the target (our oldest neighbour, now dropped) and what to send it. */
   startShuffle (rng: Rng): { target: PeerRef, entries: Descriptor[] } | undefined {
     if (this.view.length === 0) return undefined
@@ -59,10 +72,25 @@ export class CyclonView implements Membership {
     for (let i = 1; i < this.view.length; i++) if (this.view[i].age > this.view[oldest].age) oldest = i
     const target = this.view[oldest]
     this.view.splice(oldest, 1)
-    const others = rng.sample(this.view, this.shuffleLength - 1)
-    this.sent = others.map(e => e.id)
-    const entries: Descriptor[] = [{ id: this.self.id, addrs: this.self.addrs, age: 0 }, ...others.map(toDescriptor)]
-    return { target: { id: target.id, addrs: target.addrs }, entries }
+    const t: PeerRef = { id: target.id, addrs: target.addrs }
+    this.pending = t
+    return { target: t, entries: this.offer(rng, t.id) }
+  }
+
+  /**
+   * A shuffle with a peer that is not in the view (a lost peer being probed): nothing is dropped,
+   * its answer is merged like any other.
+   */
+  probe (rng: Rng, target: PeerRef): Descriptor[] {
+    return this.offer(rng, target.id)
+  }
+
+  /** Our fresh descriptor plus a sample of the view, remembered per target for the merge. */
+  private offer (rng: Rng, target: string): Descriptor[] {
+    const others = rng.sample(this.view.filter(e => e.id !== target), this.shuffleLength - 1)
+    if (this.sent.size >= 16) this.sent.clear() // answers that never came; bounded
+    this.sent.set(target, others.map(e => e.id))
+    return [{ id: this.self.id, addrs: this.self.addrs, age: 0 }, ...others.map(toDescriptor)]
   }
 
   /** Answer a shuffle request and merge what it brought. */
@@ -72,10 +100,11 @@ export class CyclonView implements Membership {
     return reply.map(toDescriptor)
   }
 
-  /** Merge the answer to our shuffle. */
-  onShuffleReply (entries: readonly Descriptor[]): void {
-    this.merge(entries, this.sent)
-    this.sent = []
+  /** Merge the answer to our shuffle (or probe) from `from`. */
+  onShuffleReply (from: PeerRef, entries: readonly Descriptor[]): void {
+    if (this.pending?.id === from.id) this.pending = undefined
+    this.merge(entries, this.sent.get(from.id) ?? [])
+    this.sent.delete(from.id)
   }
 
   private merge (received: readonly Descriptor[], sent: readonly string[]): void {

@@ -17,6 +17,7 @@ import { LimitError, NotStartedError } from '../overlay/errors.js'
 import type { Env, Machine, PeerRef } from '../overlay/types.js'
 import { CausalBuffer } from './causal.js'
 import { CyclonView } from './cyclon.js'
+import { LostPeers } from './lost.js'
 import { LwwMap } from './lww.js'
 import { FullMembership, type Membership } from './membership.js'
 import { type GossipOptions, type ResolvedOptions, resolveOptions } from './options.js'
@@ -47,6 +48,7 @@ const ROUND = 'round'
 const AE = 'ae'
 const SHUFFLE = 'shuffle'
 const GC = 'gc'
+const RECOVER = 'recover'
 
 export class GossipMachine implements Machine<GossipMessage> {
   readonly options: ResolvedOptions
@@ -59,6 +61,8 @@ export class GossipMachine implements Machine<GossipMessage> {
   /** Partners in an anti-entropy exchange we answered, and the mode they asked for (bounded by gc). */
   private readonly aeModes = new Map<string, AeMode>()
   private readonly causal: CausalBuffer | undefined
+  /** Peers dropped because they failed, probed every recovery period (see lost.ts). */
+  private readonly lost: LostPeers
   private readonly feedback: boolean
   private readonly coin: boolean
   private readonly learnSenders: boolean
@@ -82,6 +86,7 @@ export class GossipMachine implements Machine<GossipMessage> {
     this.feedback = this.options.stop.startsWith('feedback')
     this.coin = this.options.stop.endsWith('coin')
     this.learnSenders = m.kind === 'full' && (m.peers?.length ?? 0) === 0
+    this.lost = new LostPeers(env.self.id, this.options.recoveryMaxPeers)
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -94,11 +99,12 @@ export class GossipMachine implements Machine<GossipMessage> {
     if (o.aePeriodMs > 0) this.env.setTimer(AE, this.firstDelay(o.aePeriodMs))
     if (o.membership.kind === 'cyclon') this.env.setTimer(SHUFFLE, this.firstDelay(o.membership.periodMs ?? o.periodMs))
     this.env.setTimer(GC, this.gcPeriod())
+    if (o.recoveryPeriodMs > 0) this.env.setTimer(RECOVER, this.firstDelay(o.recoveryPeriodMs))
   }
 
   stop (): void {
     this.running = false
-    for (const key of [ROUND, AE, SHUFFLE, GC]) this.env.clearTimer(key)
+    for (const key of [ROUND, AE, SHUFFLE, GC, RECOVER]) this.env.clearTimer(key)
     for (const key of this.fetches.keys()) this.env.clearTimer(`fetch:${key}`)
     this.fetches.clear()
     this.roundArmed = false
@@ -166,6 +172,7 @@ export class GossipMachine implements Machine<GossipMessage> {
     if (key === AE) { this.antiEntropy(); this.env.setTimer(AE, this.nextDelay(this.options.aePeriodMs)); return }
     if (key === SHUFFLE) { this.shuffle(); return }
     if (key === GC) { this.gc(); this.env.setTimer(GC, this.gcPeriod()); return }
+    if (key === RECOVER) { this.probeLost(); this.env.setTimer(RECOVER, this.nextDelay(this.options.recoveryPeriodMs)); return }
     if (key.startsWith('fetch:')) this.fetchTimeout(key.slice(6))
   }
 
@@ -285,6 +292,8 @@ export class GossipMachine implements Machine<GossipMessage> {
     if (!this.running) return
     // learn senders (live full membership); a simulated shared list already names everyone
     if (this.learnSenders) this.membership.add(from)
+    // a peer we had dropped as failed answers again (e.g. the partition healed): take it back
+    if (this.lost.delete(from.id)) { this.membership.add(from); this.env.stats.inc('gossip:recovered') }
     switch (msg.type) {
       case 'rumor': this.onRumor(from, msg.updates, msg.pull); break
       case 'reply': {
@@ -319,16 +328,18 @@ export class GossipMachine implements Machine<GossipMessage> {
         }
         break
       case 'shuffle-reply':
-        if (this.membership instanceof CyclonView) this.membership.onShuffleReply(msg.entries)
+        if (this.membership instanceof CyclonView) this.membership.onShuffleReply(from, msg.entries)
         break
     }
   }
 
   onPeerUnreachable (peer: PeerRef): void {
     this.membership.remove(peer.id)
+    this.lost.add(peer)
   }
 
   onPeerConnected (peer: PeerRef): void {
+    this.lost.delete(peer.id)
     this.membership.add(peer)
   }
 
@@ -590,9 +601,27 @@ export class GossipMachine implements Machine<GossipMessage> {
   private shuffle (): void {
     const m = this.options.membership
     if (m.kind !== 'cyclon' || !(this.membership instanceof CyclonView)) return
+    const unanswered = this.membership.unanswered()
+    if (unanswered !== undefined) this.lost.add(unanswered)
     const s = this.membership.startShuffle(this.env.rng)
     if (s !== undefined) this.env.send(s.target, { type: 'shuffle', entries: s.entries })
     this.env.setTimer(SHUFFLE, this.nextDelay(m.periodMs ?? this.options.periodMs))
+  }
+
+  /**
+   * Contact one peer we dropped as failed. Full membership: an anti-entropy exchange (the partner
+   * learns us back from the message, and its answer brings it back here). Cyclon: a shuffle, which
+   * also mixes views across a healed partition. A peer that is still down costs one message.
+   */
+  private probeLost (): void {
+    const p = this.lost.pick(this.env.rng)
+    if (p === undefined) return
+    this.env.stats.inc('gossip:probes')
+    if (this.membership instanceof CyclonView) {
+      this.env.send(p, { type: 'shuffle', entries: this.membership.probe(this.env.rng, p) })
+    } else {
+      this.env.send(p, { type: 'ae', mode: this.options.aeMode, sum: this.digestSum(), mapSum: this.map.checksum })
+    }
   }
 
   private gc (): void {

@@ -34,6 +34,14 @@ export interface GossipOptions {
   antiEntropy?: { periodMs: number, mode?: AeMode }
   /** @default { kind: 'full' } */
   membership?: MembershipOptions
+  /**
+   * Peers dropped from the membership because they failed (unreachable, an unanswered Cyclon
+   * shuffle) are remembered (at most `maxPeers`, the oldest forgotten first) and one of them is
+   * probed every `periodMs` (0 = off): without it, after a partition longer than failure detection
+   * both sides have dropped every peer of the other and never reconcile once it heals. A probe that
+   * gets an answer puts the peer back. @default { periodMs: 5000, maxPeers: 32 }
+   */
+  recovery?: { periodMs?: number, maxPeers?: number }
   /** Updates expire this long after publication: no longer stored, relayed, repaired or accepted. @default 60000 */
   ttlMs?: number
   /** Largest payload `publish` accepts. @default 1048576 */
@@ -65,6 +73,8 @@ export interface ResolvedOptions {
   aePeriodMs: number
   aeMode: AeMode
   membership: MembershipOptions
+  recoveryPeriodMs: number
+  recoveryMaxPeers: number
   ttlMs: number
   maxMessageBytes: number
   maxInlineBytes: number
@@ -94,6 +104,8 @@ export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
     aePeriodMs: o.antiEntropy?.periodMs ?? 10_000,
     aeMode: o.antiEntropy?.mode ?? 'push-pull',
     membership: o.membership ?? { kind: 'full' },
+    recoveryPeriodMs: o.recovery?.periodMs ?? 5000,
+    recoveryMaxPeers: Math.max(0, Math.floor(o.recovery?.maxPeers ?? 32)),
     ttlMs,
     maxMessageBytes: o.maxMessageBytes ?? 1024 * 1024,
     maxInlineBytes: o.maxInlineBytes ?? 16 * 1024,
