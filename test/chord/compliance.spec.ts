@@ -104,6 +104,8 @@ runCompliance<ChordMessage, ChordOptions, ChordMachine>({
   options,
   sim: { seed: 5, latency: { kind: 'uniform', min: 5, max: 20 } },
   setup: form,
+  // a ping whose type byte a newer peer set to 42 (type 1, req 7): well-formed, of an unknown type
+  unknownTypeFrame: Uint8Array.from([0x08, 42, 0x10, 0x07]),
   // the ring (formed by setup) still holds with node i in it, and lookups entered through node i are right
   alive: async (rt, i) => {
     await ringOf(rt, all(rt), `the ring with node ${i} still in it`)

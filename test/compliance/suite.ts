@@ -83,6 +83,13 @@ export interface OverlayContract<M, O, Mach extends Machine<M>> {
    * built-in cases meet nodes that only started. @default nothing
    */
   setup?: (rt: ContractRuntime<Mach>) => Promise<void>
+  /**
+   * A well-formed frame body of a message type this version does not know (a newer peer's). When given
+   * with `alive`, live runtimes also get the built-in case "drops a newer peer's message type": the
+   * frame, sent three times on a raw stream to node 1, is dropped and counted as 'unknown-type' (not
+   * 'decode-error'), the stream stays open, then `alive(rt, 1)`. @default none (no such case)
+   */
+  unknownTypeFrame?: Uint8Array
 }
 
 async function simRuntime<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>): Promise<ContractRuntime<Mach>> {
@@ -178,6 +185,24 @@ async function fuzzFrames<M, O, Mach extends Machine<M>> (c: OverlayContract<M, 
   s.abort(new Error('fuzzing done'))
 }
 
+/**
+ * Three frames of an unknown type on one raw stream to node 1: each is dropped and counted as
+ * 'unknown-type', none as a decode error, and the stream is still open afterwards (framing was intact).
+ */
+async function unknownTypes<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>, rt: ContractRuntime<Mach>, frame: Uint8Array): Promise<void> {
+  if (rt.rawStream === undefined) return
+  const target = rt.nodes[1].stats
+  const count = (what: string): number => target.messages.get(what)?.dropped ?? 0
+  const before = { unknown: count('unknown-type'), garbage: count('decode-error') }
+  const s = await rt.rawStream(0, 1)
+  for (let k = 0; k < 3; k++) s.send(encodeFrame(frame, c.spec.codec.maxFrameBytes))
+  await rt.until(() => count('unknown-type') - before.unknown + count('decode-error') - before.garbage >= 3, '3 dropped frames counted')
+  assert.equal(count('unknown-type'), before.unknown + 3, 'unknown-type drops')
+  assert.equal(count('decode-error'), before.garbage, 'an unknown type is not counted as garbage')
+  assert.equal(s.status, 'open', 'the stream survives an unknown type')
+  s.abort(new Error('done'))
+}
+
 /** Declare the mocha suites for one overlay's contract in every runtime. */
 export function runCompliance<M, O, Mach extends Machine<M>> (c: OverlayContract<M, O, Mach>): void {
   const cases: Record<string, (rt: ContractRuntime<Mach>) => Promise<void>> = {
@@ -192,6 +217,13 @@ export function runCompliance<M, O, Mach extends Machine<M>> (c: OverlayContract
   if (alive !== undefined) {
     liveCases['survives fuzzed frames'] = async (rt) => {
       await fuzzFrames(c, rt, 300)
+      await alive(rt, 1)
+    }
+  }
+  const unknownFrame = c.unknownTypeFrame
+  if (alive !== undefined && unknownFrame !== undefined) {
+    liveCases["drops a newer peer's message type"] = async (rt) => {
+      await unknownTypes(c, rt, unknownFrame)
       await alive(rt, 1)
     }
   }
