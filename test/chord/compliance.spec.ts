@@ -1,6 +1,7 @@
 /**
  * Chord on the shared compliance suite (test/compliance/suite.ts): the same cases in the simulator and
- * live on memory and TCP, plus the suite's "stop releases everything" and "survives fuzzed frames".
+ * live on memory and TCP, plus the suite's "stop releases everything", "survives fuzzed frames" and
+ * "drops a newer peer's message type" (a ping frame with Type 42: the codec's UnknownTypeError).
  * Every node starts a ring of its own (no bootstrap: live peer ids and addresses exist only once the
  * swarm is up); the contract's `setup` then has nodes 1..n-1 join through node 0 and waits for the ring
  * invariant, so every case — "stop releases everything" and "survives fuzzed frames" too — starts on a

@@ -9,8 +9,9 @@
  * real time polled live), `kill(i)` (crash in the simulator, stop the libp2p node live) and `stop()`.
  * Every contract also gets the case "stop releases everything" (no timers, streams, handlers or
  * pending events left) and, when it says how to check a node is `alive`, "survives fuzzed frames"
- * live. Each case runs on a fresh set of nodes, after the contract's optional `setup` (e.g. joining
- * the nodes into one ring), so the built-in cases also meet a formed overlay.
+ * live (plus "drops a newer peer's message type" when it also gives an `unknownTypeFrame`). Each case
+ * runs on a fresh set of nodes, after the contract's optional `setup` (e.g. joining the nodes into one
+ * ring), so the built-in cases also meet a formed overlay.
  */
 import assert from 'node:assert/strict'
 import { Rng } from '../../src/overlay/rng.js'
