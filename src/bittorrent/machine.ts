@@ -18,7 +18,7 @@ import { Resume } from './resume.js'
 import { Uploader } from './uploader.js'
 import { Requester } from './requester.js'
 import { SuperSeeder } from './superseed.js'
-import { resolveOptions, type ResolvedOptions, type TorrentOptions, type TorrentProgress } from './options.js'
+import { resolveOptions, type PieceHasher, type ResolvedOptions, type TorrentOptions, type TorrentProgress } from './options.js'
 import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
 import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
 
@@ -33,6 +33,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   readonly store: PieceStore
   private readonly o: ResolvedOptions
   private readonly sha1: Sha1
+  private readonly hashPiece: PieceHasher | undefined
   private readonly verifyHashes: boolean
   private readonly uploads: Uploader
   private readonly requests: Requester
@@ -55,6 +56,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.o = resolveOptions(opts)
     this.paused = this.o.paused
     this.sha1 = opts.sha1 ?? defaultSha1
+    this.hashPiece = opts.hashPiece
     const kind = opts.storage ?? (opts.content === undefined && env.io !== undefined ? 'io' : 'memory')
     this.store = kind === 'io'
       ? new IoStore(env, m, this.o.storePrefix, 'bt')
@@ -393,9 +395,17 @@ export class TorrentMachine implements Machine<WireMsg> {
   // ---------------------------------------------------------------- pieces
 
   private finishPiece (piece: PartialPiece): void {
-    const i = piece.index
     const parts = piece.parts as Uint8Array[]
-    if (this.verifyHashes && (parts.length !== piece.blocks || !equalBytes(this.sha1(parts), pieceHash(this.meta, i)))) {
+    if (!this.verifyHashes) { this.storePiece(piece); return }
+    if (parts.length !== piece.blocks) { this.hashed(piece, undefined); return }
+    if (this.hashPiece === undefined) { this.hashed(piece, this.sha1(parts)); return }
+    // hashed elsewhere: the piece stays complete in the picker (nothing re-requests it) until then
+    this.hashPiece(parts, digest => { if (!this.stopped && this.picker.partial.get(piece.index) === piece) this.hashed(piece, digest) })
+  }
+
+  private hashed (piece: PartialPiece, digest: Uint8Array | undefined): void {
+    const i = piece.index
+    if (digest === undefined || !equalBytes(digest, pieceHash(this.meta, i))) {
       const who = [...piece.contributors]
       this.env.stats.inc('bt:hash_fail')
       this.env.emit({ type: 'bittorrent:hashfail', index: i, contributors: who })
@@ -408,7 +418,12 @@ export class TorrentMachine implements Machine<WireMsg> {
       this.requests.fillAll()
       return
     }
-    this.store.write(i * this.meta.pieceLength, parts, ok => {
+    this.storePiece(piece)
+  }
+
+  private storePiece (piece: PartialPiece): void {
+    const i = piece.index
+    this.store.write(i * this.meta.pieceLength, piece.parts as Uint8Array[], ok => {
       if (this.stopped) return
       if (!ok) { this.env.stats.inc('bt:write_error'); this.picker.reset(piece); this.requests.fillAll(); return }
       this.picker.markHave(i)

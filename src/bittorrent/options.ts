@@ -53,6 +53,12 @@ export interface TorrentOptions {
   downloadRate?: number
   /** SHA-1 implementation (the live API passes a native one). @default @noble/hashes */
   sha1?: Sha1
+  /**
+   * Hash a finished piece off the machine's thread: `done` may come later, with the digest (or
+   * undefined if hashing failed). The live host passes WebCrypto's digest, which runs on another
+   * thread in Node and in browsers. @default the synchronous `sha1`
+   */
+  hashPiece?: PieceHasher
   /** Start paused. @default false */
   paused?: boolean
   /**
@@ -63,8 +69,10 @@ export interface TorrentOptions {
   superSeed?: boolean
 }
 
+export type PieceHasher = (parts: readonly Uint8Array[], done: (digest: Uint8Array | undefined) => void) => void
+
 /** TorrentOptions with their defaults filled in (the fields the machine reads as settings). */
-export type ResolvedOptions = Required<Omit<TorrentOptions, 'content' | 'resumeStore' | 'files' | 'peerId' | 'uploadRate' | 'downloadRate' | 'storage' | 'sha1'>>
+export type ResolvedOptions = Required<Omit<TorrentOptions, 'content' | 'resumeStore' | 'files' | 'peerId' | 'uploadRate' | 'downloadRate' | 'storage' | 'sha1' | 'hashPiece'>>
 
 export function resolveOptions (opts: TorrentOptions): ResolvedOptions {
   return {

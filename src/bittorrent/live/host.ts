@@ -13,6 +13,7 @@ import { TimerTable } from '../../overlay/timers.js'
 import { DecodeError } from '../../overlay/errors.js'
 import { performIo, type BlobStorage } from '../../runtime/libp2p/storage.js'
 import { TorrentMachine, type TorrentEvent, type TorrentOptions } from '../machine.js'
+import type { PieceHasher } from '../options.js'
 import { decodeWire, encodeWire, pieceHeader, WireParser, type WireMsg } from '../wire.js'
 import { toHex, type Sha1 } from '../sha1.js'
 import type { Env, Logger, Machine, PeerRef } from '../../overlay/types.js'
@@ -169,6 +170,9 @@ export class HostedTorrent<Mach extends WireMachine = TorrentMachine> {
   /** Connect to a peer (ids "tcp:host:port" go over TCP, others are libp2p peer ids). */
   connect (ref: PeerRef): void { this.guard(() => { this.machine.connect(ref) }) }
 
+  /** Run a completion that arrives from outside (a hash, a read) in the machine, unless stopped. */
+  callback (fn: () => void): void { if (!this.stopped) this.guard(fn) }
+
   deliver (from: PeerRef, msg: WireMsg): void { if (!this.stopped) this.guard(() => { this.machine.onMessage(from, msg) }) }
   unreachable (ref: PeerRef): void { if (!this.stopped) this.guard(() => { this.machine.onPeerUnreachable?.(ref) }) }
 
@@ -211,12 +215,32 @@ export class HostedTorrent<Mach extends WireMachine = TorrentMachine> {
   }
 }
 
+/** SHA-1 through WebCrypto (a thread of its own in Node and browsers), or undefined where there is none. */
+function webCryptoSha1 (): ((parts: readonly Uint8Array[]) => Promise<Uint8Array>) | undefined {
+  const subtle = (globalThis as { crypto?: { subtle?: { digest: (alg: string, data: Uint8Array) => Promise<ArrayBuffer> } } }).crypto?.subtle
+  if (subtle === undefined) return undefined
+  return async (parts) => {
+    let data: Uint8Array
+    if (parts.length === 1) data = parts[0]
+    else {
+      let n = 0
+      for (const p of parts) n += p.length
+      data = new Uint8Array(n)
+      let off = 0
+      for (const p of parts) { data.set(p, off); off += p.length }
+    }
+    return new Uint8Array(await subtle.digest('SHA-1', data))
+  }
+}
+
 export interface HostOptions {
   /** Identity of this node in PeerRefs (the libp2p peer id, or any string). */
   self: PeerRef
   storage?: BlobStorage
   /** @default @noble/hashes sha1 */
   sha1?: Sha1
+  /** Hash finished pieces asynchronously (off the event loop). @default WebCrypto's SHA-1 when the runtime has it and no `sha1` is given */
+  hashAsync?: ((parts: readonly Uint8Array[]) => Promise<Uint8Array>) | false
   /** Seed for the machines' Rng. @default random */
   seed?: number | string
 }
@@ -228,12 +252,17 @@ export class TorrentHost {
   readonly rng: Rng
   readonly storage: BlobStorage | undefined
   readonly sha1: Sha1 | undefined
+  readonly hashAsync: ((parts: readonly Uint8Array[]) => Promise<Uint8Array>) | undefined
   self: PeerRef
 
   constructor (opts: HostOptions) {
     this.self = opts.self
     this.storage = opts.storage
     this.sha1 = opts.sha1
+    // WebCrypto unless a synchronous SHA-1 was given: in Node the native hash on the event loop costs
+    // less than WebCrypto's job (its input copy and dispatch block the loop about as long); in
+    // browsers WebCrypto runs apart from the page, where the fallback is SHA-1 in JavaScript
+    this.hashAsync = opts.hashAsync === false ? undefined : opts.hashAsync ?? (opts.sha1 === undefined ? webCryptoSha1() : undefined)
     this.rng = new Rng(opts.seed ?? `${performance.timeOrigin}/${performance.now()}/${opts.self.id}`)
   }
 
@@ -248,7 +277,14 @@ export class TorrentHost {
 
   /** Run a torrent; `storage` overrides the host's for this torrent (e.g. the folder of files being seeded). */
   add (options: TorrentOptions, storage?: BlobStorage): HostedTorrent {
-    return this.addMachine(options.metainfo.infoHash, env => new TorrentMachine(env, { sha1: this.sha1, ...options }), storage)
+    const hashAsync = this.hashAsync
+    let hosted: HostedTorrent | undefined
+    // pieces are hashed on another thread; the digest comes back into the machine like an io result
+    const hashPiece: PieceHasher | undefined = hashAsync === undefined
+      ? undefined
+      : (parts, done) => { hashAsync(parts).then(d => { hosted?.callback(() => { done(d) }) }, () => { hosted?.callback(() => { done(undefined) }) }) }
+    hosted = this.addMachine(options.metainfo.infoHash, env => new TorrentMachine(env, { sha1: this.sha1, hashPiece, ...options }), storage)
+    return hosted
   }
 
   /** Run any wire machine under an info hash (the metadata fetcher of a magnet link). */
