@@ -29,7 +29,11 @@ export const LIVE_DEFAULTS: GossipOptions = {
   fanout: 3,
   periodMs: 200,
   eager: true,
-  antiEntropy: { periodMs: 2000, mode: 'push-pull' }
+  antiEntropy: { periodMs: 2000, mode: 'push-pull' },
+  // a broadcast is repaired across a healed partition only within its TTL: with the machine's 60 s,
+  // every update published during a cut was lost on the other side when the heal came a minute or
+  // more later (multihost test, 60 s from the publications to the heal); 10 min covers such outages
+  ttlMs: 600_000
 }
 
 export interface GossipInit extends GossipOptions, ServiceInit {
