@@ -99,7 +99,6 @@ export class GossipMachine implements Machine<GossipMessage> {
     if (o.aePeriodMs > 0) this.env.setTimer(AE, this.firstDelay(o.aePeriodMs))
     if (o.membership.kind === 'cyclon') this.env.setTimer(SHUFFLE, this.firstDelay(o.membership.periodMs ?? o.periodMs))
     this.env.setTimer(GC, this.gcPeriod())
-    if (o.recoveryPeriodMs > 0) this.env.setTimer(RECOVER, this.firstDelay(o.recoveryPeriodMs))
   }
 
   stop (): void {
@@ -108,6 +107,7 @@ export class GossipMachine implements Machine<GossipMessage> {
     for (const key of this.fetches.keys()) this.env.clearTimer(`fetch:${key}`)
     this.fetches.clear()
     this.roundArmed = false
+    this.recoverArmed = false
   }
 
   // ---- public operations -------------------------------------------------------------------------
@@ -172,7 +172,7 @@ export class GossipMachine implements Machine<GossipMessage> {
     if (key === AE) { this.antiEntropy(); this.env.setTimer(AE, this.nextDelay(this.options.aePeriodMs)); return }
     if (key === SHUFFLE) { this.shuffle(); return }
     if (key === GC) { this.gc(); this.env.setTimer(GC, this.gcPeriod()); return }
-    if (key === RECOVER) { this.probeLost(); this.env.setTimer(RECOVER, this.nextDelay(this.options.recoveryPeriodMs)); return }
+    if (key === RECOVER) { this.recoverArmed = false; this.probeLost(); return }
     if (key.startsWith('fetch:')) this.fetchTimeout(key.slice(6))
   }
 
@@ -335,7 +335,7 @@ export class GossipMachine implements Machine<GossipMessage> {
 
   onPeerUnreachable (peer: PeerRef): void {
     this.membership.remove(peer.id)
-    this.lost.add(peer)
+    this.loseTrack(peer)
   }
 
   onPeerConnected (peer: PeerRef): void {
@@ -602,10 +602,26 @@ export class GossipMachine implements Machine<GossipMessage> {
     const m = this.options.membership
     if (m.kind !== 'cyclon' || !(this.membership instanceof CyclonView)) return
     const unanswered = this.membership.unanswered()
-    if (unanswered !== undefined) this.lost.add(unanswered)
+    if (unanswered !== undefined) this.loseTrack(unanswered)
     const s = this.membership.startShuffle(this.env.rng)
     if (s !== undefined) this.env.send(s.target, { type: 'shuffle', entries: s.entries })
     this.env.setTimer(SHUFFLE, this.nextDelay(m.periodMs ?? this.options.periodMs))
+  }
+
+  /** Remember a failed peer; the probe timer runs only while some peer is lost (no cost otherwise). */
+  private loseTrack (peer: PeerRef): void {
+    this.lost.add(peer)
+    this.armRecover()
+  }
+
+  private recoverArmed = false
+
+  private armRecover (): void {
+    const period = this.options.recoveryPeriodMs
+    if (this.recoverArmed || !this.running || period <= 0 || this.lost.size === 0) return
+    this.recoverArmed = true
+    // jittered, so nodes that lost their peers at the same moment do not probe in lockstep
+    this.env.setTimer(RECOVER, this.env.rng.range(0.5 * period, 1.5 * period))
   }
 
   /**
@@ -616,6 +632,7 @@ export class GossipMachine implements Machine<GossipMessage> {
   private probeLost (): void {
     const p = this.lost.pick(this.env.rng)
     if (p === undefined) return
+    this.armRecover()
     this.env.stats.inc('gossip:probes')
     if (this.membership instanceof CyclonView) {
       this.env.send(p, { type: 'shuffle', entries: this.membership.probe(this.env.rng, p) })

@@ -38,12 +38,16 @@ describe('gossip: lost peers and recovery probes', () => {
     take(n)
     fire(n, 'recover')
     assert.deepEqual(take(n), [])
+    assert.equal(n.timers.has('recover'), false, 'no lost peer: the probe timer stops')
     assert.equal(n.stats.get('gossip:recovered'), 1)
   })
 
-  it('recovery periodMs 0 turns probing off', () => {
-    const n = fakeNode('x', { recovery: { periodMs: 0 } })
-    assert.equal(n.timers.has('recover'), false)
+  it('the probe timer runs only while a peer is lost; recovery periodMs 0 turns probing off', () => {
+    const idle = fakeNode('x', {})
+    assert.equal(idle.timers.has('recover'), false)
+    const off = fakeNode('x', { recovery: { periodMs: 0 } })
+    off.machine.onPeerUnreachable({ id: 'y' })
+    assert.equal(off.timers.has('recover'), false)
   })
 
   it('Cyclon: a shuffle target that never answered is reported once; a probe answer merges like a shuffle answer', () => {
