@@ -6,12 +6,15 @@ import type { Env, OverlayEvent } from '../overlay/index.js'
 import type { FastTrackMsg, SupernodeInfo } from './messages.js'
 import type { ResolvedOptions } from './options.js'
 import type { CandidateList, RefreshList } from './refresh-list.js'
+import type { RttEstimator } from './attach-backoff.js'
 
 export interface FtContext {
   readonly env: Env<FastTrackMsg, OverlayEvent>
   readonly o: ResolvedOptions
   readonly refresh: RefreshList
   readonly candidates: CandidateList
+  /** Round trips measured to the peers we ask (a slow network, e.g. an overloaded host, stretches waits). */
+  readonly rtt: RttEstimator
   /** Current capacity score (declared bandwidth × uptime factor). */
   capacity (): number
   /** May this node be a supernode now? */

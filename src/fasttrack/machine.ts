@@ -11,6 +11,7 @@ import { FileCatalog } from '../search/catalog.js'
 import { keywordsOf } from '../search/keywords.js'
 import { isXferMsg } from '../search/transfer-codec.js'
 import { Transfers, type DownloadCallbacks } from '../search/transfer.js'
+import { AttachBackoff, RttEstimator } from './attach-backoff.js'
 import { capacityScore, isEligible, minEligibleScore } from './capacity.js'
 import type { FtContext } from './context.js'
 import { Election } from './election.js'
@@ -33,7 +34,12 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   /** Leaf: the supernode we are attached to, or trying to attach to. */
   private parent: SupernodeInfo | undefined
   private attaching: SupernodeInfo | undefined
-  private readonly tried = new Set<string>()
+  /** Supernodes that refused us (full), and when; timeouts are kept in `backoff` instead. */
+  private readonly tried = new Map<string, number>()
+  private readonly backoff: AttachBackoff
+  private readonly rtt = new RttEstimator()
+  /** The last ping to a supernode (its pong, even late, is a round-trip sample). */
+  private lastPing: { id: string, at: number } | undefined
   /** Peers that probed us lately: someone to ask when we know nobody else (bounded, oldest first out). */
   private readonly hosts: PeerRef[] = []
   /** What this node shares, with the io store of each file's bytes. */
@@ -59,6 +65,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.env = env
     this.searches = new SearchTable(env)
     this.o = resolveOptions(options)
+    this.backoff = new AttachBackoff(this.o.attachTimeoutMs, 4 * this.o.attachTimeoutMs, this.o.leafTimeoutMs)
     const self = env.self.id
     this.refresh = new RefreshList(this.o.refreshListSize, self)
     this.candidates = new CandidateList(this.o.maxCandidates, self)
@@ -69,6 +76,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       o: this.o,
       refresh: this.refresh,
       candidates: this.candidates,
+      rtt: this.rtt,
       capacity: () => this.capacity(),
       // a node that just demoted (its region has room to spare) sits out elections for a while
       eligible: () => isEligible(this.o, this.uptime()) && env.now() - this.demotedAt >= this.o.demotePeriods * this.o.maintenanceMs,
@@ -82,7 +90,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
         if (this.parent?.room === true) return this.parent
         return this.refresh.sample(env.rng, 4).find(s => s.room && !exclude.has(s.peer.id))
       },
-      refusedBy: () => [...this.tried],
+      refusedBy: () => [...this.tried.keys()],
       hasRoom: () => this.sn?.hasRoom() ?? false,
       promote: () => this.promote(),
       onWinner: (w) => this.onWinner(w),
@@ -184,7 +192,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (key === 'join') { this.join(); return }
     if (key === 'elect') { this.election.onTimer(); return }
     if (key === 'elect-resume') { const r = this.resumeElection; this.resumeElection = undefined; r?.(); return }
-    if (key === 'attach') { this.attachFailed(); return }
+    if (key === 'attach') { this.attachTimedOut(); return }
     if (key === 'pong') { this.failover('timeout'); return }
     if (key === 'seek') { if (!this.attached && this.attaching === undefined) this.seek(); return }
     if (key.startsWith('search:')) this.searches.finish(key.slice(7))
@@ -197,7 +205,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.candidates.remove(peer.id)
     this.sn?.peerGone(peer.id)
     if (this.parent?.peer.id === peer.id) this.failover('unreachable')
-    else if (this.attaching?.peer.id === peer.id) this.attachFailed()
+    else if (this.attaching?.peer.id === peer.id) this.attachUnreachable()
   }
 
   onIo (token: string, result: IoResult): void {
@@ -265,6 +273,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private onProbe (from: PeerRef, m: FtOf<'probe'>): void {
     const now = this.env.now()
     if (!this.hosts.some(h => h.id === from.id)) { this.hosts.push(from); if (this.hosts.length > 16) this.hosts.shift() }
+    if (m.role === ROLE_LEAF && this.refresh.has(from.id)) this.notASupernode(from.id)
     if (m.role === ROLE_LEAF && m.eligible && m.capacity >= minEligibleScore(this.o)) this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
     if (m.role === ROLE_SUPERNODE && m.capacity >= minEligibleScore(this.o) && this.refresh.get(from.id) === undefined) {
       this.refresh.upsert({ peer: from, capacity: m.capacity, leaves: 0, room: true }, now)
@@ -283,10 +292,10 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private onProbeReply (from: PeerRef, m: FtOf<'probe_reply'>): void {
     const now = this.env.now()
     if (m.role === ROLE_SUPERNODE) {
-      if (m.capacity >= minEligibleScore(this.o)) this.refresh.upsert({ peer: from, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }, now)
-      else this.ctx.bad('ineligible-claim')
-    } else if (m.eligible && m.capacity >= minEligibleScore(this.o)) {
-      this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
+      if (m.capacity >= minEligibleScore(this.o)) { this.refresh.upsert({ peer: from, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }, now); this.backoff.isSupernode(from.id) } else this.ctx.bad('ineligible-claim')
+    } else {
+      this.notASupernode(from.id)
+      if (m.eligible && m.capacity >= minEligibleScore(this.o)) this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
     }
     this.learn(m.supernodes, m.candidates)
     if (this.sn !== undefined) { this.sn.fillLinks(); return }
@@ -300,6 +309,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     for (const s of sns.slice(0, LIMITS.maxSupernodes)) {
       if (s.capacity < min) { this.ctx.bad('ineligible-claim'); continue }
       if (s.peer.id === this.env.self.id) continue
+      if (this.backoff.knownNotSupernode(s.peer.id, now, this.notSupernodeMemoryMs())) continue
       this.refresh.upsert(s, now, true)
       this.candidates.remove(s.peer.id)
     }
@@ -308,6 +318,16 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       this.candidates.upsert(c, now)
     }
   }
+
+  /** A peer said itself it is no supernode: forget it as one, and ignore gossip naming it for a while. */
+  private notASupernode (id: string): void {
+    if (this.refresh.has(id)) this.env.stats.inc('ft.refresh.not-supernode')
+    this.refresh.remove(id)
+    this.backoff.notASupernode(id, this.env.now())
+  }
+
+  /** Gossip lags behind a demotion by a few exchanges; after this long a report may be news again. */
+  private notSupernodeMemoryMs (): number { return this.o.demotePeriods * this.o.maintenanceMs }
 
   /** Orphaned: attach to a supernode with room from the refresh list, or elect one. */
   /** Someone to ask: a node that knows nobody at all waits to be introduced (or probed) instead of electing itself. */
@@ -319,11 +339,17 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (this.sn !== undefined || this.parent !== undefined || this.attaching !== undefined || this.stopped) return
     if (!this.knowsAnyone()) return
     this.env.clearTimer('seek')
+    const now = this.env.now()
     // refused by several supernodes in a row: the region is full, elect rather than try all 200
-    const target = this.tried.size < this.o.maxAttachTries ? this.refresh.pickForAttach(this.env.rng, this.tried) : undefined
+    const exclude = new Set([...this.tried.keys(), ...this.backoff.waitingIds(now)])
+    const target = this.tried.size < this.o.maxAttachTries ? this.refresh.pickForAttach(this.env.rng, exclude) : undefined
     if (target !== undefined) { this.attach(target); return }
-    // every supernode we know refused us or is gone (`tried` is cleared each period and on a win)
-    if (this.regionProbe()) { this.env.setTimer('seek', this.probeWait()); return }
+    // the supernodes we know refused us, or are slow and backed off from (refusals are forgotten
+    // after refusalMemoryMs and on a win): come back to the slow ones when their backoff ends,
+    // whatever else we do
+    const retryAt = this.backoff.nextRetry(now, Infinity, id => this.refresh.has(id) && !this.tried.has(id))
+    if (retryAt !== undefined) this.env.setTimer('seek', retryAt - now)
+    if (this.regionProbe()) { this.env.setTimer('seek', Math.min(this.probeWait(), (retryAt ?? Infinity) - now)); return }
     this.election.start()
   }
 
@@ -333,7 +359,14 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
    * appeared. Returns true when probes went out.
    */
   /** How long to wait for probe replies before acting on them. */
-  private probeWait (): number { return Math.min(this.o.replyTimeoutMs, 1000) }
+  private probeWait (): number { return this.rtt.timeout(Math.min(this.o.replyTimeoutMs, 1000), this.o.replyTimeoutMs) }
+
+  /**
+   * How long a refusal keeps a supernode out of our attach picks: a period, but never less than a few
+   * round trips. Clearing every refusal each period made a leaf on a slow network (round trips
+   * longer than the period) go back to the same full supernodes over and over and never elect.
+   */
+  private refusalMemoryMs (): number { return Math.max(this.o.maintenanceMs, 3 * this.rtt.timeout(this.o.attachTimeoutMs, this.o.leafTimeoutMs)) }
 
   private regionProbe (): boolean {
     const now = this.env.now()
@@ -347,13 +380,44 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   }
 
   private attach (target: SupernodeInfo): void {
+    const id = target.peer.id
     this.attaching = target
-    this.tried.add(target.peer.id)
+    this.tried.set(id, this.env.now())
+    this.backoff.sent(id, this.env.now())
     this.env.send(target.peer, { type: 'attach', capacity: this.capacity(), firewalled: this.o.capacity.firewalled })
-    this.env.setTimer('attach', this.o.attachTimeoutMs)
+    this.env.setTimer('attach', this.attachTimeout(id))
   }
 
-  private attachFailed (): void {
+  /** The configured timeout, doubled per timeout in a row, and never below the measured round trip. */
+  private attachTimeout (id: string): number {
+    return this.rtt.timeout(this.backoff.timeoutFor(id), Math.max(this.o.attachTimeoutMs, this.o.leafTimeoutMs))
+  }
+
+  /**
+   * No attach reply in time. The supernode may only be slow (an overloaded host): back off from it
+   * and try it again later with a longer timeout (its late acceptance is still taken meanwhile);
+   * forget it only after `maxAttachTimeouts` in a row and when we know another supernode. Before,
+   * the first timeout removed it from the refresh list: an orphan whose only known supernode was
+   * slow ended with an empty list and elections that found no candidates.
+   */
+  private attachTimedOut (): void {
+    const t = this.attaching
+    if (t === undefined) return
+    const id = t.peer.id
+    const waited = this.attachTimeout(id)
+    this.attaching = undefined
+    this.tried.delete(id) // a timeout is not a refusal
+    this.env.stats.inc('ft.attach.timeout')
+    const fails = this.backoff.timedOut(id, this.env.now(), waited)
+    if (fails >= this.o.maxAttachTimeouts && this.refresh.size > 1) {
+      this.refresh.remove(id)
+      this.env.stats.inc('ft.attach.forgotten')
+    }
+    this.seek()
+  }
+
+  /** The supernode we were attaching to cannot be reached (dial failed, connection closed). */
+  private attachUnreachable (): void {
     const t = this.attaching
     if (t === undefined) return
     this.attaching = undefined
@@ -363,16 +427,16 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   }
 
   private onAttachReply (from: PeerRef, m: FtOf<'attach_reply'>): void {
-    if (this.attaching?.peer.id !== from.id) {
-      if (m.accepted && this.parent?.peer.id !== from.id) { this.env.stats.inc('ft.late.attach-reply'); this.env.send(from, { type: 'detach', supernodes: [], candidates: [] }) }
-      return
-    }
+    const req = this.backoff.take(from.id, this.env.now())
+    if (req?.rttMs !== undefined) this.rtt.sample(req.rttMs)
+    if (this.attaching?.peer.id !== from.id && !this.lateReply(from, m, req !== undefined)) return
     this.attaching = undefined
     this.env.clearTimer('attach')
+    this.backoff.answered(from.id)
     this.learn(m.supernodes, m.candidates)
     if (!m.accepted || this.sn !== undefined) {
       if (m.accepted) this.env.send(from, { type: 'detach', supernodes: [], candidates: [] })
-      else this.refresh.markFull(from.id)
+      else this.refused(from, m)
       this.seek()
       return
     }
@@ -398,6 +462,40 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     for (const qid of this.searches.qids()) this.sendSearch(qid)
   }
 
+  /**
+   * An attach reply from a supernode we are not attaching to now (its request timed out, or we
+   * never asked). Returns true when it is to be handled as the answer to our attach: a late
+   * acceptance while we are still orphaned (the attach in flight, if any, is dropped; its own
+   * acceptance is declined when it comes), or a late refusal (we learn it is full and whom it knows).
+   */
+  private lateReply (from: PeerRef, m: FtOf<'attach_reply'>, asked: boolean): boolean {
+    const decline = (): void => { this.env.stats.inc('ft.late.attach-reply'); this.env.send(from, { type: 'detach', supernodes: [], candidates: [] }) }
+    if (this.parent?.peer.id === from.id) {
+      // our repeated attach reached our supernode after the first: it restarted our upload session
+      if (asked && m.accepted) { this.env.stats.inc('ft.attach.repeat'); this.uploadShares(from) }
+      return false
+    }
+    if (!asked) { if (m.accepted) decline(); return false }
+    if (this.sn !== undefined || this.parent !== undefined) { if (m.accepted) decline(); return false }
+    if (!m.accepted) {
+      this.backoff.answered(from.id)
+      this.learn(m.supernodes, m.candidates)
+      this.refused(from, m)
+      return false
+    }
+    this.env.stats.inc('ft.attach.late-accepted')
+    return true
+  }
+
+  /**
+   * An attach refused: the supernode is full; or, refusing with no leaves at all, it is no supernode
+   * (a leaf answers attach that way), e.g. one that demoted while gossip still named it.
+   */
+  private refused (from: PeerRef, m: FtOf<'attach_reply'>): void {
+    if (m.leaves === 0) this.notASupernode(from.id)
+    else this.refresh.markFull(from.id)
+  }
+
   private uploadShares (to: PeerRef): void {
     const files = this.sharedFiles()
     const batch = LIMITS.maxFilesPerFrame
@@ -407,8 +505,9 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   }
 
   private onPong (from: PeerRef, m: FtOf<'pong'>): void {
+    if (this.lastPing?.id === from.id) { this.rtt.sample(this.env.now() - this.lastPing.at); this.lastPing = undefined }
     if (this.parent?.peer.id !== from.id) { this.learn(m.supernodes, []); return }
-    if (m.role !== ROLE_SUPERNODE) { this.refresh.remove(from.id); this.failover('demoted'); return }
+    if (m.role !== ROLE_SUPERNODE) { this.notASupernode(from.id); this.failover('demoted'); return }
     this.env.clearTimer('pong')
     this.pingInFlight = false
     this.lastPong = this.env.now()
@@ -423,7 +522,10 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.parent = undefined
     this.env.clearTimer('pong')
     this.pingInFlight = false
-    if (reason !== 'detached') this.refresh.remove(old.peer.id)
+    // a ping timeout may only mean a slow supernode: when it is the only one we know, keep it, backed
+    // off, to try again later (an empty refresh list leaves elections without candidates)
+    if (reason === 'timeout' && this.refresh.size <= 1) this.backoff.timedOut(old.peer.id, this.env.now(), this.rtt.timeout(this.o.replyTimeoutMs, this.o.leafTimeoutMs))
+    else if (reason !== 'detached') this.refresh.remove(old.peer.id)
     this.env.stats.inc('ft.failover')
     this.env.emit({ type: 'fasttrack:orphaned', supernode: old.peer.id, reason })
     this.searches.markAllUnsent()
@@ -433,6 +535,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   // ---- elections and roles ----
 
   private onWinner (winner: SupernodeInfo): void {
+    this.backoff.isSupernode(winner.peer.id)
     this.refresh.upsert({ ...winner, room: true }, this.env.now(), true)
     this.candidates.remove(winner.peer.id)
     // a redirect to a supernode that already refused us this period is stale news: wait for the
@@ -501,7 +604,9 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (this.parent !== undefined) {
       this.pingParent()
     } else if (this.joined && this.attaching === undefined && !this.election.running) {
-      this.tried.clear()
+      const now = this.env.now()
+      const memory = this.refusalMemoryMs()
+      for (const [id, at] of this.tried) if (now - at >= memory) this.tried.delete(id)
       this.seek()
     }
   }
@@ -524,8 +629,11 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private pingParent (): void {
     if (this.parent === undefined || this.pingInFlight) return
     this.pingInFlight = true
+    this.lastPing = { id: this.parent.peer.id, at: this.env.now() }
     this.env.send(this.parent.peer, { type: 'ping', capacity: this.capacity(), leaves: 0 })
-    this.env.setTimer('pong', this.o.replyTimeoutMs)
+    // a slow network (an overloaded host) must not look like a dead supernode: wait at least the
+    // measured round trip (at most leafTimeoutMs, when the supernode would forget us anyway)
+    this.env.setTimer('pong', this.rtt.timeout(this.o.replyTimeoutMs, Math.max(this.o.replyTimeoutMs, this.o.leafTimeoutMs)))
   }
 
   /** A downloader cannot reach us (we are firewalled): connect out and offer the file. */

@@ -61,6 +61,12 @@ export interface FastTrackOptions {
   replyTimeoutMs?: number
   /** An attach request unanswered this long: try the next supernode (kept short, an orphan may hold several dead entries). @default 2000 */
   attachTimeoutMs?: number
+  /**
+   * Attach requests (or pings) in a row a supernode may leave unanswered before a leaf forgets it,
+   * and only when it knows another one; until then it is retried after a backoff, each time with a
+   * doubled timeout (at most 4 × attachTimeoutMs), and a late acceptance is still taken. @default 3
+   */
+  maxAttachTimeouts?: number
   /** A leaf that searches and has not heard from its supernode for this long pings it first (fast failover under churn). @default 2000 */
   queryPingAfterMs?: number
   /** A supernode forgets a leaf (and its shares) after this long without a ping. @default 3 × maintenanceMs */
@@ -111,6 +117,7 @@ export function resolveOptions (o: FastTrackOptions = {}): ResolvedOptions {
     maintenanceMs,
     replyTimeoutMs: o.replyTimeoutMs ?? 5000,
     attachTimeoutMs: o.attachTimeoutMs ?? 2000,
+    maxAttachTimeouts: o.maxAttachTimeouts ?? 1,
     leafTimeoutMs: o.leafTimeoutMs ?? 3 * maintenanceMs,
     queryPingAfterMs: o.queryPingAfterMs ?? 2000,
     joinJitterMs: o.joinJitterMs ?? 0,

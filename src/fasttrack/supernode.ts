@@ -28,6 +28,9 @@ interface Link { peer: PeerRef, capacity: number, leaves: number, lastSeen: numb
 /** Where a query came from: a peer, or null for this node's own search; `ttl`: the most TTL it arrived with. */
 interface Route { from: PeerRef | null, expires: number, ttl: number }
 
+/** Round trips (measured, see FtContext.rtt) a new supernode waits at least before it may demote. */
+const DEMOTE_ROUND_TRIPS = 4
+
 export class SupernodeRole {
   readonly leaves = new Map<string, Leaf>()
   readonly links = new Map<string, Link>()
@@ -36,6 +39,8 @@ export class SupernodeRole {
   private readonly routes = new Map<string, Route>()
   private readonly since: number
   private lowPeriods = 0
+  /** When the links were last pinged: their pongs are round-trip samples (a late one undercounts; harmless). */
+  private linksPingedAt: number | undefined
 
   constructor (private readonly ctx: FtContext, private readonly hooks: SupernodeHooks) {
     this.index = new ShareIndex(ctx.o.maxSharesPerLeaf)
@@ -83,6 +88,7 @@ export class SupernodeRole {
         const link = this.links.get(from.id)
         if (link !== undefined) {
           if (m.role !== ROLE_SUPERNODE) { this.dropLink(from.id); return true }
+          if (this.linksPingedAt !== undefined) this.ctx.rtt.sample(this.ctx.env.now() - this.linksPingedAt)
           link.lastSeen = this.ctx.env.now(); link.leaves = m.leaves; link.capacity = m.capacity
           this.ctx.refresh.upsert({ peer: from, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.ctx.o.maxLeaves }, this.ctx.env.now())
         }
@@ -129,6 +135,7 @@ export class SupernodeRole {
     for (const [qid, r] of this.routes) if (r.expires <= now) this.routes.delete(qid)
     const ping: FtMessage = { type: 'ping', capacity: this.ctx.capacity(), leaves: this.leaves.size }
     for (const l of this.links.values()) env.send(l.peer, ping)
+    if (this.links.size > 0) this.linksPingedAt = now
     this.fillLinks()
     this.checkDemotion()
   }
@@ -137,7 +144,9 @@ export class SupernodeRole {
     const { env, o, refresh } = this.ctx
     if (this.leaves.size >= o.minLeaves) { this.lowPeriods = 0; return }
     this.lowPeriods++
-    const old = env.now() - this.since >= o.demotePeriods * o.maintenanceMs
+    // on a slow network (round trips of seconds) leaves need several round trips to find and attach
+    // to a new supernode: do not take their absence for a lack of demand before that
+    const old = env.now() - this.since >= Math.max(o.demotePeriods * o.maintenanceMs, DEMOTE_ROUND_TRIPS * this.ctx.rtt.timeout(0, o.leafTimeoutMs))
     // a coin flip spreads the demotions of many small supernodes over several periods
     if (this.lowPeriods >= o.demotePeriods && old && refresh.hasRoomElsewhere() && env.rng.bool(0.5)) {
       env.stats.inc('ft.demotions')
