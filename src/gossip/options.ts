@@ -36,13 +36,18 @@ export interface GossipOptions {
   membership?: MembershipOptions
   /**
    * Peers dropped from the membership because they failed (unreachable, an unanswered Cyclon
-   * shuffle) are remembered (at most `maxPeers`, the oldest forgotten first) and one of them is
-   * probed every `periodMs` (0 = off): without it, after a partition longer than failure detection
-   * both sides have dropped every peer of the other and never reconcile once it heals. A probe that
-   * gets an answer puts the peer back. @default { periodMs: 5000, maxPeers: 32 }
+   * shuffle) are remembered (at most `maxPeers`, the oldest forgotten first) and, while any is, one
+   * of them is probed every `periodMs` on average (jittered ±50%; 0 = off): without it, after a
+   * partition longer than failure detection both sides have dropped every peer of the other and
+   * never reconcile once it heals. A probe that gets an answer puts the peer back.
+   * @default { periodMs: 5000, maxPeers: 32 }
    */
   recovery?: { periodMs?: number, maxPeers?: number }
-  /** Updates expire this long after publication: no longer stored, relayed, repaired or accepted. @default 60000 */
+  /**
+   * Updates expire this long after publication: no longer stored, relayed, repaired or accepted. So it
+   * is also the longest partition after which a broadcast still reaches the other side (the live
+   * service's default is 10 min, see LIVE_DEFAULTS). @default 60000
+   */
   ttlMs?: number
   /** Largest payload `publish` accepts. @default 1048576 */
   maxMessageBytes?: number
