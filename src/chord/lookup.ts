@@ -223,12 +223,12 @@ class IterativeLookup {
       this.current = -1
       if (this.finished || msg.t !== 'next') return
       this.messages++
-      // o owns the key if it says so, or if every node before it on the predecessor's successor
-      // list is dead: that list covers the key, so its first live entry is the key's successor
       // an earlier owner candidate only timed out and may still answer: wait for it before settling
       // on o, even if o says yes (it may say so only because we listed that candidate as dead in
       // `exclude`). A slow live owner costs latency here, never a wrong owner.
       if (this.lateOwners > 0) { this.deferred = list; return }
+      // o owns the key if it says so, or if every node before it on the predecessor's successor
+      // list is dead: that list covers the key, so its first live entry is the key's successor
       if (msg.done && msg.nodes[0]?.tag === o.tag) { this.succeed(list); return }
       if (this.ownerSkips > 0) { this.succeed(list); return }
       if (!msg.done) { this.m.env.stats.inc('chord:owner-unconfirmed'); this.succeed(list); return }
