@@ -8,9 +8,9 @@
  * Simulator directly.
  */
 export { gnutellaSpec, GNUTELLA_PROTOCOL } from './spec.js'
-export { GnutellaServent, type GnutellaHit, type GnutellaEvent, ipPortOf } from './servent.js'
+export { GnutellaServent, type GnutellaHit, type GnutellaEvent, type ConnectFailure, ipPortOf } from './servent.js'
 export { type GnutellaOptions, resolveGnutellaOptions } from './options.js'
 export { gnutellaCodec, type GnutellaMsg, GNUTELLA_MAX_FRAME } from './codec.js'
 export * from './descriptor.js'
 export { simulateSearch, simulateSearchTtls, type GnutellaSimOptions, type GnutellaRunResult } from './sim-search.js'
-export { gnutella, GnutellaService, type GnutellaInit } from './service.js'
+export { gnutella, GnutellaService, ConnectRefusedError, type GnutellaInit } from './service.js'

@@ -34,7 +34,14 @@ export interface GnutellaHit extends SearchHit {
 export type GnutellaEvent =
   | { type: 'gnutella:neighbour-up', peer: string }
   | { type: 'gnutella:neighbour-down', peer: string, reason: string }
+  /**
+   * Our CONNECT to `peer` failed: it refused (busy: at its neighbour limit), never answered, could not
+   * be reached, or accepted when we had no room left ourselves (local-limit).
+   */
+  | { type: 'gnutella:connect-failed', peer: string, reason: ConnectFailure }
   | { type: 'gnutella:hit', query: string, hit: GnutellaHit }
+
+export type ConnectFailure = 'busy' | 'timeout' | 'unreachable' | 'local-limit'
 
 /** `quietAfter`: when to send a keep-alive, drawn per link in [½, ¾] of the timeout so the two ends of an idle link do not both ping. */
 interface Neighbour { ref: PeerRef, lastSeen: number, since: number, quietAfter: number }
@@ -173,10 +180,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     switch (msg.type) {
       case 'connect': this.onConnect(from); return
       case 'ok': this.onOk(from); return
-      case 'busy':
-        this.pending.delete(from.id); this.env.clearTimer(`c:${from.id}`)
-        this.hosts.failed(from.id, this.env.now())
-        return
+      case 'busy': this.onBusy(from); return
       case 'bye': this.dropNeighbour(from.id, 'bye', false); return
     }
     const n = this.neighbours.get(from.id)
@@ -193,11 +197,25 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     this.env.send(from, { type: 'ok' })
   }
 
+  /** A servent at its neighbour limit refused our CONNECT: say so at once (a caller waiting on it need not time out). */
+  private onBusy (from: PeerRef): void {
+    this.hosts.failed(from.id, this.env.now())
+    if (!this.pending.delete(from.id)) return
+    this.env.clearTimer(`c:${from.id}`)
+    this.env.stats.inc('gnutella:connect-refused')
+    this.env.emit({ type: 'gnutella:connect-failed', peer: from.id, reason: 'busy' })
+  }
+
   private onOk (from: PeerRef): void {
     const wanted = this.pending.get(from.id)
     this.pending.delete(from.id); this.env.clearTimer(`c:${from.id}`)
     if (this.neighbours.has(from.id)) return
-    if (wanted === undefined || this.neighbours.size >= this.options.maxDegree) { this.env.send(from, { type: 'bye' }); return }
+    if (wanted === undefined || this.neighbours.size >= this.options.maxDegree) {
+      this.env.send(from, { type: 'bye' })
+      // we filled up while our CONNECT was in flight
+      if (wanted !== undefined) this.env.emit({ type: 'gnutella:connect-failed', peer: from.id, reason: 'local-limit' })
+      return
+    }
     this.addNeighbour(wanted.addrs !== undefined ? wanted : from)
     // learn hosts from the new neighbour
     this.sendPing([from.id])
@@ -366,7 +384,11 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     if (key.startsWith('s:')) { this.endSearch(key.slice(2), null); return }
     if (key.startsWith('c:')) {
       const id = key.slice(2)
-      if (this.pending.delete(id)) { this.hosts.failed(id, this.env.now()); this.env.stats.inc('gnutella:connect-timeouts') }
+      if (this.pending.delete(id)) {
+        this.hosts.failed(id, this.env.now())
+        this.env.stats.inc('gnutella:connect-timeouts')
+        this.env.emit({ type: 'gnutella:connect-failed', peer: id, reason: 'timeout' })
+      }
     }
   }
 
@@ -396,7 +418,11 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   onIo (token: string, result: IoResult): void { this.transfers.onIo(token, result) }
 
   onPeerUnreachable (peer: PeerRef): void {
-    if (this.pending.delete(peer.id)) { this.env.clearTimer(`c:${peer.id}`); this.hosts.failed(peer.id, this.env.now()) }
+    if (this.pending.delete(peer.id)) {
+      this.env.clearTimer(`c:${peer.id}`)
+      this.hosts.failed(peer.id, this.env.now())
+      this.env.emit({ type: 'gnutella:connect-failed', peer: peer.id, reason: 'unreachable' })
+    }
     this.dropNeighbour(peer.id, 'unreachable', false)
     this.transfers.onPeerUnreachable(peer)
   }

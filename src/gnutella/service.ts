@@ -3,15 +3,39 @@
  * It implements the FileSearch capability: `share`, `shareStored(store)`, `search(text)` (async
  * iterable of hits as QueryHits arrive), `fetch(hit, { offset })` (direct or by push).
  */
+import { OverlayError, TimeoutError, UnreachableError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
 import { toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
 import { SearchOverlayService } from '../search/service.js'
 import type { GnutellaMsg } from './codec.js'
 import type { GnutellaOptions } from './options.js'
-import type { GnutellaHit, GnutellaServent } from './servent.js'
+import type { ConnectFailure, GnutellaEvent, GnutellaHit, GnutellaServent } from './servent.js'
 import { gnutellaSpec } from './spec.js'
 
 export interface GnutellaInit extends GnutellaOptions, ServiceInit {}
+
+/**
+ * A CONNECT refused (code ERR_CONNECT_REFUSED): `reason` 'busy' when the servent is at its neighbour
+ * limit (it answered GNUTELLA 503), 'local-limit' when it accepted but we had filled up meanwhile.
+ */
+export class ConnectRefusedError extends OverlayError {
+  readonly peer: string
+  readonly reason: 'busy' | 'local-limit'
+  constructor (peer: string, reason: 'busy' | 'local-limit') {
+    super('ERR_CONNECT_REFUSED', reason === 'busy'
+      ? `${peer} refused the connection (busy: at its neighbour limit)`
+      : `${peer} accepted the connection but we reached our own neighbour limit meanwhile`)
+    this.name = 'ConnectRefusedError'
+    this.peer = peer
+    this.reason = reason
+  }
+}
+
+function connectError (peer: string, reason: ConnectFailure): Error {
+  if (reason === 'timeout') return new TimeoutError(`${peer} did not answer the connection within connectTimeoutMs`)
+  if (reason === 'unreachable') return new UnreachableError(`${peer} is unreachable`)
+  return new ConnectRefusedError(peer, reason)
+}
 
 export class GnutellaService extends SearchOverlayService<GnutellaMsg, GnutellaOptions, GnutellaServent, GnutellaHit> {
   constructor (components: OverlayComponents, init: GnutellaInit = {}) {
@@ -21,13 +45,27 @@ export class GnutellaService extends SearchOverlayService<GnutellaMsg, GnutellaO
   /** Peer ids of the current neighbours. */
   neighbours (): string[] { return [...this.machine.neighbours.keys()] }
 
-  /** Connect to a servent (GNUTELLA CONNECT); resolves when it accepted us as a neighbour. */
+  /**
+   * Connect to a servent (GNUTELLA CONNECT); resolves when it accepted us as a neighbour. Rejects as
+   * soon as the CONNECT fails: ConnectRefusedError when it refuses (busy: at its neighbour limit;
+   * counted as gnutella:connect-refused), UnreachableError, TimeoutError when it does not answer within
+   * the servent's `connectTimeoutMs` or `timeoutMs` (@default 10 000), AbortError on `signal`.
+   */
   async connectServent (peer: PeerRef | string, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<void> {
     const ref = typeof peer === 'string' && peer.startsWith('/') ? await this.connect(peer, options) : toPeerRef(peer)
     if (this.machine.neighbours.has(ref.id)) return
-    // the reply arrives from the network, never synchronously, so waiting after connect() misses nothing
-    this.machine.connect(ref)
-    await this.waitUntil(() => this.machine.neighbours.has(ref.id), `${ref.id} did not accept the connection`, options)
+    await this.op<void>((machine, done) => {
+      const timer = setTimeout(() => { off(); done(new TimeoutError(`${ref.id} did not accept the connection`)) }, options.timeoutMs ?? 10_000)
+      const off = this.onEvent(e => {
+        const ev = e as GnutellaEvent
+        if (ev.type === 'gnutella:neighbour-up' && ev.peer === ref.id) { clearTimeout(timer); off(); done(null); return }
+        if (ev.type === 'gnutella:connect-failed' && ev.peer === ref.id) { clearTimeout(timer); off(); done(connectError(ref.id, ev.reason)) }
+      })
+      // the reply arrives from the network, never synchronously, so listening before connect() misses nothing
+      machine.connect(ref)
+      // (a no-op while an earlier CONNECT to it is in flight: that one's outcome is ours too)
+      return () => { clearTimeout(timer); off() }
+    }, options.signal)
   }
 }
 
