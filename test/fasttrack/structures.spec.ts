@@ -3,6 +3,7 @@ import { Rng } from '../../src/overlay/index.js'
 import { capacityScore, compareRank } from '../../src/fasttrack/capacity.js'
 import { CandidateList, RefreshList } from '../../src/fasttrack/refresh-list.js'
 import { ShareIndex } from '../../src/fasttrack/share-index.js'
+import { AttachBackoff, RttEstimator } from '../../src/fasttrack/attach-backoff.js'
 import type { SupernodeInfo } from '../../src/fasttrack/messages.js'
 
 const sn = (i: number, leaves = 0, room = true): SupernodeInfo => ({ peer: { id: `s${i}` }, capacity: 1000 + i, leaves, room })
@@ -68,5 +69,46 @@ describe('fasttrack data structures', () => {
     assert.equal(ix.search('blue river', 50, via, 'R').some(h => h.peer.id === 'R'), false, 'the asker never gets its own files')
     assert.equal(ix.removeOwner('P3'), 1)
     assert.equal(ix.has('P3', hash(100)), false)
+  })
+  it('attach backoff: timeouts double up to the cap, back off as long as waited, late replies count once per request', () => {
+    const b = new AttachBackoff(2000, 8000, 5000)
+    assert.equal(b.timeoutFor('s1'), 2000)
+    assert.equal(b.timedOut('s1', 100, 2000), 1)
+    assert.deepEqual(b.waitingIds(1000), ['s1'])
+    assert.deepEqual(b.waitingIds(2100), [], 'retry after as long as it waited')
+    assert.equal(b.timeoutFor('s1'), 4000)
+    b.timedOut('s1', 3000, 4000); b.timedOut('s1', 8000, 8000)
+    assert.equal(b.timeoutFor('s1'), 8000, 'capped')
+    assert.equal(b.nextRetry(8000, 3, () => true), undefined, 'tried too often: not waited for')
+    assert.equal(b.nextRetry(8000, Infinity, () => true), 16_000)
+    b.answered('s1')
+    assert.equal(b.timeoutFor('s1'), 2000)
+    // one reply per request, within lateMs; with two out, no round-trip sample
+    assert.equal(b.take('s2', 0), undefined, 'never asked')
+    b.sent('s2', 0)
+    assert.deepEqual(b.take('s2', 3000), { rttMs: 3000 })
+    assert.equal(b.take('s2', 3100), undefined, 'a repeated reply')
+    b.sent('s3', 0); b.sent('s3', 1000)
+    assert.deepEqual(b.take('s3', 1500), { rttMs: undefined })
+    assert.deepEqual(b.take('s3', 2500), { rttMs: 1500 })
+    b.sent('s4', 0)
+    assert.equal(b.take('s4', 5001), undefined, 'too late: the supernode has forgotten us by now')
+    b.notASupernode('s5', 0)
+    assert.ok(b.knownNotSupernode('s5', 3000, 4000))
+    assert.ok(!b.knownNotSupernode('s5', 4001, 4000))
+  })
+
+  it('round-trip estimator: timeouts never below the configured floor, grow with slow round trips, capped', () => {
+    const r = new RttEstimator()
+    assert.equal(r.timeout(2000, 10_000), 2000, 'no sample yet')
+    for (let i = 0; i < 10; i++) r.sample(20)
+    assert.equal(r.timeout(2000, 10_000), 2000, 'a fast network keeps the configured timeout')
+    for (let i = 0; i < 20; i++) r.sample(3000)
+    const t = r.timeout(2000, 10_000)
+    assert.ok(t > 3000 && t <= 10_000, `slow round trips stretch it: ${t}`)
+    for (let i = 0; i < 5; i++) r.sample(60_000)
+    assert.equal(r.timeout(2000, 10_000), 10_000)
+    r.sample(Number.NaN); r.sample(-1)
+    assert.equal(r.timeout(2000, 10_000), 10_000, 'bad samples ignored')
   })
 })
