@@ -57,14 +57,16 @@ export interface FastTrackOptions {
   coordinatorTimeoutMs?: number
   /** Heartbeat and maintenance period (ping, link upkeep, demotion checks, route expiry). @default 30_000 */
   maintenanceMs?: number
-  /** A ping or probe unanswered this long counts as a dead peer. @default 5000 */
+  /** A ping or probe unanswered this long counts as a dead peer (a ping waits at least the measured round-trip timeout, at most leafTimeoutMs). @default 5000 */
   replyTimeoutMs?: number
-  /** An attach request unanswered this long: try the next supernode (kept short, an orphan may hold several dead entries). @default 2000 */
+  /** An attach request unanswered this long: try the next supernode (kept short, an orphan may hold several dead entries; stretched on a slow network, see maxAttachTimeouts). @default 2000 */
   attachTimeoutMs?: number
   /**
-   * Attach requests (or pings) in a row a supernode may leave unanswered before a leaf forgets it,
-   * and only when it knows another one; until then it is retried after a backoff, each time with a
-   * doubled timeout (at most 4 × attachTimeoutMs), and a late acceptance is still taken. @default 3
+   * Attach requests in a row a supernode may leave unanswered before a leaf forgets it, and only when
+   * the leaf knows another supernode: the last one known is never forgotten on a timeout. Until then
+   * it is retried after a backoff, each time with a doubled timeout (at most 4 × attachTimeoutMs, and
+   * never below the measured round trip), and a late acceptance is still taken. 1 keeps failover fast
+   * when a supernode dies (its gossiped entry costs one timeout). @default 1
    */
   maxAttachTimeouts?: number
   /** A leaf that searches and has not heard from its supernode for this long pings it first (fast failover under churn). @default 2000 */
