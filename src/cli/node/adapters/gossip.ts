@@ -2,7 +2,9 @@
  * `overlaykit node --overlay gossip`: epidemic broadcast with the peers this node is connected to
  * (full membership over connections; bootstrap peers are dialled at start). Every delivery is
  * reported as an event line `{"event":"gossip:deliver","topic","data","origin","id"}`.
- * Ops: publish {topic, data}, peers, put {key, value}, get {key}. Options (--opt): periodMs, fanout, k.
+ * Ops: publish {topic, data}, peers, put {key, value}, get {key}. Options (--opt): periodMs, fanout, k,
+ * ttlMs (how long a broadcast lives: also the longest cut it survives), antiEntropyMs, and
+ * recoveryMs / recoveryPeers (probing peers lost in a cut; 0 turns it off).
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { gossip, type GossipService } from '../../../gossip/service.js'
@@ -15,12 +17,15 @@ const adapter: NodeAdapter = {
   description: 'epidemic broadcast (rumour mongering + anti-entropy) and a replicated map',
   services (o, seed) {
     const init: Record<string, unknown> = { driver: { seed } }
-    for (const k of ['periodMs', 'fanout', 'k']) {
-      if (o[k] === undefined) continue
-      const v = Number(o[k]); if (!Number.isFinite(v)) throw new Error(`--opt ${k} must be a number`)
-      init[k] = v
+    const num = (k: string): number | undefined => {
+      if (o[k] === undefined) return undefined
+      const v = Number(o[k]); if (!Number.isFinite(v) || v < 0) throw new Error(`--opt ${k} must be a number ≥ 0`)
+      return v
     }
-    if (o.antiEntropyMs !== undefined) init.antiEntropy = { periodMs: Number(o.antiEntropyMs), mode: 'push-pull' }
+    for (const k of ['periodMs', 'fanout', 'k', 'ttlMs']) { const v = num(k); if (v !== undefined) init[k] = v }
+    if (o.antiEntropyMs !== undefined) init.antiEntropy = { periodMs: num('antiEntropyMs'), mode: 'push-pull' }
+    const recoveryMs = num('recoveryMs'); const recoveryPeers = num('recoveryPeers')
+    if (recoveryMs !== undefined || recoveryPeers !== undefined) init.recovery = { periodMs: recoveryMs, maxPeers: recoveryPeers }
     return { gossip: gossip(init) }
   },
   async join (ctx) {
