@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict'
 import { Simulator, type LatencyModel } from '../../src/sim/index.js'
 import { fasttrackSpec } from '../../src/fasttrack/spec.js'
-import { tiers, type FtSimNode } from '../../src/fasttrack/sim-network.js'
+import { tiers, unindexedShares, type FtSimNode } from '../../src/fasttrack/sim-network.js'
 import type { PeerRef } from '../../src/overlay/index.js'
 
 /** The live demo's swarm (src/cli/demo/acts/fasttrack.ts): 24 nodes, every 4th capable, its timeouts. */
@@ -30,7 +30,8 @@ function demoSwarm (seed: number, latency: LatencyModel): { sim: Simulator, node
       electionTimeoutMs: 1000,
       coordinatorTimeoutMs: 3000,
       leafTimeoutMs: 5000,
-      joinJitterMs: 200
+      joinJitterMs: 200,
+      shares: [{ name: `slow song ${i}.mp3`, size: 1000 + i, hash: i.toString(16).padStart(64, '0') }]
     })
     nodes.push(n)
     refs.push(n.ref)
@@ -92,6 +93,14 @@ describe('fasttrack on a slow network (simulator)', function () {
       assert.ok(t > 0, `not settled after 30 s: ${JSON.stringify(tiers(nodes))}`)
       // the refresh lists were not emptied on the way
       for (const n of nodes) if (!n.machine.isSupernode) assert.ok(n.machine.refresh.size >= 1, `${n.id} knows a supernode`)
+      // and every share gets indexed (repeated attaches do not wipe an upload), through the
+      // demotions of under-used supernodes that follow (minLeaves 2)
+      let indexed = -1
+      for (let at = t; at <= t + 30_000 && indexed < 0; at += 250) {
+        sim.run({ until: at })
+        if (settled(sim, nodes) && unindexedShares(sim, nodes).missing === 0) indexed = at
+      }
+      assert.ok(indexed > 0, `shares not all indexed: ${JSON.stringify(unindexedShares(sim, nodes))}`)
     })
   }
 
