@@ -188,6 +188,9 @@ export class Simulator {
     this.push({ t: Math.max(this.clock, timeMs), seq: 0, kind: Kind.Call, fn })
   }
 
+  /** Change the latency model from now on (messages already in flight keep their arrival time). */
+  setLatency (latency: LatencyModel): void { this.options.latency = latency }
+
   partition (groups: string[][]): void { this.partitions.set(groups) }
   heal (): void { this.partitions.heal() }
 

@@ -110,7 +110,7 @@ describe('fasttrack on a slow network (simulator)', function () {
     const t = settleTime(sim, nodes, 60_000)
     assert.ok(t > 0, `not settled after 60 s: ${JSON.stringify(tiers(nodes))}`)
     sim.run({ until: 60_000 })
-    sim.options.latency = { kind: 'uniform', min: 5, max: 40 }
+    sim.setLatency({ kind: 'uniform', min: 5, max: 40 })
     let fast = -1
     for (let at = 60_250; at <= 70_000 && fast < 0; at += 250) {
       sim.run({ until: at })
