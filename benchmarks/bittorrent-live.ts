@@ -182,7 +182,7 @@ const bench: Benchmark = {
       params: { fileBytes: F, leechers, uploadCapBytesPerSec: cap, pieceLength, transport: 'TCP loopback, noise + yamux (ours); plain TCP (webtorrent, secure: 0)', topology: 'full mesh (libp2p connections opened before the clock starts; the torrent streams and handshakes are timed)', storage: 'memory', seed: ctx.seed, node: process.version },
       rows,
       notes: [
-        'Row 2 runs the same torrent machines over the plain-TCP BEP 3 endpoint (what webtorrent speaks): no noise encryption, no yamux.',
+        'The plain-TCP rows run the same torrent machines over the plain-TCP BEP 3 endpoint (what webtorrent speaks): no noise encryption, no yamux.',
         `Goals: ≤ 1.3× bound (measured ${r2(a.seconds / bound)} with a standard seed, ${r2(sa.seconds / bound)} super-seeding), ≤ 1.0× WebTorrent's time (measured ${r2(best / w.seconds)}), ≥ 80 % of the raw stream (measured ${Math.round(100 * raw / one)} %).`,
         'With u_s = u the bound is F/u_s: the seed must send each piece about once. A standard seed answers whatever leechers ask and sends some pieces twice; a super-seeding seed (BEP 16, `superSeed: true`) offers each leecher two pieces at a time and sends each about once. seedUploadedFiles is what the seed uploaded, in files.',
         `One leecher: ${runs} interleaved runs of each, best kept (ours ${oneTimes.map(x => x.toFixed(2)).join(', ')} s; raw ${rawTimes.map(x => x.toFixed(2)).join(', ')} s). Both ends share one event loop, so the ratio is a CPU ratio: the raw stream only encrypts and decrypts, the leecher also parses 16 KiB blocks, answers with requests and SHA-1-verifies every piece.`,
