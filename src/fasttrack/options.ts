@@ -87,6 +87,23 @@ export interface FastTrackOptions {
   gossipSample?: number
 }
 
+/**
+ * Settings for a swarm of tens of nodes that must form in seconds (the live demo, tests), not a
+ * network of thousands: a minimum of 2 leaves (with the default 10, every supernode of a small swarm
+ * is under the minimum and keeps demoting), maintenance every second, and timeouts loose enough that
+ * a busy CPU does not make live peers look dead.
+ */
+export const SMALL_SWARM: Readonly<Partial<FastTrackOptions>> = {
+  maxLeaves: 10,
+  minLeaves: 2,
+  maintenanceMs: 1000,
+  replyTimeoutMs: 2000,
+  attachTimeoutMs: 2000,
+  electionTimeoutMs: 1000,
+  coordinatorTimeoutMs: 3000,
+  leafTimeoutMs: 5000
+}
+
 export type ResolvedOptions = Required<Omit<FastTrackOptions, 'capacity'>> & { capacity: Required<CapacityInit> }
 
 export function resolveOptions (o: FastTrackOptions = {}): ResolvedOptions {

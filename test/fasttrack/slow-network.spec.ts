@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict'
 import { Simulator, type LatencyModel } from '../../src/sim/index.js'
 import { fasttrackSpec } from '../../src/fasttrack/spec.js'
+import { SMALL_SWARM } from '../../src/fasttrack/options.js'
 import { tiers, unindexedShares, type FtSimNode } from '../../src/fasttrack/sim-network.js'
 import type { PeerRef } from '../../src/overlay/index.js'
 
@@ -22,14 +23,7 @@ function demoSwarm (seed: number, latency: LatencyModel): { sim: Simulator, node
     const n = sim.spawn(fasttrackSpec, {
       bootstrap,
       capacity: { upKbps: i % 4 === 0 ? 4000 : 256 },
-      maxLeaves: 10,
-      minLeaves: 2,
-      maintenanceMs: 1000,
-      replyTimeoutMs: 2000,
-      attachTimeoutMs: 2000,
-      electionTimeoutMs: 1000,
-      coordinatorTimeoutMs: 3000,
-      leafTimeoutMs: 5000,
+      ...SMALL_SWARM,
       joinJitterMs: 200,
       shares: [{ name: `slow song ${i}.mp3`, size: 1000 + i, hash: i.toString(16).padStart(64, '0') }]
     })

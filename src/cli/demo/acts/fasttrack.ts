@@ -3,7 +3,7 @@
  * introduced to a few others, elect supernodes, leaves attach and upload their share lists; a
  * search floods only the supernode tier; download from a hit.
  */
-import { fasttrack, type FastTrackService } from '../../../fasttrack/index.js'
+import { fasttrack, SMALL_SWARM, type FastTrackService } from '../../../fasttrack/index.js'
 import { mapLimit } from '../../live.js'
 import type { DemoAct, DemoContext, DemoRow } from '../types.js'
 import { waitFor } from '../util.js'
@@ -20,21 +20,11 @@ const act: DemoAct = {
         // leaves per supernode, so even 3 of the 6 capable nodes elected can hold every leaf
         bootstrap: [...earlier.slice(0, 3), ...(earlier.length > 3 ? [earlier[(i * 7) % earlier.length], earlier[(i * 13) % earlier.length]] : [])],
         capacity: { upKbps: i % 4 === 0 ? 4000 : 256 },
-        maxLeaves: 10,
-        // the default (10) is for networks of thousands: here every supernode has fewer leaves than
-        // that, so each one demoted after 4 periods whenever another had room, and under load the
-        // swarm kept re-electing instead of settling (58 s and 82 s attach phases were seen)
-        minLeaves: 2,
-        // maintenance fast enough for a swarm that forms in seconds; timeouts (which only cost time
-        // when a peer is really silent) loose enough that a starved CPU does not make live peers look
-        // dead: with a 300 ms election timeout a busy run dropped every candidate and left leaves
-        // orphaned for the whole 30 s attach wait
-        maintenanceMs: 1000,
-        replyTimeoutMs: 2000,
-        attachTimeoutMs: 2000,
-        electionTimeoutMs: 1000,
-        coordinatorTimeoutMs: 3000,
-        leafTimeoutMs: 5000,
+        // min 2 leaves, 1 s maintenance, loose timeouts: with the defaults (made for thousands of
+        // nodes) each supernode demoted after 4 periods and under load the swarm kept re-electing
+        // (58 s and 82 s attach phases were seen), and a 300 ms election timeout on a busy CPU
+        // dropped every candidate
+        ...SMALL_SWARM,
         driver: { seed, storage: storageFor('fasttrack', i) }
       })
     }
