@@ -26,7 +26,10 @@ const act: DemoAct = {
     const trackerRef = refOf(ctx.nodes[0])
     const data = new Rng(`demo-torrent/${String(ctx.seed)}`).bytes(size)
     const t0 = performance.now()
-    const seedTorrent = await svc(0).seed(data, { name: 'overlaykit-demo.bin', tracker: trackerRef, uploadRate: rate, pieceLength: 256 * 1024, signal: ctx.signal })
+    // a first seed facing a crowd: super-seeding, so it sends each piece about once; 64 KiB pieces,
+    // so a file this small still has enough pieces for the leechers to trade (measured: 1.5x the
+    // bound instead of 2x with 256 KiB pieces and a plain seed)
+    const seedTorrent = await svc(0).seed(data, { name: 'overlaykit-demo.bin', tracker: trackerRef, uploadRate: rate, pieceLength: 64 * 1024, superSeed: true, signal: ctx.signal })
     const bar = ctx.io.progress('bittorrent: MiB', Math.round(leechers * size / MiB))
     const torrents: Torrent[] = []
     const finished: number[] = []
@@ -52,7 +55,7 @@ const act: DemoAct = {
       const peersSeen = torrents.map(t => t.progress().peers)
       return [{
         overlay: 'bittorrent',
-        action: `${N} leechers download ${size / MiB} MiB from 1 seed (uploads capped at ${rate / MiB} MiB/s)`,
+        action: `${N} leechers download ${size / MiB} MiB from 1 super-seeding seed (uploads capped at ${rate / MiB} MiB/s)`,
         result: `all complete, every piece SHA-1 verified; last after ${(totalMs / 1000).toFixed(1)} s (bound ${bound.toFixed(1)} s, client-server ${clientServer.toFixed(0)} s)`,
         messages: '-',
         timeMs: Math.round(performance.now() - t0),
