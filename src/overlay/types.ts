@@ -4,6 +4,7 @@
  */
 import type { Rng } from './rng.js'
 import type { Stats } from './stats.js'
+import type { Signer } from './identity.js'
 
 /** A node as overlays see it: a stable peer id string, plus optional dialable addresses. */
 export interface PeerRef {
@@ -59,6 +60,16 @@ export interface Env<M, E extends OverlayEvent = OverlayEvent> {
   /** Per-node counters and histograms (messages by type, drops, custom). */
   readonly stats: Stats
   readonly log: Logger
+  /**
+   * This node's identity key, for data it authors (signed gossip updates, signed records). Absent where
+   * the driver runs unsigned (a simulator run with signing switched off).
+   */
+  readonly signer?: Signer
+  /**
+   * A peer misbehaved: the machine dropped what it sent. Feeds the driver's peer score (see `refuse` in
+   * penalty.ts, which also counts it); `weight` from PENALTY. Absent in drivers without scoring.
+   */
+  penalize? (peer: PeerRef, reason: string, weight: number): void
 }
 
 export interface Machine<M> {
