@@ -7,6 +7,7 @@ import { logger } from '@libp2p/logger'
 import { Rng } from '../overlay/rng.js'
 import { Stats } from '../overlay/stats.js'
 import type { Env, IoRequest, IoResult, Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../overlay/types.js'
+import type { Signer } from '../overlay/identity.js'
 import { BlobStore } from './blobs.js'
 import { EventHeap } from './heap.js'
 import { type Coords, type LatencyModel, Partitions, sampleLatency } from './network.js'
@@ -36,8 +37,13 @@ export interface SimOptions {
 }
 
 export interface SpawnOptions {
-  /** @default `n` + spawn index, zero-padded to 6 digits */
+  /** @default the signer's peer id when a signer is given, else `n` + spawn index, zero-padded to 6 digits */
   id?: string
+  /**
+   * The node's identity key (see `simIdentity`): its peer id becomes the node id and machines sign with
+   * it through `env.signer`, as live nodes do. Without one the node runs unsigned.
+   */
+  signer?: Signer
   /** Upload bandwidth in bytes/s; messages serialize on it. @default unlimited */
   upBps?: number
   /** Download bandwidth in bytes/s. @default unlimited */
@@ -123,7 +129,7 @@ export class Simulator {
 
   spawn<M, O, Mach extends Machine<M>> (spec: OverlaySpec<M, O, Mach>, options: O, spawn: SpawnOptions = {}): SimNode<M, Mach> {
     const index = this.spawned++
-    const id = spawn.id ?? Simulator.nodeId(index)
+    const id = spawn.id ?? spawn.signer?.id ?? Simulator.nodeId(index)
     const existing = this.byId.get(id)
     if (existing?.alive === true) throw new Error(`a live node with id ${id} already exists`)
     const ref: PeerRef = { id }
@@ -367,6 +373,7 @@ export class Simulator {
     return {
       self: node.ref,
       rng,
+      signer: node.spawnOptions.signer,
       stats: node.stats,
       log: this.loggerFor(spec.name),
       now: () => sim.clock,

@@ -44,3 +44,18 @@ describe('overlay identity', () => {
     assert.deepEqual(seen, [['x', 'gossip:bad-signature', 10]])
   })
 })
+
+describe('simulated identities', () => {
+  it('a signed sim node is named by its peer id and signs through env.signer', async () => {
+    const { Simulator, simIdentity } = await import('../../src/sim/index.js')
+    const { pingSpec } = await import('../../src/ping/index.js')
+    const sim = new Simulator({ seed: 1 })
+    const signer = simIdentity(1, 0)
+    assert.equal(signer.id, simIdentity(1, 0).id)
+    assert.notEqual(signer.id, simIdentity(2, 0).id)
+    const node = sim.spawn(pingSpec, {}, { signer })
+    assert.equal(node.id, signer.id)
+    const data = new Uint8Array([4, 2])
+    assert.equal(verifySignature(node.id, data, node.env.signer!.sign(data)), true)
+  })
+})
