@@ -11,6 +11,7 @@ import type { ChordEvent } from './events.js'
 import { Lookups } from './lookup.js'
 import { Maintenance } from './maintenance.js'
 import { RingMerge } from './merge.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 import type { ChordMessage } from './messages.js'
 import { Replication } from './replication.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
@@ -237,20 +238,25 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   /** Refuse a message that claims an id not derived from the sender's peer id. */
   private claims (from: PeerRef, n: NodeInfo): boolean {
-    if (n.peer === from.id && isDerived(n, this.o.bits)) return true
-    this.badNode()
+    if (n.peer === from.id && this.derived(n)) return true
+    this.badNode(from, n)
     return false
   }
 
-  badNode (): void {
-    this.env.stats.inc('chord:bad-node-id')
-    this.env.stats.dropped('bad-node-id')
+  private derived (n: NodeInfo): boolean { return isDerived(n, this.o.bits, this.o.maxVnodes) }
+
+  /** A node whose id is not bound to its peer id, or whose vnode index is beyond maxVnodes. */
+  badNode (from: PeerRef | undefined, n?: NodeInfo): void {
+    const name = n !== undefined && (n.vnode < 0 || n.vnode >= this.o.maxVnodes) ? 'chord:vnode-beyond-max' : 'chord:bad-node-id'
+    if (from !== undefined) refuse(this.env, from, name, PENALTY.invalid)
+    else this.env.stats.inc(name)
+    this.env.stats.dropped(name.slice(6))
   }
 
-  /** Third-party node lists: keep only entries whose id is derived from their peer id. */
-  valid (list: NodeInfo[]): NodeInfo[] {
+  /** Third-party node lists (from `from`): keep only entries whose id is derived from their peer id. */
+  valid (list: NodeInfo[], from?: PeerRef): NodeInfo[] {
     for (const n of list) {
-      if (!isDerived(n, this.o.bits)) { this.badNode(); return list.filter(x => isDerived(x, this.o.bits)) }
+      if (!this.derived(n)) { this.badNode(from, n); return list.filter(x => this.derived(x)) }
     }
     return list
   }
@@ -278,7 +284,12 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
       }
       case 'notify': if (this.claims(from, msg.node)) this.ring.onNotify(msg.vnode, msg.node); return
       case 'ping': this.send(from, { t: 'pong', req: msg.req }); return
-      case 'leave': if (this.claims(from, msg.node)) this.ring.onLeave(msg.node, msg.pred, this.valid(msg.nodes), msg.items); return
+      case 'leave': {
+        if (!this.claims(from, msg.node)) return
+        const pred = msg.pred !== undefined && !this.derived(msg.pred) ? (this.badNode(from, msg.pred), undefined) : msg.pred
+        this.ring.onLeave(msg.node, pred, this.valid(msg.nodes, from), msg.items)
+        return
+      }
       case 'store': this.kv.onStore(from, msg); return
       case 'fetch': this.kv.onFetch(from, msg); return
       case 'digest': this.kv.onDigest(from, msg); return
@@ -294,10 +305,10 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     if (p === undefined || p.to !== from.id) { this.env.stats.inc('chord:unsolicited'); return }
     this.pending.delete(req as number)
     this.env.clearTimer(`rpc:${req as number}`)
-    if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes) }
+    if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes, from) }
     else if (msg.t === 'pred') {
-      const pred = msg.pred !== undefined && !isDerived(msg.pred, this.o.bits) ? (this.badNode(), undefined) : msg.pred
-      msg = { ...msg, pred, nodes: this.valid(msg.nodes) }
+      const pred = msg.pred !== undefined && !this.derived(msg.pred) ? (this.badNode(from, msg.pred), undefined) : msg.pred
+      msg = { ...msg, pred, nodes: this.valid(msg.nodes, from) }
     }
     p.onReply(msg)
   }
