@@ -21,6 +21,10 @@ export interface LookupRequest {
   via?: PeerRef
   verifyOwner?: boolean
   mode?: 'iterative' | 'recursive'
+  /** Disjoint paths (secure-lookup.ts); 1 is the plain iterative lookup. @default options.lookupPaths */
+  paths?: number
+  /** The lying-router-resistant walk (secure-lookup.ts) even on one path. @default paths > 1 */
+  secure?: boolean
   /** Maintenance lookups do not emit 'chord:lookup' events. */
   internal?: boolean
   onHop?: (node: NodeInfo, hops: number) => void
