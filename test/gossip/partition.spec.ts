@@ -10,7 +10,7 @@ import { Simulator } from '../../src/sim/index.js'
 import { gossipSpec } from '../../src/gossip/spec.js'
 import type { GossipOptions, MembershipOptions } from '../../src/gossip/options.js'
 import type { PeerRef } from '../../src/overlay/types.js'
-import type { GNode } from './sim-helpers.js'
+import { type GNode, identity } from './sim-helpers.js'
 
 /** Live-like: the CLI's gossip settings (rounds of 200 ms, anti-entropy every second). */
 const BASE: GossipOptions = { mode: 'push', stop: 'feedback-counter', k: 2, fanout: 3, periodMs: 200, eager: true, antiEntropy: { periodMs: 1000 }, ttlMs: 900_000 }
@@ -30,11 +30,11 @@ interface Run { healedInMs: number, crossDuringCut: number, crossAfter: number, 
  */
 function partitionRun (kind: 'live' | 'cyclon', n: number, seed: number, cutMs: number, extra: GossipOptions = {}): Run {
   const sim = new Simulator({ seed, latency: { kind: 'uniform', min: 5, max: 40 } })
-  const refs: PeerRef[] = Array.from({ length: n }, (_, i) => ({ id: Simulator.nodeId(i) }))
+  const refs: PeerRef[] = Array.from({ length: n }, (_, i) => ({ id: identity(i).id }))
   const membership: MembershipOptions = kind === 'live'
     ? { kind: 'full' }
     : { kind: 'cyclon', viewSize: 6, shuffleLength: 3, periodMs: 1000, bootstrap: refs.slice(0, 2) }
-  const nodes = refs.map(r => sim.spawn(gossipSpec, { ...BASE, ...extra, membership }, { id: r.id }) as GNode)
+  const nodes = refs.map((_, i) => sim.spawn(gossipSpec, { ...BASE, ...extra, membership }, { signer: identity(i) }) as GNode)
   if (kind === 'live') for (const a of nodes) for (const b of nodes) if (a !== b) a.machine.onPeerConnected(b.ref)
   sim.run({ until: 20_000 })
 
