@@ -43,6 +43,9 @@ export class UpdateStore {
   get (key: string): Stored | undefined { return this.items.get(key) }
   values (): IterableIterator<Stored> { return this.items.values() }
 
+  /** Bytes charged to one origin peer. */
+  bytesOf (peer: string): number { return this.perPeer.get(peer) ?? 0 }
+
   /** Does the origin of `u` have room for it under its per-origin quota? */
   room (u: Update): boolean {
     return (this.perPeer.get(originPeer(u.origin)) ?? 0) + cost(u) <= this.o.maxStoredBytesPerOrigin
