@@ -112,7 +112,7 @@ function runOnce (o: ExperimentOptions, seed: string): RunResult {
     alignRounds: true,
     connectionLimit: o.connectionLimit ?? 0,
     hunt: o.hunt ?? 0,
-    antiEntropy: { periodMs: aeRounds * PERIOD, mode: o.antiEntropyMode ?? 'push-pull' },
+    antiEntropy: { periodMs: aeRounds * PERIOD, mode: o.antiEntropyMode ?? 'push-pull', maxPeriodMs: aeRounds * PERIOD },
     membership: { kind: 'full' as const, peers },
     ttlMs: 1e12,
     // open nodes: the paper's experiment counts rounds and messages, which signatures do not change,

@@ -131,6 +131,8 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
   get hotCount (): number { return this.store.hot.size }
   get storedCount (): number { return this.store.size }
   get originName (): string { return this.origin }
+  /** The current anti-entropy period (adaptive between antiEntropy.periodMs and maxPeriodMs). */
+  get antiEntropyPeriodMs (): number { return this.ae.periodMs }
 
   private originate (p: { kind: UpdateKind, topic: string, data: Uint8Array, key?: string, lamport?: number }): string {
     if (!this.isRunning) throw new NotStartedError()

@@ -35,10 +35,13 @@ export interface GossipOptions {
   /** After a refusal, try up to this many other partners in the same round (the paper's hunting). @default 0 */
   hunt?: number
   /**
-   * Anti-entropy every `periodMs` (0 = off) with a random partner (`gossip()`: every 2000 ms).
-   * @default { periodMs: 10000, mode: 'push-pull' }
+   * Anti-entropy every `periodMs` (0 = off) with a random partner. Adaptive when `maxPeriodMs` is
+   * larger (unset: equal to periodMs, a fixed period as in the paper): while exchanges find nothing
+   * to repair the period doubles up to maxPeriodMs, and the first exchange that repairs something
+   * brings it straight back to periodMs (`gossip()`: 1000 ms, backing off to 8000 ms when idle).
+   * @default { periodMs: 10000, mode: 'push-pull', maxPeriodMs: 10000 }
    */
-  antiEntropy?: { periodMs: number, mode?: AeMode }
+  antiEntropy?: { periodMs: number, mode?: AeMode, maxPeriodMs?: number }
   /** @default { kind: 'full' } */
   membership?: MembershipOptions
   /**
@@ -111,7 +114,7 @@ export const DEFAULTS = {
   eager: false,
   connectionLimit: 0,
   hunt: 0,
-  antiEntropy: { periodMs: 10_000, mode: 'push-pull' },
+  antiEntropy: { periodMs: 10_000, mode: 'push-pull', maxPeriodMs: 10_000 },
   membership: { kind: 'full' },
   recovery: { periodMs: 5000, maxPeers: 32 },
   ttlMs: 60_000,
@@ -144,7 +147,8 @@ export const PROFILES = {
     fanout: 3,
     periodMs: 200,
     eager: true,
-    antiEntropy: { periodMs: 2000, mode: 'push-pull' },
+    // idle anti-entropy costs a frame per node every 8 s; a repair brings it back to every second
+    antiEntropy: { periodMs: 1000, mode: 'push-pull', maxPeriodMs: 8000 },
     ttlMs: 600_000
   },
   sim: {}
@@ -160,7 +164,7 @@ export interface ResolvedOptions {
   eager: boolean
   connectionLimit: number
   hunt: number
-  antiEntropy: { periodMs: number, mode: AeMode }
+  antiEntropy: { periodMs: number, mode: AeMode, maxPeriodMs: number }
   membership: MembershipOptions
   recovery: { periodMs: number, maxPeers: number }
   ttlMs: number
@@ -196,7 +200,7 @@ export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
     eager: o.eager ?? d.eager,
     connectionLimit: o.connectionLimit ?? d.connectionLimit,
     hunt: o.hunt ?? d.hunt,
-    antiEntropy: { periodMs: o.antiEntropy?.periodMs ?? d.antiEntropy.periodMs, mode: o.antiEntropy?.mode ?? d.antiEntropy.mode },
+    antiEntropy: resolveAe(o.antiEntropy),
     membership: o.membership ?? d.membership,
     recovery: {
       periodMs: o.recovery?.periodMs ?? d.recovery.periodMs,
@@ -218,4 +222,12 @@ export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
     maxMapBytes: o.maxMapBytes ?? d.maxMapBytes,
     maxOrigins: o.maxOrigins ?? d.maxOrigins
   }
+}
+
+function resolveAe (ae: GossipOptions['antiEntropy']): ResolvedOptions['antiEntropy'] {
+  const d = DEFAULTS.antiEntropy
+  const periodMs = ae?.periodMs ?? d.periodMs
+  // a period given without a maximum is a fixed period
+  const maxPeriodMs = ae?.maxPeriodMs ?? (ae?.periodMs !== undefined ? periodMs : d.maxPeriodMs)
+  return { periodMs, mode: ae?.mode ?? d.mode, maxPeriodMs: Math.max(periodMs, maxPeriodMs) }
 }

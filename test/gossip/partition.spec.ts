@@ -106,6 +106,17 @@ describe('gossip: a long partition heals (simulator)', function () {
     }
   }
 
+  // adaptive anti-entropy (the live profile's shape): idle nodes have backed off to 8 s by the heal
+  for (const kind of ['live', 'cyclon'] as const) {
+    for (const seed of [1, 2, 3]) {
+      it(`${kind} membership, adaptive anti-entropy (1 s → 8 s when idle), 16 nodes, 60 s cut, seed ${seed}: every update everywhere within ${BOUND_MS / 1000} s`, () => {
+        const r = partitionRun(kind, 16, seed, 60_000, { antiEntropy: { periodMs: 1000, maxPeriodMs: 8000 } })
+        assert.ok(r.healedInMs >= 0 && r.healedInMs <= BOUND_MS, `converged ${r.healedInMs} ms after the heal`)
+        assert.ok(r.mapAgrees)
+      })
+    }
+  }
+
   it('without recovery (periodMs 0) the sides never reconcile: the failure this guards against', () => {
     for (const kind of ['live', 'cyclon'] as const) {
       const r = partitionRun(kind, 16, 1, 60_000, { recovery: { periodMs: 0 } })
