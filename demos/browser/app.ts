@@ -100,7 +100,7 @@ async function gossipSpread (): Promise<void> {
   const peers: PeerRef[] = []
   const nodes: Array<ReturnType<typeof sim.spawn>> = []
   for (let i = 0; i < n; i++) {
-    const node = sim.spawn(gossipSpec, { mode: 'push', stop: 'feedback-counter', k: 2, periodMs, antiEntropy: { periodMs: 0 }, membership: { kind: 'full', peers } })
+    const node = sim.spawn(gossipSpec, { mode: 'push', stop: 'feedback-counter', k: 2, periodMs, antiEntropy: { periodMs: 0 }, membership: { kind: 'full', peers }, signed: false })
     peers.push(node.ref); nodes.push(node)
   }
   const idx = new Map<string, number>(); nodes.forEach((x, i) => idx.set(x.id, i))
