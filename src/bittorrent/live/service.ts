@@ -11,9 +11,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { OverlayDriver, type DriverOptions } from '../../runtime/libp2p/driver.js'
 import { FsBlobStorage, type BlobStorage } from '../../runtime/libp2p/storage.js'
 import { InvalidArgumentError } from '../../overlay/errors.js'
-import { WriteBatcher } from './batch.js'
+import { WriteBatcher } from '../../runtime/bytestream/batch.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
-import type { TcpEndpoint } from './tcp-endpoint.js'
+import type { TcpEndpoint } from '../../runtime/bytestream/tcp-endpoint.js'
 import { trackerSpec, type TrackerMachine, type TrackerOptions } from '../tracker.js'
 import { PEER_WIRE_PROTOCOL } from '../spec.js'
 import type { Sha1 } from '../sha1.js'
@@ -183,8 +183,8 @@ export class BitTorrentService implements Startable {
     if (this.init.tcp !== undefined) {
       // Node only (node:net), loaded on demand. The module name is a variable so that bundlers for
       // the browser (esbuild in scripts/build-browser.mjs, vite, webpack) leave it out of the bundle
-      const endpoint = './tcp-endpoint.js'
-      const { TcpEndpoint } = await import(/* @vite-ignore */ /* webpackIgnore: true */ endpoint) as typeof import('./tcp-endpoint.js')
+      const endpoint = '../../runtime/bytestream/tcp-endpoint.js'
+      const { TcpEndpoint } = await import(/* @vite-ignore */ /* webpackIgnore: true */ endpoint) as typeof import('../../runtime/bytestream/tcp-endpoint.js')
       this.tcp = new TcpEndpoint(this.host, this.init.tcp)
       this.host.addTransport(this.tcp)
       await this.tcp.listen()
