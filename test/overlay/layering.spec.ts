@@ -34,9 +34,26 @@ import { fileURLToPath } from 'node:url'
 /** The repository root (this file runs from dist/test/overlay/). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
-/** Circles of files that another branch is breaking right now (chord's machine parts). The lead empties
- * this after merging; every entry is one cycle, as printed by the test (files joined with ' → '). */
-export const KNOWN_CYCLES_TO_REMOVE: string[] = []
+/**
+ * Circles of files still in the tree when this test was written. The lead empties this list as the
+ * branches that break them land (the test fails when a listed cycle is gone, so the list cannot go
+ * stale); every entry is one cycle as the test prints it. Type-only imports count: a part that names
+ * its owner's class instead of a narrow context interface (fasttrack's FtContext) is the circle.
+ */
+export const KNOWN_CYCLES_TO_REMOVE: string[] = [
+  // chord: machine.ts and its parts reach into each other (the chord branch breaks these)
+  'src/chord/kv.ts → src/chord/lookup.ts → src/chord/machine.ts → src/chord/kv.ts',
+  'src/chord/kv.ts → src/chord/lookup.ts → src/chord/machine.ts → src/chord/maintenance.ts → src/chord/kv.ts',
+  'src/chord/lookup.ts → src/chord/machine.ts → src/chord/lookup.ts',
+  'src/chord/machine.ts → src/chord/maintenance.ts → src/chord/machine.ts',
+  'src/chord/machine.ts → src/chord/maintenance.ts → src/chord/merge.ts → src/chord/machine.ts',
+  'src/chord/maintenance.ts → src/chord/merge.ts → src/chord/maintenance.ts',
+  // bittorrent: type-only back-references (live/torrent.ts and live/magnet-fetch.ts name BitTorrentService;
+  // memory-store.ts imports PieceStore from store.ts, which re-exports MemoryStore)
+  'src/bittorrent/live/magnet-fetch.ts → src/bittorrent/live/service.ts → src/bittorrent/live/magnet-fetch.ts',
+  'src/bittorrent/live/service.ts → src/bittorrent/live/torrent.ts → src/bittorrent/live/service.ts',
+  'src/bittorrent/memory-store.ts → src/bittorrent/store.ts → src/bittorrent/memory-store.ts'
+]
 
 /** Files that may use a computed import() specifier, and why; only for non-project modules. */
 const COMPUTED_IMPORT_ALLOWED: Record<string, string> = {
