@@ -18,7 +18,7 @@
  * downloader's chunk requests travel back over that connection.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { NotFoundError, ProtocolError, TimeoutError, UnreachableError, OverlayError } from '../overlay/errors.js'
+import { InvalidArgumentError, NotFoundError, ProtocolError, TimeoutError, UnreachableError, OverlayError } from '../overlay/errors.js'
 import { toHex } from '../overlay/ids.js'
 import type { Env, IoResult, PeerRef } from '../overlay/types.js'
 import type { CatalogEntry } from './catalog.js'
@@ -141,7 +141,7 @@ export class Transfers {
     const fail = (err: Error): () => void => { cb.done(err); return () => {} }
     if (this.env.io === undefined) return fail(new OverlayError('ERR_NO_STORAGE', 'this node has no storage for downloads (configure storage on the driver)'))
     if (this.downloads.size >= this.maxDownloads) return fail(new OverlayError('ERR_BUSY', `at most ${this.maxDownloads} downloads at once`))
-    if (!Number.isSafeInteger(offset) || offset < 0 || offset > req.size) return fail(new RangeError(`resume offset ${offset} outside [0, ${req.size}]`))
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > req.size) return fail(new InvalidArgumentError(`resume offset ${offset} outside [0, ${req.size}]`))
     const id = ++this.seq
     const d: Download = {
       id, req, cb, holder: req.holder, phase: 'fetch', viaPush: false, pushTried: false,

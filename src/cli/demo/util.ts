@@ -1,10 +1,11 @@
 /** Small helpers shared by the demo acts. */
 import type { Libp2p } from 'libp2p'
 import type { PeerRef } from '../../overlay/types.js'
+import { stripPeerId } from '../../runtime/libp2p/addrs.js'
 
 /** A node as overlays address it: peer id plus its listen addresses (without /p2p/…). */
 export function refOf (node: Libp2p<any>): PeerRef {
-  return { id: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString().replace(/\/p2p\/[^/]+$/, '')) }
+  return { id: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => stripPeerId(a.toString())) }
 }
 
 export function percentile (values: readonly number[], q: number): number {
