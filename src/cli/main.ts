@@ -5,6 +5,7 @@
  *
  * Global options: `--json` (exactly one JSON object on stdout, nothing else there), `--seed`.
  */
+import '../node-check/index.js' // first: one clear line and exit 1 on Node.js < 22
 import { Command, CommanderError, Option } from 'commander'
 import { createIo } from '../report/io.js'
 import { isCommand, loadCommands, loadSimCommands, type LoadFailure } from './discover.js'

@@ -27,10 +27,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
  * converting them). The lead removes an entry when its branch lands; the test says when one is stale.
  */
 export const PENDING: Record<string, string> = {
-  chord: 'options.ts has resolveOptions but no DEFAULTS object yet (chord branch)',
-  gossip: 'options.ts has no DEFAULTS object yet (gossip branch)',
   napster: 'no options.ts yet (search overlays branch); add `options` to src/napster/kit.ts with it',
-  gnutella: 'options.ts has no DEFAULTS / resolveOptions yet (search overlays branch)',
   fasttrack: 'options.ts has no DEFAULTS object yet (search overlays branch)',
   bittorrent: 'options.ts has no DEFAULTS object yet (bittorrent branch)'
 }

@@ -39,6 +39,8 @@ export interface NodeRunOptions {
   seed: string
   /** key=value overlay options (`--opt`) */
   options: Record<string, string>
+  /** Also run a circuit relay v2 server (`--relay`). @default false */
+  relay?: boolean
   /** @default process.stdin */
   input?: NodeJS.ReadableStream
 }
@@ -64,6 +66,7 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
     ws: o.ws,
     announce: o.announce,
     services,
+    network: { relay: o.relay === true },
     ...(o.keyFile !== undefined ? { privateKey: await loadOrCreateKey(o.keyFile) } : {})
   })
   const ctx: NodeOpsContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options }
