@@ -32,6 +32,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { KITS, OVERLAY_NAMES } from '../../src/overlays.js'
 
 /** The repository root (this file runs from dist/test/overlay/). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -57,7 +58,8 @@ const COMPUTED_IMPORT_ALLOWED: Record<string, string> = {
   'src/bittorrent/live/service.ts': 'node:crypto hidden from browser bundlers'
 }
 
-export const OVERLAYS = ['ping', 'chord', 'gossip', 'napster', 'gnutella', 'fasttrack', 'bittorrent']
+/** The overlay folders: the registry's names (a folder that is not in the registry is on no floor). */
+export const OVERLAYS: readonly string[] = OVERLAY_NAMES
 
 interface Place { floor: number, folder: string }
 
@@ -222,7 +224,7 @@ describe('overlay: layering', function () {
   it('finds the source tree and its imports', () => {
     assert.ok(g.files.includes('src/overlay/types.ts'))
     assert.ok(g.files.length > 100, `only ${g.files.length} files`)
-    for (const f of g.files) assert.ok(placeOf(f) !== undefined, `${f} is on no floor: add its folder to placeOf`)
+    for (const f of g.files) assert.ok(placeOf(f) !== undefined, `${f} is on no floor: an overlay folder needs its line in src/overlays.ts, any other folder its floor in placeOf`)
   })
 
   it('imports only go down the floors, and folders on one floor do not import each other', () => {
@@ -274,6 +276,12 @@ describe('overlay: layering', function () {
       }
     }
     assert.deepEqual(bad, [], 'machine code reaching outside its Env:\n' + bad.join('\n'))
+  })
+
+  it('every registry entry sits in its own folder: src/<name>/kit.ts', () => {
+    for (const k of KITS) assert.ok(g.files.includes(`src/${k.name}/kit.ts`), `${k.name}: no src/${k.name}/kit.ts`)
+    const imported = (g.edges.get('src/overlays.ts') ?? []).map(e => e.to).filter(t => t.endsWith('/kit.ts')).sort()
+    assert.deepEqual(imported, KITS.map(k => `src/${k.name}/kit.ts`).sort())
   })
 
   it('the checker itself sees what it should', () => {
