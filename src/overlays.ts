@@ -10,6 +10,9 @@
  * and the `sim <overlay>` sub-command (flags, printing) — listed by overlay name in
  * src/cli/demo/acts/index.ts and src/cli/sim/index.ts, both typed by OverlayName. An overlay without
  * them still runs as a node, in the lab (if it has simulateSearch) and from the API.
+ *
+ * The registry is Node-side: node operations read and write files (bittorrent's import node:fs), so the
+ * browser bundle (src/browser/index.ts) keeps its own explicit list of what it exports.
  */
 import type { OverlaySpec } from './overlay/types.js'
 import type { NodeOpsFactory } from './overlay/node-ops.js'
