@@ -48,3 +48,25 @@ export interface NodeOps {
 
 /** `--opt` options and the node's seed → this overlay on this node. Throws on a bad option. */
 export type NodeOpsFactory = (options: Record<string, string>, seed: string) => NodeOps
+
+/**
+ * `--opt key=value` strings typed by an overlay's DEFAULTS: every number or boolean option of
+ * `defaults` given in `strings` is parsed by the type of its default (other keys are left to the
+ * caller). So a new option in DEFAULTS is settable from the command line without another list.
+ */
+export function optionsFromStrings (defaults: object, strings: Readonly<Record<string, string>>): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {}
+  for (const [key, d] of Object.entries(defaults)) {
+    const s = strings[key]
+    if (s === undefined) continue
+    if (typeof d === 'number') {
+      const v = Number(s)
+      if (s.trim() === '' || !Number.isFinite(v)) throw new Error(`--opt ${key} must be a number`)
+      out[key] = v
+    } else if (typeof d === 'boolean') {
+      if (s !== 'true' && s !== 'false') throw new Error(`--opt ${key} must be true or false`)
+      out[key] = s === 'true'
+    }
+  }
+  return out
+}

@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runInNewContext } from 'node:vm'
 import { KITS, optionsOf } from '../../src/overlays.js'
+import { optionsFromStrings } from '../../src/overlay/node-ops.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
@@ -129,6 +130,13 @@ describe('overlay: documented defaults equal resolved defaults', () => {
       ['peers', true, []], ['fanout', true, 3], ['mode', true, 'push'],
       ['antiEntropy', true, { periodMs: 10000, mode: 'push-pull' }], ['successors', false, undefined]
     ])
+  })
+
+  it('--opt strings are typed by DEFAULTS (numbers, booleans; other keys left alone)', () => {
+    const d = { k: 3, eager: false, mode: 'push', nested: { a: 1 } }
+    assert.deepEqual(optionsFromStrings(d, { k: '5', eager: 'true', mode: 'pull', nested: '2', other: '9' }), { k: 5, eager: true })
+    assert.throws(() => optionsFromStrings(d, { k: 'many' }), /--opt k must be a number/)
+    assert.throws(() => optionsFromStrings(d, { eager: 'yes' }), /--opt eager must be true or false/)
   })
 
   for (const kit of KITS) {
