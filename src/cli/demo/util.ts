@@ -30,13 +30,3 @@ export async function waitFor (cond: () => boolean | Promise<boolean>, timeoutMs
     await new Promise(resolve => setTimeout(resolve, everyMs))
   }
 }
-
-/** True when a module can be imported (an overlay that is built). */
-export async function canImport (load: () => Promise<unknown>, what: string): Promise<string | null> {
-  try {
-    await load()
-    return null
-  } catch (err) {
-    return `${what} is not available: ${(err as Error).message.split('\n')[0]}`
-  }
-}
