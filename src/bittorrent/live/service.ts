@@ -10,6 +10,8 @@ import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { OverlayDriver, type DriverOptions } from '../../runtime/libp2p/driver.js'
 import { FsBlobStorage, type BlobStorage } from '../../runtime/libp2p/storage.js'
+import { stripPeerId } from '../../runtime/libp2p/addrs.js'
+import { toPeerRef } from '../../runtime/libp2p/service.js'
 import { InvalidArgumentError } from '../../overlay/errors.js'
 import { WriteBatcher } from '../../runtime/bytestream/batch.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
@@ -50,13 +52,10 @@ export interface BitTorrentInit {
   driver?: DriverOptions
 }
 
-function stripP2p (addr: string): string { return addr.replace(/\/p2p\/[^/]+$/, '') }
-
+/** toPeerRef, plus BitTorrent's TCP trackers without a peer id: `tcp:host:port` or `host:port`. */
 function toRef (peer: PeerRef | string): PeerRef {
-  if (typeof peer !== 'string') return peer
-  if (peer.startsWith('tcp:')) return { id: peer }
-  const m = /\/p2p\/([^/]+)$/.exec(peer)
-  if (m !== null) return { id: m[1], addrs: [peer.slice(0, m.index)] }
+  if (typeof peer !== 'string' || peer.startsWith('tcp:')) return typeof peer === 'string' ? { id: peer } : peer
+  if (/\/p2p\/[^/]+$/.test(peer)) return toPeerRef(peer)
   if (/^[^/:]+:\d+$/.test(peer)) return { id: `tcp:${peer}` }
   return { id: peer }
 }
@@ -88,7 +87,7 @@ class Libp2pTransport implements WireTransport {
 
   async dial (ref: PeerRef, sink: ConnSink): Promise<WireConn> {
     const peerId = peerIdFromString(ref.id)
-    const addrs = (ref.addrs ?? []).flatMap(a => { try { return [multiaddr(stripP2p(a))] } catch { return [] } })
+    const addrs = (ref.addrs ?? []).flatMap(a => { try { return [multiaddr(stripPeerId(a))] } catch { return [] } })
     if (addrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: addrs }).catch(() => {})
     // optimistic protocol selection: the handshake rides with the protocol name, saving a round trip
     const signal = AbortSignal.timeout(10_000)
@@ -99,7 +98,7 @@ class Libp2pTransport implements WireTransport {
   }
 
   inbound (stream: Stream, connection: Connection): void {
-    const ref = { id: connection.remotePeer.toString(), addrs: [stripP2p(connection.remoteAddr.toString())] }
+    const ref = { id: connection.remotePeer.toString(), addrs: [stripPeerId(connection.remoteAddr.toString())] }
     this.pump(stream, this.host.accept(ref, this.wrap(stream)))
   }
 
@@ -206,7 +205,7 @@ export class BitTorrentService implements Startable {
   isStarted (): boolean { return this.started }
 
   get self (): PeerRef {
-    const addrs = this.components.addressManager?.getAddresses().map(a => stripP2p(a.toString())) ?? []
+    const addrs = this.components.addressManager?.getAddresses().map(a => stripPeerId(a.toString())) ?? []
     return { id: this.components.peerId.toString(), addrs }
   }
 

@@ -5,7 +5,6 @@
 import { Command, Option } from 'commander'
 import type { CliIo } from '../plugin.js'
 import { parseList, parsePositiveInt } from '../options.js'
-import { ACT_ORDER } from '../demo/order.js'
 import { textTable } from '../../report/table.js'
 
 export default function register (program: Command, io: CliIo): void {
@@ -13,7 +12,7 @@ export default function register (program: Command, io: CliIo): void {
     .description('a live swarm of real libp2p nodes (Noise + yamux) on this machine running every overlay in turn; about half a minute')
     .option('-n, --nodes <n>', 'nodes in the swarm', parsePositiveInt, 24)
     .addOption(new Option('-t, --transport <name>', 'transport between the nodes').choices(['tcp', 'memory']).default('tcp'))
-    .option('-o, --overlays <list>', `overlays to show, comma-separated (default: every one built; known: ${ACT_ORDER.join(', ')})`, parseList)
+    .option('-o, --overlays <list>', 'overlays to show, comma-separated (default: every overlay with a demo act; ping only when asked for)', parseList)
     .option('--quick', 'a short version (fewer rounds)', false)
     .option('--time-limit <s>', 'stop acts still running after this many seconds', parsePositiveInt, 300)
     .action(async (_opts: unknown, self: Command) => {
