@@ -81,7 +81,7 @@ const enum Kind { Deliver, Timer, Call, Io, Unreachable }
 class SimEvent {
   t = 0
   seq = 0
-  pos = -1
+  hid = -1
   kind: Kind = Kind.Call
   node: SimNode | undefined = undefined
   /** Deliver: the sender; `to` the receiver's id (it may die and rejoin while the message flies). */
@@ -245,7 +245,7 @@ export class Simulator {
       this.clock = ev.t
       if (this.execute(ev)) n++
       // a delivery re-queued behind the receiver's downlink is still in the queue: not recycled yet
-      if (ev.pos < 0) this.release(ev)
+      if (ev.hid < 0) this.release(ev)
     }
     if (until !== Infinity && this.clock < until && queue.peekTime() > until) this.clock = until
     return n
