@@ -458,14 +458,16 @@ export class Simulator {
  */
 class SimEnv<M> implements Env<M> {
   readonly self: PeerRef
-  readonly rng: Rng
   readonly signer: Signer | undefined
+  private ownRng: Rng | undefined
 
   constructor (private readonly sim: Simulator, private readonly node: SimNode, readonly log: Logger) {
     this.self = node.ref
-    this.rng = new Rng(sim.options.seed).fork(`node/${node.id}`)
     this.signer = node.spawnOptions.signer
   }
+
+  /** Made on first use (a stream depends only on the seed and the node id, not on when it is made). */
+  get rng (): Rng { return (this.ownRng ??= new Rng(this.sim.options.seed).fork(`node/${this.node.id}`)) }
 
   get stats (): Stats { return this.node.stats }
   now (): number { return this.sim.clock }
