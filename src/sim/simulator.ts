@@ -98,6 +98,9 @@ class SimEvent {
 }
 type TimerEvent = SimEvent
 
+/** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
+const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
+
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
 export class Simulator {
@@ -146,7 +149,7 @@ export class Simulator {
   /** Queued events; cancelled timers are not among them (they leave the queue when cancelled). */
   get pending (): number { return this.queue.size }
 
-  spawn<M, O, Mach extends Machine<M>> (spec: OverlaySpec<M, O, Mach>, options: O, spawn: SpawnOptions = {}): SimNode<M, Mach> {
+  spawn<M, O, Mach extends Machine<M>> (spec: OverlaySpec<M, O, Mach>, options: O, spawn: SpawnOptions = NO_SPAWN_OPTIONS): SimNode<M, Mach> {
     const index = this.spawned++
     const id = spawn.id ?? spawn.signer?.id ?? Simulator.nodeId(index)
     const existing = this.byId.get(id)
