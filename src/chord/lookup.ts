@@ -66,10 +66,17 @@ class IterativeLookup {
     this.m.lookups.delete(this.lid)
   }
 
-  /** a strictly closer to the key than b (clockwise distance to the key), numeric unless the prefixes nearly tie. */
+  /**
+   * a strictly closer to the key than b (clockwise distance to the key). Numeric on the 48-bit prefix
+   * distances dp when they decide: for dp ≥ 1 the exact distance lies in ((dp − 1)·2^s, (dp + 1)·2^s)
+   * (s = m − 48), so dp values two apart order the nodes exactly. dp = 0 (a node in the key's own
+   * prefix slot) may be at distance < 2^s or nearly 2^m, and near-ties, go to the bigints.
+   */
   private closer (a: NodeInfo, adp: number, b: NodeInfo, bdp: number): boolean {
-    if (adp + 1 < bdp) return true
-    if (bdp + 1 < adp) return false
+    if (adp > 0 && bdp > 0) {
+      if (adp + 1 < bdp) return true
+      if (bdp + 1 < adp) return false
+    }
     const m = this.m.mask
     return ((this.r.key - a.id) & m) < ((this.r.key - b.id) & m)
   }
@@ -85,7 +92,7 @@ class IterativeLookup {
       let i = c.length
       let dup = false
       for (let j = 0; j < c.length; j++) {
-        if (c[j].n.tag === n.tag) { dup = true; break }
+        if (c[j].n === n || c[j].n.tag === n.tag) { dup = true; break }
         if (i === c.length && this.closer(n, dp, c[j].n, c[j].dp)) i = j
       }
       if (dup) continue

@@ -58,6 +58,9 @@ export class RouteTable {
 
   invalidate (): void { this.dirty = true }
 
+  /** Install the list known() would build, made by a caller that sees the whole ring (the oracle bootstrap). */
+  adopt (sorted: NodeInfo[]): void { this.sorted = sorted; this.dirty = false }
+
   /** The sorted, deduplicated list of every node this host knows (rebuilt lazily). */
   known (): NodeInfo[] {
     if (!this.dirty) return this.sorted
