@@ -6,6 +6,7 @@
  * the supernode role itself lives in supernode.ts.
  */
 import type { Env, IoResult, Machine, OverlayEvent, PeerRef, SearchHit, SharedFile } from '../overlay/index.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 import type { SearchMachine, SearchRunOptions } from '../search/api.js'
 import { FileCatalog } from '../search/catalog.js'
 import { keywordsOf } from '../search/keywords.js'
@@ -81,7 +82,11 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       // a node that just demoted (its region has room to spare) sits out elections for a while
       eligible: () => isEligible(this.o, this.uptime()) && env.now() - this.demotedAt >= this.o.demotePeriods * this.o.maintenanceMs,
       selfInfo: () => ({ peer: env.self, capacity: this.capacity(), leaves: this.sn?.leaves.size ?? 0, room: this.sn?.hasRoom() ?? false }),
-      bad: (reason) => { env.stats.inc(`ft.bad.${reason}`); env.stats.inc('ft.bad') }
+      bad: (reason, from, weight) => {
+        env.stats.inc('ft.bad')
+        if (from === undefined) env.stats.inc(`ft.bad.${reason}`)
+        else refuse(env, from, `ft.bad.${reason}`, weight ?? PENALTY.refused)
+      }
     }
     this.election = new Election(this.ctx, {
       isSupernode: () => this.sn !== undefined,
@@ -166,20 +171,11 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   /** Download a hit over the shared direct-transfer protocol; a firewalled holder is asked to push through its supernode. */
   fetch (hit: SearchHit, request: { store: string, offset: number, collect: boolean }, cb: DownloadCallbacks): () => void {
     const h = hit as Partial<FastTrackHit>
-    return this.transfers.download({
-      holder: hit.peer,
-      hash: hit.hash,
-      size: hit.size,
-      store: request.store,
-      offset: request.offset,
-      collect: request.collect,
-      viaPush: h.firewalled === true,
-      push: () => {
-        if (h.via === undefined) return false
-        this.env.stats.inc('ft.push.requested')
-        this.env.send(h.via, { type: 'push', target: hit.peer.id, requester: this.env.self, hash: hit.hash, token: '' })
-        return true
-      }
+    return this.transfers.downloadHit(hit, request, () => {
+      if (h.via === undefined) return false
+      this.env.stats.inc('ft.push.requested')
+      this.env.send(h.via, { type: 'push', target: hit.peer.id, requester: this.env.self, hash: hit.hash, token: '' })
+      return true
     }, cb)
   }
 
@@ -644,13 +640,13 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
 
   private onLeafHit (from: PeerRef, m: FtOf<'hit'>): void {
     if (!this.searches.has(m.qid)) { this.ctx.bad('unseen-hit'); return }
-    if (this.parent?.peer.id !== from.id) { this.ctx.bad('hit-not-parent'); return }
+    if (this.parent?.peer.id !== from.id) { this.ctx.bad('hit-not-parent', from); return }
     // one hop from us to our supernode, then m.hops among supernodes
     this.deliverHits(m.qid, m.hits, m.hops + 1)
   }
 
   private deliverHits (qid: string, hits: readonly HitEntry[], hops: number): void {
-    this.searches.deliver(qid, hits, hops, reason => { this.ctx.bad(reason) })
+    this.searches.deliver(qid, hits, hops, this.o.supernodeHitShare, reason => { this.ctx.bad(reason) })
   }
 }
 
