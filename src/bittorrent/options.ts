@@ -45,7 +45,7 @@ export interface TorrentOptions {
   banThreshold?: number
   /** Protocol violations before the connection is closed. @default 5 */
   maxViolations?: number
-  /** Pending requests we queue per peer; more are dropped. @default 256 */
+  /** Pending block requests we queue per peer (honest pipelines stay within maxPipeline); more are dropped and counted (bt:request_dropped). @default 256 */
   maxQueuedRequests?: number
   /** Upload limit, bytes/s (token bucket). @default unlimited */
   uploadRate?: number

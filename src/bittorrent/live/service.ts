@@ -42,13 +42,22 @@ export interface BitTorrentInit {
   contentRouting?: ContentRouting
   /** Re-announce / re-query discovery this often, ms. @default 30000 */
   announceIntervalMs?: number
-  /** Inbound peer-wire streams per connection. @default 1024 */
+  /**
+   * Peer-wire streams per connection, each way (libp2p's per-protocol stream limit; beyond it a new
+   * stream is reset). One stream carries one torrent between two peers, so this bounds the torrents
+   * two peers exchange at once, and what a hostile peer can make us hold per connection (each stream
+   * has a parser buffer and a session). Inside a stream the request queue is bounded by the machine
+   * (`maxQueuedRequests` per peer, 256 by default; more are dropped and counted). @default 32
+   */
   maxInboundStreams?: number
   /** Seed for machine randomness (tests). @default random */
   seed?: number | string
   /** Options for the tracker client's driver. */
   driver?: DriverOptions
 }
+
+/** See BitTorrentInit.maxInboundStreams. */
+export const MAX_STREAMS_PER_CONNECTION = 32
 
 function stripP2p (addr: string): string { return addr.replace(/\/p2p\/[^/]+$/, '') }
 
@@ -176,8 +185,8 @@ export class BitTorrentService implements Startable {
     this.transport = new Libp2pTransport(this.components, this.host)
     this.host.addTransport(this.transport)
     await this.components.registrar.handle(PEER_WIRE_PROTOCOL, (stream: Stream, connection: Connection) => { this.transport?.inbound(stream, connection) }, {
-      maxInboundStreams: this.init.maxInboundStreams ?? 1024,
-      maxOutboundStreams: this.init.maxInboundStreams ?? 1024
+      maxInboundStreams: this.init.maxInboundStreams ?? MAX_STREAMS_PER_CONNECTION,
+      maxOutboundStreams: this.init.maxInboundStreams ?? MAX_STREAMS_PER_CONNECTION
     })
     await this.trackerDriver.start()
     if (this.init.tcp !== undefined) {
