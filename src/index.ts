@@ -7,4 +7,5 @@
  * `overlaykit/bittorrent`; the simulator is `overlaykit/sim`, the libp2p runtime `overlaykit/runtime`,
  * the reference protocol `overlaykit/ping`.
  */
+import './node-check/index.js' // first: one clear line and exit 1 on Node.js < 22
 export * from './overlay/index.js'

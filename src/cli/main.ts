@@ -5,11 +5,12 @@
  *
  * Global options: `--json` (exactly one JSON object on stdout, nothing else there), `--seed`.
  */
+import '../node-check/index.js' // first: one clear line and exit 1 on Node.js < 22
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
-import { createIo } from './io.js'
+import { createIo } from '../report/io.js'
 import { discoverCommands, discoverSimCommands, type LoadFailure } from './discover.js'
 import { parseSeed } from './options.js'
 

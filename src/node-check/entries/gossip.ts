@@ -1,0 +1,3 @@
+// The `overlaykit/gossip` entry point: the Node.js version check first, then the module itself.
+import '../index.js'
+export * from '../../gossip/index.js'
