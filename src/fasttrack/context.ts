@@ -2,14 +2,15 @@
  * What the machine shares with its parts (election, supernode role): the Env, the resolved options,
  * the refresh and candidate lists, and this node's current capacity.
  */
-import type { Env, OverlayEvent, PeerRef } from '../overlay/index.js'
+import type { Env, PeerRef } from '../overlay/index.js'
+import type { FastTrackEvent } from './events.js'
 import type { FastTrackMsg, SupernodeInfo } from './messages.js'
 import type { ResolvedOptions } from './options.js'
 import type { CandidateList, RefreshList } from './refresh-list.js'
 import type { RttEstimator } from './attach-backoff.js'
 
 export interface FtContext {
-  readonly env: Env<FastTrackMsg, OverlayEvent>
+  readonly env: Env<FastTrackMsg, FastTrackEvent>
   readonly o: ResolvedOptions
   readonly refresh: RefreshList
   readonly candidates: CandidateList

@@ -2,7 +2,8 @@
  * The searches a node has in flight (a leaf's, or a supernode's own): hits deduplicated by (holder,
  * file), a hit limit, a timeout timer per search (`search:<qid>`), events for metrics.
  */
-import type { Env, OverlayEvent, SearchHit } from '../overlay/index.js'
+import type { Env, SearchHit } from '../overlay/index.js'
+import type { FastTrackEvent } from './events.js'
 import { InvalidArgumentError, toHex } from '../overlay/index.js'
 import type { SearchRunOptions } from '../search/api.js'
 import { keywordsOf } from '../search/keywords.js'
@@ -26,7 +27,7 @@ export interface PendingSearch {
 export class SearchTable {
   private readonly map = new Map<string, PendingSearch>()
 
-  constructor (private readonly env: Env<FastTrackMsg, OverlayEvent>) {}
+  constructor (private readonly env: Env<FastTrackMsg, FastTrackEvent>) {}
 
   has (qid: string): boolean { return this.map.has(qid) }
   get (qid: string): PendingSearch | undefined { return this.map.get(qid) }
