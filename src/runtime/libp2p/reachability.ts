@@ -28,7 +28,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 const log = logger('overlaykit:reachability')
 
 /** libp2p service names this module adds (an app's own service of the same name wins). */
-export const NETWORK_SERVICES = ['identify', 'relay', 'dcutr', 'autoNAT', 'reserveWhenUnreachable'] as const
+export const NETWORK_SERVICES = ['identify', 'relay', 'dcutr', 'autoNAT', 'reserveWhenUnreachable', 'trustListenAddrs'] as const
 
 export interface ReachabilityOptions {
   /** Run `@libp2p/identify`. Switch off only for a peer that brings its own. @default true */
@@ -41,7 +41,9 @@ export interface ReachabilityOptions {
   relay?: boolean | CircuitRelayServerInit
   /**
    * How the node learns whether it must be reached through a relay:
-   * 'public' never reserves; 'private' reserves a slot (on `relays`, or on any relay it meets);
+   * 'public' never reserves and announces its public listen addresses as they are (libp2p 3 on its
+   * own announces a public IP only once AutoNAT has confirmed it, which takes several peers in
+   * different networks — a relay on a fresh server would announce nothing); 'private' reserves a slot (on `relays`, or on any relay it meets);
    * 'auto' runs AutoNAT and reserves when no public address is confirmed within `autoNatGraceMs`.
    * @default 'public'
    */
@@ -76,7 +78,9 @@ export function reachabilityServices (o: ReachabilityOptions, opts: { directDial
   if (o.relay !== undefined && o.relay !== false) out.relay = circuitRelayServer(o.relay === true ? {} : o.relay)
   // hole punching makes sense where the node can dial a direct address (not in a page)
   if (o.dcutr !== false && opts.directDial) out.dcutr = dcutr()
-  if (o.reachability === 'auto' && (o.relays ?? []).length === 0) {
+  const reach = o.reachability ?? ((o.relays ?? []).length > 0 ? 'private' : 'public')
+  if (reach === 'public') out.trustListenAddrs = (components: TrustComponents) => new TrustListenAddrs(components)
+  if (reach === 'auto' && (o.relays ?? []).length === 0) {
     out.autoNAT = autoNAT()
     out.reserveWhenUnreachable = (components: ReserveComponents) => new ReserveWhenUnreachable(components, o.autoNatGraceMs ?? 20_000)
   }
@@ -97,6 +101,28 @@ export function isPrivateAddr (ma: Multiaddr): boolean {
   if (ip.name === 'ip6') return v === '::1' || /^(fc|fd|fe80)/i.test(v)
   const [a, b] = v.split('.').map(Number)
   return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b < 128)
+}
+
+interface TrustComponents {
+  addressManager: { confirmObservedAddr: (ma: Multiaddr, options: { type: 'transport', ttl: number }) => void }
+  transportManager: { getAddrs: () => Multiaddr[] }
+  events: EventTarget
+}
+
+/** Marks the node's public, non-relayed listen addresses verified, so they are announced. */
+class TrustListenAddrs {
+  constructor (private readonly components: TrustComponents) {}
+  private readonly onListening = (): void => {
+    for (const ma of this.components.transportManager.getAddrs()) {
+      const s = ma.toString()
+      if (s.includes('/p2p-circuit') || s.includes('/memory/') || isPrivateAddr(ma) || /^\/ip[46]\/(0\.0\.0\.0|::)\//.test(s)) continue
+      this.components.addressManager.confirmObservedAddr(ma, { type: 'transport', ttl: 365 * 24 * 3600_000 })
+    }
+  }
+
+  start (): void { this.components.events.addEventListener('transport:listening', this.onListening) }
+  afterStart (): void { this.onListening() }
+  stop (): void { this.components.events.removeEventListener('transport:listening', this.onListening) }
 }
 
 interface ReserveComponents {
