@@ -120,7 +120,8 @@ describe('multihost: two hosts behind NATs and a relay (circuit relay v2, DCUtR)
     }, 15_000).catch(() => undefined)
     const punched = direct !== undefined
     // libp2p's own account of the attempt (the home hosts run with DEBUG=libp2p:dcutr*)
-    const why = [h1, h2].flatMap(p => p.stderr.split('\n')).find(l => /libp2p:dcutr.*(no dialable|error)/.test(l))?.replace(/^\S+ /, '').replace(/\/p2p\/\w+/g, '/p2p/…').slice(0, 240)
+    const logLines = [h1, h2].flatMap(p => p.stderr.split('\n'))
+    const why = (logLines.find(l => /libp2p:dcutr.*no dialable/.test(l)) ?? logLines.find(l => /libp2p:dcutr.*error/.test(l)))?.replace(/^\S+ /, '').replace(/\/p2p\/\w+/g, '/p2p/…').slice(0, 240)
     console.log(`      ring of 2 NATed hosts formed in ${formed} ms, gossip across in ${spread} ms (over ${toH2.map(l => l.addr.replace(/\/p2p\/\w+$/, '')).join(', ')})`)
     console.log(`      hole punch (DCUtR): ${punched ? `succeeded after ${String(punchMs)} ms: direct connection ${direct!.addr}` : `did not succeed within 15 s; the connection between the NATed hosts stays relayed. libp2p says: ${why ?? '(nothing logged)'}`}`)
 
