@@ -84,7 +84,7 @@ const bench: Benchmark = {
       params: {
         pageCounts: sizes, transferBytes: bytes, pieceLength, browser: 'Debian chromium, headless, one context, one tab per page',
         relay: 'in-process Node libp2p node on WebSockets (127.0.0.1), circuit relay v2 server with libp2p limits',
-        chord: { stabilizeMs: 300, fixFingersMs: 150, rpcTimeoutMs: 3000 }, gossip: { periodMs: 200, antiEntropyMs: 1000 },
+        chord: { stabilizeMs: 300, fixFingersMs: 150, rpcTimeoutMs: 3000 }, gossip: { periodMs: 200, antiEntropy: { periodMs: 1000, mode: 'push-pull' } },
         loadavg: await loadavg(), node: process.version
       },
       rows,

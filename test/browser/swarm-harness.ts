@@ -79,7 +79,7 @@ export async function pageStart (a: { sdkUrl: string, relay: string, timeoutMs: 
     allowPrivateAddresses: true,
     services: {
       chord: sdk.chord({ stabilizeMs: 300, fixFingersMs: 150, rpcTimeoutMs: 3000 }),
-      gossip: sdk.gossip({ periodMs: 200, antiEntropyMs: 1000 }),
+      gossip: sdk.gossip({ periodMs: 200, antiEntropy: { periodMs: 1000, mode: 'push-pull' } }),
       bittorrent: sdk.bittorrent()
     }
   })
@@ -100,9 +100,22 @@ export async function pageStart (a: { sdkUrl: string, relay: string, timeoutMs: 
   }
 }
 
-/** In the page: join the Chord ring through `bootstrap` (a page's address). */
-export async function pageJoin (a: { bootstrap: string, timeoutMs: number }): Promise<void> {
-  await (globalThis as any).ok.node.services.chord.join(a.bootstrap, { signal: AbortSignal.timeout(a.timeoutMs) })
+/**
+ * In the page: join the Chord ring through `bootstrap` (a page's address). A WebRTC dial whose
+ * signalling or ICE stalls (seen when the machine is heavily loaded) is retried: up to three attempts
+ * sharing `timeoutMs`; the attempts are returned.
+ */
+export async function pageJoin (a: { bootstrap: string, timeoutMs: number }): Promise<number> {
+  const deadline = performance.now() + a.timeoutMs
+  for (let attempt = 1; ; attempt++) {
+    const left = deadline - performance.now()
+    try {
+      await (globalThis as any).ok.node.services.chord.join(a.bootstrap, { signal: AbortSignal.timeout(attempt < 3 ? Math.min(left, a.timeoutMs / 3) : left) })
+      return attempt
+    } catch (err) {
+      if (attempt >= 3 || performance.now() >= deadline) throw err
+    }
+  }
 }
 
 /** In the page: this page's id and successor on the ring. */
