@@ -104,6 +104,8 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
         peerId: node.peerId.toString(),
         addrs: addrsOf(node),
         connections: node.getConnections().length,
+        // how each connection travels: relayed ones are limited (control traffic only)
+        links: node.getConnections().map(c => ({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), limited: c.limits !== undefined })),
         overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}]))
       }
       case 'peers': return node.getPeers().map(p => p.toString())
