@@ -7,7 +7,6 @@
  */
 import { Command, CommanderError } from 'commander'
 import { listBenchmarks, runBenchmarks } from './lib/runner.js'
-import { parseList } from '../src/cli/options.js'
 
 const program = new Command('bench')
   .description('run overlaykit benchmarks and write benchmarks/results/<name>.{json,md,svg}')
@@ -27,7 +26,7 @@ const program = new Command('bench')
 try {
   program.parse(process.argv)
   const o = program.opts<{ quick: boolean, seed: number, json: boolean, out?: string, list: boolean, timeout: number }>()
-  const names = program.args.flatMap(parseList)
+  const names = program.args.flatMap(a => a.split(',').map(s => s.trim()).filter(s => s.length > 0))
   if (o.list || names.length === 0) {
     const all = await listBenchmarks()
     process.stdout.write(o.json ? JSON.stringify({ benchmarks: [...all.keys()] }) + '\n' : [...all.keys()].join('\n') + '\n')

@@ -81,7 +81,7 @@ const bench: Benchmark = {
       rows,
       notes: [
         `Goal ≤ 1/10 of Gnutella TTL-7 messages per query at equal or better success: ${ratio <= 0.1 && succOk ? 'met' : 'missed'} — FastTrack TTL 4 sends ${ratio} × Gnutella's messages per query at success ${String(main.successRate)} vs ${String(main.refGnutellaSuccessRate)}.`,
-        'messagesPerQuery counts every overlay message sent during the query phase (maintenance pings/pongs included) divided by the queries, the same counting for both overlays (src/search/sim-run.ts); searchMessagesPerQuery counts only query and hit messages.',
+        'messagesPerQuery counts every overlay message sent during the query phase (maintenance pings/pongs included) divided by the queries, the same counting for both overlays (src/search/sim/run.ts); searchMessagesPerQuery counts only query and hit messages.',
         'Both overlays run the same workload object (same catalog, shares and queries) and the same seed; a query succeeds when a hit for the wanted file (by hash) arrives within 10 s.',
         'FastTrack nodes arrive 10 ms apart and elect their supernodes while the network grows; the tiers are measured when the queries start.'
       ],

@@ -9,4 +9,4 @@
  *     cost: barChart({ title: 'messages per query', rows, category: 'overlay', value: 'messagesPerQuery' })
  *   }
  */
-export { lineChart, barChart, renderSvg, type ChartSpec, type Series, type LineChartOptions, type BarChartOptions } from '../../src/cli/charts.js'
+export { lineChart, barChart, renderSvg, type ChartSpec, type Series, type LineChartOptions, type BarChartOptions } from '../../src/report/charts.js'

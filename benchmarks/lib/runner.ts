@@ -1,21 +1,19 @@
 /**
  * The benchmark runner's engine, shared by `npm run bench` (benchmarks/run.ts) and `overlaykit bench`.
- * Discovers the compiled `benchmarks/*.js` (default export Benchmark), runs them, prints each table and
+ * Takes the benchmarks from the static list benchmarks/index.ts (or a caller's list), runs them, prints each table and
  * writes `benchmarks/results/<name>.json` + `<name>.md` + one SVG per chart.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { Benchmark, BenchContext, BenchResult } from './types.js'
+import { fileURLToPath } from 'node:url'
+import type { Benchmark, BenchContext, BenchmarkList, BenchResult } from './types.js'
+import { BENCHMARKS } from '../index.js'
 import { renderSvg } from './charts.js'
-import { createIo } from '../../src/cli/io.js'
-import { markdownTable, textTable } from '../../src/cli/table.js'
+import { createIo } from '../../src/report/io.js'
+import { markdownTable, textTable } from '../../src/report/table.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-
-/** Folder holding the compiled benchmarks (dist/benchmarks or dist-xxx/benchmarks). */
-export const compiledBenchDir = resolve(here, '..')
 
 /** The repository root: the nearest folder up from here whose package.json is overlaykit's. */
 export function repoRoot (from = here): string {
@@ -31,22 +29,16 @@ export function repoRoot (from = here): string {
   }
 }
 
-export async function listBenchmarks (dir = compiledBenchDir): Promise<Map<string, string>> {
-  const out = new Map<string, string>()
-  let names: string[] = []
-  try { names = await readdir(dir) } catch {}
-  for (const n of names.sort()) {
-    if (!n.endsWith('.js') || n === 'run.js') continue
-    out.set(n.slice(0, -3), join(dir, n))
-  }
-  return out
+/** The benchmarks' names (sorted) and loaders. */
+export async function listBenchmarks (list: BenchmarkList = BENCHMARKS): Promise<Map<string, BenchmarkList[string]>> {
+  return new Map(Object.keys(list).sort().map(n => [n, list[n]]))
 }
 
-export async function loadBenchmark (file: string): Promise<Benchmark> {
-  const mod = await import(pathToFileURL(file).href) as { default?: Partial<Benchmark> }
+export async function loadBenchmark (name: string, load: BenchmarkList[string]): Promise<Benchmark> {
+  const mod = await load()
   const b = mod.default
   if (b == null || typeof b.run !== 'function' || typeof b.name !== 'string') {
-    throw new Error(`${file}: default export is not a Benchmark { name, description, run }`)
+    throw new Error(`${name}: default export is not a Benchmark { name, description, run }`)
   }
   return b as Benchmark
 }
@@ -62,8 +54,8 @@ export interface RunOptions {
   json?: boolean
   /** Output folder. @default <repo>/benchmarks/results (quick runs: <repo>/benchmarks/results/quick) */
   out?: string
-  /** Where compiled benchmarks live. @default the folder above this file */
-  dir?: string
+  /** Which benchmarks exist. @default BENCHMARKS (benchmarks/index.ts) */
+  benchmarks?: BenchmarkList
   /** No log lines on stderr (tests). @default false */
   quiet?: boolean
   /**
@@ -120,8 +112,8 @@ export async function runBenchmarks (o: RunOptions): Promise<{ records: RunRecor
   const json = o.json ?? false
   const io = createIo({ quiet: o.quiet ?? false })
   const out = o.out ?? join(repoRoot(), 'benchmarks', 'results', ...(quick ? ['quick'] : []))
-  const available = await listBenchmarks(o.dir)
-  if (available.size === 0) throw new Error(`no compiled benchmarks in ${o.dir ?? compiledBenchDir} (run the build first)`)
+  const available = await listBenchmarks(o.benchmarks)
+  if (available.size === 0) throw new Error('no benchmarks listed')
   const wanted = o.names.length === 0 || o.names.includes('all') ? [...available.keys()] : o.names
   for (const n of wanted) {
     if (!available.has(n)) throw new Error(`unknown benchmark "${n}"; available: ${[...available.keys()].join(', ')}`)
@@ -131,7 +123,7 @@ export async function runBenchmarks (o: RunOptions): Promise<{ records: RunRecor
   for (const name of wanted) {
     io.info(`== ${name}${quick ? ' (quick)' : ''}, seed ${seed}`)
     try {
-      const b = await loadBenchmark(available.get(name) as string)
+      const b = await loadBenchmark(name, available.get(name) as BenchmarkList[string])
       const ctx: BenchContext = {
         quick,
         seed,

@@ -1,6 +1,6 @@
 /**
- * A benchmark is one file `benchmarks/<name>.ts` whose default export is a Benchmark.
- * The runner (benchmarks/run.ts) discovers them, runs them, prints the table and writes
+ * A benchmark is one file `benchmarks/<name>.ts` whose default export is a Benchmark, listed in
+ * benchmarks/index.ts. The runner (benchmarks/run.ts) loads them from that list, runs them, prints the table and writes
  * benchmarks/results/<name>.json ({ name, seed, params, rows, ... }) and <name>.md.
  */
 
@@ -36,3 +36,6 @@ export interface Benchmark {
   description: string
   run (ctx: BenchContext): Promise<BenchResult>
 }
+
+/** Benchmarks by name, each loaded on use (benchmarks/index.ts is the repository's list). */
+export type BenchmarkList = Record<string, () => Promise<{ default?: Partial<Benchmark> }>>

@@ -15,34 +15,11 @@
  */
 import { TimeoutError, UnreachableError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
-import type { ChordMachine } from './machine.js'
+import type { ChordContext, LookupCallback, LookupOutcome, LookupRequest } from './context.js'
 import type { ChordMessage } from './messages.js'
 import { prefixDist, prefixOf, type NodeInfo } from './node.js'
 
-export interface LookupRequest {
-  key: bigint
-  /** Start by asking this peer (used to join through a bootstrap node). */
-  via?: PeerRef
-  verifyOwner?: boolean
-  mode?: 'iterative' | 'recursive'
-  /** Maintenance lookups do not emit 'chord:lookup' events. */
-  internal?: boolean
-  onHop?: (node: NodeInfo, hops: number) => void
-}
-
-export interface LookupOutcome {
-  key: bigint
-  owner: NodeInfo
-  /** The owner followed by its successors (replica holders), as reported by the key's predecessor. */
-  owners: NodeInfo[]
-  hops: number
-  path: NodeInfo[]
-  timeouts: number
-  messages: number
-  latencyMs: number
-}
-
-export type LookupCallback = (err: Error | null, result?: LookupOutcome) => void
+export type { LookupCallback, LookupOutcome, LookupRequest } from './context.js'
 
 interface Cand { n: NodeInfo, dp: number, via: NodeInfo | undefined }
 
@@ -67,7 +44,7 @@ class IterativeLookup {
   private readonly startedAt: number
   private readonly verify: boolean
 
-  constructor (private readonly m: ChordMachine, private readonly r: LookupRequest, private readonly lid: number, private readonly cb: LookupCallback) {
+  constructor (private readonly m: ChordContext, private readonly r: LookupRequest, private readonly lid: number, private readonly cb: LookupCallback) {
     this.kp = prefixOf(r.key, m.bits)
     this.startedAt = m.env.now()
     this.verify = r.verifyOwner ?? m.o.verifyOwner
@@ -287,7 +264,7 @@ class IterativeLookup {
       key: this.r.key, owner: owners[0], owners, hops: this.hops, path: this.path,
       timeouts: this.timeouts, messages: this.messages, latencyMs: this.m.env.now() - this.startedAt
     }
-    if (this.r.internal !== true) emitLookup(this.m, res, true)
+    if (this.r.internal !== true) emitLookup(this.m, res)
     this.cb(null, res)
   }
 
@@ -305,91 +282,93 @@ class IterativeLookup {
   }
 }
 
-function emitLookup (m: ChordMachine, r: LookupOutcome, ok: boolean): void {
+function emitLookup (m: ChordContext, r: LookupOutcome): void {
   m.env.stats.inc('chord:lookups')
-  m.env.emit({ type: 'chord:lookup', ok, key: r.key, owner: r.owner, hops: r.hops, timeouts: r.timeouts, latencyMs: r.latencyMs })
+  m.env.emit({ type: 'chord:lookup', ok: true, key: r.key, owner: r.owner, hops: r.hops, timeouts: r.timeouts, latencyMs: r.latencyMs })
 }
-
-let lookupSeq = 0
-
-/** Start a lookup; returns a cancel function. The callback runs exactly once unless cancelled. */
-export function startLookup (m: ChordMachine, r: LookupRequest, cb: LookupCallback): () => void {
-  const lid = ++lookupSeq
-  if ((r.mode ?? m.o.lookupMode) === 'recursive' && r.via === undefined) return startRecursive(m, r, lid, cb)
-  const op = new IterativeLookup(m, r, lid, cb)
-  m.lookups.set(lid, { cancel: () => { op.cancel() }, fail: (e) => { op.fail(e) } })
-  m.env.setTimer(`lookup:${lid}`, m.o.lookupTimeoutMs)
-  op.start()
-  return () => { op.cancel(); m.env.clearTimer(`lookup:${lid}`) }
-}
-
-/** The overall lookup timer fired. */
-export function lookupTimedOut (m: ChordMachine, lid: number): void {
-  const l = m.lookups.get(lid)
-  if (l === undefined) return
-  if (l.fail !== undefined) l.fail(new TimeoutError('lookup timed out'))
-  else l.cancel()
-}
-
-// ---- recursive ---------------------------------------------------------------------------------
 
 interface RecursiveState { lid: number, req: number, r: LookupRequest, cb: LookupCallback, startedAt: number }
-const recursive = new WeakMap<ChordMachine, Map<number, RecursiveState>>()
-
-function startRecursive (m: ChordMachine, r: LookupRequest, lid: number, cb: LookupCallback): () => void {
-  const a = m.route(r.key)
-  const started = m.env.now()
-  const finish = (nodes: NodeInfo[], hops: number, path: NodeInfo[]): void => {
-    const res: LookupOutcome = { key: r.key, owner: nodes[0], owners: nodes, hops, path, timeouts: 0, messages: hops + 1, latencyMs: m.env.now() - started }
-    if (r.internal !== true) emitLookup(m, res, true)
-    cb(null, res)
-  }
-  if (a.done) { finish(a.nodes, 0, []); return () => {} }
-  if (a.nodes.length === 0) { cb(new UnreachableError('lookup: no route')); return () => {} }
-  let table = recursive.get(m)
-  if (table === undefined) { table = new Map(); recursive.set(m, table) }
-  const req = m.newReq()
-  const st: RecursiveState = { lid, req, r, cb, startedAt: started }
-  table.set(req, st)
-  const cancel = (): void => { table?.delete(req); m.lookups.delete(lid); m.env.clearTimer(`lookup:${lid}`) }
-  // no answer within the budget: fall back to an iterative lookup (which handles dead hops)
-  m.lookups.set(lid, {
-    cancel,
-    fail: () => {
-      cancel()
-      m.env.stats.inc('chord:recursive-fallback')
-      startLookup(m, { ...r, mode: 'iterative' }, cb)
-    }
-  })
-  m.env.setTimer(`lookup:${lid}`, m.o.rpcTimeoutMs * 4)
-  m.send(a.nodes[0].ref, { t: 'rfind', req, key: r.key, origin: m.self.id, originAddrs: [...(m.self.addrs ?? [])], hops: 1, path: [a.nodes[0]] })
-  return cancel
-}
 
 const MAX_RECURSIVE_HOPS = 64
 
-/** A node on a recursive path: answer the origin if we know the owner, else forward. */
-export function onRecursiveFind (m: ChordMachine, msg: Extract<ChordMessage, { t: 'rfind' }>): void {
-  const origin: PeerRef = msg.originAddrs.length > 0 ? { id: msg.origin, addrs: msg.originAddrs } : { id: msg.origin }
-  const a = m.route(msg.key)
-  if (a.done) { m.send(origin, { t: 'rdone', req: msg.req, nodes: a.nodes, hops: msg.hops, path: msg.path }); return }
-  const next = a.nodes[0]
-  if (next === undefined || msg.hops >= MAX_RECURSIVE_HOPS) return
-  m.send(next.ref, { ...msg, hops: msg.hops + 1, path: msg.path.length < MAX_RECURSIVE_HOPS ? [...msg.path, next] : msg.path })
-}
+/** This host's lookups: it starts them, times them out, and takes its part in others' recursive ones. */
+export class Lookups {
+  /** Recursive lookups started here, by request id. */
+  private readonly recursive = new Map<number, RecursiveState>()
 
-export function onRecursiveDone (m: ChordMachine, msg: Extract<ChordMessage, { t: 'rdone' }>): void {
-  const st = recursive.get(m)?.get(msg.req)
-  if (st === undefined) { m.env.stats.inc('chord:unsolicited'); return }
-  recursive.get(m)?.delete(msg.req)
-  m.lookups.delete(st.lid)
-  m.env.clearTimer(`lookup:${st.lid}`)
-  const nodes = m.valid(msg.nodes)
-  if (nodes.length === 0) { st.cb(new UnreachableError('lookup: empty owner list')); return }
-  const res: LookupOutcome = {
-    key: st.r.key, owner: nodes[0], owners: nodes, hops: msg.hops, path: m.valid(msg.path), timeouts: 0,
-    messages: msg.hops + 1, latencyMs: m.env.now() - st.startedAt
+  constructor (private readonly m: ChordContext) {}
+
+  /** Start a lookup; returns a cancel function. The callback runs exactly once unless cancelled. */
+  start (r: LookupRequest, cb: LookupCallback): () => void {
+    const lid = this.m.newLookupId()
+    if ((r.mode ?? this.m.o.lookupMode) === 'recursive' && r.via === undefined) return this.startRecursive(r, lid, cb)
+    const op = new IterativeLookup(this.m, r, lid, cb)
+    this.m.lookups.set(lid, { cancel: () => { op.cancel() }, fail: (e) => { op.fail(e) } })
+    this.m.env.setTimer(`lookup:${lid}`, this.m.o.lookupTimeoutMs)
+    op.start()
+    return () => { op.cancel(); this.m.env.clearTimer(`lookup:${lid}`) }
   }
-  if (st.r.internal !== true) emitLookup(m, res, true)
-  st.cb(null, res)
+
+  /** The overall lookup timer fired. */
+  timedOut (lid: number): void {
+    const l = this.m.lookups.get(lid)
+    if (l === undefined) return
+    if (l.fail !== undefined) l.fail(new TimeoutError('lookup timed out'))
+    else l.cancel()
+  }
+
+  private startRecursive (r: LookupRequest, lid: number, cb: LookupCallback): () => void {
+    const a = this.m.route(r.key)
+    const started = this.m.env.now()
+    const finish = (nodes: NodeInfo[], hops: number, path: NodeInfo[]): void => {
+      const res: LookupOutcome = { key: r.key, owner: nodes[0], owners: nodes, hops, path, timeouts: 0, messages: hops + 1, latencyMs: this.m.env.now() - started }
+      if (r.internal !== true) emitLookup(this.m, res)
+      cb(null, res)
+    }
+    if (a.done) { finish(a.nodes, 0, []); return () => {} }
+    if (a.nodes.length === 0) { cb(new UnreachableError('lookup: no route')); return () => {} }
+    const table = this.recursive
+    const req = this.m.newReq()
+    const st: RecursiveState = { lid, req, r, cb, startedAt: started }
+    table.set(req, st)
+    const cancel = (): void => { table.delete(req); this.m.lookups.delete(lid); this.m.env.clearTimer(`lookup:${lid}`) }
+    // no answer within the budget: fall back to an iterative lookup (which handles dead hops)
+    this.m.lookups.set(lid, {
+      cancel,
+      fail: () => {
+        cancel()
+        this.m.env.stats.inc('chord:recursive-fallback')
+        this.start({ ...r, mode: 'iterative' }, cb)
+      }
+    })
+    this.m.env.setTimer(`lookup:${lid}`, this.m.o.rpcTimeoutMs * 4)
+    this.m.send(a.nodes[0].ref, { t: 'rfind', req, key: r.key, origin: this.m.self.id, originAddrs: [...(this.m.self.addrs ?? [])], hops: 1, path: [a.nodes[0]] })
+    return cancel
+  }
+
+  /** A node on a recursive path: answer the origin if we know the owner, else forward. */
+  onRecursiveFind (msg: Extract<ChordMessage, { t: 'rfind' }>): void {
+    const origin: PeerRef = msg.originAddrs.length > 0 ? { id: msg.origin, addrs: msg.originAddrs } : { id: msg.origin }
+    const a = this.m.route(msg.key)
+    if (a.done) { this.m.send(origin, { t: 'rdone', req: msg.req, nodes: a.nodes, hops: msg.hops, path: msg.path }); return }
+    const next = a.nodes[0]
+    if (next === undefined || msg.hops >= MAX_RECURSIVE_HOPS) return
+    this.m.send(next.ref, { ...msg, hops: msg.hops + 1, path: msg.path.length < MAX_RECURSIVE_HOPS ? [...msg.path, next] : msg.path })
+  }
+
+  onRecursiveDone (msg: Extract<ChordMessage, { t: 'rdone' }>): void {
+    const st = this.recursive.get(msg.req)
+    if (st === undefined) { this.m.env.stats.inc('chord:unsolicited'); return }
+    this.recursive.delete(msg.req)
+    this.m.lookups.delete(st.lid)
+    this.m.env.clearTimer(`lookup:${st.lid}`)
+    const nodes = this.m.valid(msg.nodes)
+    if (nodes.length === 0) { st.cb(new UnreachableError('lookup: empty owner list')); return }
+    const res: LookupOutcome = {
+      key: st.r.key, owner: nodes[0], owners: nodes, hops: msg.hops, path: this.m.valid(msg.path), timeouts: 0,
+      messages: msg.hops + 1, latencyMs: this.m.env.now() - st.startedAt
+    }
+    if (st.r.internal !== true) emitLookup(this.m, res)
+    st.cb(null, res)
+  }
 }

@@ -1,15 +1,18 @@
 /**
  * The Chord machine: one per host, holding all its virtual nodes. Synchronous and deterministic; it
- * acts only through its Env. Lookup, maintenance and the key/value store live in lookup.ts,
- * maintenance.ts and kv.ts as functions over this machine's state.
+ * acts only through its Env. It owns the request layer and routing answers, and wires its parts —
+ * lookups (lookup.ts), ring maintenance (maintenance.ts), replication (replication.ts) and the ring
+ * merge (merge.ts) — which see it only through the narrow ChordContext (context.ts).
  */
 import { ringSize } from '../overlay/ids.js'
 import type { Env, Machine, PeerRef } from '../overlay/types.js'
-import * as kv from './kv.js'
-import { lookupTimedOut, onRecursiveDone, onRecursiveFind, startLookup, type LookupCallback, type LookupRequest } from './lookup.js'
-import * as mt from './maintenance.js'
-import { lost, MergeState, peerSeen } from './merge.js'
+import type { ChordContext, LateReply, LookupCallback, LookupRequest, OpenLookup, RouteAnswer } from './context.js'
+import type { ChordEvent } from './events.js'
+import { Lookups } from './lookup.js'
+import { Maintenance } from './maintenance.js'
+import { RingMerge } from './merge.js'
 import type { ChordMessage } from './messages.js'
+import { Replication } from './replication.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
 import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
 import { RouteTable, VNode } from './routing.js'
@@ -20,8 +23,7 @@ function makeKeyNode (key: bigint, kp: number): NodeInfo {
   return { peer: '', vnode: 0, id: key, p: kp, tag: '', ref: { id: '' } }
 }
 
-/** An answer from this host's routing state. */
-export type RouteAnswer = { done: true, nodes: NodeInfo[] } | { done: false, nodes: NodeInfo[] }
+export type { RouteAnswer, LateReply } from './context.js'
 
 interface Pending {
   to: string
@@ -30,24 +32,25 @@ interface Pending {
   late?: LateReply
 }
 
-/** After a timeout, still accept a slow reply for `graceMs` (the request is then given up for good). */
-export interface LateReply { graceMs: number, onLate: (msg: ChordMessage) => void, onGiveUp: () => void }
-
-export class ChordMachine implements Machine<ChordMessage> {
+export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   readonly o: ResolvedOptions
   readonly mask: bigint
   readonly vnodes: VNode[]
   readonly routes: RouteTable
   readonly store: ChordStore
   /** Open lookups (for abort and the overall timeout). */
-  readonly lookups = new Map<number, { cancel: () => void, fail?: (err: Error) => void }>()
+  readonly lookups = new Map<number, OpenLookup>()
   running = false
-  /** Peers dropped as dead, probed by the ring-merge check (merge.ts). */
-  readonly merge = new MergeState()
+  readonly ring: Maintenance
+  readonly kv: Replication
+  /** Peers dropped as dead, probed by the ring-merge check. */
+  readonly merge: RingMerge
+  private readonly lk: Lookups
   private nextReq = 1
+  private lookupSeq = 0
   private readonly pending = new Map<number, Pending>()
 
-  constructor (readonly env: Env<ChordMessage>, options: ChordOptions = {}) {
+  constructor (readonly env: Env<ChordMessage, ChordEvent>, options: ChordOptions = {}) {
     this.o = resolveOptions(options)
     this.mask = ringSize(this.o.bits) - 1n
     this.vnodes = []
@@ -55,6 +58,10 @@ export class ChordMachine implements Machine<ChordMessage> {
     for (let i = 0; i < this.o.vnodes; i++) this.vnodes.push(new VNode(makeNode(env.self.id, i, this.o.bits, undefined, undefined, env.self), this.o.bits))
     this.routes = new RouteTable(env.self.id, this.vnodes)
     this.store = this.o.store?.() ?? new MemoryStore()
+    this.ring = new Maintenance(this)
+    this.kv = new Replication(this)
+    this.merge = new RingMerge(this)
+    this.lk = new Lookups(this)
   }
 
   get self (): PeerRef { return this.env.self }
@@ -62,7 +69,7 @@ export class ChordMachine implements Machine<ChordMessage> {
 
   start (): void {
     this.running = true
-    mt.startMaintenance(this)
+    this.ring.startMaintenance()
   }
 
   /**
@@ -75,12 +82,12 @@ export class ChordMachine implements Machine<ChordMessage> {
       v.joined = false; v.pred = undefined; v.succs = []; v.fingers.fill(undefined); v.nextFinger = -1; v.joinAttempts = 0
     }
     this.routes.invalidate()
-    mt.joinAll(this)
+    this.ring.joinAll()
   }
 
   stop (): void {
     if (!this.running) return
-    mt.leaveGracefully(this)
+    this.ring.leaveGracefully()
     this.running = false
     for (const [req] of this.pending) this.env.clearTimer(`rpc:${req}`)
     this.pending.clear()
@@ -94,6 +101,8 @@ export class ChordMachine implements Machine<ChordMessage> {
     this.nextReq = this.nextReq >= 0xfffffff0 ? 1 : this.nextReq + 1
     return r
   }
+
+  newLookupId (): number { return ++this.lookupSeq }
 
   /** Send a request and wait for the reply with the same req from the same peer, or time out. */
   request (to: PeerRef, msg: ChordMessage & { req: number }, onReply: (m: ChordMessage) => void, onTimeout: () => void, timeoutMs = this.o.rpcTimeoutMs, late?: LateReply): void {
@@ -186,14 +195,14 @@ export class ChordMachine implements Machine<ChordMessage> {
   }
 
   lookup (req: LookupRequest, cb: LookupCallback): () => void {
-    return startLookup(this, req, cb)
+    return this.lk.start(req, cb)
   }
 
   /** Forget a peer everywhere after it failed to answer. */
   peerFailed (peer: string): void {
     if (!this.o.repairOnTimeout) return
-    lost(this, this.routes.known().find(n => n.peer === peer))
-    if (this.routes.removePeer(peer)) mt.afterTableChange(this)
+    this.merge.lost(this.routes.known().find(n => n.peer === peer))
+    if (this.routes.removePeer(peer)) this.ring.tableChanged()
   }
 
   // ---- input -----------------------------------------------------------------------------------
@@ -211,8 +220,8 @@ export class ChordMachine implements Machine<ChordMessage> {
       }
       return
     }
-    if (key.startsWith('lookup:')) { lookupTimedOut(this, Number(key.slice(7))); return }
-    mt.onMaintenanceTimer(this, key)
+    if (key.startsWith('lookup:')) { this.lk.timedOut(Number(key.slice(7))); return }
+    this.ring.onMaintenanceTimer(key)
   }
 
   onPeerUnreachable (peer: PeerRef): void {
@@ -248,33 +257,33 @@ export class ChordMachine implements Machine<ChordMessage> {
 
   /** A peer opened a connection to us (live runtime): if we had lost it, a partition may have healed. */
   onPeerConnected (peer: PeerRef): void {
-    if (this.running) peerSeen(this, peer.id)
+    if (this.running) this.merge.peerSeen(peer.id)
   }
 
   onMessage (from: PeerRef, msg: ChordMessage): void {
     if (!this.running) return
-    if (this.merge.lost.size > 0) peerSeen(this, from.id)
+    if (this.merge.dead.size > 0) this.merge.peerSeen(from.id)
     switch (msg.t) {
       case 'find': {
         const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)
         this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: a.nodes })
         return
       }
-      case 'rfind': onRecursiveFind(this, msg); return
+      case 'rfind': this.lk.onRecursiveFind(msg); return
       case 'get_pred': {
         const v = this.vnodes[msg.vnode]
         if (v === undefined || !v.joined) this.send(from, { t: 'pred', req: msg.req, ok: false, nodes: [] })
         else this.send(from, { t: 'pred', req: msg.req, ok: true, pred: v.pred, nodes: v.succs })
         return
       }
-      case 'notify': if (this.claims(from, msg.node)) mt.onNotify(this, msg.vnode, msg.node); return
+      case 'notify': if (this.claims(from, msg.node)) this.ring.onNotify(msg.vnode, msg.node); return
       case 'ping': this.send(from, { t: 'pong', req: msg.req }); return
-      case 'leave': if (this.claims(from, msg.node)) mt.onLeave(this, msg.node, msg.pred, this.valid(msg.nodes), msg.items); return
-      case 'store': kv.onStore(this, from, msg); return
-      case 'fetch': kv.onFetch(this, from, msg); return
-      case 'digest': kv.onDigest(this, from, msg); return
-      case 'items': kv.onItems(this, msg.items); return
-      case 'rdone': onRecursiveDone(this, msg); return
+      case 'leave': if (this.claims(from, msg.node)) this.ring.onLeave(msg.node, msg.pred, this.valid(msg.nodes), msg.items); return
+      case 'store': this.kv.onStore(from, msg); return
+      case 'fetch': this.kv.onFetch(from, msg); return
+      case 'digest': this.kv.onDigest(from, msg); return
+      case 'items': this.kv.onItems(from, msg.items, msg.handoff); return
+      case 'rdone': this.lk.onRecursiveDone(msg); return
       default: this.onReply(from, msg)
     }
   }

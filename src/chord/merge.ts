@@ -30,108 +30,107 @@
  */
 import { inOpen } from '../overlay/ids.js'
 import type { PeerRef } from '../overlay/types.js'
-import type { ChordMachine } from './machine.js'
-import { notify, setSuccs } from './maintenance.js'
+import type { ChordContext, MergeOps } from './context.js'
 import type { NodeInfo } from './node.js'
 import type { VNode } from './routing.js'
 
 /** A peer this host dropped as dead, remembered for the merge check. */
 interface LostPeer { ref: PeerRef, at: number }
 
-/** Per-host merge state (kept on the machine). */
-export class MergeState {
+/** The merge check of one host: its remembered lost peers and its probe state. */
+export class RingMerge implements MergeOps {
   /** Lost peers by peer id, oldest first (Map order); the probe rotates through them. */
-  readonly lost = new Map<string, LostPeer>()
+  readonly dead = new Map<string, LostPeer>()
   probing = false
   /** A check is due within a moment (a lost peer came back): do not postpone it. */
   soon = false
   nextVnode = 0
   nextBootstrap = 0
-}
 
-/**
- * A remembered peer shows signs of life (it sent us a message, or opened a connection): the
- * partition may have healed. Probe through it first, within a moment rather than at the next period.
- */
-export function peerSeen (m: ChordMachine, peer: string): void {
-  const st = m.merge
-  const e = st.lost.get(peer)
-  if (e === undefined || st.soon || !m.o.maintenance || m.o.mergeCheckMs <= 0) return
-  const rest = [...st.lost].filter(([p]) => p !== peer)
-  st.lost.clear()
-  st.lost.set(peer, e)
-  for (const [p, x] of rest) st.lost.set(p, x)
-  st.soon = true
-  m.env.setTimer('merge', Math.min(m.o.mergeCheckMs, m.o.stabilizeMs) * m.env.rng.next())
-}
+  constructor (private readonly m: ChordContext) {}
 
-/** Remember a node whose host was just dropped as dead (not one that left gracefully). */
-export function lost (m: ChordMachine, n: NodeInfo | undefined): void {
-  if (n === undefined || n.peer === m.self.id || !m.o.maintenance || m.o.mergeCheckMs <= 0 || m.o.mergeMemory <= 0) return
-  const s = m.merge.lost
-  s.delete(n.peer)
-  s.set(n.peer, { ref: n.ref, at: m.env.now() })
-  while (s.size > m.o.mergeMemory) s.delete(s.keys().next().value as string)
-}
-
-/** The next peer to probe through: a remembered one not on our ring now, else a bootstrap peer when alone. */
-function candidate (m: ChordMachine): PeerRef | undefined {
-  const s = m.merge.lost
-  const now = m.env.now()
-  const onRing = new Set<string>()
-  for (const n of m.routes.known()) onRing.add(n.peer)
-  for (const [peer, e] of [...s]) {
-    // back on our tables (through our own ring): nothing to merge with; or remembered long enough
-    if (onRing.has(peer) || now - e.at > m.o.mergeForgetMs) { s.delete(peer); continue }
-    s.delete(peer); s.set(peer, e) // rotate
-    return e.ref
+  /**
+   * A remembered peer shows signs of life (it sent us a message, or opened a connection): the
+   * partition may have healed. Probe through it first, within a moment rather than at the next period.
+   */
+  peerSeen (peer: string): void {
+    const e = this.dead.get(peer)
+    if (e === undefined || this.soon || !this.m.o.maintenance || this.m.o.mergeCheckMs <= 0) return
+    const rest = [...this.dead].filter(([p]) => p !== peer)
+    this.dead.clear()
+    this.dead.set(peer, e)
+    for (const [p, x] of rest) this.dead.set(p, x)
+    this.soon = true
+    this.m.env.setTimer('merge', Math.min(this.m.o.mergeCheckMs, this.m.o.stabilizeMs) * this.m.env.rng.next())
   }
-  const alone = m.vnodes.every(v => !v.joined || v.succs.length === 0)
-  const boot = m.o.bootstrap.filter(b => b.id !== m.self.id)
-  if (alone && boot.length > 0) return boot[m.merge.nextBootstrap++ % boot.length]
-  return undefined
-}
 
-/** The periodic merge check: probe one vnode through one candidate peer. */
-export function mergeCheck (m: ChordMachine): void {
-  const st = m.merge
-  st.soon = false
-  if (st.probing || !m.running) return
-  const joined = m.vnodes.filter(v => v.joined)
-  if (joined.length === 0) return
-  const via = candidate(m)
-  if (via === undefined) return
-  const v = joined[st.nextVnode++ % joined.length]
-  st.probing = true
-  probe(m, v, via, (found) => {
-    st.probing = false
-    if (!found) return
-    // one vnode was misplaced: so are the others, most likely; and check again soon
-    for (const w of joined) if (w !== v) probe(m, w, via, () => {})
-    m.env.setTimer('merge', m.o.rpcTimeoutMs)
-  })
-}
+  /** Remember a node whose host was just dropped as dead (not one that left gracefully). */
+  lost (n: NodeInfo | undefined): void {
+    if (n === undefined || n.peer === this.m.self.id || !this.m.o.maintenance || this.m.o.mergeCheckMs <= 0 || this.m.o.mergeMemory <= 0) return
+    const s = this.dead
+    s.delete(n.peer)
+    s.set(n.peer, { ref: n.ref, at: this.m.env.now() })
+    while (s.size > this.m.o.mergeMemory) s.delete(s.keys().next().value as string)
+  }
 
-/** Look up v's own id through `via`; act on the answer. `done(true)` when it named another ring. */
-function probe (m: ChordMachine, v: VNode, via: PeerRef, done: (found: boolean) => void): void {
-  m.lookup({ key: v.self.id, via, internal: true }, (err, res) => {
-    if (!m.running) return
-    if (err != null || res === undefined || !v.joined) { done(false); return }
-    const o = res.owner
-    if (o.tag === v.self.tag || o.tag === v.succs[0]?.tag) {
-      // the peer's ring is ours
-      m.merge.lost.delete(via.id)
-      done(false)
-      return
+  /** The next peer to probe through: a remembered one not on our ring now, else a bootstrap peer when alone. */
+  private candidate (): PeerRef | undefined {
+    const s = this.dead
+    const now = this.m.env.now()
+    const onRing = new Set<string>()
+    for (const n of this.m.routes.known()) onRing.add(n.peer)
+    for (const [peer, e] of [...s]) {
+      // back on our tables (through our own ring): nothing to merge with; or remembered long enough
+      if (onRing.has(peer) || now - e.at > this.m.o.mergeForgetMs) { s.delete(peer); continue }
+      s.delete(peer); s.set(peer, e) // rotate
+      return e.ref
     }
-    m.env.stats.inc('chord:merge-found')
-    m.env.log('vnode %d: the ring of %s has %s after us, ours has %s: merging rings', v.self.vnode, via.id, m.hex(o), v.succs[0] === undefined ? 'nobody' : m.hex(v.succs[0]))
-    m.env.emit({ type: 'chord:merge', vnode: v.self.vnode, via: via.id, successor: m.hex(o) })
-    // a node of our own ring sits between us and o: it, not us, is o's predecessor-to-be, and its
-    // own probe (or o's side, through its stabilization) takes care of it
-    if (v.succs.length > 0 && !inOpen(o.id, v.self.id, v.successor.id)) { done(true); return }
-    setSuccs(m, v, [o, ...v.succs])
-    notify(m, v, o)
-    done(true)
-  })
+    const alone = this.m.vnodes.every(v => !v.joined || v.succs.length === 0)
+    const boot = this.m.o.bootstrap.filter(b => b.id !== this.m.self.id)
+    if (alone && boot.length > 0) return boot[this.nextBootstrap++ % boot.length]
+    return undefined
+  }
+
+  /** The periodic merge check: probe one vnode through one candidate peer. */
+  check (): void {
+    this.soon = false
+    if (this.probing || !this.m.running) return
+    const joined = this.m.vnodes.filter(v => v.joined)
+    if (joined.length === 0) return
+    const via = this.candidate()
+    if (via === undefined) return
+    const v = joined[this.nextVnode++ % joined.length]
+    this.probing = true
+    this.probe(v, via, (found) => {
+      this.probing = false
+      if (!found) return
+      // one vnode was misplaced: so are the others, most likely; and check again soon
+      for (const w of joined) if (w !== v) this.probe(w, via, () => {})
+      this.m.env.setTimer('merge', this.m.o.rpcTimeoutMs)
+    })
+  }
+
+  /** Look up v's own id through `via`; act on the answer. `done(true)` when it named another ring. */
+  private probe (v: VNode, via: PeerRef, done: (found: boolean) => void): void {
+    this.m.lookup({ key: v.self.id, via, internal: true }, (err, res) => {
+      if (!this.m.running) return
+      if (err != null || res === undefined || !v.joined) { done(false); return }
+      const o = res.owner
+      if (o.tag === v.self.tag || o.tag === v.succs[0]?.tag) {
+        // the peer's ring is ours
+        this.dead.delete(via.id)
+        done(false)
+        return
+      }
+      this.m.env.stats.inc('chord:merge-found')
+      this.m.env.log('vnode %d: the ring of %s has %s after us, ours has %s: merging rings', v.self.vnode, via.id, this.m.hex(o), v.succs[0] === undefined ? 'nobody' : this.m.hex(v.succs[0]))
+      this.m.env.emit({ type: 'chord:merge', vnode: v.self.vnode, via: via.id, successor: this.m.hex(o) })
+      // a node of our own ring sits between us and o: it, not us, is o's predecessor-to-be, and its
+      // own probe (or o's side, through its stabilization) takes care of it
+      if (v.succs.length > 0 && !inOpen(o.id, v.self.id, v.successor.id)) { done(true); return }
+      this.m.ring.setSuccs(v, [o, ...v.succs])
+      this.m.ring.notify(v, o)
+      done(true)
+    })
+  }
 }

@@ -1,4 +1,5 @@
-/** Chord options with their defaults. */
+/** Chord options: DEFAULTS is the single source of every default; resolveOptions fills from it. */
+import { InvalidArgumentError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
 import type { ChordStore } from './store.js'
 
@@ -9,7 +10,10 @@ export interface ChordOptions {
   vnodes?: number
   /** Expected ring size, used only for the default successor-list length. @default 1024 */
   expectedNodes?: number
-  /** Successor-list length r. @default max(8, 2·ceil(log2(expectedNodes))) */
+  /**
+   * Successor-list length r. Unset, it is max(8, 2·⌈log2 expectedNodes⌉): 20 for the default 1024.
+   * @default 20
+   */
   successors?: number
   /** Copies of every item: the owner plus the next replicas−1 distinct hosts. @default 3 */
   replicas?: number
@@ -40,7 +44,7 @@ export interface ChordOptions {
   /**
    * Ring-merge check period (see merge.ts): a host that dropped peers as dead probes one of them this
    * often, so rings formed on both sides of a healed partition merge again. It scales with the
-   * maintenance budget; 0 disables. @default 5 × stabilizeMs (5000)
+   * maintenance budget (unset: 5 × stabilizeMs); 0 disables. @default 5000
    */
   mergeCheckMs?: number
   /** Dead peers remembered for the merge check (the most recent ones). @default 16 */
@@ -53,7 +57,7 @@ export interface ChordOptions {
   providerTtlMs?: number
   /** Tombstones of deleted keys are kept this long. @default 600000 */
   tombstoneMs?: number
-  /** Item store factory. @default in-memory */
+  /** Item store factory; unset, items are kept in memory (MemoryStore). @default undefined */
   store?: () => ChordStore
 }
 
@@ -66,35 +70,71 @@ export interface ResolvedOptions {
   maxValueBytes: number; providerTtlMs: number; tombstoneMs: number; store?: () => ChordStore
 }
 
+/** The default of every option (the single source; `@default` tags above repeat these values). */
+export const DEFAULTS = {
+  bits: 160,
+  vnodes: 1,
+  expectedNodes: 1024,
+  successors: 20,
+  replicas: 3,
+  bootstrap: [] as PeerRef[],
+  maintenance: true,
+  stabilizeMs: 1000,
+  fixFingersMs: 1000,
+  checkPredecessorMs: 2000,
+  replicateMs: 5000,
+  rpcTimeoutMs: 1000,
+  lookupTimeoutMs: 30000,
+  alternates: 4,
+  lookupMode: 'iterative' as 'iterative' | 'recursive',
+  verifyOwner: false,
+  repairOnTimeout: true,
+  mergeCheckMs: 5000,
+  mergeMemory: 16,
+  mergeForgetMs: 3_600_000,
+  maxValueBytes: 65536,
+  providerTtlMs: 86_400_000,
+  tombstoneMs: 600_000,
+  store: undefined as (() => ChordStore) | undefined
+}
+
+/** Named overrides of DEFAULTS: the live service and the simulator harnesses start from these. */
+export const PROFILES: { live: ChordOptions, sim: ChordOptions } = {
+  live: {},
+  sim: {}
+}
+
 export function resolveOptions (o: ChordOptions = {}): ResolvedOptions {
-  const bits = o.bits ?? 160
-  if (!Number.isInteger(bits) || bits < 8 || bits > 256) throw new RangeError('bits must be an integer in [8, 256]')
-  const vnodes = o.vnodes ?? 1
-  if (!Number.isInteger(vnodes) || vnodes < 1 || vnodes > 1024) throw new RangeError('vnodes must be in [1, 1024]')
-  const expected = Math.max(2, o.expectedNodes ?? 1024)
+  const d = DEFAULTS
+  const bits = o.bits ?? d.bits
+  if (!Number.isInteger(bits) || bits < 8 || bits > 256) throw new InvalidArgumentError('bits must be an integer in [8, 256]')
+  const vnodes = o.vnodes ?? d.vnodes
+  if (!Number.isInteger(vnodes) || vnodes < 1 || vnodes > 1024) throw new InvalidArgumentError('vnodes must be in [1, 1024]')
+  const expected = Math.max(2, o.expectedNodes ?? d.expectedNodes)
+  const stabilizeMs = o.stabilizeMs ?? d.stabilizeMs
   return {
     bits,
     vnodes,
-    successors: Math.max(1, o.successors ?? Math.max(8, 2 * Math.ceil(Math.log2(expected)))),
-    replicas: Math.max(1, o.replicas ?? 3),
-    bootstrap: o.bootstrap ?? [],
-    maintenance: o.maintenance ?? true,
-    stabilizeMs: o.stabilizeMs ?? 1000,
-    fixFingersMs: o.fixFingersMs ?? 1000,
-    checkPredecessorMs: o.checkPredecessorMs ?? 2000,
-    replicateMs: o.replicateMs ?? 5000,
-    rpcTimeoutMs: o.rpcTimeoutMs ?? 1000,
-    lookupTimeoutMs: o.lookupTimeoutMs ?? 30000,
-    alternates: Math.max(1, o.alternates ?? 4),
-    lookupMode: o.lookupMode ?? 'iterative',
-    verifyOwner: o.verifyOwner ?? false,
-    repairOnTimeout: o.repairOnTimeout ?? true,
-    mergeCheckMs: Math.max(0, o.mergeCheckMs ?? 5 * (o.stabilizeMs ?? 1000)),
-    mergeMemory: Math.max(0, Math.floor(o.mergeMemory ?? 16)),
-    mergeForgetMs: o.mergeForgetMs ?? 3_600_000,
-    maxValueBytes: o.maxValueBytes ?? 65536,
-    providerTtlMs: o.providerTtlMs ?? 86_400_000,
-    tombstoneMs: o.tombstoneMs ?? 600_000,
-    store: o.store
+    successors: Math.max(1, o.successors ?? (o.expectedNodes === undefined ? d.successors : Math.max(8, 2 * Math.ceil(Math.log2(expected))))),
+    replicas: Math.max(1, o.replicas ?? d.replicas),
+    bootstrap: o.bootstrap ?? [...d.bootstrap],
+    maintenance: o.maintenance ?? d.maintenance,
+    stabilizeMs,
+    fixFingersMs: o.fixFingersMs ?? d.fixFingersMs,
+    checkPredecessorMs: o.checkPredecessorMs ?? d.checkPredecessorMs,
+    replicateMs: o.replicateMs ?? d.replicateMs,
+    rpcTimeoutMs: o.rpcTimeoutMs ?? d.rpcTimeoutMs,
+    lookupTimeoutMs: o.lookupTimeoutMs ?? d.lookupTimeoutMs,
+    alternates: Math.max(1, o.alternates ?? d.alternates),
+    lookupMode: o.lookupMode ?? d.lookupMode,
+    verifyOwner: o.verifyOwner ?? d.verifyOwner,
+    repairOnTimeout: o.repairOnTimeout ?? d.repairOnTimeout,
+    mergeCheckMs: Math.max(0, o.mergeCheckMs ?? (o.stabilizeMs === undefined ? d.mergeCheckMs : 5 * stabilizeMs)),
+    mergeMemory: Math.max(0, Math.floor(o.mergeMemory ?? d.mergeMemory)),
+    mergeForgetMs: o.mergeForgetMs ?? d.mergeForgetMs,
+    maxValueBytes: o.maxValueBytes ?? d.maxValueBytes,
+    providerTtlMs: o.providerTtlMs ?? d.providerTtlMs,
+    tombstoneMs: o.tombstoneMs ?? d.tombstoneMs,
+    store: o.store ?? d.store
   }
 }

@@ -101,31 +101,21 @@ export class RouteTable {
   }
 
   /** Forget every vnode of a peer (it was found dead). Returns true when anything changed. */
-  removePeer (peer: string): boolean {
-    let changed = false
-    for (const v of this.vnodes) {
-      if (v.pred?.peer === peer) { v.pred = undefined; changed = true }
-      const before = v.succs.length
-      v.succs = v.succs.filter(s => s.peer !== peer)
-      if (v.succs.length !== before) changed = true
-      for (let i = 0; i < v.fingers.length; i++) {
-        if (v.fingers[i]?.peer === peer) { v.fingers[i] = undefined; changed = true }
-      }
-    }
-    if (changed) this.dirty = true
-    return changed
-  }
+  removePeer (peer: string): boolean { return this.remove(n => n.peer === peer) }
 
-  /** Forget one node (it left). */
-  removeNode (tag: string): boolean {
+  /** Forget one node (it left). Returns true when anything changed. */
+  removeNode (tag: string): boolean { return this.remove(n => n.tag === tag) }
+
+  private remove (gone: (n: NodeInfo) => boolean): boolean {
     let changed = false
     for (const v of this.vnodes) {
-      if (v.pred?.tag === tag) { v.pred = undefined; changed = true }
+      if (v.pred !== undefined && gone(v.pred)) { v.pred = undefined; changed = true }
       const before = v.succs.length
-      v.succs = v.succs.filter(s => s.tag !== tag)
+      v.succs = v.succs.filter(s => !gone(s))
       if (v.succs.length !== before) changed = true
       for (let i = 0; i < v.fingers.length; i++) {
-        if (v.fingers[i]?.tag === tag) { v.fingers[i] = undefined; changed = true }
+        const f = v.fingers[i]
+        if (f !== undefined && gone(f)) { v.fingers[i] = undefined; changed = true }
       }
     }
     if (changed) this.dirty = true

@@ -2,15 +2,16 @@
 import type { OverlaySpec } from '../overlay/types.js'
 import { chordCodec } from './codec.js'
 import { ChordMachine } from './machine.js'
+import type { ChordEvent } from './events.js'
 import type { ChordMessage } from './messages.js'
 import type { ChordOptions } from './options.js'
 
 export const CHORD_PROTOCOL = '/overlaykit/chord/1.0.0'
 
-const specs = new Map<number, OverlaySpec<ChordMessage, ChordOptions, ChordMachine>>()
+const specs = new Map<number, OverlaySpec<ChordMessage, ChordOptions, ChordMachine, ChordEvent>>()
 
 /** The spec whose codec matches m-bit ids (the machine's `bits` option must match). */
-export function chordSpecFor (bits = 160): OverlaySpec<ChordMessage, ChordOptions, ChordMachine> {
+export function chordSpecFor (bits = 160): OverlaySpec<ChordMessage, ChordOptions, ChordMachine, ChordEvent> {
   let s = specs.get(bits)
   if (s === undefined) {
     s = {

@@ -11,6 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { memory } from '@libp2p/memory'
 import { webSockets } from '@libp2p/websockets'
 import type { PrivateKey } from '@libp2p/interface'
+import { reachabilityListen, reachabilityTransports, withReachability, type ReachabilityOptions } from '../runtime/libp2p/reachability.js'
 
 export type Transport = 'memory' | 'tcp' | 'ws'
 
@@ -26,6 +27,8 @@ export interface LiveNodeOptions<S extends Record<string, unknown>> {
   /** libp2p services, e.g. `{ chord: chord() }`. */
   services: { [K in keyof S]: (components: any) => S[K] }
   privateKey?: PrivateKey
+  /** Identify (on by default), relay server, relay reservations, hole punching (runtime/libp2p/reachability.ts). @default {} */
+  network?: ReachabilityOptions
 }
 
 let memorySeq = 0
@@ -46,9 +49,10 @@ export async function createLiveNode<S extends Record<string, unknown>> (o: Live
   if (transport === 'memory' || needs('/memory/')) transports.push(memory())
   if (transport === 'tcp' || transport === 'ws' || o.ws === true || needs('/tcp/')) transports.push(tcp())
   if (transport === 'ws' || o.ws === true || needs('/ws')) transports.push(webSockets())
+  transports.push(...reachabilityTransports())
   const node = await createLibp2p({
     ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),
-    addresses: { listen, announce: o.announce ?? [] },
+    addresses: { listen: [...listen, ...reachabilityListen(o.network ?? {})], announce: o.announce ?? [] },
     transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 2 * 1024 * 1024 } })],
@@ -60,7 +64,7 @@ export async function createLiveNode<S extends Record<string, unknown>> (o: Live
     },
     // nodes find each other through the overlays (bootstrap addresses, PeerRefs), not via mDNS/DHT
     peerDiscovery: [],
-    services: o.services as any
+    services: withReachability(o.services as any, o.network ?? {}, { directDial: transport !== 'memory' })
   })
   return node as unknown as Libp2p<S>
 }

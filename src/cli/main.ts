@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
-import { createIo } from './io.js'
+import { createIo } from '../report/io.js'
 import { discoverCommands, discoverSimCommands, type LoadFailure } from './discover.js'
 import { parseSeed } from './options.js'
 

@@ -4,15 +4,9 @@
  * export `(program: Command, io: CliIo) => void`. main.ts discovers both folders at start-up.
  */
 import type { Command } from 'commander'
+import type { CliIo } from '../report/io.js'
 
-export interface CliIo {
-  /** In --json mode: the single JSON object on stdout. Otherwise pretty-printed. */
-  result (value: unknown, json: boolean): void
-  /** Human-facing lines on stderr. */
-  info (line: string): void
-  /** A progress bar on stderr when it is a TTY (no-op otherwise, and always in --json mode off-TTY). */
-  progress (label: string, total: number): { tick (n?: number): void, update (value: number): void, stop (): void }
-}
+export type { CliIo } from '../report/io.js'
 
 /** `overlaykit sim <name> [options]`: `configure` adds options to the subcommand; `run` returns the JSON summary. */
 export interface SimCommand {

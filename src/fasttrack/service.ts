@@ -8,7 +8,7 @@
  */
 import type { PeerRef } from '../overlay/types.js'
 import { toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
-import { SearchOverlayService } from '../search/service.js'
+import { SearchOverlayService } from '../search/live/service.js'
 import type { FastTrackMachine } from './machine.js'
 import type { FastTrackHit, FastTrackMsg } from './messages.js'
 import type { FastTrackOptions } from './options.js'

@@ -5,7 +5,7 @@
  * the other search overlays (same workload, same counting).
  */
 import { Simulator, type LatencyModel } from '../sim/index.js'
-import { runQueryPhase, scheduleChurn, summarize } from '../search/sim-run.js'
+import { runQueryPhase, scheduleChurn, summarize } from '../search/sim/run.js'
 import type { SearchRunResult, SearchWorkload } from '../search/workload.js'
 import type { FastTrackOptions } from './options.js'
 import { buildNetwork, tiers, unindexedShares } from './sim-network.js'

@@ -5,7 +5,7 @@
  * (A NodeAdapter for src/cli/node/adapters; structurally typed so this folder does not import the CLI.)
  */
 import { FsBlobStorage } from '../runtime/libp2p/storage.js'
-import { fileSearchOps } from '../search/node-ops.js'
+import { fileSearchOps } from '../search/live/node-ops.js'
 import { gnutella, type GnutellaService } from './service.js'
 
 const svc = (ctx: any): GnutellaService => ctx.node.services.gnutella as GnutellaService

@@ -12,6 +12,7 @@
  */
 import type { SearchHit, SharedFile } from '../overlay/capabilities.js'
 import { OverlayError, UnreachableError } from '../overlay/errors.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 import { sha256Bytes, toHex } from '../overlay/ids.js'
 import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
 import type { SearchMachine, SearchRunOptions } from '../search/api.js'
@@ -21,7 +22,8 @@ import { isXferMsg } from '../search/transfer-codec.js'
 import { Transfers, type DownloadCallbacks } from '../search/transfer.js'
 import type { GnutellaMsg } from './codec.js'
 import type { Descriptor, HitResult } from './descriptor.js'
-import { type GnutellaOptions, type ResolvedGnutellaOptions, resolveGnutellaOptions } from './options.js'
+import { addAbuse, evictionCandidate, newNeighbour, takeQueryToken, type Neighbour } from './neighbours.js'
+import { type GnutellaOptions, type ResolvedGnutellaOptions, resolveOptions } from './options.js'
 import { BoundedMap, HostCache, PongCache, routeKey } from './tables.js'
 
 /** A search hit with what a Gnutella download needs (servent id and file index for a push). */
@@ -43,9 +45,8 @@ export type GnutellaEvent =
 
 export type ConnectFailure = 'busy' | 'timeout' | 'unreachable' | 'local-limit'
 
-/** `quietAfter`: when to send a keep-alive, drawn per link in [½, ¾] of the timeout so the two ends of an idle link do not both ping. */
-interface Neighbour { ref: PeerRef, lastSeen: number, since: number, quietAfter: number }
-interface Search { keywords: string[], onHit: (h: GnutellaHit) => void, done: (err: Error | null) => void, limit: number, count: number }
+/** `seen`: (peer, hash) already delivered; `via`: results accepted per neighbour (capped, see neighbourHitShare). */
+interface Search { keywords: string[], onHit: (h: GnutellaHit) => void, done: (err: Error | null) => void, limit: number, count: number, seen: Set<string>, via: Map<string, number> }
 
 /** IPv4 and port from a multiaddr like /ip4/1.2.3.4/tcp/4001, else 0.0.0.0:0. */
 export function ipPortOf (ref: PeerRef): { ip: string, port: number } {
@@ -55,6 +56,9 @@ export function ipPortOf (ref: PeerRef): { ip: string, port: number } {
   }
   return { ip: '0.0.0.0', port: 0 }
 }
+
+/** 16-byte servent id of a peer: the first half of SHA-256(peer id), hex. */
+export function serventIdOf (peerId: string): string { return toHex(sha256Bytes(peerId).subarray(0, 16)) }
 
 export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   readonly options: ResolvedGnutellaOptions
@@ -70,19 +74,22 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   private readonly pongs: PongCache
   readonly hosts: HostCache
   private readonly searches = new Map<string, Search>()
+  /** Neighbours dropped as abusive → when they may connect again. */
+  private readonly refusedUntil: BoundedMap<string, number>
   private running = false
   /** QueryHit descriptors this servent answered with (for "who serves the network" statistics). */
   hitsSent = 0
 
   constructor (private readonly env: Env<GnutellaMsg, GnutellaEvent>, options: GnutellaOptions = {}) {
-    this.options = resolveGnutellaOptions(options)
+    this.options = resolveOptions(options)
     const o = this.options
-    this.servent = toHex(sha256Bytes(env.self.id).subarray(0, 16))
+    this.servent = serventIdOf(env.self.id)
     this.routes = new BoundedMap(o.routeTableSize)
     this.pushRoutes = new BoundedMap(o.pushRouteSize)
     this.hitsForwarded = new BoundedMap(o.routeTableSize)
     this.pongs = new PongCache(o.pongCacheSize, o.pongCacheTtlMs)
     this.hosts = new HostCache(o.hostCacheSize)
+    this.refusedUntil = new BoundedMap(o.hostCacheSize)
     this.transfers = new Transfers(env, (to, m) => { env.send(to, m) }, h => this.catalog.get(h), o.transfer)
   }
 
@@ -131,7 +138,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     if (this.neighbours.size === 0) { done(new UnreachableError('not connected to any Gnutella neighbour')); return () => {} }
     if (this.searches.size >= this.options.maxSearches) { done(new OverlayError('ERR_BUSY', `at most ${this.options.maxSearches} searches at once`)); return () => {} }
     const id = toHex(this.env.rng.bytes(16))
-    this.searches.set(id, { keywords, onHit, done, limit: options.limit, count: 0 })
+    this.searches.set(id, { keywords, onHit, done, limit: options.limit, count: 0, seen: new Set(), via: new Map() })
     this.routes.set(routeKey(id, 'query'), '')
     this.env.setTimer(`s:${id}`, options.timeoutMs)
     this.env.stats.inc('gnutella:searches')
@@ -184,7 +191,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
       case 'bye': this.dropNeighbour(from.id, 'bye', false); return
     }
     const n = this.neighbours.get(from.id)
-    if (n === undefined) { this.env.stats.inc('gnutella:drop-not-neighbour'); return }
+    if (n === undefined) { refuse(this.env, from, 'gnutella:drop-not-neighbour', PENALTY.quota); return }
     n.lastSeen = this.env.now()
     this.onDescriptor(n, msg)
   }
@@ -192,9 +199,26 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   private onConnect (from: PeerRef): void {
     if (!this.running) return
     if (this.neighbours.has(from.id)) { this.env.send(from, { type: 'ok' }); return }
-    if (this.neighbours.size >= this.options.maxDegree) { this.env.stats.inc('gnutella:refused-full'); this.env.send(from, { type: 'busy' }); return }
+    const now = this.env.now()
+    const until = this.refusedUntil.get(from.id)
+    if (until !== undefined && now < until) { refuse(this.env, from, 'gnutella:connect-refused-abusive', PENALTY.quota); this.env.send(from, { type: 'busy' }); return }
+    if (this.neighbours.size >= this.options.maxDegree) {
+      // a slot held by a neighbour that has been of no use for idleEvictMs goes to the newcomer
+      const idle = evictionCandidate(this.neighbours.values(), now, this.options)
+      if (idle === undefined) { this.env.stats.inc('gnutella:refused-full'); this.env.send(from, { type: 'busy' }); return }
+      this.dropNeighbour(idle.ref.id, 'evicted-idle', true)
+    }
     this.addNeighbour(from)
     this.env.send(from, { type: 'ok' })
+  }
+
+  /** A neighbour misbehaved: counted and penalised; past `evictPenalty` it is dropped and refused for `retryMs`. */
+  private abuse (n: Neighbour, reason: string, weight: number): void {
+    refuse(this.env, n.ref, reason, weight)
+    const now = this.env.now()
+    if (!addAbuse(n, weight, now, this.options)) return
+    this.refusedUntil.set(n.ref.id, now + this.options.retryMs)
+    this.dropNeighbour(n.ref.id, 'abusive', true)
   }
 
   /** A servent at its neighbour limit refused our CONNECT: say so at once (a caller waiting on it need not time out). */
@@ -223,7 +247,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
 
   private addNeighbour (ref: PeerRef): void {
     const now = this.env.now()
-    this.neighbours.set(ref.id, { ref, lastSeen: now, since: now, quietAfter: this.options.neighbourTimeoutMs * (0.5 + 0.25 * this.env.rng.next()) })
+    this.neighbours.set(ref.id, newNeighbour(ref, now, this.options.neighbourTimeoutMs * (0.5 + 0.25 * this.env.rng.next()), this.options.queryBurst))
     this.hosts.add(ref)
     this.env.emit({ type: 'gnutella:neighbour-up', peer: ref.id })
   }
@@ -241,6 +265,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   private onDescriptor (n: Neighbour, d: Descriptor): void {
     const max = this.options.maxTtl
     if (d.hops > max) { this.env.stats.inc('gnutella:drop-hops'); return }
+    if (d.type === 'query' && !takeQueryToken(n, this.env.now(), this.options)) { this.abuse(n, 'gnutella:query-rate', PENALTY.quota); return }
     if (d.ttl === 0) { this.env.stats.inc('gnutella:drop-ttl0'); return }
     let ttl = d.ttl
     if (ttl + d.hops > max) { ttl = max - d.hops; this.env.stats.inc('gnutella:ttl-clamped'); if (ttl <= 0) { this.env.stats.inc('gnutella:drop-ttl0'); return } }
@@ -304,6 +329,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
 
   private onQuery (n: Neighbour, d: Extract<Descriptor, { type: 'query' }>): void {
     if (!this.firstSighting(d, n.ref.id)) return
+    n.lastUseful = this.env.now()
     this.env.stats.inc('gnutella:queries-seen')
     const found = this.catalog.search(d.criteria, this.options.maxResults)
     if (found.length > 0) {
@@ -322,8 +348,11 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   private onQueryHit (n: Neighbour, d: Extract<Descriptor, { type: 'queryhit' }>): void {
     const back = this.routes.get(routeKey(d.id, 'query'))
     if (back === undefined) { this.env.stats.inc('gnutella:drop-no-route'); return }
+    n.lastUseful = this.env.now()
+    // the servent id is half of SHA-256(peer id): a hit whose two do not agree lies about who answers
+    if (d.peer !== undefined && d.servent !== serventIdOf(d.peer.id)) { refuse(this.env, n.ref, 'gnutella:hit-servent-mismatch', PENALTY.quota); return }
     this.pushRoutes.set(d.servent, n.ref.id)
-    if (back === '') { this.deliverHits(d); return }
+    if (back === '') { this.deliverHits(n, d); return }
     const count = (this.hitsForwarded.get(d.id) ?? 0) + 1
     if (count > this.options.maxHitsPerQuery) { this.env.stats.inc('gnutella:drop-hit-cap'); return }
     this.hitsForwarded.set(d.id, count)
@@ -332,14 +361,27 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     else this.env.stats.inc('gnutella:drop-route-gone')
   }
 
-  private deliverHits (d: Extract<Descriptor, { type: 'queryhit' }>): void {
+  /**
+   * Results for our own search. A QueryHit may name any peer (the answering servent is reached over
+   * several hops and cannot be checked here), so: duplicates (peer, hash) count once, and one neighbour
+   * may contribute at most `neighbourHitShare` of the limit; a lie then costs one download attempt,
+   * which the content hash and the Noise-authenticated holder turn into a counted failure.
+   */
+  private deliverHits (n: Neighbour, d: Extract<Descriptor, { type: 'queryhit' }>): void {
     const s = this.searches.get(d.id)
     if (s === undefined) { this.env.stats.inc('gnutella:late-hits'); return }
     if (d.peer === undefined) { this.env.stats.inc('gnutella:hit-without-peer'); return }
+    const cap = this.neighbours.size > 1 ? Math.max(1, Math.ceil(s.limit * this.options.neighbourHitShare)) : Infinity
     for (const r of d.results) {
       if (r.hash === undefined) { this.env.stats.inc('gnutella:hit-without-hash'); continue }
       const fileKeywords = keywordsOf(r.name)
-      if (!s.keywords.every(k => fileKeywords.includes(k))) { this.env.stats.inc('gnutella:hit-not-matching'); continue }
+      if (!s.keywords.every(k => fileKeywords.includes(k))) { refuse(this.env, n.ref, 'gnutella:hit-not-matching', PENALTY.quota); continue }
+      const key = `${d.peer.id}\u0000${r.hash}`
+      if (s.seen.has(key)) { this.env.stats.inc('gnutella:hit-duplicate'); continue }
+      const via = s.via.get(n.ref.id) ?? 0
+      if (via >= cap) { refuse(this.env, n.ref, 'gnutella:hit-neighbour-cap', PENALTY.quota); continue }
+      s.seen.add(key)
+      s.via.set(n.ref.id, via + 1)
       const hit: GnutellaHit = { peer: d.peer, name: r.name, size: r.size, hash: r.hash, hops: d.hops, servent: d.servent, index: r.index, firewalled: d.push }
       s.count++
       this.env.emit({ type: 'gnutella:hit', query: d.id, hit })

@@ -6,7 +6,7 @@
 import { OverlayError, TimeoutError, UnreachableError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
 import { toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
-import { SearchOverlayService } from '../search/service.js'
+import { SearchOverlayService } from '../search/live/service.js'
 import type { GnutellaMsg } from './codec.js'
 import type { GnutellaOptions } from './options.js'
 import type { ConnectFailure, GnutellaEvent, GnutellaHit, GnutellaServent } from './servent.js'

@@ -6,7 +6,7 @@
 import { Simulator, type LatencyModel, type SimNode } from '../sim/index.js'
 import type { GnutellaMsg } from './codec.js'
 import type { GnutellaServent } from './servent.js'
-import { runQueryPhase, scheduleChurn, summarize } from '../search/sim-run.js'
+import { runQueryPhase, scheduleChurn, summarize } from '../search/sim/run.js'
 import type { SearchRunResult, SearchWorkload } from '../search/workload.js'
 import type { GnutellaOptions } from './options.js'
 import { gnutellaSpec } from './spec.js'

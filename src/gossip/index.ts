@@ -6,7 +6,7 @@
  */
 export { gossipSpec, GOSSIP_PROTOCOL } from './spec.js'
 export { GossipMachine, originPeer } from './machine.js'
-export { type GossipOptions, type MembershipOptions, resolveOptions } from './options.js'
+export { type GossipOptions, type MembershipOptions, type ResolvedOptions, DEFAULTS as GOSSIP_DEFAULTS, PROFILES as GOSSIP_PROFILES, resolveOptions } from './options.js'
 export { gossipCodec, LIMITS as GOSSIP_LIMITS } from './codec.js'
 export type { GossipEvent } from './events.js'
 export type { GossipMessage, Update, UpdateId, RumorMode, StopRule, AeMode, DigestEntry } from './types.js'

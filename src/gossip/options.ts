@@ -1,4 +1,8 @@
-/** Gossip options, with the defaults the live service uses. */
+/**
+ * Gossip options: `DEFAULTS` is the single source of every default (the model of Demers et al., as
+ * the simulator and the experiments run it); `PROFILES.live` is what the libp2p service (`gossip()`)
+ * lays over it — rumors pushed at once, short rounds, frequent anti-entropy, a long TTL.
+ */
 import type { PeerRef } from '../overlay/types.js'
 import type { AeMode, RumorMode, StopRule } from './types.js'
 
@@ -13,24 +17,27 @@ export interface GossipOptions {
   mode?: RumorMode | 'none'
   /** When an infected node loses interest in a rumor. @default 'feedback-counter' */
   stop?: StopRule
-  /** The counter limit, or 1/probability for the coin. @default 3 */
+  /** The counter limit, or 1/probability for the coin (`gossip()`: PROFILES.live, 2). @default 3 */
   k?: number
-  /** Partners contacted per round. @default 1 */
+  /** Partners contacted per round (`gossip()`: 3). @default 1 */
   fanout?: number
-  /** Length of a round (gossip period). @default 1000 */
+  /** Length of a round (gossip period; `gossip()`: 200). @default 1000 */
   periodMs?: number
   /**
    * Fire every node's round at multiples of periodMs (synchronous rounds, as in the paper; for the
    * simulator). Off, each node's rounds start at a random phase. @default false
    */
   alignRounds?: boolean
-  /** Push a new rumor to `fanout` partners as soon as it arrives instead of at the next round. @default false */
+  /** Push a new rumor to `fanout` partners as soon as it arrives instead of at the next round (`gossip()`: true). @default false */
   eager?: boolean
   /** Contacts a node accepts per round; more are refused with 'busy' (0 = unlimited). @default 0 */
   connectionLimit?: number
   /** After a refusal, try up to this many other partners in the same round (the paper's hunting). @default 0 */
   hunt?: number
-  /** Anti-entropy every `periodMs` (0 = off) with a random partner. @default { periodMs: 10000, mode: 'push-pull' } */
+  /**
+   * Anti-entropy every `periodMs` (0 = off) with a random partner (`gossip()`: every 2000 ms).
+   * @default { periodMs: 10000, mode: 'push-pull' }
+   */
   antiEntropy?: { periodMs: number, mode?: AeMode }
   /** @default { kind: 'full' } */
   membership?: MembershipOptions
@@ -45,8 +52,8 @@ export interface GossipOptions {
   recovery?: { periodMs?: number, maxPeers?: number }
   /**
    * Updates expire this long after publication: no longer stored, relayed, repaired or accepted. So it
-   * is also the longest partition after which a broadcast still reaches the other side (the live
-   * service's default is 10 min, see LIVE_DEFAULTS). @default 60000
+   * is also the longest partition after which a broadcast still reaches the other side (`gossip()`:
+   * 10 min, which covers such outages). @default 60000
    */
   ttlMs?: number
   /** Largest payload `publish` accepts. @default 1048576 */
@@ -57,13 +64,57 @@ export interface GossipOptions {
   maxUpdatesPerMessage?: number
   /** Updates stored for relaying (the oldest go first). @default 10000 */
   maxStored?: number
-  /** Death certificates are kept this long; at least ttlMs, so no expired write can resurrect a key. @default 2 * ttlMs */
+  /** Death certificates are kept this long; at least ttlMs, so no expired write can resurrect a key (unset: 2 × ttlMs). @default 120000 */
   tombstoneTtlMs?: number
   /** Causal delivery with vector timestamps for groups of at most `maxGroup` publishers. @default false */
   causal?: boolean | { maxGroup?: number }
   /** How long to wait for an announced payload before asking another announcer. @default 2000 */
   fetchTimeoutMs?: number
 }
+
+/** Every default, once. `tombstoneTtlMs` is derived (2 × ttlMs) when unset, so it is not listed. */
+export const DEFAULTS = {
+  mode: 'push',
+  stop: 'feedback-counter',
+  k: 3,
+  fanout: 1,
+  periodMs: 1000,
+  alignRounds: false,
+  eager: false,
+  connectionLimit: 0,
+  hunt: 0,
+  antiEntropy: { periodMs: 10_000, mode: 'push-pull' },
+  membership: { kind: 'full' },
+  recovery: { periodMs: 5000, maxPeers: 32 },
+  ttlMs: 60_000,
+  maxMessageBytes: 1024 * 1024,
+  maxInlineBytes: 16 * 1024,
+  maxUpdatesPerMessage: 64,
+  maxStored: 10_000,
+  causal: false,
+  fetchTimeoutMs: 2000
+} as const satisfies GossipOptions
+
+/** Largest causal group when `causal: true`. */
+const MAX_GROUP = 32
+
+/**
+ * Named profiles, partial overrides of DEFAULTS. `live` is what the libp2p service applies (rumors
+ * pushed at once and short rounds for latency; a 10 min TTL because a broadcast is repaired across a
+ * healed partition only within it — with 60 s, everything published during a minute-long cut was lost
+ * on the other side); `sim` is the paper's model, i.e. DEFAULTS as they are.
+ */
+export const PROFILES = {
+  live: {
+    k: 2,
+    fanout: 3,
+    periodMs: 200,
+    eager: true,
+    antiEntropy: { periodMs: 2000, mode: 'push-pull' },
+    ttlMs: 600_000
+  },
+  sim: {}
+} as const satisfies Record<'live' | 'sim', GossipOptions>
 
 export interface ResolvedOptions {
   mode: RumorMode | 'none'
@@ -75,11 +126,9 @@ export interface ResolvedOptions {
   eager: boolean
   connectionLimit: number
   hunt: number
-  aePeriodMs: number
-  aeMode: AeMode
+  antiEntropy: { periodMs: number, mode: AeMode }
   membership: MembershipOptions
-  recoveryPeriodMs: number
-  recoveryMaxPeers: number
+  recovery: { periodMs: number, maxPeers: number }
   ttlMs: number
   maxMessageBytes: number
   maxInlineBytes: number
@@ -92,33 +141,35 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
-  const ttlMs = o.ttlMs ?? 60_000
-  const k = o.k ?? 3
+  const d = DEFAULTS
+  const ttlMs = o.ttlMs ?? d.ttlMs
+  const k = o.k ?? d.k
   if (!(k > 0)) throw new RangeError('gossip: k must be > 0')
-  const causal = o.causal !== undefined && o.causal !== false
+  const causal = o.causal ?? d.causal
   return {
-    mode: o.mode ?? 'push',
-    stop: o.stop ?? 'feedback-counter',
+    mode: o.mode ?? d.mode,
+    stop: o.stop ?? d.stop,
     k,
-    fanout: Math.max(1, Math.floor(o.fanout ?? 1)),
-    periodMs: o.periodMs ?? 1000,
-    alignRounds: o.alignRounds ?? false,
-    eager: o.eager ?? false,
-    connectionLimit: o.connectionLimit ?? 0,
-    hunt: o.hunt ?? 0,
-    aePeriodMs: o.antiEntropy?.periodMs ?? 10_000,
-    aeMode: o.antiEntropy?.mode ?? 'push-pull',
-    membership: o.membership ?? { kind: 'full' },
-    recoveryPeriodMs: o.recovery?.periodMs ?? 5000,
-    recoveryMaxPeers: Math.max(0, Math.floor(o.recovery?.maxPeers ?? 32)),
+    fanout: Math.max(1, Math.floor(o.fanout ?? d.fanout)),
+    periodMs: o.periodMs ?? d.periodMs,
+    alignRounds: o.alignRounds ?? d.alignRounds,
+    eager: o.eager ?? d.eager,
+    connectionLimit: o.connectionLimit ?? d.connectionLimit,
+    hunt: o.hunt ?? d.hunt,
+    antiEntropy: { periodMs: o.antiEntropy?.periodMs ?? d.antiEntropy.periodMs, mode: o.antiEntropy?.mode ?? d.antiEntropy.mode },
+    membership: o.membership ?? d.membership,
+    recovery: {
+      periodMs: o.recovery?.periodMs ?? d.recovery.periodMs,
+      maxPeers: Math.max(0, Math.floor(o.recovery?.maxPeers ?? d.recovery.maxPeers))
+    },
     ttlMs,
-    maxMessageBytes: o.maxMessageBytes ?? 1024 * 1024,
-    maxInlineBytes: o.maxInlineBytes ?? 16 * 1024,
-    maxUpdatesPerMessage: o.maxUpdatesPerMessage ?? 64,
-    maxStored: o.maxStored ?? 10_000,
+    maxMessageBytes: o.maxMessageBytes ?? d.maxMessageBytes,
+    maxInlineBytes: o.maxInlineBytes ?? d.maxInlineBytes,
+    maxUpdatesPerMessage: o.maxUpdatesPerMessage ?? d.maxUpdatesPerMessage,
+    maxStored: o.maxStored ?? d.maxStored,
     tombstoneTtlMs: Math.max(ttlMs, o.tombstoneTtlMs ?? 2 * ttlMs),
-    causal,
-    maxGroup: typeof o.causal === 'object' ? (o.causal.maxGroup ?? 32) : 32,
-    fetchTimeoutMs: o.fetchTimeoutMs ?? 2000
+    causal: causal !== false,
+    maxGroup: typeof causal === 'object' ? (causal.maxGroup ?? MAX_GROUP) : MAX_GROUP,
+    fetchTimeoutMs: o.fetchTimeoutMs ?? d.fetchTimeoutMs
   }
 }

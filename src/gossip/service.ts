@@ -15,26 +15,14 @@ import type { Broadcast } from '../overlay/capabilities.js'
 import type { OverlayEvent, PeerRef } from '../overlay/types.js'
 import { OverlayService, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
 import type { GossipMachine } from './machine.js'
-import type { GossipOptions } from './options.js'
+import { type GossipOptions, PROFILES } from './options.js'
 import { gossipSpec } from './spec.js'
 import type { GossipMessage } from './types.js'
 
 const log = logger('overlaykit:gossip')
 
-/** Live defaults differ from the paper's model: rumors are pushed at once (eager) and rounds are short. */
-export const LIVE_DEFAULTS: GossipOptions = {
-  mode: 'push',
-  stop: 'feedback-counter',
-  k: 2,
-  fanout: 3,
-  periodMs: 200,
-  eager: true,
-  antiEntropy: { periodMs: 2000, mode: 'push-pull' },
-  // a broadcast is repaired across a healed partition only within its TTL: with the machine's 60 s,
-  // every update published during a cut was lost on the other side when the heal came a minute or
-  // more later (multihost test, 60 s from the publications to the heal); 10 min covers such outages
-  ttlMs: 600_000
-}
+/** What `gossip()` lays over DEFAULTS (see PROFILES in options.ts). Kept under its old name. */
+export const LIVE_DEFAULTS: GossipOptions = PROFILES.live
 
 export interface GossipInit extends GossipOptions, ServiceInit {
   /** Messages buffered per subscription before new ones are dropped (counted). @default 10000 */
@@ -59,7 +47,7 @@ export class GossipService extends OverlayService<GossipMessage, GossipOptions, 
   }
 
   constructor (components: OverlayComponents, init: GossipInit = {}) {
-    const options: GossipOptions = { ...LIVE_DEFAULTS, ...stripServiceInit(init) }
+    const options: GossipOptions = { ...PROFILES.live, ...stripServiceInit(init) }
     super(components, gossipSpec as any, options, init, ['@overlaykit/broadcast'])
     this.components = components
     this.maxQueued = init.maxQueuedMessages ?? 10_000

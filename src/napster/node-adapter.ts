@@ -6,7 +6,7 @@
  * (A NodeAdapter for src/cli/node/adapters; structurally typed so this folder does not import the CLI.)
  */
 import { FsBlobStorage } from '../runtime/libp2p/storage.js'
-import { fileSearchOps } from '../search/node-ops.js'
+import { fileSearchOps } from '../search/live/node-ops.js'
 import { napster, napsterServer, type NapsterServerService, type NapsterService } from './service.js'
 
 const client = (ctx: any): NapsterService => {

@@ -6,7 +6,7 @@
 import type { SharedFile } from '../overlay/capabilities.js'
 import type { PeerRef } from '../overlay/types.js'
 import { OverlayService, toPeerRef, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
-import { SearchOverlayService } from '../search/service.js'
+import { SearchOverlayService } from '../search/live/service.js'
 import type { NapsterClient, NapsterClientOptions } from './client.js'
 import type { NapsterMsg } from './codec.js'
 import type { NapsterServer, NapsterServerOptions } from './server.js'

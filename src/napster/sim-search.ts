@@ -5,7 +5,7 @@
  * searches fail while it is down, and clients log in and re-share by themselves when it is back.
  */
 import { Simulator, type LatencyModel, type SimNode } from '../sim/index.js'
-import { runQueryPhase, scheduleChurn, summarize } from '../search/sim-run.js'
+import { runQueryPhase, scheduleChurn, summarize } from '../search/sim/run.js'
 import type { SearchRunResult, SearchWorkload } from '../search/workload.js'
 import type { NapsterClient, NapsterClientOptions } from './client.js'
 import type { NapsterServer, NapsterServerOptions } from './server.js'

@@ -5,6 +5,7 @@
 import type { Rng } from './rng.js'
 import type { Stats } from './stats.js'
 import type { Signer } from './identity.js'
+import type { ResourcePolicyInit } from './resources.js'
 
 /** A node as overlays see it: a stable peer id string, plus optional dialable addresses. */
 export interface PeerRef {
@@ -107,5 +108,7 @@ export interface OverlaySpec<M, O = unknown, Mach extends Machine<M> = Machine<M
   /** libp2p protocol id, e.g. '/overlaykit/chord/1.0.0'. */
   readonly protocol: string
   readonly codec: Codec<M>
+  /** This overlay's own resource defaults over RESOURCE_DEFAULTS (e.g. higher rates for bulk data); the application's override them. */
+  readonly resources?: ResourcePolicyInit
   create (env: Env<M, E>, options: O): Mach
 }

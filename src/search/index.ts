@@ -13,8 +13,7 @@
  *   on disk for file storage, a blob name in memory or in the simulator), `remove(hash)`, `get(hash)`,
  *   `getByIndex(n)` (stable 32-bit file index for wire formats), `search(query, limit)`, `list()`.
  * - `validateSharedFile(file)`: name 1..255 chars, integer size, 64-hex SHA-256.
- * - files.ts (Node only, not re-exported here): `describeFile(path)` hashes a file on disk;
- *   `describeBytes(name, bytes)` (here) does the same for in-memory content.
+ * - `describeBytes(name, bytes)` hashes in-memory content into a SharedFile.
  *
  * ## Direct transfer — transfer.ts, transfer-codec.ts
  * A machine part: an overlay machine owns `new Transfers(env, send, lookup, options)` and forwards to it
@@ -42,12 +41,18 @@
  * (hash = SHA-256(key)); `findProviders(key)` searches for it and yields the peers. The napster and
  * gnutella services expose it as their `provide` / `findProviders`.
  *
- * ## Live sharing — stored.ts
+ * ## Driver-side glue (not exported here: live/ and sim/ sit on the overlay floor, above the drivers)
+ * This folder is pure (no runtime, no simulator). The search overlays' shared driver-side parts live in
+ * two subfolders that only napster, gnutella and fasttrack import:
+ * - live/service.ts: `SearchOverlayService`, the libp2p service base of the three search overlays;
+ *   live/node-ops.ts: the `overlaykit node` operations share / search / download.
+ *
+ * ### Live sharing — live/stored.ts
  * `describeStored(storage, store, name?)` hashes a blob already in a node's BlobStorage (a file under an
  * FsBlobStorage root) so a service can share it (`service.shareStored(store)`); `storeBytes(storage, name,
  * bytes)` writes in-memory content to `share/<hash>` first (`service.shareBytes(name, bytes)`).
  *
- * ## Measuring in the simulator — sim-run.ts
+ * ### Measuring in the simulator — sim/run.ts
  * `runQueryPhase(sim, nodes, workload, { startAt, queryTimeoutMs })` issues the workload's queries through
  * each node's `SearchMachine.search` and records success (a hit with the wanted hash), hops, latency,
  * messages by type and the most loaded node; `summarize(overlay, workload, r)` makes the common
@@ -66,6 +71,4 @@ export * from './transfer-codec.js'
 export * from './api.js'
 export * from './channel.js'
 export { describeBytes } from './describe.js'
-export { describeStored, storeBytes } from './stored.js'
 export { SearchContentRouting, providerRecord } from './content-routing.js'
-export { runQueryPhase, summarize, type QueryPhaseOptions, type QueryPhaseResult } from './sim-run.js'

@@ -18,8 +18,9 @@
  * downloader's chunk requests travel back over that connection.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { NotFoundError, ProtocolError, TimeoutError, UnreachableError, OverlayError } from '../overlay/errors.js'
+import { InvalidArgumentError, NotFoundError, ProtocolError, TimeoutError, UnreachableError, OverlayError } from '../overlay/errors.js'
 import { toHex } from '../overlay/ids.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 import type { Env, IoResult, PeerRef } from '../overlay/types.js'
 import type { CatalogEntry } from './catalog.js'
 import { MAX_CHUNK_BYTES, type XferMsg } from './transfer-codec.js'
@@ -141,7 +142,7 @@ export class Transfers {
     const fail = (err: Error): () => void => { cb.done(err); return () => {} }
     if (this.env.io === undefined) return fail(new OverlayError('ERR_NO_STORAGE', 'this node has no storage for downloads (configure storage on the driver)'))
     if (this.downloads.size >= this.maxDownloads) return fail(new OverlayError('ERR_BUSY', `at most ${this.maxDownloads} downloads at once`))
-    if (!Number.isSafeInteger(offset) || offset < 0 || offset > req.size) return fail(new RangeError(`resume offset ${offset} outside [0, ${req.size}]`))
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > req.size) return fail(new InvalidArgumentError(`resume offset ${offset} outside [0, ${req.size}]`))
     const id = ++this.seq
     const d: Download = {
       id, req, cb, holder: req.holder, phase: 'fetch', viaPush: false, pushTried: false,
@@ -312,7 +313,7 @@ export class Transfers {
     const id = this.requests.get(req)
     const d = id === undefined ? undefined : this.downloads.get(id)
     const c = d?.inflight.get(req)
-    if (d === undefined || c === undefined || d.holder.id !== from.id) { this.env.stats.inc('xfer:unsolicited'); return undefined }
+    if (d === undefined || c === undefined || d.holder.id !== from.id) { refuse(this.env, from, 'xfer:unsolicited', PENALTY.refused); return undefined }
     this.requests.delete(req)
     d.inflight.delete(req)
     this.env.clearTimer(`xfer:r:${req}`)
@@ -324,7 +325,7 @@ export class Transfers {
     if (found === undefined) return
     const { d, c } = found
     if (msg.total !== d.req.size || msg.offset !== c.offset || msg.data.byteLength !== c.length) {
-      this.env.stats.inc('xfer:bad-chunk')
+      refuse(this.env, from, 'xfer:bad-chunk', PENALTY.invalid)
       this.finish(d, new ProtocolError(`holder ${from.id} sent a chunk that does not match the request or the file size`))
       return
     }
@@ -403,7 +404,8 @@ export class Transfers {
   private verified (d: Download): void {
     const got = toHex((d.hasher as ReturnType<typeof sha256.create>).digest())
     if (got !== d.req.hash) {
-      this.env.stats.inc('xfer:hash-mismatch')
+      // the holder (authenticated by the transport) served other bytes than the hash it was asked for
+      refuse(this.env, d.holder, 'xfer:hash-mismatch', PENALTY.invalid)
       this.finish(d, new ProtocolError(`downloaded data does not match its hash (${got.slice(0, 12)}… ≠ ${d.req.hash.slice(0, 12)}…)`))
       return
     }

@@ -73,13 +73,30 @@ export interface SimNode<M = any, Mach = Machine<M>> {
 
 const enum Kind { Deliver, Timer, Call, Io, Unreachable }
 
-interface BaseEvent { t: number, seq: number, kind: Kind }
-interface DeliverEvent extends BaseEvent { kind: Kind.Deliver, from: SimNode, to: string, target: SimNode | undefined, msg: unknown, size: number, downDone: boolean }
-interface TimerEvent extends BaseEvent { kind: Kind.Timer, node: SimNode, key: string, cancelled: boolean }
-interface CallEvent extends BaseEvent { kind: Kind.Call, fn: () => void }
-interface IoEvent extends BaseEvent { kind: Kind.Io, node: SimNode, token: string, result: IoResult }
-interface UnreachableEvent extends BaseEvent { kind: Kind.Unreachable, node: SimNode, peer: PeerRef }
-type SimEvent = DeliverEvent | TimerEvent | CallEvent | IoEvent | UnreachableEvent
+/**
+ * One class for every kind of event, so the queue and the run loop see one object shape (monomorphic
+ * property access), and events are recycled through a free list: a steady-state run allocates no
+ * event objects. `node` is the node the event happens at (the receiver of a delivery).
+ */
+class SimEvent {
+  t = 0
+  seq = 0
+  pos = -1
+  kind: Kind = Kind.Call
+  node: SimNode | undefined = undefined
+  /** Deliver: the sender; `to` the receiver's id (it may die and rejoin while the message flies). */
+  from: SimNode | undefined = undefined
+  to = ''
+  msg: unknown = undefined
+  size = 0
+  downDone = false
+  /** Timer key, or io token. */
+  key = ''
+  fn: (() => void) | undefined = undefined
+  result: IoResult | undefined = undefined
+  peer: PeerRef | undefined = undefined
+}
+type TimerEvent = SimEvent
 
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
@@ -90,13 +107,14 @@ export class Simulator {
   readonly options: Required<Omit<SimOptions, 'seed'>> & { seed: number | string }
   private readonly netRng: Rng
   private readonly queue = new EventHeap<SimEvent>()
+  private readonly free: SimEvent[] = []
   private readonly byId = new Map<string, SimNode>()
   private readonly order: SimNode[] = []
   private readonly partitions = new Partitions()
   private readonly listeners: Array<(node: SimNode, event: OverlayEvent) => void> = []
   private readonly loggers = new Map<string, Logger>()
   private readonly linkLast = new Map<string, number>()
-  private clock = 0
+  /** @internal */ clock = 0
   private seq = 0
   private executed = 0
   private spawned = 0
@@ -125,6 +143,7 @@ export class Simulator {
 
   get now (): number { return this.clock }
   get eventCount (): number { return this.executed }
+  /** Queued events; cancelled timers are not among them (they leave the queue when cancelled). */
   get pending (): number { return this.queue.size }
 
   spawn<M, O, Mach extends Machine<M>> (spec: OverlaySpec<M, O, Mach>, options: O, spawn: SpawnOptions = {}): SimNode<M, Mach> {
@@ -136,11 +155,10 @@ export class Simulator {
     const stats = this.options.perNodeStats ? new Stats() : this.stats
     const node = {
       id, ref, index, alive: true, stats, received: 0, sent: 0, spec, options, spawnOptions: spawn,
-      upFreeAt: 0, downFreeAt: 0, timers: undefined
+      upFreeAt: 0, downFreeAt: 0, timers: undefined, env: undefined, machine: undefined
     } as unknown as SimNode<M, Mach> & { machine: Mach, env: Env<M> }
-    const env = this.makeEnv(node as SimNode<M, Mach>, spec)
-    ;(node as any).env = env
-    ;(node as any).machine = spec.create(env, options)
+    node.env = new SimEnv<M>(this, node as unknown as SimNode, this.loggerFor(spec.name))
+    node.machine = spec.create(node.env, options)
     this.byId.set(id, node as SimNode)
     this.order.push(node as SimNode)
     node.machine.start()
@@ -187,11 +205,15 @@ export class Simulator {
   allNodes (): readonly SimNode[] { return this.order }
 
   after (delayMs: number, fn: () => void): void {
-    this.push({ t: this.clock + Math.max(0, delayMs), seq: 0, kind: Kind.Call, fn })
+    const ev = this.alloc(Kind.Call, this.clock + Math.max(0, delayMs))
+    ev.fn = fn
+    this.push(ev)
   }
 
   at (timeMs: number, fn: () => void): void {
-    this.push({ t: Math.max(this.clock, timeMs), seq: 0, kind: Kind.Call, fn })
+    const ev = this.alloc(Kind.Call, Math.max(this.clock, timeMs))
+    ev.fn = fn
+    this.push(ev)
   }
 
   /** Change the latency model from now on (messages already in flight keep their arrival time). */
@@ -220,10 +242,10 @@ export class Simulator {
     while (n < max) {
       if (queue.size === 0 || queue.peekTime() > until) break
       const ev = queue.pop() as SimEvent
-      // a cancelled timer leaves no trace, not even on the clock
-      if (ev.kind === Kind.Timer && (ev.cancelled || !ev.node.alive)) continue
       this.clock = ev.t
       if (this.execute(ev)) n++
+      // a delivery re-queued behind the receiver's downlink is still in the queue: not recycled yet
+      if (ev.pos < 0) this.release(ev)
     }
     if (until !== Infinity && this.clock < until && queue.peekTime() > until) this.clock = until
     return n
@@ -246,19 +268,33 @@ export class Simulator {
     this.h2 = Math.imul(this.h2 ^ a, 0x5bd1e995)
   }
 
+  private alloc (kind: Kind, t: number): SimEvent {
+    const ev = this.free.pop() ?? new SimEvent()
+    ev.kind = kind
+    ev.t = t
+    return ev
+  }
+
+  /** Back to the free list, dropping references so recycled events keep nothing alive. */
+  private release (ev: SimEvent): void {
+    ev.node = undefined; ev.from = undefined; ev.msg = undefined; ev.fn = undefined
+    ev.result = undefined; ev.peer = undefined; ev.downDone = false
+    this.free.push(ev)
+  }
+
   private push (ev: SimEvent): void {
     ev.seq = this.seq++
     this.queue.push(ev)
   }
 
-  /** Returns true when the event did something (cancelled timers and dead targets do not count). */
+  /** Returns true when the event did something (dead targets do not count). */
   private execute (ev: SimEvent): boolean {
     switch (ev.kind) {
       case Kind.Deliver: return this.deliver(ev)
       case Kind.Timer: {
-        const node = ev.node
-        if (ev.cancelled || !node.alive) return false
+        const node = ev.node as SimNode
         node.timers?.delete(ev.key)
+        if (!node.alive) return false
         this.executed++
         this.mix(node.index, Math.floor(ev.t * 1000) ^ 0x7f)
         ;(node.machine as Machine<unknown>).onTimer(ev.key)
@@ -267,33 +303,38 @@ export class Simulator {
       case Kind.Call:
         this.executed++
         this.mix(0x51, Math.floor(ev.t * 1000))
-        ev.fn()
+        ;(ev.fn as () => void)()
         return true
       case Kind.Io: {
-        if (!ev.node.alive) return false
+        const node = ev.node as SimNode
+        if (!node.alive) return false
         this.executed++
-        this.mix(ev.node.index, 0x10)
-        ;(ev.node.machine as Machine<unknown>).onIo?.(ev.token, ev.result)
+        this.mix(node.index, 0x10)
+        ;(node.machine as Machine<unknown>).onIo?.(ev.key, ev.result as IoResult)
         return true
       }
       case Kind.Unreachable: {
-        if (!ev.node.alive) return false
+        const node = ev.node as SimNode
+        if (!node.alive) return false
         this.executed++
-        ;(ev.node.machine as Machine<unknown>).onPeerUnreachable?.(ev.peer)
+        ;(node.machine as Machine<unknown>).onPeerUnreachable?.(ev.peer as PeerRef)
         return true
       }
     }
   }
 
-  private deliver (ev: DeliverEvent): boolean {
+  private deliver (ev: SimEvent): boolean {
     // resolved at send time; look again only if that node died (it may have rejoined under its id)
-    let to = ev.target
+    let to = ev.node
     if (to === undefined || !to.alive) to = this.byId.get(ev.to)
-    const from = ev.from
+    const from = ev.from as SimNode
     if (to === undefined || !to.alive) {
       from.stats.dropped('sim:dead-peer')
       if (this.options.notifyUnreachable && from.alive) {
-        this.push({ t: this.clock + sampleLatency(this.options.latency, this.netRng), seq: 0, kind: Kind.Unreachable, node: from, peer: { id: ev.to } })
+        const u = this.alloc(Kind.Unreachable, this.clock + sampleLatency(this.options.latency, this.netRng))
+        u.node = from
+        u.peer = { id: ev.to }
+        this.push(u)
       }
       return false
     }
@@ -324,7 +365,8 @@ export class Simulator {
     return true
   }
 
-  private send (from: SimNode, to: PeerRef, msg: unknown): void {
+  /** @internal */
+  send (from: SimNode, to: PeerRef, msg: unknown): void {
     if (!from.alive) return
     const codec = from.spec.codec
     const type = codec.typeOf(msg)
@@ -348,12 +390,54 @@ export class Simulator {
       arrive = Math.max(arrive, this.linkLast.get(link) ?? 0)
       this.linkLast.set(link, arrive)
     }
-    this.push({ t: arrive, seq: 0, kind: Kind.Deliver, from, to: to.id, target, msg, size, downDone: false })
+    const ev = this.alloc(Kind.Deliver, arrive)
+    ev.from = from; ev.to = to.id; ev.node = target; ev.msg = msg; ev.size = size
+    this.push(ev)
+  }
+
+  /** @internal Arm (or re-arm) a timer: a re-armed timer moves in the queue, as a new event would. */
+  setTimer (node: SimNode, key: string, delayMs: number): void {
+    if (!node.alive) return
+    let timers = node.timers
+    if (timers === undefined) { timers = new Map(); node.timers = timers }
+    const t = this.clock + Math.max(0, delayMs)
+    let ev = timers.get(key)
+    if (ev !== undefined) this.queue.remove(ev)
+    else {
+      ev = this.alloc(Kind.Timer, t)
+      ev.node = node; ev.key = key
+      timers.set(key, ev)
+    }
+    ev.t = t
+    this.push(ev)
+  }
+
+  /** @internal A cleared timer leaves the queue at once. */
+  clearTimer (node: SimNode, key: string): void {
+    const timers = node.timers
+    if (timers === undefined) return
+    const ev = timers.get(key)
+    if (ev === undefined) return
+    timers.delete(key)
+    if (this.queue.remove(ev)) this.release(ev)
+  }
+
+  /** @internal */
+  emit (node: SimNode, event: OverlayEvent): void {
+    for (const l of this.listeners) l(node, event)
+  }
+
+  /** @internal */
+  io (node: SimNode, req: IoRequest): void {
+    if (!node.alive) return
+    const ev = this.alloc(Kind.Io, this.clock + this.options.ioLatencyMs)
+    ev.node = node; ev.key = req.token; ev.result = this.blobs.perform(node.id, req)
+    this.push(ev)
   }
 
   private cancelTimers (node: SimNode): void {
     if (node.timers === undefined) return
-    for (const ev of node.timers.values()) ev.cancelled = true
+    for (const ev of node.timers.values()) if (this.queue.remove(ev)) this.release(ev)
     node.timers.clear()
   }
 
@@ -366,40 +450,28 @@ export class Simulator {
     }
     return l
   }
+}
 
-  private makeEnv<M> (node: SimNode<M, any>, spec: OverlaySpec<M, any, any>): Env<M> {
-    const sim = this
-    const rng = new Rng(this.options.seed).fork(`node/${node.id}`)
-    return {
-      self: node.ref,
-      rng,
-      signer: node.spawnOptions.signer,
-      stats: node.stats,
-      log: this.loggerFor(spec.name),
-      now: () => sim.clock,
-      send: (to, msg) => { sim.send(node, to, msg) },
-      setTimer: (key, delayMs) => {
-        if (!node.alive) return
-        let timers = node.timers
-        if (timers === undefined) { timers = new Map(); node.timers = timers }
-        const old = timers.get(key)
-        if (old !== undefined) old.cancelled = true
-        const ev: TimerEvent = { t: sim.clock + Math.max(0, delayMs), seq: 0, kind: Kind.Timer, node, key, cancelled: false }
-        timers.set(key, ev)
-        sim.push(ev)
-      },
-      clearTimer: (key) => {
-        const ev = node.timers?.get(key)
-        if (ev !== undefined) { ev.cancelled = true; node.timers?.delete(key) }
-      },
-      emit: (event) => {
-        for (const l of sim.listeners) l(node, event)
-      },
-      io: (req: IoRequest) => {
-        if (!node.alive) return
-        const result = sim.blobs.perform(node.id, req)
-        sim.push({ t: sim.clock + sim.options.ioLatencyMs, seq: 0, kind: Kind.Io, node, token: req.token, result })
-      }
-    }
+/**
+ * A node's virtual-time Env: one object per node with its methods on the prototype (no closures per
+ * node), which matters at 10^6 hosts.
+ */
+class SimEnv<M> implements Env<M> {
+  readonly self: PeerRef
+  readonly rng: Rng
+  readonly signer: Signer | undefined
+
+  constructor (private readonly sim: Simulator, private readonly node: SimNode, readonly log: Logger) {
+    this.self = node.ref
+    this.rng = new Rng(sim.options.seed).fork(`node/${node.id}`)
+    this.signer = node.spawnOptions.signer
   }
+
+  get stats (): Stats { return this.node.stats }
+  now (): number { return this.sim.clock }
+  send (to: PeerRef, msg: M): void { this.sim.send(this.node, to, msg) }
+  setTimer (key: string, delayMs: number): void { this.sim.setTimer(this.node, key, delayMs) }
+  clearTimer (key: string): void { this.sim.clearTimer(this.node, key) }
+  emit (event: OverlayEvent): void { this.sim.emit(this.node, event) }
+  io (req: IoRequest): void { this.sim.io(this.node, req) }
 }

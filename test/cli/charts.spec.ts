@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { barChart, lineChart, renderSvg } from '../../src/cli/charts.js'
+import { barChart, lineChart, renderSvg } from '../../src/report/charts.js'
 
 /** The <path> elements inside the SVG group of one mark type (vega's class "mark-<type>"). */
 function markPaths (svg: string, type: string): string[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { formatCell, markdownTable, textTable } from '../../src/cli/table.js'
-import { renderHuman } from '../../src/cli/io.js'
+import { formatCell, markdownTable, textTable } from '../../src/report/table.js'
+import { renderHuman } from '../../src/report/io.js'
 import { parseLatency, parseSeed } from '../../src/cli/options.js'
 
 describe('cli: tables and option parsers', () => {

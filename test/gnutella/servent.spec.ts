@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import type { GnutellaMsg } from '../../src/gnutella/codec.js'
 import type { Descriptor } from '../../src/gnutella/descriptor.js'
-import { GnutellaServent } from '../../src/gnutella/servent.js'
+import { GnutellaServent, serventIdOf } from '../../src/gnutella/servent.js'
 import type { GnutellaOptions } from '../../src/gnutella/options.js'
 import { FakeEnv } from '../search/fake-env.js'
 
@@ -74,7 +74,7 @@ describe('gnutella servent rules', () => {
 
   it('routes QueryHit, Pong and Push back along the reverse path only; unmatched ones are dropped', () => {
     const { env, s } = setup()
-    const hitFor = (n: number): Descriptor => ({ type: 'queryhit', id: id(n), ttl: 3, hops: 1, port: 0, ip: '0.0.0.0', speed: 1, results: [{ index: 1, size: 1, name: 'x', hash: HASH }], servent: 'ee'.repeat(16), push: true, peer: { id: 'holder' } })
+    const hitFor = (n: number): Descriptor => ({ type: 'queryhit', id: id(n), ttl: 3, hops: 1, port: 0, ip: '0.0.0.0', speed: 1, results: [{ index: 1, size: 1, name: 'x', hash: HASH }], servent: serventIdOf('holder'), push: true, peer: { id: 'holder' } })
     s.onMessage({ id: 'c' }, hitFor(42))
     assert.equal(env.take().length, 0)
     assert.equal(count(env, 'gnutella:drop-no-route'), 1)
@@ -85,7 +85,7 @@ describe('gnutella servent rules', () => {
     s.onMessage({ id: 'b' }, { type: 'pong', id: id(77), ttl: 3, hops: 1, port: 0, ip: '0.0.0.0', files: 0, kbytes: 0 })
     assert.equal(env.take().length, 0)
     // the Push for servent ee… goes where its QueryHit came from (c), nowhere else
-    s.onMessage({ id: 'a' }, { type: 'push', id: id(5), ttl: 4, hops: 0, servent: 'ee'.repeat(16), index: 1, ip: '0.0.0.0', port: 0, peer: { id: 'a' } })
+    s.onMessage({ id: 'a' }, { type: 'push', id: id(5), ttl: 4, hops: 0, servent: serventIdOf('holder'), index: 1, ip: '0.0.0.0', port: 0, peer: { id: 'a' } })
     assert.deepEqual(env.take().map(o => o.to), ['c'])
     s.onMessage({ id: 'a' }, { type: 'push', id: id(6), ttl: 4, hops: 0, servent: '11'.repeat(16), index: 1, ip: '0.0.0.0', port: 0 })
     assert.equal(env.take().length, 0)
@@ -136,7 +136,7 @@ describe('gnutella servent rules', () => {
     s.search('blue', { limit: 10, timeoutMs: 1000 }, h => hits.push(`${h.name}/${h.hops}`), () => { ended = true })
     const query = env.take()[0].msg as Descriptor
     assert.equal(query.ttl, 7)
-    const hit = (name: string): Descriptor => ({ type: 'queryhit', id: query.id, ttl: 2, hops: 1, port: 0, ip: '0.0.0.0', speed: 1, results: [{ index: 1, size: 1, name, hash: HASH }], servent: 'aa'.repeat(16), push: false, peer: { id: 'h' } })
+    const hit = (name: string): Descriptor => ({ type: 'queryhit', id: query.id, ttl: 2, hops: 1, port: 0, ip: '0.0.0.0', speed: 1, results: [{ index: 1, size: 1, name, hash: HASH }], servent: serventIdOf('h'), push: false, peer: { id: 'h' } })
     s.onMessage({ id: 'b' }, hit('Blue Sky.mp3'))
     s.onMessage({ id: 'b' }, hit('red.mp3'))
     assert.deepEqual(hits, ['Blue Sky.mp3/2'])

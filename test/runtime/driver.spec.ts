@@ -196,7 +196,7 @@ describe('live driver', function () {
       assert.ok(r.timers === 1 && r.outboundStreams >= 1 && r.inboundStreams >= 1, JSON.stringify(r))
       await a.stop()
       assert.equal(m(0).stopped, true)
-      assert.deepEqual(a.driver.resources(), { timers: 0, channels: 0, outboundStreams: 0, inboundStreams: 0, queuedFrames: 0 })
+      assert.deepEqual(a.driver.resources(), { timers: 0, channels: 0, outboundStreams: 0, inboundStreams: 0, queuedFrames: 0, bufferedBytes: 0, trackedPeers: 0, refusedPeers: 0 })
       assert.ok(!node.getProtocols().includes(probeSpec.protocol))
       // sends after stop are dropped, not queued
       a.machine.env.send(swarm.nodes[1].services.probe.self, { type: 'hello', n: 3 })

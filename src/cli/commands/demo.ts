@@ -6,7 +6,7 @@ import { Command, Option } from 'commander'
 import type { CliIo } from '../plugin.js'
 import { parseList, parsePositiveInt } from '../options.js'
 import { ACT_ORDER } from '../demo/order.js'
-import { textTable } from '../table.js'
+import { textTable } from '../../report/table.js'
 
 export default function register (program: Command, io: CliIo): void {
   program.command('demo')

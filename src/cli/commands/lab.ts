@@ -8,7 +8,7 @@ import type { Command } from 'commander'
 import type { CliIo } from '../plugin.js'
 import { parseList, parseNonNegative, parsePositiveInt } from '../options.js'
 import { labCharts, labMarkdown, labTableRows, runSearchLab } from '../lab/search.js'
-import { renderSvg } from '../charts.js'
+import { renderSvg } from '../../report/charts.js'
 
 export const DEFAULT_SEARCH_OVERLAYS = ['napster', 'gnutella', 'fasttrack', 'chord']
 

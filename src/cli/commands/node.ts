@@ -17,9 +17,10 @@ export default function register (program: Command, _io: CliIo): void {
     .option('--ws', 'also listen on WebSockets (for browsers)', false)
     .option('--announce <multiaddr>', 'address to announce instead of the listen addresses, repeatable', collect, [])
     .option('--key <file>', 'keep the node identity in this file (created if missing)')
+    .option('--relay', 'also run a circuit relay v2 server for peers behind NATs and browsers (libp2p\'s limits: 128 KiB, 2 min per relayed connection)', false)
     .option('--opt <key=value>', 'overlay option, repeatable (e.g. role=server, vnodes=4)', collect, [])
     .action(async (_opts: unknown, self: Command) => {
-      const o = self.optsWithGlobals<{ overlay: string[], listen?: string[], bootstrap: string[], ws: boolean, announce: string[], key?: string, opt: string[], seed: number | string }>()
+      const o = self.optsWithGlobals<{ overlay: string[], listen?: string[], bootstrap: string[], ws: boolean, relay: boolean, announce: string[], key?: string, opt: string[], seed: number | string }>()
       const options: Record<string, string> = {}
       for (const kv of o.opt) {
         const eq = kv.indexOf('=')
@@ -32,6 +33,7 @@ export default function register (program: Command, _io: CliIo): void {
         ...(o.listen !== undefined ? { listen: o.listen } : {}),
         bootstrap: o.bootstrap,
         ws: o.ws,
+        relay: o.relay,
         announce: o.announce,
         ...(o.key !== undefined ? { keyFile: o.key } : {}),
         // a live node's randomness should differ per process unless the user pins it

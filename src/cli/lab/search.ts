@@ -5,8 +5,8 @@
  * `simulateSearch`, is reported as skipped, never faked.
  */
 import { makeSearchWorkload, type SearchRunResult, type SearchWorkload, type SimulateSearch } from '../../search/workload.js'
-import { barChart, type ChartSpec } from '../charts.js'
-import { markdownTable } from '../table.js'
+import { barChart, type ChartSpec } from '../../report/charts.js'
+import { markdownTable } from '../../report/table.js'
 
 export interface SearchLabOptions {
   nodes: number

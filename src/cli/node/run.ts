@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
-import { toJsonSafe } from '../io.js'
+import { toJsonSafe } from '../../report/io.js'
 import { addrsOf, createLiveNode } from '../live.js'
 import { startControl, type ControlRequest } from './control.js'
 import type { NodeAdapter, NodeAdapterContext } from './types.js'
@@ -66,6 +66,8 @@ export interface NodeRunOptions {
   seed: string
   /** key=value adapter options */
   options: Record<string, string>
+  /** Also run a circuit relay v2 server (`--relay`). @default false */
+  relay?: boolean
   /** @default process.stdin */
   input?: NodeJS.ReadableStream
 }
@@ -91,6 +93,7 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
     ws: o.ws,
     announce: o.announce,
     services,
+    network: { relay: o.relay === true },
     ...(o.keyFile !== undefined ? { privateKey: await loadOrCreateKey(o.keyFile) } : {})
   })
   const ctx: NodeAdapterContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options }

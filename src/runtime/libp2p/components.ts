@@ -3,7 +3,7 @@
  * not depend on libp2p's internal interfaces. libp2p's service injection passes an object that
  * satisfies it (`services: { chord: chord() }` → the factory receives the components).
  */
-import type { AbortOptions, ComponentLogger, Connection, Libp2pEvents, PeerId, PeerStore, Stream, StreamHandler, StreamHandlerOptions, TypedEventTarget } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Connection, ConnectionGater, Libp2pEvents, Metrics, PeerId, PeerStore, PrivateKey, Stream, StreamHandler, StreamHandlerOptions, TypedEventTarget } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface OverlayComponents {
@@ -22,4 +22,18 @@ export interface OverlayComponents {
   events: TypedEventTarget<Libp2pEvents>
   /** Optional: this node's listen addresses for `self.addrs`. */
   addressManager?: { getAddresses (): Multiaddr[] }
+  /** Optional: the node's identity key; machines sign what they author with it (`env.signer`). */
+  privateKey?: PrivateKey
+  /** Optional: the node's connection gater; the driver adds its refusals (peers past their score) to it. */
+  connectionGater?: ConnectionGater
+  /** Optional: libp2p metrics; the driver registers its counters there. */
+  metrics?: Metrics
+}
+
+/**
+ * Read an optional component. libp2p's components object throws for an unset component that is not
+ * one of its own optional ones, and hand-made components (tests) may lack it entirely.
+ */
+export function optionalComponent<K extends 'privateKey' | 'connectionGater' | 'metrics' | 'addressManager'> (components: OverlayComponents, key: K): OverlayComponents[K] | undefined {
+  try { return components[key] ?? undefined } catch { return undefined }
 }

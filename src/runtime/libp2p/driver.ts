@@ -13,16 +13,23 @@
  *   retries from the callback cannot spin);
  * - real timers (TimerTable over setTimeout), `env.io` over a BlobStorage;
  * - frames sent to one peer in one turn after the first are batched into one write;
- * - bad input never takes the node down: an oversize frame resets that stream, an undecodable frame
- *   is dropped; both are counted in `stats` ('oversize', 'decode-error', 'truncated'); a well-framed
- *   message of a type the codec does not know (UnknownTypeError, e.g. from a newer peer) is dropped
- *   and counted apart as 'unknown-type';
+ * - one ResourcePolicy (src/overlay/resources.ts; RESOURCE_DEFAULTS, then `spec.resources`, then
+ *   `DriverOptions.resources`) bounds each peer: bytes of incomplete frames held, frame deadline,
+ *   idle streams, frames/s and bytes/s, streams per connection; bad input is dropped and counted
+ *   cheaply (inbound.ts) and scored; a peer past its score threshold has its streams reset, its
+ *   connections closed, and is refused by the node's connection gater for a back-off (policy/gate.ts);
+ *   the driver emits `driver:peer-banned` and counts 'driver:banned';
+ * - `env.signer` is the node's identity key (components.privateKey, Ed25519) and `env.penalize`
+ *   feeds the peer score (machines call it through `refuse()`);
  * - `machine.onPeerConnected(peer)` when a peer opens its first stream of this protocol to us.
  *
  * Stats: per message type (codec.typeOf) sent/received/bytes; drops by reason ('queue-full',
  * 'unreachable', 'decode-error', 'unknown-type', 'oversize', 'truncated', 'encode-error', 'send-error',
- * 'not-running'); counters 'driver:unreachable', 'driver:machine-errors', 'driver:drain-waits',
- * 'driver:writes'.
+ * 'not-running', 'rate-limited', 'over-budget', 'deadline', 'peer-refused'); counters
+ * 'driver:unreachable', 'driver:machine-errors', 'driver:drain-waits', 'driver:writes', 'driver:banned',
+ * 'driver:penalty:<reason>', 'driver:refused-streams', 'driver:idle-closed'. The parts: outbound.ts
+ * (channels, batching), inbound.ts (read loops, budgets), ../env.ts (the Env, shared with the
+ * byte-stream driver).
  *
  * `from.addrs` is known when we dialled that peer or a PeerRef with addresses for it passed through
  * `env.send`; otherwise `from` is `{ id }` and a reply reuses the open connection. Overlays that hand
@@ -33,18 +40,24 @@
  */
 import { logger as makeLogger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { LimitError, NotStartedError, UnknownTypeError } from '../../overlay/errors.js'
-import { Rng } from '../../overlay/rng.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { NotStartedError } from '../../overlay/errors.js'
+import { signerFromPrivateKey, type Signer } from '../../overlay/identity.js'
+import { resolveResourcePolicy, type PeerBannedEvent, type ResourcePolicy, type ResourcePolicyInit } from '../../overlay/resources.js'
 import { Stats } from '../../overlay/stats.js'
-import { TimerTable } from '../../overlay/timers.js'
-import { AddressBook, stripPeerId, toMultiaddrs } from './addrs.js'
-import { Channel, type QueuedFrame } from './channel.js'
-import { encodeFrame, readFrames } from './frames.js'
-import { performIo, type BlobStorage } from './storage.js'
-import type { OverlayComponents } from './components.js'
-import type { Env, Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../../overlay/types.js'
-import type { Connection, PeerId, Stream } from '@libp2p/interface'
+import { buildEnv, liveTimers, seedRng, type TimerHandle } from '../env.js'
+import { acquireGate, PeerGate } from '../policy/gate.js'
+import { PeerPolicy, type CutOff } from '../policy/peers.js'
+import { AddressBook, stripPeerId } from './addrs.js'
+import { optionalComponent, type OverlayComponents } from './components.js'
+import { Inbound } from './inbound.js'
+import { Outbound } from './outbound.js'
+import type { BlobStorage } from './storage.js'
+import type { ChannelLimits, DriverContext } from './context.js'
+import type { TimerTable } from '../../overlay/timers.js'
+import type { Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../../overlay/types.js'
+import type { Connection, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface DriverOptions {
   /** Frames queued per peer (while dialing or waiting for drain) before new ones are dropped. @default 1024 */
@@ -53,9 +66,9 @@ export interface DriverOptions {
   seed?: number | string
   /** Storage behind `env.io`. @default undefined (the machine sees no `env.io`) */
   storage?: BlobStorage
-  /** Concurrent inbound streams per connection for this protocol. @default 16 */
+  /** Concurrent inbound streams per connection for this protocol (overrides `resources.maxInboundStreams`). @default 16 */
   maxInboundStreams?: number
-  /** Concurrent outbound streams per connection for this protocol. @default 16 */
+  /** Concurrent outbound streams per connection for this protocol (overrides `resources.maxOutboundStreams`). @default 16 */
   maxOutboundStreams?: number
   /** Time allowed for dial + protocol negotiation. @default 10000 */
   dialTimeoutMs?: number
@@ -65,73 +78,68 @@ export interface DriverOptions {
   closeTimeoutMs?: number
   /** Open streams over limited (relayed) connections. @default false */
   runOnLimitedConnection?: boolean
+  /** Per-peer budgets, rates and scoring over the overlay's defaults (docs/limits.md). @default {} */
+  resources?: ResourcePolicyInit
 }
 
-/** Frames sent in one tick to one peer are written together, up to this many bytes per write. */
-const BATCH_BYTES = 64 * 1024
-/** ... or this many frames, whichever comes first; then the batch is written without waiting for the tick to end. */
-const BATCH_FRAMES = 256
-
-/** setTimeout fires at once for delays over 2^31-1 ms (~24.8 days): chain shorter ones instead. */
-const MAX_TIMEOUT = 2 ** 31 - 1
-interface TimerHandle { t: ReturnType<typeof setTimeout> }
-function longTimeout (ms: number, fire: () => void): TimerHandle {
-  const h: TimerHandle = { t: undefined as unknown as ReturnType<typeof setTimeout> }
-  const due = performance.now() + ms
-  const arm = (left: number): void => {
-    h.t = setTimeout(left > MAX_TIMEOUT ? () => { arm(due - performance.now()) } : fire, Math.min(Math.max(0, left), MAX_TIMEOUT))
-  }
-  arm(ms)
-  return h
-}
-
-function randomSeed (): string {
-  return String(crypto.getRandomValues(new Uint32Array(1))[0])
-}
-
-export class OverlayDriver<M, O, Mach extends Machine<M>> {
+export class OverlayDriver<M, O, Mach extends Machine<M>> implements DriverContext<M> {
   readonly stats = new Stats()
   readonly spec: OverlaySpec<M, O, Mach>
   /** Present when DriverOptions.storage is set. */
   readonly io: BlobStorage | undefined
-  private readonly components: OverlayComponents
+  /** The resolved resource policy. */
+  readonly policy: ResourcePolicy
+  readonly components: OverlayComponents
+  readonly log: Logger
+  readonly selfRef: PeerRef
+  readonly book = new AddressBook()
+  peers: PeerPolicy
+  running = false
+  generation = 0
   private readonly options: O
-  private readonly maxQueued: number
-  private readonly dialTimeoutMs: number
-  private readonly backoffMs: number
-  private readonly closeTimeoutMs: number
   private readonly driverOptions: DriverOptions
-  private readonly log: Logger
-  private readonly selfRef: PeerRef
+  private readonly limits: ChannelLimits
   private readonly listeners = new Set<(e: OverlayEvent) => void>()
-  private readonly channels = new Map<string, Channel>()
-  private readonly backoff = new Map<string, number>()
-  private readonly inbound = new Map<Stream, string>()
-  private readonly inboundPerPeer = new Map<string, number>()
-  private readonly book = new AddressBook()
+  private readonly out: Outbound<M>
+  private readonly inb: Inbound<M>
   private selfAddrs: readonly string[] | undefined
   private mach: Mach | undefined
   private timers: TimerTable<TimerHandle> | undefined
   private abort = new AbortController()
-  private running = false
-  private generation = 0
+  private releaseGate: (() => void) | undefined
+  private signer: Signer | undefined
+  /** The node's refusal list (shared with its other overlays) while started. */
+  private gate: PeerGate | undefined
 
   constructor (components: OverlayComponents, spec: OverlaySpec<M, O, Mach>, options: O, driverOptions: DriverOptions = {}) {
     this.components = components
     this.spec = spec
     this.options = options
     this.driverOptions = driverOptions
-    this.maxQueued = driverOptions.maxQueuedFrames ?? 1024
-    this.dialTimeoutMs = driverOptions.dialTimeoutMs ?? 10_000
-    this.backoffMs = driverOptions.unreachableBackoffMs ?? 1000
-    this.closeTimeoutMs = driverOptions.closeTimeoutMs ?? 1000
+    this.limits = {
+      maxQueued: driverOptions.maxQueuedFrames ?? 1024,
+      dialTimeoutMs: driverOptions.dialTimeoutMs ?? 10_000,
+      backoffMs: driverOptions.unreachableBackoffMs ?? 1000,
+      closeTimeoutMs: driverOptions.closeTimeoutMs ?? 1000,
+      runOnLimitedConnection: driverOptions.runOnLimitedConnection ?? false
+    }
+    const policy = resolveResourcePolicy(spec.resources, driverOptions.resources, {
+      maxInboundStreams: driverOptions.maxInboundStreams,
+      maxOutboundStreams: driverOptions.maxOutboundStreams
+    })
+    // one frame of the largest size must always fit, or an honest peer could never send one
+    policy.maxBufferedBytesPerPeer = Math.max(policy.maxBufferedBytesPerPeer, spec.codec.maxFrameBytes + 16)
+    policy.maxBufferedBytesTotal = Math.max(policy.maxBufferedBytesTotal, policy.maxBufferedBytesPerPeer)
+    this.policy = policy
     this.io = driverOptions.storage
     const name = `overlaykit:${spec.name}`
     this.log = (components.logger?.forComponent?.(name) ?? makeLogger(name)) as Logger
     const driver = this
     const id = components.peerId.toString()
     this.selfRef = { id, get addrs () { return driver.currentAddrs() } }
-    this.onInboundStream = this.onInboundStream.bind(this)
+    this.peers = this.makePolicy()
+    this.out = new Outbound<M>(this, this.limits, (stream, ch) => { this.inb.readChannel(stream, ch) })
+    this.inb = new Inbound<M>(this, this.limits.closeTimeoutMs, (ch, why) => { this.out.channelDown(ch, why) }, id => { this.out.reachable(id) })
     this.onSelfUpdate = this.onSelfUpdate.bind(this)
   }
 
@@ -143,53 +151,94 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
   /** This node: peer id string and its listen addresses (without /p2p). */
   get self (): PeerRef { return this.selfRef }
 
+  get signal (): AbortSignal { return this.abort.signal }
+
   isStarted (): boolean { return this.running }
 
   /** What the driver currently holds (for diagnostics and the "stop releases everything" tests). */
-  resources (): { timers: number, channels: number, outboundStreams: number, inboundStreams: number, queuedFrames: number } {
+  resources (): { timers: number, channels: number, outboundStreams: number, inboundStreams: number, queuedFrames: number, bufferedBytes: number, trackedPeers: number, refusedPeers: number } {
     let outboundStreams = 0
     let queuedFrames = 0
-    for (const ch of this.channels.values()) {
+    for (const ch of this.out.channels.values()) {
       if (ch.stream !== undefined && ch.stream.status === 'open') outboundStreams++
       queuedFrames += ch.length
     }
-    return { timers: this.timers?.size ?? 0, channels: this.channels.size, outboundStreams, inboundStreams: this.inbound.size, queuedFrames }
+    return {
+      timers: this.timers?.size ?? 0,
+      channels: this.out.channels.size,
+      outboundStreams,
+      inboundStreams: this.inb.inboundStreams,
+      queuedFrames,
+      bufferedBytes: this.peers.buffered,
+      trackedPeers: this.peers.peers,
+      refusedPeers: this.gateSize()
+    }
   }
 
-  /** Listen to every event the machine emits. Returns an unsubscribe function. */
+  /** The peer-policy status: the worst-scored peers, the refused ones, bytes held (for `status` and diagnostics). */
+  limitsStatus (): { bufferedBytes: number, scores: Array<{ peer: string, score: number, buffered: number, streams: number }>, refused: Array<{ peer: string, msLeft: number }>, refusedConnections: number } {
+    return { bufferedBytes: this.peers.buffered, scores: this.peers.scores(), refused: this.gate?.refused() ?? [], refusedConnections: this.gate?.refusedConnections ?? 0 }
+  }
+
+  /** Listen to every event the machine emits (and the driver's own, `driver:peer-banned`). Returns an unsubscribe function. */
   onEvent (listener: (e: OverlayEvent) => void): () => void {
     this.listeners.add(listener)
     return () => { this.listeners.delete(listener) }
   }
 
+  /** A peer's current score (0 = clean); the policy's threshold cuts it off. */
+  scoreOf (peer: string): number { return this.peers.score(peer) }
+
+  /** Penalise a peer from outside the machine (an application's own checks). */
+  penalize (peer: string, reason: string, weight: number): void { this.peers.penalize(peer, reason, weight) }
+
   async start (): Promise<void> {
     if (this.running) return
     this.abort = new AbortController()
     this.generation++
-    const seed = this.driverOptions.seed ?? randomSeed()
-    const env = this.makeEnv(new Rng(String(seed)).fork(this.spec.name))
-    this.timers = new TimerTable<TimerHandle>({
-      schedule: (ms, fire) => longTimeout(ms, fire),
-      cancel: (h) => { clearTimeout(h.t) }
-    }, (key) => { this.guard('onTimer', () => this.mach?.onTimer(key)) })
+    const { gate, release } = acquireGate(optionalComponent(this.components, 'connectionGater'), this.components)
+    this.gate = gate
+    this.releaseGate = release
+    this.peers = this.makePolicy()
+    this.timers = liveTimers((key) => { this.guard('onTimer', () => this.mach?.onTimer(key)) })
+    const env = buildEnv<M>({
+      self: () => this.selfRef,
+      rng: seedRng(this.driverOptions.seed, this.spec.name),
+      send: (to, msg) => { this.out.send(to, msg) },
+      timers: this.timers,
+      active: () => this.running,
+      emit: (event) => { this.emit(event) },
+      stats: this.stats,
+      log: this.log,
+      storage: this.io,
+      complete: (req, result) => {
+        const gen = this.generation
+        if (this.running && gen === this.generation) this.guard('onIo', () => this.mach?.onIo?.(req.token, result))
+      },
+      signer: this.nodeSigner(),
+      penalize: (peer, reason, weight) => { this.peers.penalize(peer.id, reason, weight) }
+    })
     const mach = this.spec.create(env, this.options)
     this.components.events.addEventListener('self:peer:update', this.onSelfUpdate)
     this.components.events.addEventListener('transport:listening', this.onSelfUpdate)
     this.selfAddrs = undefined
     try {
-      await this.components.registrar.handle(this.spec.protocol, this.onInboundStream, {
-        maxInboundStreams: this.driverOptions.maxInboundStreams ?? 16,
-        maxOutboundStreams: this.driverOptions.maxOutboundStreams ?? 16,
-        runOnLimitedConnection: this.driverOptions.runOnLimitedConnection ?? false
+      await this.components.registrar.handle(this.spec.protocol, this.inb.onInboundStream, {
+        maxInboundStreams: this.policy.maxInboundStreams,
+        maxOutboundStreams: this.policy.maxOutboundStreams,
+        runOnLimitedConnection: this.limits.runOnLimitedConnection
       })
     } catch (err) {
       // e.g. the protocol is already handled by another instance: leave nothing behind
       this.components.events.removeEventListener('self:peer:update', this.onSelfUpdate)
       this.components.events.removeEventListener('transport:listening', this.onSelfUpdate)
+      this.releaseGate?.()
       throw err
     }
+    this.registerMetrics()
     this.mach = mach
     this.running = true
+    this.inb.start()
     this.guard('start', () => { mach.start() })
     this.log('started %s on %s', this.spec.name, this.spec.protocol)
   }
@@ -204,29 +253,25 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
     this.components.events.removeEventListener('self:peer:update', this.onSelfUpdate)
     this.components.events.removeEventListener('transport:listening', this.onSelfUpdate)
     await this.components.registrar.unhandle(this.spec.protocol).catch(err => { this.log.error('unhandle failed - %e', err) })
-    const streams: Stream[] = [...this.inbound.keys()]
-    for (const ch of this.channels.values()) {
-      ch.down = true
-      if (ch.stream !== undefined) streams.push(ch.stream)
-    }
+    const streams: Stream[] = [...this.inb.stop(), ...this.out.closeAll()]
     // pending dials are cancelled; flushing streams get closeTimeoutMs, then they are reset
     this.abort.abort(new Error('overlay driver stopped'))
-    const signal = AbortSignal.timeout(this.closeTimeoutMs)
+    const signal = AbortSignal.timeout(this.limits.closeTimeoutMs)
     await Promise.all(streams.map(async s => {
       try { await s.close({ signal }) } catch { s.abort(new Error('overlay driver stopped')) }
     }))
-    for (const ch of this.channels.values()) ch.clear()
-    this.channels.clear()
-    this.inbound.clear()
-    this.inboundPerPeer.clear()
-    this.backoff.clear()
+    this.out.clear()
+    this.inb.clear()
+    this.peers.clear()
     this.book.clear()
+    this.releaseGate?.()
+    this.releaseGate = undefined
     this.log('stopped %s', this.spec.name)
   }
 
   /** Dial a peer (PeerRef or multiaddr string with /p2p/<id>); resolves with its PeerRef. */
   async connect (target: PeerRef | string, options: { signal?: AbortSignal } = {}): Promise<PeerRef> {
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.dialTimeoutMs), ...(options.signal !== undefined ? [options.signal] : [])])
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.limits.dialTimeoutMs), ...(options.signal !== undefined ? [options.signal] : [])])
     let conn: Connection
     if (typeof target === 'string') {
       conn = await this.components.connectionManager.openConnection(multiaddr(target), { signal })
@@ -234,47 +279,17 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
       this.book.remember(ref)
       return ref
     }
-    const peerId = await this.preparePeer(target)
+    const peerId = await this.out.preparePeer(target)
     conn = await this.components.connectionManager.openConnection(peerId, { signal })
     const addrs = target.addrs !== undefined && target.addrs.length > 0 ? target.addrs : [stripPeerId(conn.remoteAddr.toString())]
     return { id: target.id, addrs }
   }
 
-  // ---- env ----
-
-  private makeEnv (rng: Rng): Env<M> {
-    const driver = this
-    const env: Env<M> = {
-      get self () { return driver.selfRef },
-      now: () => performance.timeOrigin + performance.now(),
-      rng,
-      send: (to, msg) => { this.send(to, msg) },
-      setTimer: (key, ms) => { if (this.running) this.timers?.set(key, ms) },
-      clearTimer: (key) => { this.timers?.clear(key) },
-      emit: (event) => { this.emit(event) },
-      stats: this.stats,
-      log: this.log
-    }
-    const storage = this.io
-    if (storage !== undefined) {
-      env.io = (req) => {
-        const gen = this.generation
-        void performIo(storage, req).then(result => {
-          if (this.running && gen === this.generation) this.guard('onIo', () => this.mach?.onIo?.(req.token, result))
-        })
-      }
-    }
-    return env
-  }
-
-  private emit (event: OverlayEvent): void {
-    for (const l of this.listeners) {
-      try { l(event) } catch (err) { this.log.error('event listener threw - %e', err) }
-    }
-  }
+  /** The running machine, or undefined (for the driver's parts). */
+  get current (): Mach | undefined { return this.mach }
 
   /** Run a machine callback; a throwing machine is logged and counted, never fatal to the node. */
-  private guard (what: string, fn: () => void): void {
+  guard (what: string, fn: () => void): void {
     try {
       fn()
     } catch (err) {
@@ -283,238 +298,73 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> {
     }
   }
 
+  // ---- policy ----
+
+  private gateSize (): number { return this.gate?.size ?? 0 }
+
+  private makePolicy (): PeerPolicy {
+    // before start() there is no node gate yet: a private one, replaced at start
+    const gate = this.gate ?? new PeerGate()
+    return new PeerPolicy(this.policy, gate, this.stats, c => { this.cutOff(c) })
+  }
+
+  /** A peer crossed its threshold: reset its streams, drop its channel, close its connections, tell listeners. */
+  private cutOff (c: CutOff): void {
+    this.log('cutting off %s (%s, score %d) for %d ms', c.peer, c.reason, Math.round(c.score), c.backoffMs)
+    this.inb.cut(c.peer)
+    this.out.drop(c.peer, 'peer cut off')
+    try {
+      for (const conn of this.components.connectionManager.getConnections(peerIdFromString(c.peer))) conn.abort(new Error(`peer cut off: ${c.reason}`))
+    } catch (err) { this.log('closing connections of %s failed - %e', c.peer, err) }
+    const event: PeerBannedEvent = { type: 'driver:peer-banned', peer: c.peer, reason: c.reason, score: c.score, backoffMs: c.backoffMs }
+    this.emit(event)
+  }
+
+  private nodeSigner (): Signer | undefined {
+    if (this.signer !== undefined) return this.signer
+    const key = optionalComponent(this.components, 'privateKey')
+    if (key === undefined) return undefined
+    try { this.signer = signerFromPrivateKey(key) } catch (err) { this.log('no signer: %s', (err as Error).message) }
+    return this.signer
+  }
+
+  /** Counters in libp2p metrics (where the node has metrics), computed when scraped. */
+  private registerMetrics (): void {
+    const metrics = optionalComponent(this.components, 'metrics')
+    if (metrics === undefined) return
+    const name = `overlaykit_${this.spec.name.replace(/[^a-zA-Z0-9_]/g, '_')}`
+    try {
+      metrics.registerMetricGroup(`${name}_driver`, {
+        label: 'name',
+        help: `overlaykit ${this.spec.name}: driver counters, drops and peer policy`,
+        calculate: () => {
+          const out: Record<string, number> = {}
+          for (const [k, v] of this.stats.counters) if (k.startsWith('driver:')) out[k.slice(7)] = v
+          for (const [k, c] of this.stats.messages) if (c.dropped > 0) out[`dropped_${k}`] = c.dropped
+          out.buffered_bytes = this.peers.buffered
+          out.refused_peers = this.gateSize()
+          return out
+        }
+      })
+    } catch (err) { this.log('metrics registration failed - %e', err) }
+  }
+
+  // ---- env ----
+
+  private emit (event: OverlayEvent): void {
+    for (const l of this.listeners) {
+      try { l(event) } catch (err) { this.log.error('event listener threw - %e', err) }
+    }
+  }
+
   private currentAddrs (): readonly string[] {
     if (this.selfAddrs === undefined) {
       let addrs: Multiaddr[] = []
-      try { addrs = this.components.addressManager?.getAddresses() ?? [] } catch { /* no address manager in these components */ }
+      try { addrs = optionalComponent(this.components, 'addressManager')?.getAddresses() ?? [] } catch { /* no address manager in these components */ }
       this.selfAddrs = addrs.map(a => stripPeerId(a.toString()))
     }
     return this.selfAddrs
   }
 
   private onSelfUpdate (): void { this.selfAddrs = undefined }
-
-  // ---- sending ----
-
-  private send (to: PeerRef, msg: M): void {
-    if (!this.running) { this.stats.dropped('not-running'); return }
-    const codec = this.spec.codec
-    let body: Uint8Array
-    let type: string
-    try {
-      type = codec.typeOf(msg)
-      body = codec.encode(msg)
-      if (body.byteLength > codec.maxFrameBytes) throw new LimitError(`frame of ${body.byteLength} bytes exceeds ${codec.maxFrameBytes}`)
-    } catch (err) {
-      this.stats.dropped('encode-error')
-      this.log.error('cannot encode a message for %s - %e', to.id, err)
-      return
-    }
-    if (to.id === this.selfRef.id) { this.sendToSelf(msg, type, body.byteLength); return }
-    if (to.addrs !== undefined && to.addrs.length > 0) this.book.remember(to)
-    const until = this.backoff.get(to.id)
-    if (until !== undefined) {
-      if (performance.now() < until) { this.stats.dropped('unreachable'); return }
-      this.backoff.delete(to.id)
-    }
-    let ch = this.channels.get(to.id)
-    if (ch === undefined) {
-      ch = new Channel(to)
-      this.channels.set(to.id, ch)
-    } else if (to.addrs !== undefined && to.addrs.length > 0) {
-      ch.peer = to
-    }
-    if (ch.length >= this.maxQueued) { this.stats.dropped('queue-full'); return }
-    ch.push({ frame: encodeFrame(body, codec.maxFrameBytes), type, bytes: body.byteLength })
-    if (ch.stream !== undefined) {
-      if (!ch.flushScheduled) {
-        // the first frame of a turn goes out at once (latency); the rest of the turn is batched
-        this.flush(ch)
-        this.scheduleFlush(ch)
-      } else if (ch.bytes >= BATCH_BYTES || ch.length >= BATCH_FRAMES) {
-        // a batch's worth is written at once, so a big burst never piles up against maxQueuedFrames
-        this.flush(ch)
-      }
-    } else if (!ch.opening) {
-      void this.open(ch)
-    }
-  }
-
-  private sendToSelf (msg: M, type: string, bytes: number): void {
-    const gen = this.generation
-    this.stats.sent(type, bytes)
-    queueMicrotask(() => {
-      if (!this.running || gen !== this.generation) return
-      this.stats.received(type, bytes)
-      this.guard('onMessage', () => this.mach?.onMessage(this.selfRef, msg))
-    })
-  }
-
-  private async preparePeer (ref: PeerRef): Promise<PeerId> {
-    const peerId = peerIdFromString(ref.id)
-    const multiaddrs = toMultiaddrs(ref.addrs ?? this.book.addrs(ref.id) ?? [])
-    if (multiaddrs.length > 0) {
-      await this.components.peerStore.merge(peerId, { multiaddrs }).catch(err => { this.log('peer store merge failed - %e', err) })
-    }
-    return peerId
-  }
-
-  private async open (ch: Channel): Promise<void> {
-    ch.opening = true
-    const gen = this.generation
-    try {
-      const peerId = await this.preparePeer(ch.peer)
-      const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.dialTimeoutMs)])
-      const stream = await this.components.connectionManager.openStream(peerId, this.spec.protocol, {
-        signal,
-        runOnLimitedConnection: this.driverOptions.runOnLimitedConnection ?? false
-      })
-      if (!this.running || gen !== this.generation || ch.down) {
-        stream.abort(new Error('overlay driver stopped'))
-        return
-      }
-      ch.stream = stream
-      stream.addEventListener('close', () => { this.channelDown(ch, 'stream closed') })
-      // the remote answers on its own stream, but reading ours notices its end (and accepts frames)
-      void this.readLoop(stream, ch.peer.id, ch)
-      this.flush(ch)
-    } catch (err) {
-      if (!this.running || gen !== this.generation || ch.down) return
-      this.log('cannot reach %s - %e', ch.peer.id, err)
-      this.backoff.set(ch.peer.id, performance.now() + this.backoffMs)
-      this.channelDown(ch, 'dial failed')
-    } finally {
-      ch.opening = false
-    }
-  }
-
-  /**
-   * Flush again on the next microtask, so the frames a machine sends to this peer after the first in
-   * one turn (a burst of replies decoded from one chunk, a broadcast) go down as one write: one muxer
-   * frame and one Noise frame instead of one each per message. (Deferring the first frame too costs
-   * about half the round-trip time on memory transport: the microtask runs behind the transport's.)
-   */
-  private scheduleFlush (ch: Channel): void {
-    if (ch.flushScheduled) return
-    ch.flushScheduled = true
-    queueMicrotask(() => {
-      ch.flushScheduled = false
-      this.flush(ch)
-    })
-  }
-
-  /** Write queued frames (batched up to BATCH_BYTES per write) until empty or the stream asks to wait. */
-  private flush (ch: Channel): void {
-    const stream = ch.stream
-    if (stream === undefined || ch.waitingDrain || ch.down) return
-    while (ch.length > 0) {
-      if (stream.writeStatus !== 'writable') { this.channelDown(ch, `stream ${stream.writeStatus}`); return }
-      const batch: QueuedFrame[] = [ch.shift() as QueuedFrame]
-      let size = batch[0].frame.byteLength
-      for (let next = ch.peek(); next !== undefined && batch.length < BATCH_FRAMES && size + next.frame.byteLength <= BATCH_BYTES; next = ch.peek()) {
-        batch.push(ch.shift() as QueuedFrame)
-        size += next.frame.byteLength
-      }
-      let buf = batch[0].frame
-      if (batch.length > 1) {
-        buf = new Uint8Array(size)
-        let at = 0
-        for (const f of batch) { buf.set(f.frame, at); at += f.frame.byteLength }
-      }
-      let more: boolean
-      try {
-        more = stream.send(buf)
-      } catch (err) {
-        for (let i = 0; i < batch.length; i++) this.stats.dropped('send-error')
-        this.channelDown(ch, 'send failed')
-        return
-      }
-      this.stats.inc('driver:writes')
-      for (const f of batch) this.stats.sent(f.type, f.bytes)
-      if (!more) {
-        this.stats.inc('driver:drain-waits')
-        ch.waitingDrain = true
-        stream.onDrain({ signal: this.abort.signal }).then(() => {
-          ch.waitingDrain = false
-          this.flush(ch)
-        }, () => { ch.waitingDrain = false })
-        return
-      }
-    }
-  }
-
-  /** Tear down a peer's channel once; queued frames are dropped and the machine is told. */
-  private channelDown (ch: Channel, why: string): void {
-    if (ch.down) return
-    ch.down = true
-    const lost = ch.clear()
-    for (let i = 0; i < lost; i++) this.stats.dropped('unreachable')
-    if (this.channels.get(ch.peer.id) === ch) this.channels.delete(ch.peer.id)
-    if (ch.stream !== undefined && ch.stream.status === 'open') ch.stream.abort(new Error(why))
-    if (!this.running) return
-    this.log('peer %s unreachable: %s', ch.peer.id, why)
-    this.stats.inc('driver:unreachable')
-    // never re-enter the machine from inside its own env.send(): tell it on the next microtask
-    const gen = this.generation
-    queueMicrotask(() => {
-      if (this.running && gen === this.generation) this.guard('onPeerUnreachable', () => this.mach?.onPeerUnreachable?.(ch.peer))
-    })
-  }
-
-  // ---- receiving ----
-
-  private onInboundStream (stream: Stream, connection: Connection): void {
-    if (!this.running) { stream.abort(new Error('overlay not running')); return }
-    const id = connection.remotePeer.toString()
-    this.backoff.delete(id)
-    if (connection.direction === 'outbound') this.book.remember({ id, addrs: [stripPeerId(connection.remoteAddr.toString())] })
-    this.inbound.set(stream, id)
-    const n = this.inboundPerPeer.get(id) ?? 0
-    this.inboundPerPeer.set(id, n + 1)
-    if (n === 0) this.guard('onPeerConnected', () => this.mach?.onPeerConnected?.(this.book.refOf(id)))
-    void this.readLoop(stream, id, undefined)
-  }
-
-  private deliver (id: string, body: Uint8Array): void {
-    if (!this.running) return
-    const codec = this.spec.codec
-    let msg: M
-    let type: string
-    try {
-      msg = codec.decode(body)
-      type = codec.typeOf(msg)
-    } catch (err) {
-      if (err instanceof UnknownTypeError) {
-        this.stats.dropped('unknown-type')
-        this.log('dropped a frame of unknown type %s (%d bytes) from %s', String(err.messageType), body.byteLength, id)
-        return
-      }
-      this.stats.dropped('decode-error')
-      this.log('dropped an undecodable frame of %d bytes from %s - %s', body.byteLength, id, (err as Error)?.message)
-      return
-    }
-    this.stats.received(type, body.byteLength)
-    this.guard('onMessage', () => this.mach?.onMessage(this.book.refOf(id), msg))
-  }
-
-  private async readLoop (stream: Stream, id: string, ch: Channel | undefined): Promise<void> {
-    const end = await readFrames(stream, this.spec.codec.maxFrameBytes, body => { this.deliver(id, body) })
-    if (end.reason === 'oversize' || end.reason === 'truncated') {
-      this.stats.dropped(end.reason)
-      this.log('resetting a stream from %s: %s', id, end.error.message)
-      stream.abort(new LimitError(`${end.reason} frame: ${end.error.message}`))
-    }
-    if (ch !== undefined) {
-      this.channelDown(ch, `stream ended (${end.reason})`)
-      return
-    }
-    if (this.inbound.delete(stream)) {
-      const n = (this.inboundPerPeer.get(id) ?? 1) - 1
-      if (n <= 0) this.inboundPerPeer.delete(id); else this.inboundPerPeer.set(id, n)
-    }
-    // we never write on inbound streams: close our half so the stream is released on both sides
-    if (end.reason === 'eof' && stream.status === 'open') {
-      stream.close({ signal: AbortSignal.timeout(this.closeTimeoutMs) }).catch(err => { stream.abort(err) })
-    }
-  }
 }

@@ -40,69 +40,137 @@ export type ReadEnd =
   | { reason: 'truncated', error: Error }
   /** Reset, aborted or the connection closed. */
   | { reason: 'closed', error: Error }
+  /** The reader was stopped by its owner (budget, deadline, idle, peer cut off); the owner resets or closes the stream. */
+  | { reason: 'stopped', why: string }
 
 /** Longest varint length prefix we accept (enough for any 53-bit length). */
 const MAX_PREFIX_BYTES = 8
 
+/** What a reader reports to its owner; every call is synchronous and must not throw. */
+export interface FrameSink {
+  frame (body: Uint8Array): void
+  /**
+   * The bytes held for incomplete frames change by `delta` (positive: more arrived; negative: a frame
+   * completed or the reader ended). Returning false refuses a positive delta: the reader stops
+   * ('stopped', 'over-budget') holding nothing.
+   */
+  hold? (delta: number): boolean
+}
+
 /**
- * Read frames until the stream ends, calling `onFrame` synchronously for each (the callback must
- * not throw; the driver guards the machine). Never rejects.
+ * Reads length-prefixed frames from one stream until it ends or `stop()` is called. It listens to the
+ * stream's 'message' events and decodes in place rather than going through the stream's async iterator
+ * and `lp.decode`: same framing, but no async-generator hops per frame, which is most of the
+ * per-message cost at sub-millisecond RTTs (see benchmarks/driver-rtt.ts).
  *
- * It listens to the stream's 'message' events and decodes in place rather than going through the
- * stream's async iterator and `lp.decode`: same framing, but no async-generator hops per frame,
- * which is most of the per-message cost at sub-millisecond RTTs (see benchmarks/driver-rtt.ts).
+ * `partialSince` (0 when nothing is pending) and `lastActivity` (performance.now() of the last bytes)
+ * let the owner enforce a frame deadline and an idle timeout with one sweep over all its readers.
  */
-export async function readFrames (stream: Stream, maxFrameBytes: number, onFrame: (body: Uint8Array) => void): Promise<ReadEnd> {
-  return await new Promise<ReadEnd>(resolve => {
-    const buf = new Uint8ArrayList()
-    let done = false
-    const finish = (end: ReadEnd): void => {
-      if (done) return
-      done = true
-      stream.removeEventListener('message', onMessage)
-      stream.removeEventListener('end', onEnd)
-      stream.removeEventListener('close', onClose)
-      resolve(end)
-    }
-    const onMessage = (evt: StreamMessageEvent): void => {
-      buf.append(evt.data)
-      while (!done && buf.byteLength > 0) {
-        // unsigned varint length, checked against the limit byte by byte
-        let len = 0
-        let i = 0
-        let complete = false
-        while (i < buf.byteLength && i < MAX_PREFIX_BYTES) {
-          const b = buf.get(i)
-          len += (b & 0x7f) * 2 ** (7 * i)
-          i++
-          if (len > maxFrameBytes) { finish({ reason: 'oversize', error: new InvalidDataLengthError(`frame length ${len}+ exceeds ${maxFrameBytes}`) }); return }
-          if (b < 0x80) { complete = true; break }
-        }
-        if (!complete) {
-          if (i >= MAX_PREFIX_BYTES) finish({ reason: 'oversize', error: new InvalidDataLengthError('length prefix too long') })
-          return
-        }
-        if (buf.byteLength < i + len) return
-        const body = buf.subarray(i, i + len)
-        buf.consume(i + len)
-        onFrame(body)
-      }
-    }
-    const ended = (): ReadEnd => buf.byteLength > 0
-      ? { reason: 'truncated', error: new Error(`stream ended inside a frame (${buf.byteLength} bytes pending)`) }
-      : { reason: 'eof' }
-    const onEnd = (): void => { finish(ended()) }
-    const onClose = (evt: StreamCloseEvent): void => {
-      finish(evt.error !== undefined ? { reason: 'closed', error: evt.error } : ended())
-    }
-    stream.addEventListener('message', onMessage)
-    stream.addEventListener('end', onEnd)
-    stream.addEventListener('close', onClose)
+export class FrameReader {
+  readonly ended: Promise<ReadEnd>
+  partialSince = 0
+  lastActivity = performance.now()
+  private readonly buf = new Uint8ArrayList()
+  private held = 0
+  private done = false
+  private resolve!: (end: ReadEnd) => void
+
+  constructor (readonly stream: Stream, private readonly maxFrameBytes: number, private readonly sink: FrameSink) {
+    this.ended = new Promise<ReadEnd>(resolve => { this.resolve = resolve })
+    this.onMessage = this.onMessage.bind(this)
+    this.onEnd = this.onEnd.bind(this)
+    this.onClose = this.onClose.bind(this)
+    stream.addEventListener('message', this.onMessage)
+    stream.addEventListener('end', this.onEnd)
+    stream.addEventListener('close', this.onClose)
     if (stream.status !== 'open' || stream.readableEnded) {
       // it may have finished before we attached; 'close'/'end' would never come
-      queueMicrotask(() => { if (stream.readBufferLength === 0) finish(stream.status === 'open' ? ended() : { reason: 'closed', error: new Error(`stream ${stream.status}`) }) })
+      queueMicrotask(() => { if (stream.readBufferLength === 0) this.finish(stream.status === 'open' ? this.endState() : { reason: 'closed', error: new Error(`stream ${stream.status}`) }) })
     }
-  })
+  }
+
+  /** Bytes held for incomplete frames. */
+  get pending (): number { return this.buf.byteLength }
+
+  /** Stop reading (the owner then resets or closes the stream); releases what was held. */
+  stop (why: string): void { this.finish({ reason: 'stopped', why }) }
+
+  private finish (end: ReadEnd): void {
+    if (this.done) return
+    this.done = true
+    const s = this.stream
+    s.removeEventListener('message', this.onMessage)
+    s.removeEventListener('end', this.onEnd)
+    s.removeEventListener('close', this.onClose)
+    if (this.held > 0) this.sink.hold?.(-this.held)
+    this.held = 0
+    this.buf.consume(this.buf.byteLength)
+    this.partialSince = 0
+    this.resolve(end)
+  }
+
+  private onMessage (evt: StreamMessageEvent): void {
+    if (this.done) return
+    const buf = this.buf
+    buf.append(evt.data)
+    this.lastActivity = performance.now()
+    const max = this.maxFrameBytes
+    while (buf.byteLength > 0) {
+      // unsigned varint length, checked against the limit byte by byte
+      let len = 0
+      let i = 0
+      let complete = false
+      while (i < buf.byteLength && i < MAX_PREFIX_BYTES) {
+        const b = buf.get(i)
+        len += (b & 0x7f) * 2 ** (7 * i)
+        i++
+        if (len > max) { this.finish({ reason: 'oversize', error: new InvalidDataLengthError(`frame length ${len}+ exceeds ${max}`) }); return }
+        if (b < 0x80) { complete = true; break }
+      }
+      if (!complete) {
+        if (i >= MAX_PREFIX_BYTES) { this.finish({ reason: 'oversize', error: new InvalidDataLengthError('length prefix too long') }); return }
+        break
+      }
+      if (buf.byteLength < i + len) break
+      const body = buf.subarray(i, i + len)
+      buf.consume(i + len)
+      this.sink.frame(body)
+      if (this.done) return
+    }
+    this.account()
+  }
+
+  /** Tell the owner how much is held now; a refusal stops the reader. */
+  private account (): void {
+    const now = this.buf.byteLength
+    const delta = now - this.held
+    if (delta !== 0) {
+      if (this.sink.hold !== undefined && !this.sink.hold(delta)) { this.finish({ reason: 'stopped', why: 'over-budget' }); return }
+      this.held = now
+    }
+    if (now === 0) this.partialSince = 0
+    else if (this.partialSince === 0 || delta < 0) this.partialSince = this.lastActivity
+  }
+
+  private endState (): ReadEnd {
+    return this.buf.byteLength > 0
+      ? { reason: 'truncated', error: new Error(`stream ended inside a frame (${this.buf.byteLength} bytes pending)`) }
+      : { reason: 'eof' }
+  }
+
+  private onEnd (): void { this.finish(this.endState()) }
+
+  private onClose (evt: StreamCloseEvent): void {
+    this.finish(evt.error !== undefined ? { reason: 'closed', error: evt.error } : this.endState())
+  }
+}
+
+/**
+ * Read frames until the stream ends, calling `onFrame` synchronously for each (the callback must
+ * not throw; the driver guards the machine). Never rejects. No budgets: see FrameReader for those.
+ */
+export async function readFrames (stream: Stream, maxFrameBytes: number, onFrame: (body: Uint8Array) => void): Promise<ReadEnd> {
+  return await new FrameReader(stream, maxFrameBytes, { frame: onFrame }).ended
 }
 
 class InvalidDataLengthError extends Error {

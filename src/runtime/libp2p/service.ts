@@ -8,6 +8,7 @@ import { NotStartedError } from '../../overlay/errors.js'
 import { operation } from '../../overlay/ops.js'
 import { OverlayDriver, type DriverOptions } from './driver.js'
 import type { OverlayComponents } from './components.js'
+import { RUNS_ON_LIMITED_CONNECTION } from './limited.js'
 import type { Machine, OverlayEvent, OverlaySpec, PeerRef } from '../../overlay/types.js'
 import type { Stats } from '../../overlay/stats.js'
 
@@ -26,7 +27,7 @@ export class OverlayService<M, O, Mach extends Machine<M>> implements Startable 
    * '@overlaykit/<name>' is always declared.
    */
   constructor (components: OverlayComponents, spec: OverlaySpec<M, O, Mach>, options: O, init: ServiceInit = {}, capabilities: string[] = []) {
-    this.driver = new OverlayDriver(components, spec, options, init.driver)
+    this.driver = new OverlayDriver(components, spec, options, { runOnLimitedConnection: RUNS_ON_LIMITED_CONNECTION[spec.name] ?? false, ...init.driver })
     this[serviceCapabilities] = [`@overlaykit/${spec.name}`, ...capabilities]
   }
 

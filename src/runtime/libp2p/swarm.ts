@@ -17,13 +17,15 @@ import { webSockets } from '@libp2p/websockets'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { OverlayDriver } from './driver.js'
+import { reachabilityListen, reachabilityTransports, withReachability, type ReachabilityOptions } from './reachability.js'
 import type { Connection, Libp2p, PeerId, ServiceMap } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export type SwarmTransport = 'memory' | 'tcp' | 'ws'
 export type SwarmTopology = 'none' | 'ring' | 'star' | 'full'
 
-export interface NodeOptions {
+/** Also: identify (on by default), `relay` (run a relay server), `reachability` / `relays` (reserve a relay slot), `dcutr` — see reachability.ts. */
+export interface NodeOptions extends ReachabilityOptions {
   /** @default 'memory' */
   transport?: SwarmTransport
   /** Deterministic Ed25519 identity from this seed (and the node index). @default random identity */
@@ -49,6 +51,8 @@ export interface SwarmOptions {
   seed?: number | string
   /** Extra libp2p options for every node, applied last. @default {} */
   config?: Partial<Libp2pOptions<any>>
+  /** Identify, relay and hole-punching settings for every node (reachability.ts). @default {} */
+  network?: ReachabilityOptions
 }
 
 export interface Swarm<S extends ServiceMap = ServiceMap> {
@@ -89,8 +93,7 @@ export async function createNode<S extends ServiceMap = ServiceMap> (services: S
   return await createLibp2p<S>({
     ...(privateKey !== undefined ? { privateKey } : {}),
     start: opts.start ?? true,
-    addresses: { listen: opts.listen ?? defaultListen(transport) },
-    transports: [transportFor(transport)],
+    addresses: { listen: [...(opts.listen ?? defaultListen(transport)), ...reachabilityListen(opts)] },
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 2 * 1024 * 1024 } })],
     connectionManager: {
@@ -103,7 +106,9 @@ export async function createNode<S extends ServiceMap = ServiceMap> (services: S
     // cores must not abort a healthy connection (yamux keep-alive still catches dead ones)
     connectionMonitor: { abortConnectionOnPingFailure: false },
     ...opts.config,
-    services
+    // the relay client goes next to whatever transports the caller chose: relayed addresses dial like any other
+    transports: [...(opts.config?.transports ?? [transportFor(transport)]), ...reachabilityTransports()],
+    services: withReachability(services as Record<string, any>, opts, { directDial: transport !== 'memory' }) as ServiceFactoryMap<S>
   })
 }
 
@@ -177,7 +182,7 @@ export async function createSwarm<S extends ServiceMap = ServiceMap> (n: number,
     const limit = options.dialConcurrency ?? 8
     const created: Array<Libp2p<S> | undefined> = new Array(n)
     await pool(Array.from({ length: n }, (_, i) => async () => {
-      created[i] = await createNode(servicesFor(i), { transport, seed: options.seed, index: i, config: options.config })
+      created[i] = await createNode(servicesFor(i), { ...options.network, transport, seed: options.seed, index: i, config: options.config })
     }), limit).finally(() => { for (const c of created) if (c !== undefined) nodes.push(c) })
     const pairs: Array<[number, number]> = []
     switch (options.connect ?? 'none') {

@@ -6,7 +6,7 @@
  */
 import { fasttrack, type FastTrackService } from '../../../fasttrack/index.js'
 import { FsBlobStorage } from '../../../runtime/libp2p/index.js'
-import { fileSearchOps } from '../../../search/node-ops.js'
+import { fileSearchOps } from '../../../search/live/node-ops.js'
 import type { NodeAdapter, NodeAdapterContext } from '../types.js'
 
 const svc = (ctx: NodeAdapterContext): FastTrackService => ctx.node.services.fasttrack as FastTrackService

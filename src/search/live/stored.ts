@@ -4,12 +4,12 @@
  * and the browser.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import type { SharedFile } from '../overlay/capabilities.js'
-import { OverlayError } from '../overlay/errors.js'
-import { toHex } from '../overlay/ids.js'
-import type { BlobStorage } from '../runtime/libp2p/storage.js'
-import { describeBytes } from './describe.js'
-import { keywordsOf } from './keywords.js'
+import type { SharedFile } from '../../overlay/capabilities.js'
+import { OverlayError } from '../../overlay/errors.js'
+import { toHex } from '../../overlay/ids.js'
+import type { BlobStorage } from '../../runtime/libp2p/storage.js'
+import { describeBytes } from '../describe.js'
+import { keywordsOf } from '../keywords.js'
 
 /** Describe the blob `store` (name defaults to its last path segment). */
 export async function describeStored (storage: BlobStorage | undefined, store: string, name?: string): Promise<SharedFile & { store: string }> {

@@ -1,13 +1,22 @@
 /**
- * The CLI's I/O: results on stdout (exactly one JSON object in --json mode, nothing else there),
+ * Output for the CLI and the benchmark runner: results on stdout (exactly one JSON object in --json mode, nothing else there),
  * human-facing lines and progress bars on stderr. Progress bars only when stderr is a TTY, so logs
  * and pipes stay clean.
  */
 import cliProgress from 'cli-progress'
-import type { CliIo } from './plugin.js'
 import { formatCell, textTable } from './table.js'
 
 export interface Progress { tick (n?: number): void, update (value: number): void, stop (): void }
+
+/** Where a command writes: its result on stdout, human lines and progress bars on stderr. */
+export interface CliIo {
+  /** In --json mode: the single JSON object on stdout. Otherwise pretty-printed. */
+  result (value: unknown, json: boolean): void
+  /** Human-facing lines on stderr. */
+  info (line: string): void
+  /** A progress bar on stderr when it is a TTY (no-op otherwise, and always in --json mode off-TTY). */
+  progress (label: string, total: number): Progress
+}
 
 const noProgress: Progress = { tick () {}, update () {}, stop () {} }
 
@@ -66,7 +75,7 @@ export interface IoOptions {
   quiet?: boolean
 }
 
-export function createIo (options: IoOptions = {}): CliIo & { progress (label: string, total: number): Progress } {
+export function createIo (options: IoOptions = {}): CliIo {
   const stdout = options.stdout ?? process.stdout
   const stderr = options.stderr ?? process.stderr
   const bars = options.progress ?? (stderr.isTTY === true)

@@ -4,14 +4,14 @@
  * OverlayService. An overlay's service extends it and adds only what is its own (roles,
  * neighbours, browse, ...).
  */
-import type { ContentRouting, FetchOptions, FileSearch, SearchHit } from '../overlay/capabilities.js'
-import { TimeoutError } from '../overlay/errors.js'
-import type { Machine, OverlayEvent, OverlaySpec, PeerRef } from '../overlay/types.js'
-import { OverlayService, type OverlayComponents, type ServiceInit } from '../runtime/libp2p/index.js'
-import { FileSearchApi, type SearchMachine, type ShareableFile } from './api.js'
-import { SearchContentRouting } from './content-routing.js'
+import type { ContentRouting, FetchOptions, FileSearch, SearchHit } from '../../overlay/capabilities.js'
+import { TimeoutError } from '../../overlay/errors.js'
+import type { Machine, OverlayEvent, OverlaySpec, PeerRef } from '../../overlay/types.js'
+import { OverlayService, type OverlayComponents, type ServiceInit } from '../../runtime/libp2p/index.js'
+import { FileSearchApi, type SearchMachine, type ShareableFile } from '../api.js'
+import { SearchContentRouting } from '../content-routing.js'
 import { describeStored, storeBytes } from './stored.js'
-import type { DownloadResult } from './transfer.js'
+import type { DownloadResult } from '../transfer.js'
 
 export class SearchOverlayService<M, O, Mach extends Machine<M> & SearchMachine, Hit extends SearchHit = SearchHit>
   extends OverlayService<M, O, Mach> implements FileSearch, ContentRouting {

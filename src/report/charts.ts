@@ -1,7 +1,7 @@
 /**
  * Vega-Lite chart specs in a few lines, and headless rendering to SVG (vega-lite compiles the spec,
- * vega's View renders it without a canvas). Used by the benchmark runner and the comparison lab;
- * benchmarks import the builders through benchmarks/lib/charts.ts.
+ * vega's View renders it without a canvas). Used by the benchmark runner and the comparison lab
+ * (src/report is shared by src/cli and benchmarks/, which never import each other's internals).
  */
 
 export type Row = Record<string, unknown>

@@ -3,9 +3,9 @@
  * client, gnutella, fasttrack): share a file from the node's storage folder, search, download a hit.
  * Overlay node adapters (src/<overlay>/node-adapter.ts) spread these into their `ops`.
  */
-import type { FileSearch, SearchHit } from '../overlay/capabilities.js'
-import type { DownloadResult } from './transfer.js'
-import type { ShareableFile } from './api.js'
+import type { FileSearch, SearchHit } from '../../overlay/capabilities.js'
+import type { DownloadResult } from '../transfer.js'
+import type { ShareableFile } from '../api.js'
 
 export interface FileSearchService extends FileSearch {
   shareStored (store: string, name?: string): Promise<ShareableFile>

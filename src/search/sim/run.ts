@@ -3,11 +3,11 @@
  * counters, issue the workload's queries at their times through the overlay's `SearchMachine.search`,
  * and record, per query, whether a hit for the wanted file (by hash) arrived, its hops and latency.
  */
-import type { SearchHit } from '../overlay/capabilities.js'
-import { Histogram } from '../overlay/stats.js'
-import { poissonChurn, type SimNode, type Simulator } from '../sim/index.js'
-import type { SearchMachine } from './api.js'
-import type { SearchRunResult, SearchWorkload } from './workload.js'
+import type { SearchHit } from '../../overlay/capabilities.js'
+import { Histogram } from '../../overlay/stats.js'
+import { poissonChurn, type SimNode, type Simulator } from '../../sim/index.js'
+import type { SearchMachine } from '../api.js'
+import type { SearchRunResult, SearchWorkload } from '../workload.js'
 
 export interface QueryPhaseOptions {
   /** Start of the query phase (virtual ms). */

@@ -1,0 +1,252 @@
+/**
+ * The replicated store's owner and replica side. An item lives at the owner of hash(key) and at the
+ * next replicas−1 distinct hosts on its successor list. The owner assigns versions, pushes every write
+ * to its replicas at once and, every replicateMs, sends them a digest; a replica asks for what it lacks
+ * and renews the lease of what it has. Replicas whose lease lapsed and that this host no longer owns
+ * are dropped. A new predecessor is handed the items it now owns (join); a leaving node hands its
+ * items to its successor.
+ */
+import { hashToId, inHalfOpen } from '../overlay/ids.js'
+import type { PeerRef } from '../overlay/types.js'
+import type { ChordContext, KvOps } from './context.js'
+import type { ChordMessage, WireItem } from './messages.js'
+import type { NodeInfo } from './node.js'
+import type { VNode } from './routing.js'
+import { bytesEqual, fromWire, itemId, KIND_PROVIDERS, KIND_VALUE, mergeItem, toWire, type StoredItem } from './store.js'
+
+const BATCH = 256
+
+function chunks<T> (items: T[], n = BATCH): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n))
+  return out
+}
+
+export class Replication implements KvOps {
+  /** Items being offered to their owner by rehome() (one batch at a time). */
+  private rehoming = false
+
+  constructor (private readonly m: ChordContext) {}
+
+  keyRingId (key: Uint8Array): bigint { return hashToId(key, this.m.bits) }
+
+  /** The first replicas−1 distinct remote hosts after v. */
+  replicaTargets (v: VNode): NodeInfo[] {
+    const out: NodeInfo[] = []
+    const seen = new Set<string>([this.m.self.id])
+    for (const s of v.succs) {
+      if (out.length >= this.m.o.replicas - 1) break
+      if (seen.has(s.peer)) continue
+      seen.add(s.peer); out.push(s)
+    }
+    return out
+  }
+
+  private owningVnode (rid: bigint): VNode | undefined {
+    for (const v of this.m.vnodes) if (v.joined && v.owns(rid)) return v
+    return undefined
+  }
+
+  replicateSoon (): void {
+    if (this.m.o.maintenance) this.m.env.setTimer('replsoon', Math.min(50, this.m.o.replicateMs))
+  }
+
+  /** Replicas outlive a missing refresh by far: extra copies are cheap, a lost key is not. */
+  private leaseMs (): number { return 10 * this.m.o.replicateMs }
+
+  // ---- owner / replica side ----------------------------------------------------------------------
+
+  /** Apply a write at the owner; returns an error string or undefined. */
+  applyStore (w: WireItem, op: 'put' | 'delete' | 'provide'): string | undefined {
+    if (w.value !== undefined && w.value.byteLength > this.m.o.maxValueBytes) return `value of ${w.value.byteLength} bytes exceeds ${this.m.o.maxValueBytes}`
+    const now = this.m.env.now()
+    const id = itemId(w.kind, w.key)
+    const rid = this.keyRingId(w.key)
+    let it = this.m.store.get(id)
+    if (it === undefined) {
+      it = fromWire({ ...w, version: 0, value: undefined, deleted: false, providers: [] }, rid, now)
+    }
+    it.version++
+    if (op === 'put') { it.value = w.value; it.deleted = false }
+    else if (op === 'delete') { it.value = undefined; it.deleted = true; it.deletedAt = now; it.providers.clear() }
+    else for (const p of w.providers) it.providers.set(p.peer, p)
+    this.m.store.set(id, it)
+    const v = this.owningVnode(rid) ?? this.m.vnodes[0]
+    const wire = toWire(it, now)
+    for (const t of this.replicaTargets(v)) this.m.send(t.ref, { t: 'items', items: [wire], handoff: false })
+    return undefined
+  }
+
+  onStore (from: PeerRef, msg: Extract<ChordMessage, { t: 'store' }>): void {
+    const err = this.applyStore(msg.item, msg.op)
+    this.m.send(from, err === undefined ? { t: 'stored', req: msg.req, ok: true } : { t: 'stored', req: msg.req, ok: false, error: err })
+  }
+
+  readLocal (key: Uint8Array, kind: number): StoredItem | undefined {
+    const it = this.m.store.get(itemId(kind, key))
+    if (it === undefined || !bytesEqual(it.key, key)) return undefined
+    if (kind === KIND_VALUE) return !it.deleted && it.value !== undefined ? it : undefined
+    const now = this.m.env.now()
+    for (const p of it.providers.values()) if (p.expires > now) return it
+    return undefined
+  }
+
+  onFetch (from: PeerRef, msg: Extract<ChordMessage, { t: 'fetch' }>): void {
+    const it = this.readLocal(msg.key, msg.kind)
+    this.m.send(from, { t: 'fetched', req: msg.req, key: msg.key, kind: msg.kind, found: it !== undefined, item: it === undefined ? undefined : toWire(it, this.m.env.now()) })
+  }
+
+  onItems (_from: PeerRef, items: WireItem[], _handoff: boolean): void {
+    const now = this.m.env.now()
+    for (const w of items) {
+      if (w.value !== undefined && w.value.byteLength > this.m.o.maxValueBytes) { this.m.env.stats.inc('chord:oversized-item'); continue }
+      const id = itemId(w.kind, w.key)
+      const local = this.m.store.get(id)
+      if (local === undefined) {
+        const it = fromWire(w, this.keyRingId(w.key), now)
+        it.leaseUntil = now + this.leaseMs()
+        this.m.store.set(id, it)
+      } else {
+        mergeItem(local, w, now)
+        local.leaseUntil = now + this.leaseMs()
+      }
+    }
+  }
+
+  /** Periodic: digests to replicas, then garbage collection of lapsed replicas and old tombstones. */
+  replicate (): void {
+    const now = this.m.env.now()
+    for (const v of this.m.vnodes) {
+      if (!v.joined || v.pred === undefined) continue
+      const targets = this.replicaTargets(v)
+      if (targets.length === 0) continue
+      const keys: Uint8Array[] = []; const kinds: number[] = []; const versions: number[] = []
+      for (const it of this.m.store.values()) {
+        if (!inHalfOpen(it.rid, v.pred.id, v.self.id)) continue
+        keys.push(it.key); kinds.push(it.kind); versions.push(it.version)
+      }
+      // always at least one (possibly empty) digest: it also lets replicas push back what we lack
+      for (let i = 0; i === 0 || i < keys.length; i += BATCH) {
+        const last = i + BATCH >= keys.length
+        for (const t of targets) {
+          // a request: the reply (possibly empty 'want') also tells us the replica is alive
+          const req = this.m.newReq()
+          this.m.request(t.ref, { t: 'digest', req, keys: keys.slice(i, i + BATCH), kinds: kinds.slice(i, i + BATCH), versions: versions.slice(i, i + BATCH), lo: v.pred.id, hi: v.self.id, last }, (msg) => {
+            if (msg.t === 'want') this.onWant(t.ref, msg)
+          }, () => { this.replicaFailed(t) })
+        }
+      }
+    }
+    // garbage collection needs to know every range we own
+    const decided = this.m.vnodes.every(v => v.joined && (v.pred !== undefined || v.succs.length === 0))
+    const drop: string[] = []
+    const strays: StoredItem[] = []
+    for (const it of this.m.store.values()) {
+      for (const [peer, p] of it.providers) if (p.expires <= now) it.providers.delete(peer)
+      const owned = this.owningVnode(it.rid) !== undefined
+      if (it.deleted && now - it.deletedAt > this.m.o.tombstoneMs) drop.push(itemId(it.kind, it.key))
+      else if (it.kind === KIND_PROVIDERS && it.providers.size === 0 && !it.deleted) drop.push(itemId(it.kind, it.key))
+      else if (decided && !owned && it.leaseUntil < now) strays.push(it)
+    }
+    for (const id of drop) this.m.store.delete(id)
+    if (strays.length > 0) this.rehome(strays)
+  }
+
+
+  /**
+   * Items we hold, do not own, and whose lease no owner renewed: before dropping them, make sure their
+   * owner has them. An owner normally gets its items by the join hand-off or from its replicas' push
+   * back, but not always: after two rings merge (merge.ts), or when ownership moves past more than one
+   * node, the only copies may sit on hosts that are neither the owner nor its replicas, and dropping
+   * them would lose the key. So we look up the owner of one stray (picked at random) and send it a
+   * digest of the strays it owns; it asks for what it lacks (want), and only when it lacks nothing are
+   * our copies dropped. One batch per replication period; nothing happens while no item is stray.
+   */
+  private rehome (strays: StoredItem[]): void {
+    if (this.rehoming) return
+    this.rehoming = true
+    // a random start, so one owner that never takes its batch cannot hold up the others
+    const first = strays[this.m.env.rng.int(strays.length)]
+    this.m.lookup({ key: first.rid, internal: true }, (err, res) => {
+      if (err != null || res === undefined || !this.m.running) { this.rehoming = false; return }
+      const owner = res.owner
+      if (owner.peer === this.m.self.id) { this.rehoming = false; return } // ours after all (the ring moved)
+      // every stray from `first` up to the owner's id clockwise is the owner's too
+      const batch = strays.filter(it => inHalfOpen(it.rid, (first.rid - 1n) & this.m.mask, owner.id)).slice(0, BATCH)
+      const req = this.m.newReq()
+      this.m.env.stats.inc('chord:rehome')
+      this.m.request(owner.ref, { t: 'digest', req, keys: batch.map(it => it.key), kinds: batch.map(it => it.kind), versions: batch.map(it => it.version), lo: owner.id, hi: owner.id, last: false }, (msg) => {
+        this.rehoming = false
+        if (msg.t !== 'want') return
+        if (msg.keys.length > 0) { this.onWant(owner.ref, msg); return } // dropped next period, once it has them
+        for (const it of batch) {
+          const id = itemId(it.kind, it.key)
+          if (this.m.store.get(id) === it && this.owningVnode(it.rid) === undefined && it.leaseUntil < this.m.env.now()) this.m.store.delete(id)
+        }
+      }, () => { this.rehoming = false })
+    })
+  }
+
+  onDigest (from: PeerRef, msg: Extract<ChordMessage, { t: 'digest' }>): void {
+    const now = this.m.env.now()
+    const want: Uint8Array[] = []; const kinds: number[] = []
+    for (let i = 0; i < msg.keys.length; i++) {
+      const local = this.m.store.get(itemId(msg.kinds[i], msg.keys[i]))
+      if (local !== undefined && local.version >= msg.versions[i]) local.leaseUntil = now + this.leaseMs()
+      else { want.push(msg.keys[i]); kinds.push(msg.kinds[i]) }
+    }
+    this.m.send(from, { t: 'want', req: msg.req, keys: want, kinds })
+    // the owner lacks items of its range that we hold (it took over from a failed owner): push them back
+    if (!msg.last) return
+    const listed = new Set<string>()
+    for (let i = 0; i < msg.keys.length; i++) listed.add(itemId(msg.kinds[i], msg.keys[i]))
+    const back: WireItem[] = []
+    for (const it of this.m.store.values()) {
+      if (!inHalfOpen(it.rid, msg.lo, msg.hi)) continue
+      if (msg.keys.length < BATCH && !listed.has(itemId(it.kind, it.key))) back.push(toWire(it, now))
+    }
+    for (const c of chunks(back)) this.m.send(from, { t: 'items', items: c, handoff: true })
+  }
+
+  /** A replica did not answer a digest: forget it, so the next host on the successor list takes its place. */
+  private replicaFailed (t: NodeInfo): void {
+    this.m.env.stats.inc('chord:replica-failed')
+    this.m.merge.lost(t)
+    if (this.m.routes.removePeer(t.peer)) { this.m.ring.tableChanged(); this.replicateSoon() }
+  }
+
+  private onWant (from: PeerRef, msg: Extract<ChordMessage, { t: 'want' }>): void {
+    if (msg.keys.length === 0) return
+    const now = this.m.env.now()
+    const items: WireItem[] = []
+    for (let i = 0; i < msg.keys.length; i++) {
+      const it = this.m.store.get(itemId(msg.kinds[i], msg.keys[i]))
+      if (it !== undefined) items.push(toWire(it, now))
+    }
+    for (const c of chunks(items)) this.m.send(from, { t: 'items', items: c, handoff: false })
+  }
+
+  /** Join hand-off: the new predecessor n gets every item we hold that is not ours to own any more. */
+  handoff (v: VNode, n: NodeInfo): void {
+    const now = this.m.env.now()
+    const items: WireItem[] = []
+    for (const it of this.m.store.values()) {
+      if (inHalfOpen(it.rid, n.id, v.self.id)) continue
+      items.push(toWire(it, now))
+      // no longer ours to own: keep it as a replica for a lease, not a moment
+      it.leaseUntil = Math.max(it.leaseUntil, now + this.leaseMs())
+    }
+    for (const c of chunks(items)) this.m.send(n.ref, { t: 'items', items: c, handoff: true })
+  }
+
+  /** Items vnode v owns (all unowned-by-others items when its predecessor is unknown). */
+  ownedItems (v: VNode): WireItem[] {
+    const now = this.m.env.now()
+    const out: WireItem[] = []
+    for (const it of this.m.store.values()) {
+      const mine = v.pred !== undefined ? inHalfOpen(it.rid, v.pred.id, v.self.id) : this.owningVnode(it.rid) === undefined || this.owningVnode(it.rid) === v
+      if (mine) out.push(toWire(it, now))
+    }
+    return out
+  }
+}
