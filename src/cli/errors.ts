@@ -12,3 +12,12 @@ export function oneLine (err: unknown): string {
   const first = message.split('\n').map(l => l.trim()).find(l => l.length > 0) ?? (err instanceof Error ? err.name : 'unknown error')
   return first.replace(/:$/, '')
 }
+
+/**
+ * A command that finished and already printed its result (in --json mode, the one JSON object on
+ * stdout, which carries the failures) but must still exit non-zero: main prints the message as
+ * the one error line on stderr and adds nothing to stdout.
+ */
+export class CommandFailed extends Error {
+  override name = 'CommandFailed'
+}

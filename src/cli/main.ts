@@ -13,7 +13,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { createIo } from '../report/io.js'
 import { discoverCommands, discoverSimCommands, type LoadFailure } from './discover.js'
 import { parseSeed } from './options.js'
-import { oneLine } from './errors.js'
+import { CommandFailed, oneLine } from './errors.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -84,7 +84,7 @@ async function main (argv: string[]): Promise<number> {
     const e = err as Error
     process.stderr.write(`overlaykit: error: ${oneLine(e)}\n`)
     if (process.env.OVERLAYKIT_DEBUG != null) process.stderr.write(`${e.stack ?? ''}\n`)
-    if (json) process.stdout.write(JSON.stringify({ error: { name: e.name, message: oneLine(e) } }) + '\n')
+    if (json && !(e instanceof CommandFailed)) process.stdout.write(JSON.stringify({ error: { name: e.name, message: oneLine(e) } }) + '\n')
     return 1
   }
 }
