@@ -46,6 +46,48 @@ for (const transport of ['memory', 'tcp'] as SwarmTransport[]) {
 
     after(async () => { await swarm?.stop() })
 
+    // the attacker's refused messages raise its penalty in the driver's peer score, which eventually
+    // disconnects it: the routing attacks run first, while it is still connected
+    it('a router answering every step with itself: disjoint-path lookups name the true owner', async () => {
+      const a = attacker().machine
+      const me = a.vnodes[0].self
+      const orig = a.onMessage.bind(a)
+      a.onMessage = (from, msg: ChordMessage) => {
+        if (msg.t === 'find') { a.send(from, { t: 'next', req: msg.req, done: true, nodes: [me] }); return }
+        orig(from, msg)
+      }
+      try {
+        const ring = sortedRing(swarm!.nodes.map(n => n.services.chord.machine))
+        for (let k = 0; k < 20; k++) {
+          const key = hashToId(utf8(`lie-${transport}-${k}`), 160)
+          const done = await new Promise<NodeInfo | undefined>((resolve) => { svc(k % HONEST).machine.lookup({ key, paths: 4 }, (_e, r) => { resolve(r?.owner) }) })
+          assert.equal(done?.tag, ownerOf(ring, key).tag)
+        }
+      } finally { a.onMessage = orig }
+    })
+
+    it('recursive lookup answers for guessed request ids are refused', async () => {
+      const fake = attacker().machine.vnodes[0].self
+      const before = count('chord:unsolicited')
+      let hijacked = 0
+      const ring = sortedRing(swarm!.nodes.map(n => n.services.chord.machine))
+      for (let k = 0; k < 20; k++) {
+        const i = k % HONEST
+        const key = hashToId(utf8(`rk-${transport}-${k}`), 160)
+        const pending = new Promise<void>((resolve) => {
+          svc(i).machine.lookup({ key, mode: 'recursive' }, (err, res) => {
+            if (err == null && res !== undefined && res.owner.peer === fake.peer && ownerOf(ring, key).peer !== fake.peer) hijacked++
+            resolve()
+          })
+        })
+        for (let g = 1; g <= 50; g++) send(i, { t: 'rdone', req: g, nodes: [fake], hops: 1, path: [] })
+        await pending
+      }
+      assert.equal(hijacked, 0)
+      // (the driver may drop or cut off a peer this abusive before all of them reach the machine)
+      await until(() => count('chord:unsolicited') > before, 'refusals')
+    })
+
     it('store and replica pushes with versions 2^40 and 2^53−1 cannot overwrite a signed record', async () => {
       const key = await svc(0).putSigned('profile', utf8('honest'))
       const all = (): ChordService[] => swarm!.nodes.map(n => n.services.chord)
@@ -131,43 +173,5 @@ for (const transport of ['memory', 'tcp'] as SwarmTransport[]) {
       }
     })
 
-    it('recursive lookup answers for guessed request ids are refused', async () => {
-      const fake = attacker().machine.vnodes[0].self
-      const before = count('chord:unsolicited')
-      let hijacked = 0
-      const ring = sortedRing(swarm!.nodes.map(n => n.services.chord.machine))
-      for (let k = 0; k < 20; k++) {
-        const i = k % HONEST
-        const key = hashToId(utf8(`rk-${transport}-${k}`), 160)
-        const pending = new Promise<void>((resolve) => {
-          svc(i).machine.lookup({ key, mode: 'recursive' }, (err, res) => {
-            if (err == null && res !== undefined && res.owner.peer === fake.peer && ownerOf(ring, key).peer !== fake.peer) hijacked++
-            resolve()
-          })
-        })
-        for (let g = 1; g <= 50; g++) send(i, { t: 'rdone', req: g, nodes: [fake], hops: 1, path: [] })
-        await pending
-      }
-      assert.equal(hijacked, 0)
-      await until(() => count('chord:unsolicited') >= before + 20 * 50, 'refusals')
-    })
-
-    it('a router answering every step with itself: disjoint-path lookups name the true owner', async () => {
-      const a = attacker().machine
-      const me = a.vnodes[0].self
-      const orig = a.onMessage.bind(a)
-      a.onMessage = (from, msg: ChordMessage) => {
-        if (msg.t === 'find') { a.send(from, { t: 'next', req: msg.req, done: true, nodes: [me] }); return }
-        orig(from, msg)
-      }
-      try {
-        const ring = sortedRing(swarm!.nodes.map(n => n.services.chord.machine))
-        for (let k = 0; k < 20; k++) {
-          const key = hashToId(utf8(`lie-${transport}-${k}`), 160)
-          const done = await new Promise<NodeInfo | undefined>((resolve) => { svc(k % HONEST).machine.lookup({ key, paths: 4 }, (_e, r) => { resolve(r?.owner) }) })
-          assert.equal(done?.tag, ownerOf(ring, key).tag)
-        }
-      } finally { a.onMessage = orig }
-    })
   })
 }
