@@ -20,6 +20,7 @@ export const BENCHMARKS: BenchmarkList = {
   'gossip-anti-entropy': async () => await import('./gossip-anti-entropy.js'),
   'gossip-demers': async () => await import('./gossip-demers.js'),
   'gossip-live': async () => await import('./gossip-live.js'),
+  'gossip-sign': async () => await import('./gossip-sign.js'),
   'search-fasttrack': async () => await import('./search-fasttrack.js'),
   'search-gnutella': async () => await import('./search-gnutella.js'),
   'search-napster': async () => await import('./search-napster.js'),
