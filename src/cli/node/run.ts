@@ -12,6 +12,7 @@ import { toJsonSafe } from '../../report/io.js'
 import { addrsOf, createLiveNode } from '../live.js'
 import { startControl, type ControlRequest } from './control.js'
 import type { NodeAdapter, NodeAdapterContext } from './types.js'
+import { nodeLimitsStatus } from '../../runtime/libp2p/status.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const adaptersDir = join(here, 'adapters')
@@ -131,7 +132,8 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
         peerId: node.peerId.toString(),
         addrs: addrsOf(node),
         connections: node.getConnections().length,
-        overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}]))
+        overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}])),
+        limits: nodeLimitsStatus(node)
       }
       case 'peers': return node.getPeers().map(p => p.toString())
       case 'connect': {
