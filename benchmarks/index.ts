@@ -21,6 +21,7 @@ export const BENCHMARKS: BenchmarkList = {
   'gossip-demers': async () => await import('./gossip-demers.js'),
   'gossip-live': async () => await import('./gossip-live.js'),
   'hostile-load': async () => await import('./hostile-load.js'),
+  'hostile-lookups': async () => await import('./hostile-lookups.js'),
   'search-fasttrack': async () => await import('./search-fasttrack.js'),
   'search-gnutella': async () => await import('./search-gnutella.js'),
   'search-napster': async () => await import('./search-napster.js'),

@@ -18,6 +18,7 @@
 export { bittorrent, BitTorrentService, type BitTorrentInit } from './live/service.js'
 export { Torrent, torrentFileOf, type SeedOptions, type DownloadOptions, type CommonOptions } from './live/torrent.js'
 export { TorrentMachine, type TorrentOptions, type TorrentProgress, type TorrentEvent } from './machine.js'
+export { DEFAULTS as TORRENT_DEFAULTS, resolveOptions as resolveTorrentOptions } from './options.js'
 export { torrentSpec, PEER_WIRE_PROTOCOL } from './spec.js'
 export { createTorrent, parseTorrent, parseInfoBytes, pieceSize, type Metainfo, type TorrentFile, type CreateFile, type CreateTorrentOptions } from './metainfo.js'
 export { parseMagnet, toMagnet, type Magnet } from './magnet.js'

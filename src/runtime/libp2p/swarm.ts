@@ -18,7 +18,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { OverlayDriver } from './driver.js'
 import { connectionLimits } from './limits.js'
-import { reachabilityListen, reachabilityTransports, withReachability, type ReachabilityOptions } from './reachability.js'
+import { reachabilityListen, reachabilityTransportManager, reachabilityTransports, withReachability, type ReachabilityOptions } from './reachability.js'
 import type { Connection, Libp2p, PeerId, ServiceMap } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -95,6 +95,7 @@ export async function createNode<S extends ServiceMap = ServiceMap> (services: S
     ...(privateKey !== undefined ? { privateKey } : {}),
     start: opts.start ?? true,
     addresses: { listen: [...(opts.listen ?? defaultListen(transport)), ...reachabilityListen(opts)] },
+    ...(reachabilityTransportManager(opts) !== undefined ? { transportManager: reachabilityTransportManager(opts) } : {}),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 2 * 1024 * 1024 } })],
     // a local swarm opens many connections from one host at once (limits.ts; a real node uses 'node')
