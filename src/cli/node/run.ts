@@ -11,6 +11,7 @@ import { addrsOf, createLiveNode } from '../live.js'
 import { startControl, type ControlRequest } from './control.js'
 import type { NodeOps, NodeOpsContext } from '../../overlay/node-ops.js'
 import { KITS } from '../../overlays.js'
+import { nodeLimitsStatus } from '../../runtime/libp2p/status.js'
 
 /** The overlays `overlaykit node` can run: every registry entry with node operations. */
 export function nodeOverlays (): Map<string, NonNullable<(typeof KITS)[number]['node']>> {
@@ -108,7 +109,9 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
         connections: node.getConnections().length,
         // how each connection travels: relayed ones are limited (control traffic only)
         links: node.getConnections().map(c => ({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), limited: c.limits !== undefined })),
-        overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}]))
+        overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}])),
+        // per overlay: bytes held for peers, worst scores, refused peers, drops and penalties (docs/limits.md)
+        limits: nodeLimitsStatus(node)
       }
       case 'peers': return node.getPeers().map(p => p.toString())
       case 'connect': {
