@@ -97,6 +97,13 @@ export class RouteTable {
     return (lo - 1 + a.length) % a.length
   }
 
+  /** The first known node after `key` (undefined when nothing is known). */
+  after (key: bigint, kp: number): NodeInfo | undefined {
+    const a = this.known()
+    const i = this.closestIndex(kp, key)
+    return i < 0 ? undefined : a[(i + 1) % a.length]
+  }
+
   vnodeOf (n: NodeInfo): VNode | undefined {
     if (n.peer !== this.host) return undefined
     const v = this.vnodes[n.vnode]
