@@ -23,11 +23,11 @@ interface ChordSimOptions {
 }
 
 /**
- * Heap a simulated ring needs, measured (benchmarks/results/chord-scale.md): about 6 KB per vnode
+ * Heap a simulated ring needs, measured (benchmarks/results/chord-scale.md): about 8 KB per vnode
  * with its routing state, plus 100 bytes per lookup of statistics and 512 MiB of headroom.
  */
 function heapNeededMiB (vnodes: number, lookups: number): number {
-  return Math.ceil((vnodes * 6000 + lookups * 100) / 2 ** 20) + 512
+  return Math.ceil((vnodes * 8000 + lookups * 100) / 2 ** 20) + 512
 }
 
 /**
