@@ -15,7 +15,7 @@ import { Rng } from '../src/overlay/rng.js'
 import { createHash } from 'node:crypto'
 import { loadavg } from 'node:os'
 import { TorrentHost } from '../src/bittorrent/live/host.js'
-import { TcpEndpoint, tcpPeerId } from '../src/bittorrent/live/tcp-endpoint.js'
+import { TcpEndpoint, tcpPeerId } from '../src/runtime/bytestream/tcp-endpoint.js'
 import { createTorrent } from '../src/bittorrent/metainfo.js'
 // @ts-expect-error webtorrent ships no types
 import WebTorrent from 'webtorrent'

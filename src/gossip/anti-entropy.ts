@@ -6,6 +6,13 @@
  *   B → A  ae-reply { digest_B, entries_B? }       entries when maps differ and mode ≠ push
  *   A → B  ae-push { what B lacks (mode ≠ pull), entries_A?, digest_A (mode ≠ push, if A lacks something) }
  *   B → A  ae-push { what A lacks }                only when A sent its digest
+ *
+ * Adaptive (maxPeriodMs > periodMs): a node in sync with everyone learns nothing from an exchange,
+ * so while its exchanges repair nothing it doubles its period up to maxPeriodMs (idle cost: one frame
+ * per maxPeriodMs); an exchange that moves an update or a map entry either way resets it to periodMs
+ * at once (the timer is re-armed), so a partition heal or a rumor that missed someone is repaired
+ * at the fast rate. Rumors arriving do not reset it: rumor mongering spreads them, and anti-entropy
+ * only has to catch what it missed.
  */
 import type { PeerRef } from '../overlay/types.js'
 import type { GossipContext } from './context.js'
@@ -17,8 +24,17 @@ const AE = 'ae'
 export class AntiEntropy {
   /** Partners in an exchange we answered, and the mode they asked for (bounded, cleared by gc). */
   private readonly modes = new Map<string, AeMode>()
+  /** The current period (between periodMs and maxPeriodMs). */
+  private interval: number
+  /** Did anything get repaired, either way, since the last exchange we opened? */
+  private found = false
 
-  constructor (private readonly ctx: GossipContext) {}
+  constructor (private readonly ctx: GossipContext) {
+    this.interval = ctx.o.antiEntropy.periodMs
+  }
+
+  /** The current anti-entropy period (adaptive). */
+  get periodMs (): number { return this.interval }
 
   static readonly TIMER = AE
 
@@ -30,8 +46,21 @@ export class AntiEntropy {
   stop (): void { this.ctx.env.clearTimer(AE) }
 
   onTimer (): void {
+    const { periodMs, maxPeriodMs } = this.ctx.o.antiEntropy
+    this.interval = this.found ? periodMs : Math.min(maxPeriodMs, 2 * this.interval)
+    this.found = false
     this.exchange()
-    this.ctx.env.setTimer(AE, this.ctx.nextDelay(this.ctx.o.antiEntropy.periodMs))
+    this.ctx.env.setTimer(AE, this.ctx.nextDelay(this.interval))
+  }
+
+  /** Something was repaired: back to the fast period, now. */
+  private repaired (): void {
+    this.found = true
+    const { periodMs } = this.ctx.o.antiEntropy
+    if (this.interval > periodMs && this.ctx.running()) {
+      this.interval = periodMs
+      this.ctx.env.setTimer(AE, this.ctx.nextDelay(periodMs))
+    }
   }
 
   /** Forget half-open exchanges (housekeeping). */
@@ -70,10 +99,11 @@ export class AntiEntropy {
   onAeReply (from: PeerRef, digest: readonly DigestEntry[], mapSum: number, entries: readonly MapEntryWire[] | undefined): void {
     const { env, map, o } = this.ctx
     const mode = o.antiEntropy.mode
-    if (entries !== undefined) this.ctx.mergeEntries(from, entries)
+    const merged = entries !== undefined ? this.ctx.mergeEntries(from, entries) : 0
     const updates = mode === 'pull' ? [] : this.missingFrom(digest)
     const sendEntries = mode !== 'pull' && map.checksum !== mapSum
     const ask = mode !== 'push' && !this.ctx.seen.covers(digest)
+    if (merged > 0 || updates.length > 0 || ask) this.repaired()
     if (updates.length === 0 && !sendEntries && !ask) return
     env.stats.inc('gossip:ae-updates', updates.length)
     env.send(from, {
@@ -86,8 +116,9 @@ export class AntiEntropy {
 
   onAePush (from: PeerRef, updates: readonly Update[], entries: readonly MapEntryWire[] | undefined, digest: readonly DigestEntry[] | undefined): void {
     const env = this.ctx.env
-    this.ctx.receiveAll(from, updates, 'ae')
-    if (entries !== undefined) this.ctx.mergeEntries(from, entries)
+    const { fresh } = this.ctx.receiveAll(from, updates, 'ae')
+    const merged = entries !== undefined ? this.ctx.mergeEntries(from, entries) : 0
+    if (fresh.length > 0 || merged > 0) this.repaired()
     if (digest === undefined) return
     // the initiator asks for what it lacks; only answer an exchange we took part in (not a push-only one)
     const mode = this.modes.get(from.id)
@@ -95,6 +126,7 @@ export class AntiEntropy {
     if (mode === undefined || mode === 'push') { env.stats.inc('gossip:unsolicited'); return }
     const missing = this.missingFrom(digest)
     if (missing.length === 0) return
+    this.repaired()
     env.stats.inc('gossip:ae-updates', missing.length)
     env.send(from, { type: 'ae-push', updates: missing })
   }

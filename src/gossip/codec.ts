@@ -8,6 +8,7 @@ import type { Codec } from '../overlay/types.js'
 import { GossipFrame } from './pb.js'
 import type { AeMode, Dep, Descriptor, DigestEntry, GossipMessage, MapEntryWire, Update, UpdateId, UpdateKind } from './types.js'
 import { unknownEnum } from '../overlay/pb-enum.js'
+import { SIGNATURE_BYTES } from '../overlay/identity.js'
 
 /** Hard limits of the wire format. */
 export const LIMITS = {
@@ -48,7 +49,8 @@ function encUpdate (u: Update): GossipFrame.Update {
     data: u.data as Uint8Array<ArrayBuffer> | undefined,
     hash: u.hash as Uint8Array<ArrayBuffer> | undefined,
     size: u.size,
-    deps: (u.deps ?? []).map(d => ({ origin: d.origin, seq: d.seq }))
+    deps: (u.deps ?? []).map(d => ({ origin: d.origin, seq: d.seq })),
+    sig: u.sig as Uint8Array<ArrayBuffer> | undefined
   }
 }
 
@@ -56,7 +58,8 @@ function decUpdate (f: GossipFrame.Update): Update {
   if (!Number.isFinite(f.time)) throw new Error('update time is not finite')
   if (f.kind > 2) throw new Error(`unknown update kind ${f.kind}`)
   if (f.hash !== undefined && f.hash.byteLength !== 32) throw new Error('hash is not 32 bytes')
-  const deps: Dep[] = f.deps.map(d => ({ origin: str(d.origin, 'dep origin'), seq: num(d.seq, 'dep seq') }))
+  if (f.sig !== undefined && f.sig.byteLength !== SIGNATURE_BYTES) throw new Error(`signature is not ${SIGNATURE_BYTES} bytes`)
+  const deps = decDeps(f.deps)
   const u: Update = {
     origin: str(f.origin, 'origin'),
     seq: num(f.seq, 'seq'),
@@ -68,9 +71,14 @@ function decUpdate (f: GossipFrame.Update): Update {
     ...(f.lamport !== undefined ? { lamport: num(f.lamport, 'lamport') } : {}),
     ...(f.data !== undefined ? { data: f.data } : {}),
     ...(f.hash !== undefined ? { hash: f.hash } : {}),
-    ...(deps.length > 0 ? { deps } : {})
+    ...(deps.length > 0 ? { deps } : {}),
+    ...(f.sig !== undefined ? { sig: f.sig } : {})
   }
   return u
+}
+
+function decDeps (deps: GossipFrame.Dep[]): Dep[] {
+  return deps.map(d => ({ origin: str(d.origin, 'dep origin'), seq: num(d.seq, 'dep seq') }))
 }
 
 const encIds = (ids: readonly UpdateId[]): GossipFrame.Dep[] => ids.map(i => ({ origin: i.origin, seq: i.seq }))
@@ -82,12 +90,34 @@ const decDigest = (d: GossipFrame.DigestEntry[]): DigestEntry[] => d.map(e => ({
 }))
 
 const encEntries = (es: readonly MapEntryWire[]): GossipFrame.MapEntry[] => es.map(e => ({
-  key: e.key, lamport: e.lamport, node: e.node, value: e.value as Uint8Array<ArrayBuffer> | undefined, deleted: e.deleted
+  key: e.key,
+  lamport: e.lamport,
+  node: e.node,
+  value: e.value as Uint8Array<ArrayBuffer> | undefined,
+  deleted: e.deleted,
+  origin: e.origin,
+  seq: e.seq,
+  time: e.time,
+  deps: (e.deps ?? []).map(d => ({ origin: d.origin, seq: d.seq })),
+  sig: e.sig as Uint8Array<ArrayBuffer> | undefined
 }))
-const decEntries = (es: GossipFrame.MapEntry[]): MapEntryWire[] => es.map(e => ({
-  key: str(e.key, 'key'), lamport: num(e.lamport, 'lamport'), node: str(e.node, 'node'), deleted: e.deleted,
-  ...(e.value !== undefined && !e.deleted ? { value: e.value } : {})
-}))
+const decEntries = (es: GossipFrame.MapEntry[]): MapEntryWire[] => es.map(e => {
+  if (!Number.isFinite(e.time)) throw new Error('entry time is not finite')
+  if (e.sig !== undefined && e.sig.byteLength !== SIGNATURE_BYTES) throw new Error(`signature is not ${SIGNATURE_BYTES} bytes`)
+  const deps = decDeps(e.deps)
+  return {
+    key: str(e.key, 'key'),
+    lamport: num(e.lamport, 'lamport'),
+    node: str(e.node, 'node'),
+    deleted: e.deleted,
+    origin: str(e.origin, 'origin'),
+    seq: num(e.seq, 'seq'),
+    time: e.time,
+    ...(e.value !== undefined && !e.deleted ? { value: e.value } : {}),
+    ...(deps.length > 0 ? { deps } : {}),
+    ...(e.sig !== undefined ? { sig: e.sig } : {})
+  }
+})
 
 const encPeers = (ps: readonly Descriptor[]): GossipFrame.Descriptor[] => ps.map(p => ({ id: p.id, addrs: [...(p.addrs ?? [])], age: p.age }))
 const decPeers = (ps: GossipFrame.Descriptor[]): Descriptor[] => ps.map(p => ({
@@ -171,6 +201,7 @@ function decodeFrame (b: Uint8Array): GossipFrame {
 const decodeLimits = {
   updates: LIMITS.updates,
   updates$: { deps: LIMITS.deps },
+  entries$: { deps: LIMITS.deps },
   known: LIMITS.known,
   fresh: LIMITS.known,
   digest: LIMITS.digest,

@@ -6,7 +6,17 @@
  *
  * The checksum (xor of a 32-bit hash per entry, tombstones included) lets anti-entropy skip equal maps.
  */
-import type { MapEntryWire } from './types.js'
+import { LimitError } from '../overlay/errors.js'
+import type { Dep, MapEntryWire } from './types.js'
+
+/** The signed write an entry came from, so a repair can hand it on verifiable (see MapEntryWire). */
+export interface WriteSource {
+  readonly origin: string
+  readonly seq: number
+  readonly time: number
+  readonly deps?: readonly Dep[]
+  readonly sig?: Uint8Array
+}
 
 export interface LwwEntry {
   lamport: number
@@ -15,6 +25,7 @@ export interface LwwEntry {
   deleted: boolean
   /** Local time after which a tombstone is discarded. */
   expires?: number
+  src?: WriteSource
 }
 
 /** (a.lamport, a.node) > (b.lamport, b.node)? */
@@ -39,6 +50,8 @@ function entryHash (key: string, e: { lamport: number, node: string, deleted: bo
 export class LwwMap {
   private readonly entries = new Map<string, LwwEntry>()
   private sum = 0
+  /** Value bytes held. */
+  bytes = 0
   /** The Lamport clock: above every timestamp seen. */
   clock = 0
 
@@ -47,21 +60,37 @@ export class LwwMap {
   get checksum (): number { return this.sum >>> 0 }
   get size (): number { return this.entries.size }
 
-  /** The next timestamp for a local write. */
-  tick (): number { return ++this.clock }
+  /**
+   * The next timestamp for a local write: a hybrid logical clock, max(clock + 1, now), so timestamps
+   * stay near the wall clock and a receiver can refuse one implausibly far ahead of its own clock
+   * (which is what keeps the clock far from 2^53 − 1: an honest write never runs out of timestamps).
+   */
+  tick (now = 0): number {
+    const next = Math.max(this.clock + 1, Math.floor(now))
+    if (!Number.isSafeInteger(next)) throw new LimitError(`gossip: the map's Lamport clock ${this.clock} is exhausted`)
+    this.clock = next
+    return next
+  }
+
+  /** Would a write of `lamport` by `node` win over what `key` holds now? */
+  wins (key: string, lamport: number, node: string): boolean {
+    const cur = this.entries.get(key)
+    return cur === undefined || newer({ lamport, node }, cur)
+  }
 
   /** Apply a write; true when it changed the map (it was newer than what we had). */
-  apply (key: string, lamport: number, node: string, deleted: boolean, value: Uint8Array | undefined, now: number): boolean {
+  apply (key: string, lamport: number, node: string, deleted: boolean, value: Uint8Array | undefined, now: number, src?: WriteSource): boolean {
     if (lamport > this.clock) this.clock = lamport
     const cur = this.entries.get(key)
     if (cur !== undefined && !newer({ lamport, node }, cur)) return false
     if (cur === undefined && this.entries.size >= this.maxEntries) return false
-    if (cur !== undefined) this.sum ^= entryHash(key, cur)
+    if (cur !== undefined) { this.sum ^= entryHash(key, cur); this.bytes -= cur.value?.byteLength ?? 0 }
     const e: LwwEntry = deleted
-      ? { lamport, node, deleted: true, expires: now + this.tombstoneTtlMs }
-      : { lamport, node, deleted: false, value }
+      ? { lamport, node, deleted: true, expires: now + this.tombstoneTtlMs, src }
+      : { lamport, node, deleted: false, value, src }
     this.entries.set(key, e)
     this.sum ^= entryHash(key, e)
+    this.bytes += e.value?.byteLength ?? 0
     return true
   }
 
@@ -90,16 +119,20 @@ export class LwwMap {
     const out: MapEntryWire[] = []
     for (const [key, e] of this.entries) {
       if (out.length >= limit) break
-      out.push(e.deleted ? { key, lamport: e.lamport, node: e.node, deleted: true } : { key, lamport: e.lamport, node: e.node, deleted: false, value: e.value })
+      const src = e.src ?? { origin: e.node, seq: 0, time: 0 }
+      const from = { origin: src.origin, seq: src.seq, time: src.time, ...(src.deps !== undefined ? { deps: src.deps } : {}), ...(src.sig !== undefined ? { sig: src.sig } : {}) }
+      out.push(e.deleted ? { key, lamport: e.lamport, node: e.node, deleted: true, ...from } : { key, lamport: e.lamport, node: e.node, deleted: false, value: e.value, ...from })
     }
     return out
   }
 
-  /** Merge a peer's entries; returns the keys that changed. */
-  merge (entries: readonly MapEntryWire[], now: number): string[] {
+  /** Merge a peer's entries (those `accept` lets through); returns the keys that changed. */
+  merge (entries: readonly MapEntryWire[], now: number, accept: (w: MapEntryWire) => boolean = () => true): string[] {
     const changed: string[] = []
     for (const w of entries) {
-      if (this.apply(w.key, w.lamport, w.node, w.deleted, w.value, now)) changed.push(w.key)
+      if (!this.wins(w.key, w.lamport, w.node)) continue // stale: nothing to check
+      if (!accept(w)) continue
+      if (this.apply(w.key, w.lamport, w.node, w.deleted, w.value, now, w)) changed.push(w.key)
     }
     return changed
   }

@@ -10,9 +10,12 @@
  *
  * Synchronous and deterministic: it acts only through its Env.
  */
-import { LimitError, NotStartedError } from '../overlay/errors.js'
+import { InvalidArgumentError, LimitError, NotStartedError } from '../overlay/errors.js'
+import type { Signer } from '../overlay/identity.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 import type { Env, Machine, PeerRef } from '../overlay/types.js'
 import { AntiEntropy } from './anti-entropy.js'
+import { entryUpdate, originPeer, signUpdate, verifyUpdate } from './auth.js'
 import { CausalBuffer } from './causal.js'
 import type { GossipContext, Via } from './context.js'
 import { CyclonView } from './cyclon.js'
@@ -33,7 +36,7 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
   readonly o: ResolvedOptions
   readonly membership: Membership
   readonly map: LwwMap
-  readonly seen = new SeenSet()
+  readonly seen: SeenSet
   readonly store: UpdateStore
   private readonly causal: CausalBuffer | undefined
   private readonly rumor: RumorMonger
@@ -41,19 +44,32 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
   private readonly fetch: PayloadFetch
   private readonly upkeep: PeerUpkeep
   private readonly learnSenders: boolean
+  /** Signs what this node publishes; undefined on an open node. */
+  private readonly signer: Signer | undefined
   /** This incarnation's origin name: peer id + start time, so a restarted node never reuses a seq. */
   private origin = ''
   private seq = 0
   private isRunning = false
+  /**
+   * When this incarnation started. Broadcasts published earlier are relayed but not delivered here:
+   * the seen-set does not survive a restart, so this is what keeps a replay of something delivered
+   * before the restart from being delivered again.
+   */
+  private startedAt = 0
 
   constructor (readonly env: Env<GossipMessage, GossipEvent>, options: GossipOptions = {}) {
     this.o = resolveOptions(options)
+    if (this.o.signed && env.signer === undefined) {
+      throw new InvalidArgumentError('gossip: signed updates need the node\'s identity key (env.signer; in the simulator spawn with { signer: simIdentity(seed, i) }), or run open with signed: false')
+    }
+    this.signer = this.o.signed ? env.signer : undefined
     const m = this.o.membership
     this.membership = m.kind === 'cyclon'
       ? new CyclonView(env.self, { viewSize: m.viewSize, shuffleLength: m.shuffleLength })
       : new FullMembership(env.self.id, m.peers ?? [])
     if (m.kind === 'cyclon') for (const p of m.bootstrap ?? []) this.membership.add(p)
     this.map = new LwwMap(this.o.tombstoneTtlMs)
+    this.seen = new SeenSet({ maxOrigins: this.o.maxOrigins })
     this.store = new UpdateStore(this.o, () => { env.stats.inc('gossip:evicted') })
     this.causal = this.o.causal ? new CausalBuffer(this.o.maxGroup) : undefined
     this.learnSenders = m.kind === 'full' && (m.peers?.length ?? 0) === 0
@@ -70,7 +86,8 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
 
   start (): void {
     this.isRunning = true
-    this.origin = `${this.env.self.id}/${Math.floor(this.env.now()).toString(36)}`
+    this.startedAt = this.env.now()
+    this.origin = `${this.signer?.id ?? this.env.self.id}/${Math.floor(this.startedAt).toString(36)}`
     this.rumor.start()
     this.ae.start()
     this.upkeep.start()
@@ -97,12 +114,12 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
 
   /** Write a key of the replicated map. */
   put (key: string, value: Uint8Array): string {
-    return this.originate({ kind: UpdateKind.Put, topic: '', key, data: value, lamport: this.map.tick() })
+    return this.originate({ kind: UpdateKind.Put, topic: '', key, data: value, lamport: this.map.tick(this.env.now()) })
   }
 
   /** Delete a key: a death certificate that wins over every older write and expires later. */
   delete (key: string): string {
-    return this.originate({ kind: UpdateKind.Delete, topic: '', key, data: new Uint8Array(0), lamport: this.map.tick() })
+    return this.originate({ kind: UpdateKind.Delete, topic: '', key, data: new Uint8Array(0), lamport: this.map.tick(this.env.now()) })
   }
 
   get (key: string): Uint8Array | undefined { return this.map.get(key) }
@@ -114,6 +131,8 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
   get hotCount (): number { return this.store.hot.size }
   get storedCount (): number { return this.store.size }
   get originName (): string { return this.origin }
+  /** The current anti-entropy period (adaptive between antiEntropy.periodMs and maxPeriodMs). */
+  get antiEntropyPeriodMs (): number { return this.ae.periodMs }
 
   private originate (p: { kind: UpdateKind, topic: string, data: Uint8Array, key?: string, lamport?: number }): string {
     if (!this.isRunning) throw new NotStartedError()
@@ -123,7 +142,7 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     const seq = ++this.seq
     const deps = this.causal?.deps()
     if (this.causal !== undefined && deps !== undefined) this.causal.local(this.origin, seq)
-    const u: Update = {
+    const unsigned: Update = {
       origin: this.origin,
       seq,
       time: this.env.now(),
@@ -134,6 +153,7 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
       ...(p.key !== undefined ? { key: p.key, lamport: p.lamport } : {}),
       ...(deps !== undefined && deps.length > 0 ? { deps } : {})
     }
+    const u = this.signer !== undefined ? signUpdate(this.signer, unsigned) : unsigned
     this.seen.add(u.origin, u.seq, u.time)
     const s = this.store.keep(u, true, this.env.now())
     if (u.kind !== UpdateKind.Message) this.applyMap(u)
@@ -218,13 +238,21 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     return s !== undefined && Math.floor(s.at / p) === Math.floor(this.env.now() / p)
   }
 
-  /** Returns false when we already had (or are already fetching) the update. */
+  /**
+   * Returns false when we already had (or are already fetching) the update, or refused it. Checks go
+   * cheapest first, and nothing is stored, delivered or forwarded before the signature verified.
+   */
   receive (from: PeerRef, u: Update, via: Via): boolean {
     const now = this.env.now()
-    const ttl = this.o.ttlMs
+    const o = this.o
     if (this.seen.has(u.origin, u.seq)) { this.env.stats.inc('gossip:duplicate'); return false }
-    if (u.time + ttl <= now) { this.env.stats.inc('gossip:expired'); return false }
-    if (u.time > now + ttl || !validUpdate(u, this.o)) { this.env.stats.inc('gossip:invalid'); return false }
+    if (u.time + o.ttlMs <= now) { this.env.stats.inc('gossip:expired'); return false }
+    if (u.time > now + o.maxClockSkewMs) { refuse(this.env, from, 'gossip:from-future'); return false }
+    if (!validUpdate(u, o)) { refuse(this.env, from, 'gossip:invalid', PENALTY.invalid); return false }
+    if (!this.authentic(from, u)) return false
+    if (u.kind !== UpdateKind.Message && !this.plausibleClock(from, u.lamport ?? 0)) return false
+    if (!this.seen.admit(u.origin, now - o.ttlMs)) { refuse(this.env, from, 'gossip:origins-full', PENALTY.quota); return false }
+    if (!this.store.room(u)) { refuse(this.env, from, 'gossip:quota-origin', PENALTY.quota); return false }
     if (u.data === undefined) return this.fetch.announce(from, u)
     this.seen.add(u.origin, u.seq, u.time)
     this.env.stats.inc(via === 'ae' ? 'gossip:ae-repaired' : 'gossip:received-new')
@@ -234,14 +262,30 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     return true
   }
 
+  /** Signed by its origin (on an open node: anything goes)? A forgery costs the relay its score. */
+  private authentic (from: PeerRef, u: Update): boolean {
+    if (this.signer === undefined) return true
+    if (u.sig === undefined) { refuse(this.env, from, 'gossip:unsigned'); return false }
+    if (!verifyUpdate(u)) { refuse(this.env, from, 'gossip:bad-signature', PENALTY.invalid); return false }
+    return true
+  }
+
+  /** A map write's (hybrid Lamport) clock may run ahead of ours by at most the clock skew. */
+  private plausibleClock (from: PeerRef, lamport: number): boolean {
+    if (lamport <= this.env.now() + this.o.maxClockSkewMs) return true
+    refuse(this.env, from, 'gossip:clock-ahead')
+    return false
+  }
+
   private deliver (from: PeerRef, u: Update): void {
     const ready = this.causal !== undefined ? this.causal.offer(u) : [u]
     for (const r of ready) this.deliverNow(from, r)
   }
 
   private deliverNow (from: PeerRef, u: Update): void {
+    if (u.kind !== UpdateKind.Message) { this.env.stats.inc('gossip:delivered'); this.applyMap(u); return }
+    if (u.time < this.startedAt) { this.env.stats.inc('gossip:before-start'); return }
     this.env.stats.inc('gossip:delivered')
-    if (u.kind !== UpdateKind.Message) { this.applyMap(u); return }
     this.env.emit({
       type: 'gossip:deliver',
       id: idKey(u.origin, u.seq),
@@ -256,13 +300,34 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
   private applyMap (u: Update): void {
     if (u.key === undefined || u.lamport === undefined) return
     const deleted = u.kind === UpdateKind.Delete
-    if (this.map.apply(u.key, u.lamport, originPeer(u.origin), deleted, deleted ? undefined : u.data, this.env.now())) {
+    const node = originPeer(u.origin)
+    if (!this.mapRoom(u.key, u.lamport, node, deleted ? 0 : u.size)) return
+    if (this.map.apply(u.key, u.lamport, node, deleted, deleted ? undefined : u.data, this.env.now(), u)) {
       this.env.emit({ type: 'gossip:map', key: u.key, deleted, value: deleted ? undefined : u.data })
     }
   }
 
-  mergeEntries (_from: PeerRef, entries: readonly MapEntryWire[]): number {
-    const changed = this.map.merge(entries, this.env.now())
+  /** The map's byte quota: a write that would grow it past maxMapBytes is refused (counted). */
+  private mapRoom (key: string, lamport: number, node: string, size: number): boolean {
+    if (!this.map.wins(key, lamport, node)) return true // stale: changes nothing
+    const had = this.map.get(key)?.byteLength ?? 0
+    if (this.map.bytes - had + size <= this.o.maxMapBytes) return true
+    this.env.stats.inc('gossip:map-full')
+    return false
+  }
+
+  /** A map entry from a repair: verified as the write it came from, within the clock and byte bounds. */
+  private acceptEntry (from: PeerRef, w: MapEntryWire): boolean {
+    if (!this.plausibleClock(from, w.lamport)) return false
+    if (this.signer !== undefined) {
+      if (w.sig === undefined) { refuse(this.env, from, 'gossip:unsigned'); return false }
+      if (w.node !== originPeer(w.origin) || !verifyUpdate(entryUpdate(w))) { refuse(this.env, from, 'gossip:bad-signature', PENALTY.invalid); return false }
+    }
+    return this.mapRoom(w.key, w.lamport, w.node, w.deleted ? 0 : (w.value?.byteLength ?? 0))
+  }
+
+  mergeEntries (from: PeerRef, entries: readonly MapEntryWire[]): number {
+    const changed = this.map.merge(entries, this.env.now(), w => this.acceptEntry(from, w))
     for (const key of changed) {
       const e = this.map.entry(key)
       this.env.emit({ type: 'gossip:map', key, deleted: e?.deleted === true, value: e?.deleted === true ? undefined : e?.value })
@@ -283,11 +348,7 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
   }
 }
 
-/** The peer id part of an origin name (`<peer id>/<incarnation>`). */
-export function originPeer (origin: string): string {
-  const i = origin.lastIndexOf('/')
-  return i < 0 ? origin : origin.slice(0, i)
-}
+export { originPeer }
 
 function validUpdate (u: Update, o: ResolvedOptions): boolean {
   if (!Number.isSafeInteger(u.seq) || u.seq < 1 || u.origin.length === 0) return false

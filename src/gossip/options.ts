@@ -35,10 +35,13 @@ export interface GossipOptions {
   /** After a refusal, try up to this many other partners in the same round (the paper's hunting). @default 0 */
   hunt?: number
   /**
-   * Anti-entropy every `periodMs` (0 = off) with a random partner (`gossip()`: every 2000 ms).
-   * @default { periodMs: 10000, mode: 'push-pull' }
+   * Anti-entropy every `periodMs` (0 = off) with a random partner. Adaptive when `maxPeriodMs` is
+   * larger (unset: equal to periodMs, a fixed period as in the paper): while exchanges find nothing
+   * to repair the period doubles up to maxPeriodMs, and the first exchange that repairs something
+   * brings it straight back to periodMs (`gossip()`: 1000 ms, backing off to 8000 ms when idle).
+   * @default { periodMs: 10000, mode: 'push-pull', maxPeriodMs: 10000 }
    */
-  antiEntropy?: { periodMs: number, mode?: AeMode }
+  antiEntropy?: { periodMs: number, mode?: AeMode, maxPeriodMs?: number }
   /** @default { kind: 'full' } */
   membership?: MembershipOptions
   /**
@@ -70,6 +73,34 @@ export interface GossipOptions {
   causal?: boolean | { maxGroup?: number }
   /** How long to wait for an announced payload before asking another announcer. @default 2000 */
   fetchTimeoutMs?: number
+  /**
+   * Sign what this node publishes with its identity key (`env.signer`: the libp2p node's key live,
+   * `simIdentity(seed, i)` in the simulator) and accept only updates and map writes signed by their
+   * origin; unsigned or badly signed ones are dropped, counted and their relay penalised. `false`
+   * makes the node open: it signs nothing and verifies nothing (labs, large simulations). Cost of
+   * leaving it on, measured here (Node 24, Ed25519): about 20 k signatures/s and 8 k verifications/s
+   * per core (every node verifies every update once, duplicates are not verified), and 66 bytes more
+   * per update on the wire (a 64-byte signature; the origin is a peer id either way). @default true
+   */
+  signed?: boolean
+  /**
+   * Clocks may disagree by this much: an update stamped further in the future, or a map write whose
+   * (hybrid) Lamport clock is further ahead of this node's clock, is refused. @default 30000
+   */
+  maxClockSkewMs?: number
+  /** Payload bytes stored for relaying, in total (the oldest go first). @default 67108864 */
+  maxStoredBytes?: number
+  /** Payload bytes stored per origin peer; more from that origin is refused until some expires. @default 8388608 */
+  maxStoredBytesPerOrigin?: number
+  /** Bytes of values the replicated map holds; new keys beyond it are refused. @default 67108864 */
+  maxMapBytes?: number
+  /**
+   * Origins (publisher incarnations) tracked by the seen-set within the TTL window. Only origins
+   * silent for longer than the TTL are forgotten (a replay of theirs is refused as expired), so a
+   * flood of fresh origins cannot make this node forget what it delivered: past the limit, updates
+   * from new origins are refused until one expires. @default 100000
+   */
+  maxOrigins?: number
 }
 
 /** Every default, once. `tombstoneTtlMs` is derived (2 × ttlMs) when unset, so it is not listed. */
@@ -83,7 +114,7 @@ export const DEFAULTS = {
   eager: false,
   connectionLimit: 0,
   hunt: 0,
-  antiEntropy: { periodMs: 10_000, mode: 'push-pull' },
+  antiEntropy: { periodMs: 10_000, mode: 'push-pull', maxPeriodMs: 10_000 },
   membership: { kind: 'full' },
   recovery: { periodMs: 5000, maxPeers: 32 },
   ttlMs: 60_000,
@@ -92,7 +123,13 @@ export const DEFAULTS = {
   maxUpdatesPerMessage: 64,
   maxStored: 10_000,
   causal: false,
-  fetchTimeoutMs: 2000
+  fetchTimeoutMs: 2000,
+  signed: true,
+  maxClockSkewMs: 30_000,
+  maxStoredBytes: 64 * 1024 * 1024,
+  maxStoredBytesPerOrigin: 8 * 1024 * 1024,
+  maxMapBytes: 64 * 1024 * 1024,
+  maxOrigins: 100_000
 } as const satisfies GossipOptions
 
 /** Largest causal group when `causal: true`. */
@@ -110,7 +147,8 @@ export const PROFILES = {
     fanout: 3,
     periodMs: 200,
     eager: true,
-    antiEntropy: { periodMs: 2000, mode: 'push-pull' },
+    // idle anti-entropy costs a frame per node every 8 s; a repair brings it back to every second
+    antiEntropy: { periodMs: 1000, mode: 'push-pull', maxPeriodMs: 8000 },
     ttlMs: 600_000
   },
   sim: {}
@@ -126,7 +164,7 @@ export interface ResolvedOptions {
   eager: boolean
   connectionLimit: number
   hunt: number
-  antiEntropy: { periodMs: number, mode: AeMode }
+  antiEntropy: { periodMs: number, mode: AeMode, maxPeriodMs: number }
   membership: MembershipOptions
   recovery: { periodMs: number, maxPeers: number }
   ttlMs: number
@@ -138,6 +176,12 @@ export interface ResolvedOptions {
   causal: boolean
   maxGroup: number
   fetchTimeoutMs: number
+  signed: boolean
+  maxClockSkewMs: number
+  maxStoredBytes: number
+  maxStoredBytesPerOrigin: number
+  maxMapBytes: number
+  maxOrigins: number
 }
 
 export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
@@ -156,7 +200,7 @@ export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
     eager: o.eager ?? d.eager,
     connectionLimit: o.connectionLimit ?? d.connectionLimit,
     hunt: o.hunt ?? d.hunt,
-    antiEntropy: { periodMs: o.antiEntropy?.periodMs ?? d.antiEntropy.periodMs, mode: o.antiEntropy?.mode ?? d.antiEntropy.mode },
+    antiEntropy: resolveAe(o.antiEntropy),
     membership: o.membership ?? d.membership,
     recovery: {
       periodMs: o.recovery?.periodMs ?? d.recovery.periodMs,
@@ -170,6 +214,20 @@ export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
     tombstoneTtlMs: Math.max(ttlMs, o.tombstoneTtlMs ?? 2 * ttlMs),
     causal: causal !== false,
     maxGroup: typeof causal === 'object' ? (causal.maxGroup ?? MAX_GROUP) : MAX_GROUP,
-    fetchTimeoutMs: o.fetchTimeoutMs ?? d.fetchTimeoutMs
+    fetchTimeoutMs: o.fetchTimeoutMs ?? d.fetchTimeoutMs,
+    signed: o.signed ?? d.signed,
+    maxClockSkewMs: o.maxClockSkewMs ?? d.maxClockSkewMs,
+    maxStoredBytes: o.maxStoredBytes ?? d.maxStoredBytes,
+    maxStoredBytesPerOrigin: o.maxStoredBytesPerOrigin ?? d.maxStoredBytesPerOrigin,
+    maxMapBytes: o.maxMapBytes ?? d.maxMapBytes,
+    maxOrigins: o.maxOrigins ?? d.maxOrigins
   }
+}
+
+function resolveAe (ae: GossipOptions['antiEntropy']): ResolvedOptions['antiEntropy'] {
+  const d = DEFAULTS.antiEntropy
+  const periodMs = ae?.periodMs ?? d.periodMs
+  // a period given without a maximum is a fixed period
+  const maxPeriodMs = ae?.maxPeriodMs ?? (ae?.periodMs !== undefined ? periodMs : d.maxPeriodMs)
+  return { periodMs, mode: ae?.mode ?? d.mode, maxPeriodMs: Math.max(periodMs, maxPeriodMs) }
 }

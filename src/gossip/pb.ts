@@ -180,6 +180,7 @@ export namespace GossipFrame {
     hash?: Uint8Array<ArrayBuffer>
     size: number
     deps: GossipFrame.Dep[]
+    sig?: Uint8Array<ArrayBuffer>
   }
 
   export namespace Update {
@@ -247,6 +248,11 @@ export namespace GossipFrame {
               w.uint32(90)
               GossipFrame.Dep.codec().encode(value, w)
             }
+          }
+
+          if (obj.sig != null) {
+            w.uint32(98)
+            w.bytes(obj.sig)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -317,6 +323,10 @@ export namespace GossipFrame {
                 obj.deps.push(GossipFrame.Dep.codec().decode(reader, reader.uint32(), {
                   limits: opts.limits?.deps$
                 }))
+                break
+              }
+              case 12: {
+                obj.sig = reader.bytes()
                 break
               }
               default: {
@@ -426,6 +436,13 @@ export namespace GossipFrame {
 
                 break
               }
+              case 12: {
+                yield {
+                  field: `${prefix}.sig`,
+                  value: reader.bytes()
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -500,6 +517,11 @@ export namespace GossipFrame {
       index: number
     }
 
+    export interface UpdateSigFieldEvent {
+      field: '$.sig'
+      value: Uint8Array<ArrayBuffer>
+    }
+
     export function encode (obj: Partial<Update>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, Update.codec())
     }
@@ -508,7 +530,7 @@ export namespace GossipFrame {
       return decodeMessage(buf, Update.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Update>): Generator<UpdateOriginFieldEvent | UpdateSeqFieldEvent | UpdateTimeFieldEvent | UpdateKindFieldEvent | UpdateTopicFieldEvent | UpdateKeyFieldEvent | UpdateLamportFieldEvent | UpdateDataFieldEvent | UpdateHashFieldEvent | UpdateSizeFieldEvent | UpdateDepsOriginFieldEvent | UpdateDepsSeqFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Update>): Generator<UpdateOriginFieldEvent | UpdateSeqFieldEvent | UpdateTimeFieldEvent | UpdateKindFieldEvent | UpdateTopicFieldEvent | UpdateKeyFieldEvent | UpdateLamportFieldEvent | UpdateDataFieldEvent | UpdateHashFieldEvent | UpdateSizeFieldEvent | UpdateDepsOriginFieldEvent | UpdateDepsSeqFieldEvent | UpdateSigFieldEvent> {
       return streamMessage(buf, Update.codec(), opts)
     }
   }
@@ -673,6 +695,11 @@ export namespace GossipFrame {
     node: string
     value?: Uint8Array<ArrayBuffer>
     deleted: boolean
+    origin: string
+    seq: number
+    time: number
+    sig?: Uint8Array<ArrayBuffer>
+    deps: GossipFrame.Dep[]
   }
 
   export namespace MapEntry {
@@ -710,6 +737,33 @@ export namespace GossipFrame {
             w.bool(obj.deleted)
           }
 
+          if ((obj.origin != null && obj.origin !== '')) {
+            w.uint32(50)
+            w.string(obj.origin)
+          }
+
+          if ((obj.seq != null && obj.seq !== 0)) {
+            w.uint32(56)
+            w.uint64Number(obj.seq)
+          }
+
+          if ((obj.time != null && obj.time !== 0)) {
+            w.uint32(65)
+            w.double(obj.time)
+          }
+
+          if (obj.sig != null) {
+            w.uint32(74)
+            w.bytes(obj.sig)
+          }
+
+          if (obj.deps != null && obj.deps.length > 0) {
+            for (const value of obj.deps) {
+              w.uint32(82)
+              GossipFrame.Dep.codec().encode(value, w)
+            }
+          }
+
           if (opts.lengthDelimited !== false) {
             w.ldelim()
           }
@@ -718,7 +772,11 @@ export namespace GossipFrame {
             key: '',
             lamport: 0,
             node: '',
-            deleted: false
+            deleted: false,
+            origin: '',
+            seq: 0,
+            time: 0,
+            deps: []
           }
 
           const end = length == null ? reader.len : reader.pos + length
@@ -747,6 +805,32 @@ export namespace GossipFrame {
                 obj.deleted = reader.bool()
                 break
               }
+              case 6: {
+                obj.origin = reader.string()
+                break
+              }
+              case 7: {
+                obj.seq = reader.uint64Number()
+                break
+              }
+              case 8: {
+                obj.time = reader.double()
+                break
+              }
+              case 9: {
+                obj.sig = reader.bytes()
+                break
+              }
+              case 10: {
+                if (opts.limits?.deps != null && obj.deps.length === opts.limits.deps) {
+                  throw new MaxLengthError('Decode error - repeated field "deps" had too many elements')
+                }
+
+                obj.deps.push(GossipFrame.Dep.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.deps$
+                }))
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -756,6 +840,10 @@ export namespace GossipFrame {
 
           return obj
         }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            deps: 0
+          }
+
           const end = length == null ? reader.len : reader.pos + length
 
           while (reader.pos < end) {
@@ -797,6 +885,52 @@ export namespace GossipFrame {
                 }
                 break
               }
+              case 6: {
+                yield {
+                  field: `${prefix}.origin`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 7: {
+                yield {
+                  field: `${prefix}.seq`,
+                  value: reader.uint64Number()
+                }
+                break
+              }
+              case 8: {
+                yield {
+                  field: `${prefix}.time`,
+                  value: reader.double()
+                }
+                break
+              }
+              case 9: {
+                yield {
+                  field: `${prefix}.sig`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 10: {
+                if (opts.limits?.deps != null && obj.deps === opts.limits.deps) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "deps" had too many elements')
+                }
+
+                for (const evt of GossipFrame.Dep.codec().stream(reader, reader.uint32(), `${prefix}.deps[]`, {
+                  limits: opts.limits?.deps$
+                })) {
+                  yield {
+                    ...evt,
+                    index: obj.deps
+                  }
+                }
+
+                obj.deps++
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -834,6 +968,38 @@ export namespace GossipFrame {
       value: boolean
     }
 
+    export interface MapEntryOriginFieldEvent {
+      field: '$.origin'
+      value: string
+    }
+
+    export interface MapEntrySeqFieldEvent {
+      field: '$.seq'
+      value: number
+    }
+
+    export interface MapEntryTimeFieldEvent {
+      field: '$.time'
+      value: number
+    }
+
+    export interface MapEntrySigFieldEvent {
+      field: '$.sig'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface MapEntryDepsOriginFieldEvent {
+      field: '$.deps[].origin'
+      value: string
+      index: number
+    }
+
+    export interface MapEntryDepsSeqFieldEvent {
+      field: '$.deps[].seq'
+      value: number
+      index: number
+    }
+
     export function encode (obj: Partial<MapEntry>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, MapEntry.codec())
     }
@@ -842,7 +1008,7 @@ export namespace GossipFrame {
       return decodeMessage(buf, MapEntry.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MapEntry>): Generator<MapEntryKeyFieldEvent | MapEntryLamportFieldEvent | MapEntryNodeFieldEvent | MapEntryValueFieldEvent | MapEntryDeletedFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MapEntry>): Generator<MapEntryKeyFieldEvent | MapEntryLamportFieldEvent | MapEntryNodeFieldEvent | MapEntryValueFieldEvent | MapEntryDeletedFieldEvent | MapEntryOriginFieldEvent | MapEntrySeqFieldEvent | MapEntryTimeFieldEvent | MapEntrySigFieldEvent | MapEntryDepsOriginFieldEvent | MapEntryDepsSeqFieldEvent> {
       return streamMessage(buf, MapEntry.codec(), opts)
     }
   }
@@ -1521,6 +1687,12 @@ export namespace GossipFrame {
     index: number
   }
 
+  export interface GossipFrameUpdatesSigFieldEvent {
+    field: '$.updates[].sig'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface GossipFramePullFieldEvent {
     field: '$.pull'
     value: boolean
@@ -1601,6 +1773,42 @@ export namespace GossipFrame {
     index: number
   }
 
+  export interface GossipFrameEntriesOriginFieldEvent {
+    field: '$.entries[].origin'
+    value: string
+    index: number
+  }
+
+  export interface GossipFrameEntriesSeqFieldEvent {
+    field: '$.entries[].seq'
+    value: number
+    index: number
+  }
+
+  export interface GossipFrameEntriesTimeFieldEvent {
+    field: '$.entries[].time'
+    value: number
+    index: number
+  }
+
+  export interface GossipFrameEntriesSigFieldEvent {
+    field: '$.entries[].sig'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface GossipFrameEntriesDepsOriginFieldEvent {
+    field: '$.entries[].deps[].origin'
+    value: string
+    index: number
+  }
+
+  export interface GossipFrameEntriesDepsSeqFieldEvent {
+    field: '$.entries[].deps[].seq'
+    value: number
+    index: number
+  }
+
   export interface GossipFrameHasEntriesFieldEvent {
     field: '$.hasEntries'
     value: boolean
@@ -1664,7 +1872,7 @@ export namespace GossipFrame {
     return decodeMessage(buf, GossipFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GossipFrame>): Generator<GossipFrameTypeFieldEvent | GossipFrameUpdatesOriginFieldEvent | GossipFrameUpdatesSeqFieldEvent | GossipFrameUpdatesTimeFieldEvent | GossipFrameUpdatesKindFieldEvent | GossipFrameUpdatesTopicFieldEvent | GossipFrameUpdatesKeyFieldEvent | GossipFrameUpdatesLamportFieldEvent | GossipFrameUpdatesDataFieldEvent | GossipFrameUpdatesHashFieldEvent | GossipFrameUpdatesSizeFieldEvent | GossipFrameUpdatesDepsOriginFieldEvent | GossipFrameUpdatesDepsSeqFieldEvent | GossipFramePullFieldEvent | GossipFrameKnownOriginFieldEvent | GossipFrameKnownSeqFieldEvent | GossipFrameAeModeFieldEvent | GossipFrameDigestOriginFieldEvent | GossipFrameDigestWatermarkFieldEvent | GossipFrameDigestExtraFieldEvent | GossipFrameHasDigestFieldEvent | GossipFrameMapSumFieldEvent | GossipFrameEntriesKeyFieldEvent | GossipFrameEntriesLamportFieldEvent | GossipFrameEntriesNodeFieldEvent | GossipFrameEntriesValueFieldEvent | GossipFrameEntriesDeletedFieldEvent | GossipFrameHasEntriesFieldEvent | GossipFrameOriginFieldEvent | GossipFrameSeqFieldEvent | GossipFrameDataFieldEvent | GossipFramePeersIdFieldEvent | GossipFramePeersAddrsFieldEvent | GossipFramePeersAgeFieldEvent | GossipFrameFreshOriginFieldEvent | GossipFrameFreshSeqFieldEvent | GossipFrameSumFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GossipFrame>): Generator<GossipFrameTypeFieldEvent | GossipFrameUpdatesOriginFieldEvent | GossipFrameUpdatesSeqFieldEvent | GossipFrameUpdatesTimeFieldEvent | GossipFrameUpdatesKindFieldEvent | GossipFrameUpdatesTopicFieldEvent | GossipFrameUpdatesKeyFieldEvent | GossipFrameUpdatesLamportFieldEvent | GossipFrameUpdatesDataFieldEvent | GossipFrameUpdatesHashFieldEvent | GossipFrameUpdatesSizeFieldEvent | GossipFrameUpdatesDepsOriginFieldEvent | GossipFrameUpdatesDepsSeqFieldEvent | GossipFrameUpdatesSigFieldEvent | GossipFramePullFieldEvent | GossipFrameKnownOriginFieldEvent | GossipFrameKnownSeqFieldEvent | GossipFrameAeModeFieldEvent | GossipFrameDigestOriginFieldEvent | GossipFrameDigestWatermarkFieldEvent | GossipFrameDigestExtraFieldEvent | GossipFrameHasDigestFieldEvent | GossipFrameMapSumFieldEvent | GossipFrameEntriesKeyFieldEvent | GossipFrameEntriesLamportFieldEvent | GossipFrameEntriesNodeFieldEvent | GossipFrameEntriesValueFieldEvent | GossipFrameEntriesDeletedFieldEvent | GossipFrameEntriesOriginFieldEvent | GossipFrameEntriesSeqFieldEvent | GossipFrameEntriesTimeFieldEvent | GossipFrameEntriesSigFieldEvent | GossipFrameEntriesDepsOriginFieldEvent | GossipFrameEntriesDepsSeqFieldEvent | GossipFrameHasEntriesFieldEvent | GossipFrameOriginFieldEvent | GossipFrameSeqFieldEvent | GossipFrameDataFieldEvent | GossipFramePeersIdFieldEvent | GossipFramePeersAddrsFieldEvent | GossipFramePeersAgeFieldEvent | GossipFrameFreshOriginFieldEvent | GossipFrameFreshSeqFieldEvent | GossipFrameSumFieldEvent> {
     return streamMessage(buf, GossipFrame.codec(), opts)
   }
 }

@@ -52,7 +52,12 @@ export class SeenSet {
       this.origins.set(origin, o)
     }
     if (seq <= o.watermark || o.extra.has(seq)) return false
-    if (time > o.lastTime) o.lastTime = time
+    if (time > o.lastTime) {
+      o.lastTime = time
+      // most recently active last, so the first origin is the one silent the longest (see admit)
+      this.origins.delete(origin)
+      this.origins.set(origin, o)
+    }
     if (seq === o.watermark + 1) {
       o.watermark = seq
       this.advance(o)
@@ -66,6 +71,20 @@ export class SeenSet {
         this.advance(o)
       }
     }
+    return true
+  }
+
+  /**
+   * May `origin` be tracked? Yes if it is, or there is room, or the origin silent the longest has been
+   * silent since before `since` (the start of the TTL window: a replay of its updates is refused as
+   * expired, so forgetting it loses nothing). Otherwise no: a flood of fresh origins must not make
+   * this node forget what it delivered within the window.
+   */
+  admit (origin: string, since: number): boolean {
+    if (this.origins.has(origin) || this.origins.size < this.maxOrigins) return true
+    const first = this.origins.entries().next()
+    if (first.done === true || first.value[1].lastTime >= since) return false
+    this.origins.delete(first.value[0])
     return true
   }
 
@@ -149,11 +168,10 @@ export class SeenSet {
     }
   }
 
+  /** Forget the origin silent the longest (callers that must not forget within a window use `admit` first). */
   private evictOne (): void {
-    let victim: string | undefined
-    let oldest = Infinity
-    for (const [origin, o] of this.origins) if (o.lastTime < oldest) { oldest = o.lastTime; victim = origin }
-    if (victim !== undefined) this.origins.delete(victim)
+    const first = this.origins.keys().next()
+    if (first.done !== true) this.origins.delete(first.value)
   }
 }
 

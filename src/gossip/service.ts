@@ -17,6 +17,10 @@ import { OverlayService, type OverlayComponents, type ServiceInit } from '../run
 import type { GossipMachine } from './machine.js'
 import { type GossipOptions, PROFILES } from './options.js'
 import { gossipSpec } from './spec.js'
+import type { GossipEvent } from './events.js'
+import { signerFromPrivateKey } from '../overlay/identity.js'
+import type { OverlaySpec } from '../overlay/types.js'
+import type { PrivateKey } from '@libp2p/interface'
 import type { GossipMessage } from './types.js'
 
 const log = logger('overlaykit:gossip')
@@ -48,7 +52,7 @@ export class GossipService extends OverlayService<GossipMessage, GossipOptions, 
 
   constructor (components: OverlayComponents, init: GossipInit = {}) {
     const options: GossipOptions = { ...PROFILES.live, ...stripServiceInit(init) }
-    super(components, gossipSpec as any, options, init, ['@overlaykit/broadcast'])
+    super(components, withNodeKey(components), options, init, ['@overlaykit/broadcast'])
     this.components = components
     this.maxQueued = init.maxQueuedMessages ?? 10_000
   }
@@ -111,6 +115,23 @@ export class GossipService extends OverlayService<GossipMessage, GossipOptions, 
 
   /** Peers this node currently gossips with. */
   peers (): PeerRef[] { return this.machine.membership.peers() }
+}
+
+/**
+ * The spec with the node's identity key as `env.signer`. The libp2p driver is to set env.signer itself
+ * (from the node's private key); until it does, and for drivers that do not, the service hands the
+ * machine a Signer over `components.privateKey` (libp2p's service components include it).
+ */
+function withNodeKey (components: OverlayComponents): OverlaySpec<GossipMessage, GossipOptions, GossipMachine, GossipEvent> {
+  const key = (components as { privateKey?: PrivateKey }).privateKey
+  return {
+    ...gossipSpec,
+    create (env, options) {
+      if (env.signer !== undefined || key === undefined || options.signed === false) return gossipSpec.create(env, options)
+      const signer = signerFromPrivateKey(key)
+      return gossipSpec.create(Object.assign(Object.create(env) as typeof env, { signer }), options)
+    }
+  }
 }
 
 function stripServiceInit (init: GossipInit): GossipOptions {

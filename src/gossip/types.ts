@@ -38,6 +38,8 @@ export interface Update {
   readonly size: number
   /** Causal dependencies (causal delivery only). */
   readonly deps?: readonly Dep[]
+  /** The origin's Ed25519 signature over everything above (auth.ts); absent on open (unsigned) nodes. */
+  readonly sig?: Uint8Array
 }
 
 /** What a node has seen from one origin: every seq ≤ watermark, plus the listed higher ones. */
@@ -47,13 +49,22 @@ export interface DigestEntry {
   readonly extra: readonly number[]
 }
 
-/** One replicated-map entry as it travels in a map repair. */
+/**
+ * One replicated-map entry as it travels in a map repair: the write as its writer published it
+ * (origin incarnation, seq, time, deps, signature), so a receiver verifies it as it would the update.
+ */
 export interface MapEntryWire {
   readonly key: string
   readonly lamport: number
+  /** The writer's peer id (the origin's peer id part). */
   readonly node: string
   readonly value?: Uint8Array
   readonly deleted: boolean
+  readonly origin: string
+  readonly seq: number
+  readonly time: number
+  readonly deps?: readonly Dep[]
+  readonly sig?: Uint8Array
 }
 
 /** A peer-sampling descriptor (Cyclon): a peer and how many shuffles ago it was fresh. */

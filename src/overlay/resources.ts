@@ -78,8 +78,9 @@ export const RESOURCE_DEFAULTS: ResourcePolicy = {
   maxBufferedBytesTotal: 64 * 1024 * 1024,
   frameDeadlineMs: 10_000,
   streamIdleMs: 600_000,
-  frames: { perSec: 5_000, burst: 10_000 },
-  bytes: { perSec: 16 * 1024 * 1024, burst: 32 * 1024 * 1024 },
+  // a burst is processed in one go (one chunk of tiny frames): keep it to a few tens of ms of work
+  frames: { perSec: 4_000, burst: 2_000 },
+  bytes: { perSec: 64 * 1024 * 1024, burst: 64 * 1024 * 1024 },
   maxInboundStreams: 16,
   maxOutboundStreams: 16,
   score: {
@@ -87,7 +88,7 @@ export const RESOURCE_DEFAULTS: ResourcePolicy = {
     halfLifeMs: 10_000,
     backoffMs: 60_000,
     maxBackoffMs: 3_600_000,
-    weights: { decodeError: 0.2, unknownType: 0.01, badFrame: 10, rateExceeded: 0.05, slow: 20 }
+    weights: { decodeError: 0.2, unknownType: 0.01, badFrame: 10, rateExceeded: 0.05, slow: 50 }
   }
 }
 

@@ -35,6 +35,27 @@ describe('gossip anti-entropy (simulator)', () => {
     assert.equal(sim.stats.messages.get('ae-reply')?.sent ?? 0, answered)
     assert.ok(sim.stats.get('gossip:ae-in-sync') > 0)
   })
+
+  it('adaptive: idle nodes back off to maxPeriodMs (≤ 1 frame/s/node), and a node that missed a rumor is still repaired fast', () => {
+    const ae = { periodMs: 250, maxPeriodMs: 4000 }
+    const { sim, nodes, deliveries } = swarm(30, { mode: 'push', k: 2, fanout: 3, periodMs: 100, eager: true, antiEntropy: ae, ttlMs: 600_000 }, { perNodeStats: true })
+    const frames = (): number => nodes.reduce((a, n) => a + (n.stats.messages.get('ae')?.sent ?? 0), 0)
+    sim.run({ until: 30_000 })
+    const before = frames()
+    sim.run({ until: 90_000 })
+    const idle = (frames() - before) / nodes.length / 60
+    assert.ok(idle <= 1 / 4 + 0.01, `idle anti-entropy ${idle.toFixed(3)} frames/s/node`)
+    assert.ok(nodes.every(n => n.machine.antiEntropyPeriodMs === ae.maxPeriodMs))
+    // one node misses a broadcast (cut off while rumor mongering runs), then the cut heals
+    sim.partition([nodes.slice(1).map(n => n.id), [nodes[0].id]])
+    const id = nodes[5].machine.publish('t', new Uint8Array([1]))
+    sim.run({ until: 95_000 })
+    assert.equal(deliveries.get(id)?.length, 28)
+    sim.heal()
+    let t = 95_000
+    while (deliveries.get(id)?.length !== 29 && t < 120_000) sim.run({ until: (t += 100) })
+    assert.ok(t - 95_000 <= 2 * ae.maxPeriodMs, `repaired ${t - 95_000} ms after the heal`)
+  })
 })
 
 function idOf (id: string): { origin: string, seq: number } {

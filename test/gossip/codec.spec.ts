@@ -11,11 +11,12 @@ const up = (seq: number, extra: Partial<Update> = {}): Update =>
 export const samples: GossipMessage[] = [
   { type: 'rumor', updates: [up(1), up(2, { deps: [{ origin: 'x/1', seq: 4 }] })], pull: true },
   { type: 'rumor', updates: [], pull: false },
+  { type: 'rumor', updates: [up(6, { sig: new Uint8Array(64).fill(9) })], pull: false },
   { type: 'reply', updates: [up(3, { kind: 1, key: 'k', lamport: 9, topic: '' })], known: [{ origin: 'a/1', seq: 2 }], fresh: [{ origin: 'b/1', seq: 3 }] },
   { type: 'feedback', known: [{ origin: 'a/1', seq: 2 }], fresh: [] },
   { type: 'busy' },
   { type: 'ae', mode: 'push-pull', sum: 2 ** 52 + 12345, mapSum: 0xdeadbeef },
-  { type: 'ae-reply', digest: [{ origin: 'a/1', watermark: 10, extra: [12, 15] }], mapSum: 1, entries: [{ key: 'k', lamport: 3, node: 'n', value: new Uint8Array([1]), deleted: false }, { key: 'd', lamport: 4, node: 'n', deleted: true }] },
+  { type: 'ae-reply', digest: [{ origin: 'a/1', watermark: 10, extra: [12, 15] }], mapSum: 1, entries: [{ key: 'k', lamport: 3, node: 'n', value: new Uint8Array([1]), deleted: false, origin: 'n/1', seq: 2, time: 5.5, sig: new Uint8Array(64).fill(3) }, { key: 'd', lamport: 4, node: 'n', deleted: true, origin: 'n/1', seq: 3, time: 6, deps: [{ origin: 'x/1', seq: 2 }] }] },
   { type: 'ae-reply', digest: [], mapSum: 2 },
   { type: 'ae-push', updates: [up(5), up(4, { data: undefined, hash: new Uint8Array(32).fill(7), size: 100000 })], digest: [{ origin: 'b/2', watermark: 3, extra: [] }] },
   { type: 'ae-push', updates: [] },

@@ -5,6 +5,7 @@ import { gossipSpec } from '../../src/gossip/spec.js'
 import type { GossipMachine } from '../../src/gossip/machine.js'
 import type { GossipOptions } from '../../src/gossip/options.js'
 import type { SimNode } from '../../src/sim/index.js'
+import { identity } from './sim-helpers.js'
 
 type N = SimNode<any, GossipMachine>
 
@@ -33,14 +34,15 @@ describe('gossip membership: Cyclon partial view', () => {
       membership: { kind: 'cyclon', viewSize, shuffleLength: 4, periodMs: 1000, bootstrap: bootstrap.map(b => b.ref) }
     })
     const nodes: N[] = []
+    let next = 0
     for (let i = 0; i < 150; i++) {
       const live = sim.nodes() as N[]
-      nodes.push(sim.spawn(gossipSpec, opts(live.length === 0 ? [] : sim.rng.sample(live, 3))) as N)
+      nodes.push(sim.spawn(gossipSpec, opts(live.length === 0 ? [] : sim.rng.sample(live, 3)), { signer: identity(next++) }) as N)
     }
     sim.run({ until: 30_000 })
     poissonChurn(sim, {
       joinRate: 1, leaveRate: 1, until: 90_000,
-      onJoin: () => { sim.spawn(gossipSpec, opts(sim.rng.sample(sim.nodes() as N[], 3))) },
+      onJoin: () => { sim.spawn(gossipSpec, opts(sim.rng.sample(sim.nodes() as N[], 3)), { signer: identity(next++) }) },
       onLeave: () => { const live = sim.nodes(); sim.crash(live[sim.rng.int(live.length)]) }
     })
     sim.run({ until: 90_000 })

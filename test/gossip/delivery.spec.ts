@@ -47,7 +47,8 @@ describe('gossip delivery (simulator)', () => {
       { origin: 'x/1', seq: 4, time: 1e15, kind: 0, topic: 't', size: 1, data: new Uint8Array(1) } // from the far future
     ]
     m.onMessage(nodes[1].ref, { type: 'rumor', updates: bad, pull: false })
-    assert.equal(nodes[0].stats.get('gossip:invalid'), 5)
+    assert.equal(nodes[0].stats.get('gossip:invalid'), 4)
+    assert.equal(nodes[0].stats.get('gossip:from-future'), 1)
     assert.equal(deliveries.size, 0)
   })
 
@@ -62,13 +63,17 @@ describe('gossip delivery (simulator)', () => {
     const rumorBytes = sim.stats.messages.get('rumor')?.bytesSent ?? 0
     const rumors = sim.stats.messages.get('rumor')?.sent ?? 1
     assert.ok(rumorBytes / rumors < 1024, `rumor frames average ${rumorBytes / rumors} bytes`)
-    // a peer answering with a body that does not match the announced hash is not believed
+    // a peer answering with a body that does not match the announced (signed) hash is not believed
     const v = nodes[5].machine
-    const ann = { ...(nodes[0].machine as any).store.get(id).wire, seq: 999 }
-    v.onMessage(nodes[6].ref, { type: 'rumor', updates: [{ ...ann, hash: new Uint8Array(32) }], pull: false })
-    v.onMessage(nodes[6].ref, { type: 'body', origin: ann.origin, seq: 999, data })
+    const id2 = nodes[0].machine.publish('big', data.map(x => x ^ 1))
+    const ann = (nodes[0].machine as any).store.get(id2).wire
+    v.onMessage(nodes[6].ref, { type: 'rumor', updates: [ann], pull: false })
+    v.onMessage(nodes[6].ref, { type: 'body', origin: ann.origin, seq: ann.seq, data })
     assert.equal(nodes[5].stats.get('gossip:bad-body'), 1)
-    assert.equal(v.has({ origin: ann.origin, seq: 999 }), false)
+    assert.equal(v.has({ origin: ann.origin, seq: ann.seq }), false)
+    // nor is an announcement whose hash was swapped: the signature covers it
+    v.onMessage(nodes[6].ref, { type: 'rumor', updates: [{ ...ann, hash: new Uint8Array(32) }], pull: false })
+    assert.equal(nodes[5].stats.get('gossip:bad-signature'), 1)
   })
 
   it('publish refuses payloads over maxMessageBytes', () => {

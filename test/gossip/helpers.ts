@@ -2,6 +2,7 @@
 import { Rng } from '../../src/overlay/rng.js'
 import { Stats } from '../../src/overlay/stats.js'
 import type { Env, Logger, OverlayEvent, PeerRef } from '../../src/overlay/types.js'
+import type { Signer } from '../../src/overlay/identity.js'
 import { GossipMachine } from '../../src/gossip/machine.js'
 import type { GossipOptions } from '../../src/gossip/options.js'
 import type { GossipMessage } from '../../src/gossip/types.js'
@@ -18,7 +19,11 @@ export interface FakeNode {
   ref: PeerRef
 }
 
-export function fakeNode (id: string, options: GossipOptions, seed = 1): FakeNode {
+/** A hand-driven node; open (unsigned) unless `options.signed` is true, then `signer` is its identity and `id` is ignored. */
+export function fakeNode (id: string, options: GossipOptions, seed = 1, signer?: Signer): FakeNode {
+  const signed = options.signed === true
+  if (signed && signer === undefined) throw new Error('a signed fake node needs a signer')
+  if (signed && signer !== undefined) id = signer.id
   const sent: FakeNode['sent'] = []
   const timers = new Map<string, number>()
   const events: OverlayEvent[] = []
@@ -34,9 +39,10 @@ export function fakeNode (id: string, options: GossipOptions, seed = 1): FakeNod
     clearTimer: (key) => { timers.delete(key) },
     emit: (e) => { events.push(e) },
     stats,
-    log: noop
+    log: noop,
+    ...(signed ? { signer } : {})
   }
-  const machine = new GossipMachine(env, options)
+  const machine = new GossipMachine(env, { ...options, signed })
   machine.start()
   return { machine, sent, timers, events, stats, clock, ref }
 }

@@ -10,7 +10,7 @@ import { Simulator } from '../../src/sim/index.js'
 import { gossipSpec } from '../../src/gossip/spec.js'
 import type { GossipOptions, MembershipOptions } from '../../src/gossip/options.js'
 import type { PeerRef } from '../../src/overlay/types.js'
-import type { GNode } from './sim-helpers.js'
+import { type GNode, identity } from './sim-helpers.js'
 
 /** Live-like: the CLI's gossip settings (rounds of 200 ms, anti-entropy every second). */
 const BASE: GossipOptions = { mode: 'push', stop: 'feedback-counter', k: 2, fanout: 3, periodMs: 200, eager: true, antiEntropy: { periodMs: 1000 }, ttlMs: 900_000 }
@@ -30,11 +30,11 @@ interface Run { healedInMs: number, crossDuringCut: number, crossAfter: number, 
  */
 function partitionRun (kind: 'live' | 'cyclon', n: number, seed: number, cutMs: number, extra: GossipOptions = {}): Run {
   const sim = new Simulator({ seed, latency: { kind: 'uniform', min: 5, max: 40 } })
-  const refs: PeerRef[] = Array.from({ length: n }, (_, i) => ({ id: Simulator.nodeId(i) }))
+  const refs: PeerRef[] = Array.from({ length: n }, (_, i) => ({ id: identity(i).id }))
   const membership: MembershipOptions = kind === 'live'
     ? { kind: 'full' }
     : { kind: 'cyclon', viewSize: 6, shuffleLength: 3, periodMs: 1000, bootstrap: refs.slice(0, 2) }
-  const nodes = refs.map(r => sim.spawn(gossipSpec, { ...BASE, ...extra, membership }, { id: r.id }) as GNode)
+  const nodes = refs.map((_, i) => sim.spawn(gossipSpec, { ...BASE, ...extra, membership }, { signer: identity(i) }) as GNode)
   if (kind === 'live') for (const a of nodes) for (const b of nodes) if (a !== b) a.machine.onPeerConnected(b.ref)
   sim.run({ until: 20_000 })
 
@@ -102,6 +102,17 @@ describe('gossip: a long partition heals (simulator)', function () {
         assert.ok(r.healedInMs <= BOUND_MS, `converged ${r.healedInMs} ms after the heal`)
         assert.ok(r.mapAgrees, 'the map writes of both sides reached every replica')
         assert.ok(r.crossAfter >= n / 2, `only ${r.crossAfter} of ${n} nodes know a peer across the healed cut`)
+      })
+    }
+  }
+
+  // adaptive anti-entropy (the live profile's shape): idle nodes have backed off to 8 s by the heal
+  for (const kind of ['live', 'cyclon'] as const) {
+    for (const seed of [1, 2, 3]) {
+      it(`${kind} membership, adaptive anti-entropy (1 s → 8 s when idle), 16 nodes, 60 s cut, seed ${seed}: every update everywhere within ${BOUND_MS / 1000} s`, () => {
+        const r = partitionRun(kind, 16, seed, 60_000, { antiEntropy: { periodMs: 1000, maxPeriodMs: 8000 } })
+        assert.ok(r.healedInMs >= 0 && r.healedInMs <= BOUND_MS, `converged ${r.healedInMs} ms after the heal`)
+        assert.ok(r.mapAgrees)
       })
     }
   }

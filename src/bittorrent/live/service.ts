@@ -10,10 +10,12 @@ import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { OverlayDriver, type DriverOptions } from '../../runtime/libp2p/driver.js'
 import { FsBlobStorage, type BlobStorage } from '../../runtime/libp2p/storage.js'
+import { stripPeerId } from '../../runtime/libp2p/addrs.js'
+import { toPeerRef } from '../../runtime/libp2p/service.js'
 import { InvalidArgumentError } from '../../overlay/errors.js'
-import { WriteBatcher } from './batch.js'
+import { WriteBatcher } from '../../runtime/bytestream/batch.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
-import type { TcpEndpoint } from './tcp-endpoint.js'
+import type { TcpEndpoint } from '../../runtime/bytestream/tcp-endpoint.js'
 import { trackerSpec, type TrackerMachine, type TrackerOptions } from '../tracker.js'
 import { PEER_WIRE_PROTOCOL } from '../spec.js'
 import type { Sha1 } from '../sha1.js'
@@ -64,13 +66,10 @@ export interface BitTorrentInit {
 /** See BitTorrentInit.maxInboundStreams. */
 export const MAX_STREAMS_PER_CONNECTION = 32
 
-function stripP2p (addr: string): string { return addr.replace(/\/p2p\/[^/]+$/, '') }
-
+/** toPeerRef, plus BitTorrent's TCP trackers without a peer id: `tcp:host:port` or `host:port`. */
 function toRef (peer: PeerRef | string): PeerRef {
-  if (typeof peer !== 'string') return peer
-  if (peer.startsWith('tcp:')) return { id: peer }
-  const m = /\/p2p\/([^/]+)$/.exec(peer)
-  if (m !== null) return { id: m[1], addrs: [peer.slice(0, m.index)] }
+  if (typeof peer !== 'string' || peer.startsWith('tcp:')) return typeof peer === 'string' ? { id: peer } : peer
+  if (/\/p2p\/[^/]+$/.test(peer)) return toPeerRef(peer)
   if (/^[^/:]+:\d+$/.test(peer)) return { id: `tcp:${peer}` }
   return { id: peer }
 }
@@ -102,7 +101,7 @@ class Libp2pTransport implements WireTransport {
 
   async dial (ref: PeerRef, sink: ConnSink): Promise<WireConn> {
     const peerId = peerIdFromString(ref.id)
-    const addrs = (ref.addrs ?? []).flatMap(a => { try { return [multiaddr(stripP2p(a))] } catch { return [] } })
+    const addrs = (ref.addrs ?? []).flatMap(a => { try { return [multiaddr(stripPeerId(a))] } catch { return [] } })
     if (addrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: addrs }).catch(() => {})
     // optimistic protocol selection: the handshake rides with the protocol name, saving a round trip
     const signal = AbortSignal.timeout(10_000)
@@ -113,7 +112,7 @@ class Libp2pTransport implements WireTransport {
   }
 
   inbound (stream: Stream, connection: Connection): void {
-    const ref = { id: connection.remotePeer.toString(), addrs: [stripP2p(connection.remoteAddr.toString())] }
+    const ref = { id: connection.remotePeer.toString(), addrs: [stripPeerId(connection.remoteAddr.toString())] }
     this.pump(stream, this.host.accept(ref, this.wrap(stream)))
   }
 
@@ -206,8 +205,8 @@ export class BitTorrentService implements Startable {
     if (this.init.tcp !== undefined) {
       // Node only (node:net), loaded on demand. The module name is a variable so that bundlers for
       // the browser (esbuild in scripts/build-browser.mjs, vite, webpack) leave it out of the bundle
-      const endpoint = './tcp-endpoint.js'
-      const { TcpEndpoint } = await import(/* @vite-ignore */ /* webpackIgnore: true */ endpoint) as typeof import('./tcp-endpoint.js')
+      const endpoint = '../../runtime/bytestream/tcp-endpoint.js'
+      const { TcpEndpoint } = await import(/* @vite-ignore */ /* webpackIgnore: true */ endpoint) as typeof import('../../runtime/bytestream/tcp-endpoint.js')
       this.tcp = new TcpEndpoint(this.host, this.init.tcp)
       this.host.addTransport(this.tcp)
       await this.tcp.listen()
@@ -231,7 +230,7 @@ export class BitTorrentService implements Startable {
   isStarted (): boolean { return this.started }
 
   get self (): PeerRef {
-    const addrs = this.components.addressManager?.getAddresses().map(a => stripP2p(a.toString())) ?? []
+    const addrs = this.components.addressManager?.getAddresses().map(a => stripPeerId(a.toString())) ?? []
     return { id: this.components.peerId.toString(), addrs }
   }
 

@@ -11,11 +11,12 @@ import type { SimCommand } from '../plugin.js'
 import { buildRing, failFraction, keyLoad, routingEntriesPerHost, runLookups } from '../../chord/sim-run.js'
 import { runChurn } from '../../chord/sim-churn.js'
 import { idToHex } from '../../overlay/ids.js'
-import { parseLatency, parseNonNegative, parsePositiveInt, type LatencySpec } from '../options.js'
+import { parseLatency, parseNonNegative, parsePositiveInt } from '../options.js'
+import type { LatencyModel } from '../../sim/network.js'
 
 interface ChordSimOptions {
   nodes: number; lookups: number; seed: number | string; vnodes: number; successors?: number; replicas: number
-  keys: number; fail: number; churn: number; duration: number; bits: number; latency: LatencySpec
+  keys: number; fail: number; churn: number; duration: number; bits: number; latency: LatencyModel
   bootstrap: 'oracle' | 'join'; out?: string
 }
 

@@ -7,27 +7,27 @@
  * recoveryMs / recoveryPeers (probing peers lost in a cut; 0 turns it off).
  */
 import { multiaddr } from '@multiformats/multiaddr'
-import { gossip, type GossipService } from '../../../gossip/service.js'
-import type { NodeAdapter, NodeAdapterContext } from '../types.js'
+import type { NodeOpsContext, NodeOpsFactory } from '../overlay/node-ops.js'
+import { gossip, type GossipService } from './service.js'
 
-const svc = (ctx: NodeAdapterContext): GossipService => ctx.node.services.gossip as GossipService
+const svc = (ctx: NodeOpsContext): GossipService => ctx.node.services.gossip as GossipService
 
-const adapter: NodeAdapter = {
-  name: 'gossip',
-  description: 'epidemic broadcast (rumour mongering + anti-entropy) and a replicated map',
-  services (o, seed) {
-    const init: Record<string, unknown> = { driver: { seed } }
-    const num = (k: string): number | undefined => {
-      if (o[k] === undefined) return undefined
-      const v = Number(o[k]); if (!Number.isFinite(v) || v < 0) throw new Error(`--opt ${k} must be a number ≥ 0`)
-      return v
-    }
-    for (const k of ['periodMs', 'fanout', 'k', 'ttlMs']) { const v = num(k); if (v !== undefined) init[k] = v }
-    if (o.antiEntropyMs !== undefined) init.antiEntropy = { periodMs: num('antiEntropyMs'), mode: 'push-pull' }
-    const recoveryMs = num('recoveryMs'); const recoveryPeers = num('recoveryPeers')
-    if (recoveryMs !== undefined || recoveryPeers !== undefined) init.recovery = { periodMs: recoveryMs, maxPeers: recoveryPeers }
-    return { gossip: gossip(init) }
-  },
+function services (o: Record<string, string>, seed: string): Record<string, (components: any) => unknown> {
+  const init: Record<string, unknown> = { driver: { seed } }
+  const num = (k: string): number | undefined => {
+    if (o[k] === undefined) return undefined
+    const v = Number(o[k]); if (!Number.isFinite(v) || v < 0) throw new Error(`--opt ${k} must be a number ≥ 0`)
+    return v
+  }
+  for (const k of ['periodMs', 'fanout', 'k', 'ttlMs']) { const v = num(k); if (v !== undefined) init[k] = v }
+  if (o.antiEntropyMs !== undefined) init.antiEntropy = { periodMs: num('antiEntropyMs'), mode: 'push-pull' }
+  const recoveryMs = num('recoveryMs'); const recoveryPeers = num('recoveryPeers')
+  if (recoveryMs !== undefined || recoveryPeers !== undefined) init.recovery = { periodMs: recoveryMs, maxPeers: recoveryPeers }
+  return { gossip: gossip(init) }
+}
+
+export const gossipNodeOps: NodeOpsFactory = (o, seed) => ({
+  services: services(o, seed),
   async join (ctx) {
     const s = svc(ctx)
     const dec = new TextDecoder()
@@ -56,6 +56,4 @@ const adapter: NodeAdapter = {
     }
   },
   status (ctx) { return { peers: svc(ctx).peers().length } }
-}
-
-export default adapter
+})

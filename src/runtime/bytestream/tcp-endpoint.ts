@@ -1,16 +1,21 @@
 /**
- * A plain-TCP BEP 3 endpoint (standard handshake, no libp2p), so ordinary BitTorrent clients —
- * `webtorrent` in Node, for one — can exchange pieces with our torrent machines. This is driver
- * code: it uses Node's `net`; the machine behind it is the same one that runs over libp2p streams.
- * Peer ids on this transport are "tcp:<host>:<port>".
+ * A plain-TCP endpoint for the byte-stream driver (no libp2p): BitTorrent's peer wire with the
+ * standard handshake, so ordinary BitTorrent clients — `webtorrent` in Node, for one — can exchange
+ * pieces with our torrent machines. Driver code: it uses Node's `net`; the machine behind it is the
+ * same one that runs over libp2p streams. Peer ids on this transport are "tcp:<host>:<port>".
  */
 import * as net from 'node:net'
 import { logger } from '@libp2p/logger'
 import { WriteBatcher } from './batch.js'
-import type { ConnSink, TorrentHost, WireConn, WireTransport } from './host.js'
+import type { ConnSink, WireConn, WireTransport } from './host.js'
 import type { PeerRef } from '../../overlay/types.js'
 
-const log = logger('overlaykit:bittorrent:tcp')
+const log = logger('overlaykit:bytestream:tcp')
+
+/** The host side a TCP endpoint needs: somewhere to hand accepted connections. */
+export interface AcceptingHost {
+  accept (ref: PeerRef, conn: WireConn): ConnSink
+}
 
 export function tcpPeerId (host: string, port: number): string {
   return host.includes(':') ? `tcp:[${host}]:${port}` : `tcp:${host}:${port}`
@@ -53,7 +58,7 @@ export class TcpEndpoint implements WireTransport {
   private readonly sockets = new Set<net.Socket>()
   port = 0
 
-  constructor (private readonly host: TorrentHost, private readonly opts: TcpEndpointOptions = {}) {}
+  constructor (private readonly host: AcceptingHost, private readonly opts: TcpEndpointOptions = {}) {}
 
   handles (ref: PeerRef): boolean { return parseTcpPeerId(ref.id) !== undefined }
 

@@ -1,42 +1,28 @@
 /**
  * `overlaykit node --overlay chord`: joins the ring through the first reachable bootstrap peer.
- * Ops: lookup {key}, put {key, value}, get {key}, delete {key}, ring. Options (--opt): vnodes,
- * replicas, stabilizeMs, fixFingersMs, checkPredecessorMs, rpcTimeoutMs, bits, expectedNodes,
- * replicateMs, mergeCheckMs, mergeMemory, mergeForgetMs, verifyOwner (true|false), and
- * rejoinCheckMs (the CLI's own fallback below).
+ * Ops: lookup {key}, put {key, value}, get {key}, delete {key}, ring. Options (--opt): every number
+ * and boolean option of DEFAULTS (options.ts: vnodes, replicas, stabilizeMs, rpcTimeoutMs, verifyOwner
+ * true|false, …), and rejoinCheckMs (the node's own fallback below).
  */
-import { chord, type ChordService } from '../../../chord/index.js'
-import { utf8 } from '../../../overlay/ids.js'
-import type { NodeAdapter, NodeAdapterContext } from '../types.js'
+import { utf8 } from '../overlay/ids.js'
+import { optionsFromStrings, type NodeOpsContext, type NodeOpsFactory } from '../overlay/node-ops.js'
+import { DEFAULTS } from './options.js'
+import { chord, type ChordService } from './service.js'
 
-const svc = (ctx: NodeAdapterContext): ChordService => ctx.node.services.chord as ChordService
-
-const num = (o: Record<string, string>, k: string): number | undefined => {
-  if (o[k] === undefined) return undefined
-  const v = Number(o[k])
-  if (!Number.isFinite(v)) throw new Error(`--opt ${k} must be a number`)
-  return v
-}
+const svc = (ctx: NodeOpsContext): ChordService => ctx.node.services.chord as ChordService
 
 const keyArg = (args: Record<string, unknown>): string => {
   if (typeof args.key !== 'string' || args.key === '') throw new Error('needs "key" (a string)')
   return args.key
 }
 
-const adapter: NodeAdapter = {
-  name: 'chord',
-  description: 'Chord DHT: lookups, replicated key/value store',
-  services (o, seed) {
-    const init: Record<string, unknown> = { driver: { seed } }
-    for (const k of ['vnodes', 'replicas', 'stabilizeMs', 'fixFingersMs', 'checkPredecessorMs', 'rpcTimeoutMs', 'bits', 'expectedNodes', 'replicateMs', 'mergeCheckMs', 'mergeMemory', 'mergeForgetMs']) {
-      const v = num(o, k); if (v !== undefined) init[k] = v
-    }
-    if (o.verifyOwner !== undefined) {
-      if (o.verifyOwner !== 'true' && o.verifyOwner !== 'false') throw new Error('--opt verifyOwner must be true or false')
-      init.verifyOwner = o.verifyOwner === 'true'
-    }
-    return { chord: chord(init) }
-  },
+/** Every number and boolean option of Chord's DEFAULTS is an --opt (e.g. vnodes=4, verifyOwner=true). */
+function services (o: Record<string, string>, seed: string): Record<string, (components: any) => unknown> {
+  return { chord: chord({ ...optionsFromStrings(DEFAULTS, o), driver: { seed } }) }
+}
+
+export const chordNodeOps: NodeOpsFactory = (o, seed) => ({
+  services: services(o, seed),
   async join (ctx) {
     const s = svc(ctx)
     s.onEvent((e) => {
@@ -93,6 +79,4 @@ const adapter: NodeAdapter = {
     const r = svc(ctx).ring()
     return { vnodes: r.vnodes.map(v => ({ id: v.id, predecessor: v.predecessor, successor: v.successors[0] })), items: r.items }
   }
-}
-
-export default adapter
+})

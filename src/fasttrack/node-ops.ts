@@ -4,24 +4,20 @@
  * its bootstrap peers. Ops: share {path}, search {query}, download {hit}, role.
  * Options (--opt): dir (storage folder, default "."), upKbps, firewalled=true, maxLeaves.
  */
-import { fasttrack, type FastTrackService } from '../../../fasttrack/index.js'
-import { FsBlobStorage } from '../../../runtime/libp2p/index.js'
-import { fileSearchOps } from '../../../search/live/node-ops.js'
-import type { NodeAdapter, NodeAdapterContext } from '../types.js'
+import type { NodeOpsContext, NodeOpsFactory } from '../overlay/node-ops.js'
+import { FsBlobStorage } from '../runtime/libp2p/index.js'
+import { fileSearchOps } from '../search/live/node-ops.js'
+import { fasttrack, type FastTrackService } from './service.js'
 
-const svc = (ctx: NodeAdapterContext): FastTrackService => ctx.node.services.fasttrack as FastTrackService
+const svc = (ctx: NodeOpsContext): FastTrackService => ctx.node.services.fasttrack as FastTrackService
 
-const adapter: NodeAdapter = {
-  name: 'fasttrack',
-  description: 'FastTrack/KaZaA: elected supernodes index their leaves and flood queries among themselves',
-  services (o, seed) {
-    return {
-      fasttrack: fasttrack({
-        capacity: { upKbps: o.upKbps !== undefined ? Number(o.upKbps) : 256, firewalled: o.firewalled === 'true' },
-        ...(o.maxLeaves !== undefined ? { maxLeaves: Number(o.maxLeaves) } : {}),
-        driver: { seed, storage: new FsBlobStorage(o.dir ?? '.') }
-      })
-    }
+export const fasttrackNodeOps: NodeOpsFactory = (o, seed) => ({
+  services: {
+    fasttrack: fasttrack({
+      capacity: { upKbps: o.upKbps !== undefined ? Number(o.upKbps) : 256, firewalled: o.firewalled === 'true' },
+      ...(o.maxLeaves !== undefined ? { maxLeaves: Number(o.maxLeaves) } : {}),
+      driver: { seed, storage: new FsBlobStorage(o.dir ?? '.') }
+    })
   },
   async join (ctx) {
     const s = svc(ctx)
@@ -39,6 +35,4 @@ const adapter: NodeAdapter = {
     }
   },
   status (ctx) { const s = svc(ctx); return { role: s.role, supernode: s.supernode, leaves: s.leaves().length } }
-}
-
-export default adapter
+})

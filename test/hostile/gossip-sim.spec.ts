@@ -1,0 +1,117 @@
+/**
+ * Hostile peers against gossip in the simulator (seeded, virtual time), where attacks too large for a
+ * live test run at full size: a replay after 1.2·10^5 fresh origins, forged origins and pre-empted
+ * sequence numbers in a signed swarm, a replay after a restart, a runaway Lamport clock.
+ */
+import assert from 'node:assert/strict'
+import { gossipSpec } from '../../src/gossip/spec.js'
+import type { GossipMachine } from '../../src/gossip/machine.js'
+import type { SimNode } from '../../src/sim/index.js'
+import type { GossipMessage } from '../../src/gossip/types.js'
+import { fakeNode } from '../gossip/helpers.js'
+import { identity, swarm } from '../gossip/sim-helpers.js'
+import { Attacker, attackerKeys, craft, craftPut, parseId } from './gossip-helpers.js'
+
+const enc = new TextEncoder()
+const OPTS = { mode: 'push' as const, k: 2, fanout: 2, periodMs: 100, eager: true, antiEntropy: { periodMs: 500 }, ttlMs: 60_000 }
+
+function hostileSwarm (n: number, extra = {}): ReturnType<typeof swarm> & { attacker: Attacker } {
+  const s = swarm(n, { ...OPTS, ...extra }, { perNodeStats: true })
+  const node = s.sim.spawn(gossipSpec, { signed: false, mode: 'none', antiEntropy: { periodMs: 0 }, membership: { kind: 'full', peers: [] } }, { id: 'attacker' }) as SimNode<GossipMessage, GossipMachine>
+  return { ...s, attacker: new Attacker(node.machine) }
+}
+
+describe('gossip under attack (simulator)', () => {
+  it('a replay after 1.2·10^5 fresh origins is not delivered again (open node: no signatures needed to flood)', () => {
+    const v = fakeNode('victim', { mode: 'none', antiEntropy: { periodMs: 0 }, ttlMs: 600_000 })
+    const evil = { id: 'evil' }
+    const u = craft({ origin: 'honest/1', seq: 1, time: 0, text: 'once' })
+    v.machine.onMessage(evil, { type: 'rumor', updates: [u], pull: false })
+    assert.equal(v.stats.get('gossip:delivered'), 1)
+    for (let i = 0; i < 120_000; i++) {
+      v.clock.now = i / 100
+      v.machine.onMessage(evil, { type: 'rumor', updates: [craft({ origin: `fresh${i}/1`, seq: 1, time: v.clock.now, text: 'x' })], pull: false })
+    }
+    assert.ok(v.stats.get('gossip:origins-full') >= 20_000, 'fresh origins past the quota are refused, not tracked')
+    const delivered = v.stats.get('gossip:delivered')
+    v.machine.onMessage(evil, { type: 'rumor', updates: [u], pull: false })
+    assert.equal(v.stats.get('gossip:delivered'), delivered, 'the replay was delivered again')
+    assert.equal(v.events.filter(e => e.type === 'gossip:deliver' && (e.data as Uint8Array).byteLength === 4).length, 1)
+    // past the TTL the origin may be forgotten (room for a fresh one), and the replay is refused as expired
+    v.clock.now = 700_000
+    v.machine.onMessage(evil, { type: 'rumor', updates: [craft({ origin: 'late/1', seq: 1, time: v.clock.now, text: 'late' })], pull: false })
+    assert.equal(v.machine.has({ origin: 'honest/1', seq: 1 }), false, 'an origin silent past the TTL made room')
+    v.machine.onMessage(evil, { type: 'rumor', updates: [u], pull: false })
+    assert.equal(v.stats.get('gossip:delivered'), delivered + 1, 'only the fresh one')
+    assert.ok(v.stats.get('gossip:expired') >= 1)
+  })
+
+  it('signed swarm: forged origins and pre-empted seqs are refused; the real publisher reaches everyone once', () => {
+    const { sim, nodes, deliveries, attacker } = hostileSwarm(6)
+    const id = nodes[0].machine.publish('t', enc.encode('real-1'))
+    sim.run({ until: 2_000 })
+    const { origin, seq } = parseId(id)
+    const [key] = attackerKeys(1)
+    for (const n of nodes.slice(1)) {
+      for (let s = seq + 1; s <= seq + 3; s++) attacker.rumor(n.ref, [craft({ origin, seq: s, time: sim.now, text: 'pre-empt', by: key })])
+      attacker.rumor(n.ref, [craft({ origin, seq: seq + 4, time: sim.now, text: 'unsigned' })])
+    }
+    sim.run({ until: 3_000 })
+    const bad = nodes.reduce((a, n) => a + n.stats.get('gossip:bad-signature'), 0)
+    const unsigned = nodes.reduce((a, n) => a + n.stats.get('gossip:unsigned'), 0)
+    assert.equal(bad, 15)
+    assert.equal(unsigned, 5)
+    const ids = [2, 3, 4].map(k => nodes[0].machine.publish('t', enc.encode(`real-${k}`)))
+    sim.run({ until: 6_000 })
+    for (const i of [id, ...ids]) assert.deepEqual([...(deliveries.get(i) ?? [])].sort(), nodes.slice(1).map(n => n.id).sort(), i)
+    assert.equal(deliveries.size, 4, 'only the real broadcasts were delivered')
+  })
+
+  it('signed swarm: a replay after flooding fresh signed origins past maxOrigins is a duplicate', () => {
+    const { sim, nodes, deliveries, attacker } = hostileSwarm(5, { maxOrigins: 40 })
+    const id = nodes[0].machine.publish('t', enc.encode('once'))
+    sim.run({ until: 2_000 })
+    const u = nodes[0].machine.store.get(id)?.u
+    assert.ok(u !== undefined)
+    attackerKeys(80, 'fresh').forEach(k => attacker.rumor(nodes[1].ref, [craft({ origin: `${k.id}/1`, seq: 1, time: sim.now, topic: 'flood', by: k })]))
+    sim.run({ until: 3_000 })
+    assert.ok(nodes[1].stats.get('gossip:origins-full') > 0)
+    attacker.rumor(nodes[1].ref, [u])
+    sim.run({ until: 4_000 })
+    assert.equal(deliveries.get(id)?.filter(x => x === nodes[1].id).length, 1)
+  })
+
+  it('a replay after a restart within the TTL is relayed but not delivered again', () => {
+    const signer = identity(0)
+    const u = craft({ origin: `${identity(1).id}/1`, seq: 1, time: 100, text: 'once', by: identity(1) })
+    const a = fakeNode('', { signed: true, mode: 'none', antiEntropy: { periodMs: 0 } }, 1, signer)
+    a.clock.now = 200
+    a.machine.onMessage({ id: 'evil' }, { type: 'rumor', updates: [u], pull: false })
+    assert.equal(a.stats.get('gossip:delivered'), 1)
+    // the restart: a new machine with the same identity, its seen-set empty
+    const b = fakeNode('', { signed: true, mode: 'none', antiEntropy: { periodMs: 0 } }, 1, signer)
+    b.clock.now = 5_000
+    b.machine.stop(); b.machine.start()
+    b.machine.onMessage({ id: 'evil' }, { type: 'rumor', updates: [u], pull: false })
+    assert.equal(b.stats.get('gossip:delivered'), 0)
+    assert.equal(b.stats.get('gossip:before-start'), 1)
+    assert.equal(b.machine.has(u), true, 'kept for relaying')
+  })
+
+  it('a map write with Lamport clock 2^53 − 1 is refused; an honest put wins everywhere and never fails', () => {
+    const { sim, nodes, attacker } = hostileSwarm(5)
+    const [key] = attackerKeys(1, 'lamport')
+    for (const n of nodes) attacker.rumor(n.ref, [craftPut({ by: key, key: 'leader', value: 'attacker', lamport: Number.MAX_SAFE_INTEGER, time: sim.now })])
+    sim.run({ until: 1_000 })
+    assert.equal(nodes.reduce((a, n) => a + n.stats.get('gossip:clock-ahead'), 0), 5)
+    nodes[2].machine.put('leader', enc.encode('honest'))
+    sim.run({ until: 5_000 })
+    for (const n of nodes) assert.equal(new TextDecoder().decode(n.machine.get('leader')), 'honest')
+    // a write just within the skew is accepted, and the honest clock moves past it without running out
+    for (const n of nodes) attacker.rumor(n.ref, [craftPut({ by: key, key: 'leader', value: 'ahead', lamport: Math.floor(sim.now) + 20_000, time: sim.now })])
+    sim.run({ until: 6_000 })
+    nodes[3].machine.put('leader', enc.encode('honest-again'))
+    sim.run({ until: 10_000 })
+    for (const n of nodes) assert.equal(new TextDecoder().decode(n.machine.get('leader')), 'honest-again')
+  })
+})
