@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { createIo } from '../report/io.js'
 import { isCommand, loadCommands, loadSimCommands, type LoadFailure } from './discover.js'
 import { parseSeed } from './options.js'
+import { CommandFailed, oneLine } from './errors.js'
 
 function wantsJson (argv: string[]): boolean {
   return argv.includes('--json')
@@ -40,6 +41,8 @@ async function main (argv: string[]): Promise<number> {
     .addOption(new Option('--json', 'print exactly one JSON object on stdout (human output goes to stderr)').default(false))
     .addOption(new Option('--seed <seed>', 'seed for every random choice (number or string)').argParser(parseSeed).default(1))
     .showHelpAfterError('(add --help for usage)')
+    // every command's --help lists --json and --seed too (they apply everywhere)
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
 
   // Load only what this invocation needs: every plug-in imports its overlay (and some libp2p), which
@@ -74,9 +77,9 @@ async function main (argv: string[]): Promise<number> {
       return err.exitCode
     }
     const e = err as Error
-    process.stderr.write(`overlaykit: error: ${e.message}\n`)
+    process.stderr.write(`overlaykit: error: ${oneLine(e)}\n`)
     if (process.env.OVERLAYKIT_DEBUG != null) process.stderr.write(`${e.stack ?? ''}\n`)
-    if (json) process.stdout.write(JSON.stringify({ error: { name: e.name, message: e.message } }) + '\n')
+    if (json && !(e instanceof CommandFailed)) process.stdout.write(JSON.stringify({ error: { name: e.name, message: oneLine(e) } }) + '\n')
     return 1
   }
 }
