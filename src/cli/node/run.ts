@@ -44,6 +44,8 @@ export interface NodeRunOptions {
   relay?: boolean
   /** @default process.stdin */
   input?: NodeJS.ReadableStream
+  /** Stop when the input ends (`--exit-on-eof`); otherwise say that requests are no longer read and keep running. @default false */
+  exitOnEof?: boolean
 }
 
 export async function runNode (o: NodeRunOptions): Promise<void> {
@@ -139,7 +141,11 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
       write({ event: 'join-failed', overlay: a.name, error: (err as Error).message })
     }
   }
-  const control = startControl(handle, write, o.input)
+  const control = startControl(handle, write, o.input, () => {
+    write({ event: 'stdin-closed', stopping: o.exitOnEof === true })
+    if (o.exitOnEof === true) { void stop(); return }
+    log('overlaykit node: stdin closed, so no more requests are read; the node keeps running until SIGINT or SIGTERM (--exit-on-eof stops it instead)')
+  })
   try {
     await done
   } finally {
