@@ -12,6 +12,7 @@ export const BENCHMARKS: BenchmarkList = {
   'chord-churn': async () => await import('./chord-churn.js'),
   'chord-failures': async () => await import('./chord-failures.js'),
   'chord-hops': async () => await import('./chord-hops.js'),
+  'browser-swarm': async () => await import('./browser-swarm.js'),
   'chord-live': async () => await import('./chord-live.js'),
   'chord-scale': async () => await import('./chord-scale.js'),
   'chord-vnodes': async () => await import('./chord-vnodes.js'),

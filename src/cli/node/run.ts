@@ -9,13 +9,13 @@ import type { PrivateKey } from '@libp2p/interface'
 import { toJsonSafe } from '../../report/io.js'
 import { addrsOf, createLiveNode } from '../live.js'
 import { startControl, type ControlRequest } from './control.js'
-import type { NodeOps, NodeOpsContext } from '../../overlay/node-ops.js'
-import { KITS } from '../../overlays.js'
+import type { NodeOps, NodeOpsContext, NodeOpsFactory } from '../../overlay/node-ops.js'
+import { KITS, type OverlayKit } from '../../overlays.js'
 import { nodeLimitsStatus } from '../../runtime/libp2p/status.js'
 
 /** The overlays `overlaykit node` can run: every registry entry with node operations. */
-export function nodeOverlays (): Map<string, NonNullable<(typeof KITS)[number]['node']>> {
-  return new Map(KITS.flatMap(k => k.node !== undefined ? [[k.name, k.node] as const] : []))
+export function nodeOverlays (): Map<string, NodeOpsFactory> {
+  return new Map((KITS as readonly OverlayKit[]).flatMap(k => k.node !== undefined ? [[k.name, k.node] as const] : []))
 }
 
 /** Loads the node's key from `file`, creating it (Ed25519) on first use, so the peer id survives restarts. */
