@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * The browser demo, ready to open: builds the bundle (scripts/build-browser.mjs), starts a small live
- * Chord ring of `overlaykit node --overlay chord --ws` processes on this machine, serves
- * dist/browser on 127.0.0.1 and prints the page's URL (with the ring's WebSocket address filled in).
+ * Chord ring of `overlaykit node --overlay chord --ws` processes on this machine (the first also runs
+ * a circuit relay v2 server, `--relay`, for the swarm of tabs), serves dist/browser on 127.0.0.1 and
+ * prints the page's URL (with the ring's WebSocket address as bootstrap and relay filled in). Open the
+ * URL in 2–3 tabs: they form their own Chord ring and gossip group over WebRTC.
  * Ctrl-C stops everything.
  *
  *   node scripts/browser-demo.mjs [--nodes 3] [--port 8080] [--dist dist]
@@ -34,8 +36,8 @@ await new Promise((resolveBuild, reject) => {
 })
 
 // 2. the live ring
-function startNode (bootstrap) {
-  const a = [main, 'node', '--overlay', 'chord', '--ws', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--opt', 'stabilizeMs=500', '--opt', 'fixFingersMs=250']
+function startNode (bootstrap, relay = false) {
+  const a = [main, 'node', '--overlay', 'chord', '--ws', ...(relay ? ['--relay'] : []), '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--opt', 'stabilizeMs=500', '--opt', 'fixFingersMs=250']
   if (bootstrap !== undefined) a.push('--bootstrap', bootstrap)
   const child = spawn(process.execPath, a, { stdio: ['pipe', 'pipe', 'inherit'] })
   children.push(child)
@@ -46,7 +48,7 @@ function startNode (bootstrap) {
     child.on('exit', code => reject(new Error(`overlaykit node exited with ${code}`)))
   })
 }
-const first = await startNode()
+const first = await startNode(undefined, true)
 const tcp = first.find(a => !a.includes('/ws'))
 const ws = first.find(a => a.includes('/ws'))
 for (let i = 1; i < nodes; i++) await startNode(tcp)
@@ -59,5 +61,5 @@ createServer((req, res) => {
   if (!file.startsWith(web)) { res.writeHead(403).end(); return }
   readFile(file).then(body => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body), () => res.writeHead(404).end('not found'))
 }).listen(port, '127.0.0.1', () => {
-  process.stdout.write(`\nA live Chord ring of ${nodes} Node peers is running; its WebSocket address is ${ws}\n\n  open http://127.0.0.1:${port}/demo/index.html?bootstrap=${encodeURIComponent(ws)}\n\nCtrl-C stops the ring and the server.\n`)
+  process.stdout.write(`\nA live Chord ring of ${nodes} Node peers is running; its WebSocket address is ${ws} (also the relay for the tabs)\n\n  open http://127.0.0.1:${port}/demo/index.html?bootstrap=${encodeURIComponent(ws)}&relay=${encodeURIComponent(ws)}\n\nin 2–3 tabs. Ctrl-C stops the ring and the server.\n`)
 })

@@ -1,7 +1,8 @@
 /**
  * The browser demo: (a) a simulated Chord ring of ~1000 nodes with one node's fingers and a lookup
  * drawn hop by hop, (b) a gossip spread animated from a simulator run, (c) a live Chord node in this
- * page that joins a swarm of Node peers over WebSockets and looks keys up through them.
+ * page that joins a swarm of Node peers over WebSockets and looks keys up through them, (d) with
+ * ?relay=…, a swarm of tabs over WebRTC (swarm.ts).
  *
  * State for tests and curious users: `window.overlaykitDemo`.
  */
@@ -10,19 +11,22 @@ import {
   type ChordMachine, type GossipMachine, type NodeInfo, type PeerRef, type ChordService, type LookupOutcome
 } from '../../src/browser/index.js'
 import { drawGossip, drawRing, type RingView } from './draw.js'
+import { startSwarm, type SwarmState } from './swarm.js'
 
 interface DemoState {
   ring: { ready: boolean, nodes: number, lookups: Array<{ hops: number, path: string[], owner: string, correct: boolean }> }
   gossip: { done: boolean, nodes: number, reached: number, rounds: number, lastDeliveryMs: number }
   live: { joined: boolean, peerId?: string, bootstrap?: string, lookups: Array<{ key: string, hops: number, path: string[], owner: string, ownerId: string, latencyMs: number }>, error?: string }
   errors: string[]
+  swarm: SwarmState
 }
 
 const state: DemoState = {
   ring: { ready: false, nodes: 0, lookups: [] },
   gossip: { done: false, nodes: 0, reached: 0, rounds: 0, lastDeliveryMs: 0 },
   live: { joined: false, lookups: [] },
-  errors: []
+  errors: [],
+  swarm: { joined: false, members: [], connections: [], messages: [], torrents: [], downloads: [] }
 }
 ;(globalThis as unknown as { overlaykitDemo: DemoState }).overlaykitDemo = state
 
@@ -208,5 +212,7 @@ function wireLive (): void {
 }
 
 wireLive()
+const relay = params.get('relay')
+if (relay !== null) startSwarm(relay, $, state.swarm, report).catch((err) => { state.swarm.error = (err as Error).message; $('swarm-status').textContent = `could not start: ${(err as Error).message}`; report(err) })
 chordRing().catch(report)
 gossipSpread().catch(report)

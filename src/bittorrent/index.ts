@@ -18,6 +18,7 @@
 export { bittorrent, BitTorrentService, type BitTorrentInit } from './live/service.js'
 export { Torrent, torrentFileOf, type SeedOptions, type DownloadOptions, type CommonOptions } from './live/torrent.js'
 export { TorrentMachine, type TorrentOptions, type TorrentProgress, type TorrentEvent } from './machine.js'
+export { DEFAULTS as TORRENT_DEFAULTS, resolveOptions as resolveTorrentOptions } from './options.js'
 export { torrentSpec, PEER_WIRE_PROTOCOL } from './spec.js'
 export { createTorrent, parseTorrent, parseInfoBytes, pieceSize, type Metainfo, type TorrentFile, type CreateFile, type CreateTorrentOptions } from './metainfo.js'
 export { parseMagnet, toMagnet, type Magnet } from './magnet.js'
@@ -26,7 +27,7 @@ export { bencode, bdecode } from './bencode.js'
 export { TrackerMachine, trackerSpec, TRACKER_PROTOCOL, type TrackerOptions, type AnnounceReply, type ScrapeEntry } from './tracker.js'
 export { trackerCodec, type TrackerMsg } from './tracker-codec.js'
 export { tracker, TrackerService, type TrackerInit } from './live/tracker-service.js'
-export { TorrentHost, HostedTorrent, type WireTransport, type WireConn, type ConnSink } from './live/host.js'
-// the plain-TCP endpoint (Node only) is enabled with bittorrent({ tcp: { port } }); its module is ./live/tcp-endpoint.js
+export { TorrentHost, type HostedTorrent, type WireTransport, type WireConn, type ConnSink } from './live/host.js'
+// the plain-TCP endpoint (Node only) is enabled with bittorrent({ tcp: { port } }); its module is ../runtime/bytestream/tcp-endpoint.js
 export { MetadataMachine, type MetadataOptions } from './metadata.js'
 export { runSwarm, bounds, type SwarmParams, type SwarmResult } from './sim-swarm.js'

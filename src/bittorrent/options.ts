@@ -11,7 +11,7 @@ export interface TorrentOptions {
   storage?: StorageKind
   /** Memory storage: the content to seed (length = metainfo.length). */
   content?: Uint8Array
-  /** Prefix of io store names (a download directory inside the driver's storage root). @default '' */
+  /** Prefix of io store names (a download directory inside the storage root of the driver). @default '' */
   storePrefix?: string
   /** io store where the verified-piece bitfield is persisted for resume; none when undefined. */
   resumeStore?: string
@@ -19,33 +19,33 @@ export interface TorrentOptions {
   files?: number[]
   /** 20-byte BitTorrent peer id. @default '-OK0100-' + 12 random bytes */
   peerId?: Uint8Array
-  /** @default 50 */
+  /** Peers connected at most. @default 50 */
   maxPeers?: number
-  /** Outstanding block requests per peer at least; grows with the peer's rate (see pipelineSeconds). @default 4 */
+  /** Outstanding block requests per peer at least; grows with the rate of the peer (see pipelineSeconds). @default 4 */
   pipeline?: number
   /** Upper bound of the adaptive pipeline (128 blocks = 2 MiB in flight to one fast peer). @default 128 */
   maxPipeline?: number
-  /** Keep this many seconds of the peer's recent rate in flight (covers the round trip). @default 0.5 */
+  /** Keep this many seconds of the recent rate of the peer in flight (covers the round trip). @default 0.5 */
   pipelineSeconds?: number
   /** Regular unchoke slots. @default 4 */
   unchokeSlots?: number
-  /** @default 10000 */
+  /** Rechoke period. @default 10000 */
   rechokeMs?: number
   /** Optimistic unchoke rotation. @default 30000 */
   optimisticMs?: number
   /** No block for this long while we wait on a peer: snubbed, and its requests go elsewhere. @default 60000 */
   snubMs?: number
-  /** @default 120000 */
+  /** Keep-alive period. @default 120000 */
   keepaliveMs?: number
   /** Random pieces before rarest first. @default 4 */
   randomFirst?: number
-  /** @default true */
+  /** Endgame mode (request the last blocks from every peer). @default true */
   endgame?: boolean
   /** Hash failures pinned on one peer before it is banned. @default 2 */
   banThreshold?: number
   /** Protocol violations before the connection is closed. @default 5 */
   maxViolations?: number
-  /** Pending requests we queue per peer; more are dropped. @default 256 */
+  /** Pending block requests we queue per peer (honest pipelines stay within maxPipeline); more are dropped and counted (bt:request_dropped). @default 256 */
   maxQueuedRequests?: number
   /** Upload limit, bytes/s (token bucket). @default unlimited */
   uploadRate?: number
@@ -74,28 +74,35 @@ export type PieceHasher = (parts: readonly Uint8Array[], done: (digest: Uint8Arr
 /** TorrentOptions with their defaults filled in (the fields the machine reads as settings). */
 export type ResolvedOptions = Required<Omit<TorrentOptions, 'content' | 'resumeStore' | 'files' | 'peerId' | 'uploadRate' | 'downloadRate' | 'storage' | 'sha1' | 'hashPiece'>>
 
+/** Every default of the settings, once (`metainfo` has none: it is required). */
+export const DEFAULTS: Omit<ResolvedOptions, 'metainfo'> = {
+  seed: false,
+  storePrefix: '',
+  maxPeers: 50,
+  pipeline: 4,
+  maxPipeline: 128,
+  pipelineSeconds: 0.5,
+  unchokeSlots: 4,
+  rechokeMs: 10_000,
+  optimisticMs: 30_000,
+  snubMs: 60_000,
+  keepaliveMs: 120_000,
+  randomFirst: 4,
+  endgame: true,
+  banThreshold: 2,
+  maxViolations: 5,
+  maxQueuedRequests: 256,
+  paused: false,
+  superSeed: false
+}
+
 export function resolveOptions (opts: TorrentOptions): ResolvedOptions {
-  return {
-    metainfo: opts.metainfo,
-    seed: opts.seed ?? false,
-    storePrefix: opts.storePrefix ?? '',
-    maxPeers: opts.maxPeers ?? 50,
-    pipeline: opts.pipeline ?? 4,
-    maxPipeline: opts.maxPipeline ?? 128,
-    pipelineSeconds: opts.pipelineSeconds ?? 0.5,
-    unchokeSlots: opts.unchokeSlots ?? 4,
-    rechokeMs: opts.rechokeMs ?? 10_000,
-    optimisticMs: opts.optimisticMs ?? 30_000,
-    snubMs: opts.snubMs ?? 60_000,
-    keepaliveMs: opts.keepaliveMs ?? 120_000,
-    randomFirst: opts.randomFirst ?? 4,
-    endgame: opts.endgame ?? true,
-    banThreshold: opts.banThreshold ?? 2,
-    maxViolations: opts.maxViolations ?? 5,
-    maxQueuedRequests: opts.maxQueuedRequests ?? 256,
-    paused: opts.paused ?? false,
-    superSeed: opts.superSeed ?? false
+  const r = { ...DEFAULTS, metainfo: opts.metainfo } as ResolvedOptions
+  for (const k of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+    const v = opts[k]
+    if (v !== undefined) (r as unknown as Record<string, unknown>)[k] = v
   }
+  return r
 }
 
 export interface TorrentProgress {

@@ -18,6 +18,8 @@ export class Peer {
   peerChoking = true
   peerInterested = false
   readonly have: Bitfield
+  /** Its block requests waiting in our upload queue (bounded by maxQueuedRequests). */
+  queued = 0
   /** Pieces the peer has that we want and lack: interest without rescanning the bitfield. */
   useful = 0
   /** Our requests to this peer, by "index:begin". */

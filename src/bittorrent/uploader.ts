@@ -42,6 +42,7 @@ export class Uploader {
 
   enqueue (peer: Peer, index: number, begin: number, length: number): void {
     this.queue.push({ peer, index, begin, length })
+    peer.queued++
     this.pump()
   }
 
@@ -52,15 +53,16 @@ export class Uploader {
 
   cancel (peer: Peer, index: number, begin: number, length: number): void {
     const k = this.queue.findIndex(u => u.peer === peer && u.index === index && u.begin === begin && u.length === length)
-    if (k >= 0) this.queue.splice(k, 1)
+    if (k >= 0) { this.queue.splice(k, 1); peer.queued-- }
   }
 
   /** Forget every request of `peer` (choked, or gone). */
   drop (peer: Peer): void {
     for (let k = this.queue.length - 1; k >= 0; k--) if (this.queue[k].peer === peer) this.queue.splice(k, 1)
+    peer.queued = 0
   }
 
-  clear (): void { this.queue.length = 0 }
+  clear (): void { for (const u of this.queue) u.peer.queued = 0; this.queue.length = 0 }
 
   /** Send what the bucket allows now; the 'up' timer calls again when more may go. */
   pump (): void {
@@ -77,6 +79,7 @@ export class Uploader {
         return
       }
       this.queue.shift()
+      u.peer.queued--
       if (this.queue.length === 0 && this.bucket !== undefined && this.host.idle !== undefined) {
         // look again once the bucket has refilled: still nothing to send means spare uplink
         env.setTimer('idle', this.bucket.waitMs(this.bucket.capacity, env.now()) + 1)

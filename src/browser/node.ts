@@ -13,7 +13,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { webSockets } from '@libp2p/websockets'
 import { webRTC } from '@libp2p/webrtc'
-import { reachabilityListen, reachabilityTransports, withReachability, type ReachabilityOptions } from '../runtime/libp2p/reachability.js'
+import { reachabilityListen, reachabilityTransportManager, reachabilityTransports, withReachability, type ReachabilityOptions } from '../runtime/libp2p/reachability.js'
 
 export interface BrowserNodeOptions<S extends Record<string, unknown>> {
   /** libp2p services, e.g. `{ chord: chord() }`. */
@@ -41,6 +41,7 @@ export async function createBrowserNode<S extends Record<string, unknown>> (o: B
   const rtc = o.webrtc !== false
   const node = await createLibp2p({
     addresses: { listen: [...reachabilityListen(network), ...(rtc ? ['/webrtc'] : [])] },
+    ...(reachabilityTransportManager(network) !== undefined ? { transportManager: reachabilityTransportManager(network) } : {}),
     transports: [
       webSockets(),
       ...(rtc ? [webRTC({ rtcConfiguration: { iceServers: o.iceServers ?? [] } })] : []),

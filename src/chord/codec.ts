@@ -108,7 +108,7 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
     encode (msg: ChordMessage): Uint8Array {
       const f: Partial<ChordFrame> & { type: ChordFrame.Type } = { type: toType[msg.t] }
       switch (msg.t) {
-        case 'find': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; f.exclude = msg.exclude ?? []; f.flag = msg.confirm === true; break
+        case 'find': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; f.exclude = msg.exclude ?? []; f.flag = msg.confirm === true; f.kind = msg.succ === true ? 1 : 0; break
         case 'next': f.req = msg.req; f.flag = msg.done; f.nodes = msg.nodes.map(encNode); break
         case 'rfind': f.req = msg.req; f.key = bigIntToBytes(msg.key, idBytes) as Uint8Array<ArrayBuffer>; f.origin = msg.origin; f.originAddrs = msg.originAddrs; f.hops = msg.hops; f.path = msg.path.map(encNode); break
         case 'rdone': f.req = msg.req; f.nodes = msg.nodes.map(encNode); f.hops = msg.hops; f.path = msg.path.map(encNode); break
@@ -138,6 +138,7 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
             const m: ChordMessage = { t: 'find', req: f.req, key: ringId(f.key) }
             if (exclude.length > 0) m.exclude = exclude
             if (f.flag) m.confirm = true
+            if (f.kind === 1) m.succ = true
             return m
           }
           case T.NEXT: return { t: 'next', req: f.req, done: f.flag, nodes: f.nodes.map(decNode) }

@@ -21,6 +21,10 @@ export interface LookupRequest {
   via?: PeerRef
   verifyOwner?: boolean
   mode?: 'iterative' | 'recursive'
+  /** Disjoint paths (secure-lookup.ts); 1 is the plain iterative lookup. @default options.lookupPaths */
+  paths?: number
+  /** The lying-router-resistant walk (secure-lookup.ts) even on one path. @default paths > 1 */
+  secure?: boolean
   /** Maintenance lookups do not emit 'chord:lookup' events. */
   internal?: boolean
   onHop?: (node: NodeInfo, hops: number) => void
@@ -71,7 +75,9 @@ export interface KvOps {
   /** Items pushed to us (replication, hand-off, leave) by `from`. */
   onItems: (from: PeerRef, items: WireItem[], handoff: boolean) => void
   /** Apply a write at this host (it owns the key); returns an error string or undefined. */
-  applyStore: (w: WireItem, op: 'put' | 'delete' | 'provide') => string | undefined
+  applyStore: (from: PeerRef, w: WireItem, op: 'put' | 'delete' | 'provide') => string | undefined
+  /** A value read back from `from` for `key`: validated for its namespace and unwrapped; undefined when invalid. */
+  readValue: (from: PeerRef, key: Uint8Array, value: Uint8Array) => Uint8Array | undefined
   /** A live item held here, if any. */
   readLocal: (key: Uint8Array, kind: number) => StoredItem | undefined
 }
@@ -116,6 +122,6 @@ export interface ChordContext {
   /** A peer failed to answer: remember it for the merge check and drop it from the tables. */
   peerFailed: (peer: string) => void
   /** Third-party node lists: keep only entries whose id is derived from their peer id. */
-  valid: (list: NodeInfo[]) => NodeInfo[]
+  valid: (list: NodeInfo[], from?: PeerRef) => NodeInfo[]
   hex: (n: NodeInfo) => string
 }

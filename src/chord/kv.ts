@@ -5,9 +5,11 @@
  */
 import { InvalidArgumentError, LimitError, NotFoundError, UnreachableError } from '../overlay/errors.js'
 import { hashToId } from '../overlay/ids.js'
+import type { PeerRef } from '../overlay/types.js'
 import type { ChordContext, LookupOutcome } from './context.js'
 import type { ProviderRecord, WireItem } from './messages.js'
 import type { NodeInfo } from './node.js'
+import { decodeSigned, encodeSigned, immutableKey, signedKey, signRecord } from './records.js'
 import { bytesEqual, KIND_PROVIDERS, KIND_VALUE, toWire } from './store.js'
 
 export function keyRingId (m: Pick<ChordContext, 'bits'>, key: Uint8Array): bigint { return hashToId(key, m.bits) }
@@ -52,10 +54,12 @@ function withOwners<T> (m: ChordContext, key: Uint8Array, done: Done<T>,
 
 function storeOp (m: ChordContext, item: WireItem, op: 'put' | 'delete' | 'provide', done: Done<void>): () => void {
   return withOwners<void>(m, item.key, done, (n, next) => {
-    if (n.peer === m.self.id) { const e = m.kv.applyStore(item, op); next(e === undefined ? null : new LimitError(e)); return }
+    if (n.peer === m.self.id) { const e = m.kv.applyStore(m.self, item, op); next(e === undefined ? null : new LimitError(e)); return }
     const req = m.newReq()
     m.request(n.ref, { t: 'store', req, item, op }, (msg) => {
       if (msg.t !== 'stored') return
+      // a host that does not see itself among the key's holders (its view lags): try the next one
+      if (!msg.ok && msg.error === 'refused: not-responsible') { next(new LimitError(msg.error), undefined, true); return }
       next(msg.ok ? null : new LimitError(msg.error ?? 'store refused'))
     }, () => { next(new UnreachableError(`owner ${n.peer} did not answer`), undefined, true) })
   })
@@ -75,13 +79,19 @@ export function provide (m: ChordContext, key: Uint8Array, done: Done<void>): ()
   return storeOp(m, { key, kind: KIND_PROVIDERS, version: 0, deleted: false, providers: [rec] }, 'provide', done)
 }
 
-function fetchOp (m: ChordContext, key: Uint8Array, kind: number, done: Done<WireItem>): () => void {
+function fetchOp (m: ChordContext, key: Uint8Array, kind: number, done: Done<WireItem>, unwrap = true): () => void {
   if (key.byteLength === 0) { done(new InvalidArgumentError('empty key')); return () => {} }
   return withOwners<WireItem>(m, key, done, (n, next) => {
     const notFound = (): void => { next(new NotFoundError(`no value for key`), undefined, true) }
+    // every reader validates a namespaced record (and unwraps it); an invalid one counts, the next replica is asked
+    const checked = (from: PeerRef, item: WireItem): void => {
+      if (item.value === undefined || kind !== KIND_VALUE) { next(null, item); return }
+      const value = m.kv.readValue(from, key, item.value)
+      if (value === undefined) notFound(); else next(null, value === item.value || !unwrap ? item : { ...item, value })
+    }
     if (n.peer === m.self.id) {
       const it = m.kv.readLocal(key, kind)
-      if (it === undefined) notFound(); else next(null, toWire(it, m.env.now()))
+      if (it === undefined) notFound(); else checked(m.self, toWire(it, m.env.now()))
       return
     }
     const req = m.newReq()
@@ -92,7 +102,7 @@ function fetchOp (m: ChordContext, key: Uint8Array, kind: number, done: Done<Wir
         if (msg.found) m.env.stats.inc('chord:wrong-key')
         notFound(); return
       }
-      next(null, msg.item)
+      checked(n.ref, msg.item)
     }, () => { next(new UnreachableError(`replica ${n.peer} did not answer`), undefined, true) })
   })
 }
@@ -111,4 +121,48 @@ export function findProviders (m: ChordContext, key: Uint8Array, done: Done<Prov
     const now = m.env.now()
     done(null, item.providers.filter(p => p.expires > now), cost)
   })
+}
+
+// ---- validated records ------------------------------------------------------------------------------
+
+/** Store an immutable value under `/imm/` ‖ SHA-256(value); the callback gets the key. */
+export function putImmutable (m: ChordContext, value: Uint8Array, done: Done<Uint8Array>): () => void {
+  const key = immutableKey(value)
+  return put(m, key, value, (err, _v, cost) => { done(err, err == null ? key : undefined, cost) })
+}
+
+export interface PutSignedOptions {
+  /** Sequence number; unset, one more than the highest found on the network (0 for a new name). */
+  seq?: number
+  /** Compare-and-swap: refuse unless the storing node holds this seq. */
+  cas?: number
+}
+
+/**
+ * Store `value` under this node's key and `name` (BEP 44's salt): key `/signed/` ‖ SHA-256(peer id ‖
+ * name), signed with `env.signer`. Without `seq`, the current record is read first and its seq + 1 used
+ * (and required by compare-and-swap, so two writers cannot both win the same seq). The callback gets the key.
+ */
+export function putSigned (m: ChordContext, name: Uint8Array | string, value: Uint8Array, done: Done<Uint8Array>, options: PutSignedOptions = {}): () => void {
+  const signer = m.env.signer
+  if (signer === undefined) { done(new InvalidArgumentError('putSigned needs a node identity (env.signer)')); return () => {} }
+  const key = signedKey(signer.id, name)
+  const write = (seq: number, cas: number | undefined): () => void => {
+    const rec = encodeSigned(signRecord(signer, asBytes(name), seq, value, cas))
+    return put(m, key, rec, (err, _v, cost) => { done(err, err == null ? key : undefined, cost) })
+  }
+  if (options.seq !== undefined) return write(options.seq, options.cas)
+  let cancel = (): void => {}
+  cancel = fetchOp(m, key, KIND_VALUE, (err, item) => {
+    if (err != null && !(err instanceof NotFoundError)) { done(err); return }
+    // the seq comes from the verified record itself, never from the version a replica claims
+    const cur = item?.value === undefined ? undefined : decodeSigned(item.value)?.seq
+    cancel = write(cur === undefined ? 0 : cur + 1, cur)
+  }, false)
+  return () => { cancel() }
+}
+
+/** Read `author`'s record under `name`; verified (signature, key) before it is returned. */
+export function getSigned (m: ChordContext, author: string, name: Uint8Array | string, done: Done<Uint8Array>): () => void {
+  return get(m, signedKey(author, name), done)
 }

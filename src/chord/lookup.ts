@@ -14,10 +14,12 @@
  * put/get that follows) is not a hop. A key owned by the initiator takes 0 hops.
  */
 import { TimeoutError, UnreachableError } from '../overlay/errors.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 import type { PeerRef } from '../overlay/types.js'
 import type { ChordContext, LookupCallback, LookupOutcome, LookupRequest } from './context.js'
 import type { ChordMessage } from './messages.js'
 import { prefixDist, prefixOf, type NodeInfo } from './node.js'
+import { DisjointLookup } from './secure-lookup.js'
 
 export type { LookupCallback, LookupOutcome, LookupRequest } from './context.js'
 
@@ -64,10 +66,17 @@ class IterativeLookup {
     this.m.lookups.delete(this.lid)
   }
 
-  /** a strictly closer to the key than b (clockwise distance to the key), numeric unless the prefixes nearly tie. */
+  /**
+   * a strictly closer to the key than b (clockwise distance to the key). Numeric on the 48-bit prefix
+   * distances dp when they decide: for dp ≥ 1 the exact distance lies in ((dp − 1)·2^s, (dp + 1)·2^s)
+   * (s = m − 48), so dp values two apart order the nodes exactly. dp = 0 (a node in the key's own
+   * prefix slot) may be at distance < 2^s or nearly 2^m, and near-ties, go to the bigints.
+   */
   private closer (a: NodeInfo, adp: number, b: NodeInfo, bdp: number): boolean {
-    if (adp + 1 < bdp) return true
-    if (bdp + 1 < adp) return false
+    if (adp > 0 && bdp > 0) {
+      if (adp + 1 < bdp) return true
+      if (bdp + 1 < adp) return false
+    }
     const m = this.m.mask
     return ((this.r.key - a.id) & m) < ((this.r.key - b.id) & m)
   }
@@ -83,7 +92,7 @@ class IterativeLookup {
       let i = c.length
       let dup = false
       for (let j = 0; j < c.length; j++) {
-        if (c[j].n.tag === n.tag) { dup = true; break }
+        if (c[j].n === n || c[j].n.tag === n.tag) { dup = true; break }
         if (i === c.length && this.closer(n, dp, c[j].n, c[j].dp)) i = j
       }
       if (dup) continue
@@ -301,6 +310,14 @@ export class Lookups {
   /** Start a lookup; returns a cancel function. The callback runs exactly once unless cancelled. */
   start (r: LookupRequest, cb: LookupCallback): () => void {
     const lid = this.m.newLookupId()
+    const d = r.paths ?? (r.internal === true ? 1 : this.m.o.lookupPaths)
+    if ((d > 1 || r.secure === true) && r.via === undefined) {
+      const op = new DisjointLookup(this.m, r, lid, d, cb)
+      this.m.lookups.set(lid, { cancel: () => { op.cancel() }, fail: (e) => { op.fail(e) } })
+      this.m.env.setTimer(`lookup:${lid}`, this.m.o.lookupTimeoutMs)
+      op.start()
+      return () => { op.cancel(); this.m.env.clearTimer(`lookup:${lid}`) }
+    }
     if ((r.mode ?? this.m.o.lookupMode) === 'recursive' && r.via === undefined) return this.startRecursive(r, lid, cb)
     const op = new IterativeLookup(this.m, r, lid, cb)
     this.m.lookups.set(lid, { cancel: () => { op.cancel() }, fail: (e) => { op.fail(e) } })
@@ -356,13 +373,14 @@ export class Lookups {
     this.m.send(next.ref, { ...msg, hops: msg.hops + 1, path: msg.path.length < MAX_RECURSIVE_HOPS ? [...msg.path, next] : msg.path })
   }
 
-  onRecursiveDone (msg: Extract<ChordMessage, { t: 'rdone' }>): void {
+  /** The answer to a recursive lookup: accepted only for an open request id (unguessable, see newReq). */
+  onRecursiveDone (from: PeerRef, msg: Extract<ChordMessage, { t: 'rdone' }>): void {
     const st = this.recursive.get(msg.req)
-    if (st === undefined) { this.m.env.stats.inc('chord:unsolicited'); return }
+    if (st === undefined) { refuse(this.m.env, from, 'chord:unsolicited', PENALTY.quota); return }
     this.recursive.delete(msg.req)
     this.m.lookups.delete(st.lid)
     this.m.env.clearTimer(`lookup:${st.lid}`)
-    const nodes = this.m.valid(msg.nodes)
+    const nodes = this.m.valid(msg.nodes, from)
     if (nodes.length === 0) { st.cb(new UnreachableError('lookup: empty owner list')); return }
     const res: LookupOutcome = {
       key: st.r.key, owner: nodes[0], owners: nodes, hops: msg.hops, path: this.m.valid(msg.path), timeouts: 0,

@@ -4,13 +4,15 @@
  * lookups (lookup.ts), ring maintenance (maintenance.ts), replication (replication.ts) and the ring
  * merge (merge.ts) — which see it only through the narrow ChordContext (context.ts).
  */
-import { ringSize } from '../overlay/ids.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { ringSize, utf8 } from '../overlay/ids.js'
 import type { Env, Machine, PeerRef } from '../overlay/types.js'
 import type { ChordContext, LateReply, LookupCallback, LookupRequest, OpenLookup, RouteAnswer } from './context.js'
 import type { ChordEvent } from './events.js'
 import { Lookups } from './lookup.js'
 import { Maintenance } from './maintenance.js'
 import { RingMerge } from './merge.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 import type { ChordMessage } from './messages.js'
 import { Replication } from './replication.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
@@ -46,7 +48,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   /** Peers dropped as dead, probed by the ring-merge check. */
   readonly merge: RingMerge
   private readonly lk: Lookups
-  private nextReq = 1
+  private readonly reqIds: () => number
   private lookupSeq = 0
   private readonly pending = new Map<number, Pending>()
 
@@ -58,6 +60,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     for (let i = 0; i < this.o.vnodes; i++) this.vnodes.push(new VNode(makeNode(env.self.id, i, this.o.bits, undefined, undefined, env.self), this.o.bits))
     this.routes = new RouteTable(env.self.id, this.vnodes)
     this.store = this.o.store?.() ?? new MemoryStore()
+    this.reqIds = requestIds(env)
     this.ring = new Maintenance(this)
     this.kv = new Replication(this)
     this.merge = new RingMerge(this)
@@ -96,9 +99,15 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   // ---- requests --------------------------------------------------------------------------------
 
+  /**
+   * A fresh request id, unguessable by other peers (a reply is accepted only from the peer asked and
+   * for its id, so a guessed id would let a third party answer). With a node identity the ids come from
+   * SHA-256 over a secret derived from this node's signature (unpredictable without its private key);
+   * without one (an unsigned simulation) from a forked stream of the seeded rng.
+   */
   newReq (): number {
-    const r = this.nextReq
-    this.nextReq = this.nextReq >= 0xfffffff0 ? 1 : this.nextReq + 1
+    let r: number
+    do { r = this.reqIds() } while (r === 0 || this.pending.has(r))
     return r
   }
 
@@ -237,20 +246,25 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   /** Refuse a message that claims an id not derived from the sender's peer id. */
   private claims (from: PeerRef, n: NodeInfo): boolean {
-    if (n.peer === from.id && isDerived(n, this.o.bits)) return true
-    this.badNode()
+    if (n.peer === from.id && this.derived(n)) return true
+    this.badNode(from, n)
     return false
   }
 
-  badNode (): void {
-    this.env.stats.inc('chord:bad-node-id')
-    this.env.stats.dropped('bad-node-id')
+  private derived (n: NodeInfo): boolean { return isDerived(n, this.o.bits, this.o.maxVnodes) }
+
+  /** A node whose id is not bound to its peer id, or whose vnode index is beyond maxVnodes. */
+  badNode (from: PeerRef | undefined, n?: NodeInfo): void {
+    const name = n !== undefined && (n.vnode < 0 || n.vnode >= this.o.maxVnodes) ? 'chord:vnode-beyond-max' : 'chord:bad-node-id'
+    if (from !== undefined) refuse(this.env, from, name, PENALTY.invalid)
+    else this.env.stats.inc(name)
+    this.env.stats.dropped(name.slice(6))
   }
 
-  /** Third-party node lists: keep only entries whose id is derived from their peer id. */
-  valid (list: NodeInfo[]): NodeInfo[] {
+  /** Third-party node lists (from `from`): keep only entries whose id is derived from their peer id. */
+  valid (list: NodeInfo[], from?: PeerRef): NodeInfo[] {
     for (const n of list) {
-      if (!isDerived(n, this.o.bits)) { this.badNode(); return list.filter(x => isDerived(x, this.o.bits)) }
+      if (!this.derived(n)) { this.badNode(from, n); return list.filter(x => this.derived(x)) }
     }
     return list
   }
@@ -266,7 +280,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     switch (msg.t) {
       case 'find': {
         const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)
-        this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: a.nodes })
+        const after = msg.succ === true && !a.done ? this.routes.after(msg.key, msg.kp ?? prefixOf(msg.key, this.o.bits)) : undefined
+        this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: after === undefined || a.nodes.includes(after) ? a.nodes : [...a.nodes, after] })
         return
       }
       case 'rfind': this.lk.onRecursiveFind(msg); return
@@ -278,12 +293,17 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
       }
       case 'notify': if (this.claims(from, msg.node)) this.ring.onNotify(msg.vnode, msg.node); return
       case 'ping': this.send(from, { t: 'pong', req: msg.req }); return
-      case 'leave': if (this.claims(from, msg.node)) this.ring.onLeave(msg.node, msg.pred, this.valid(msg.nodes), msg.items); return
+      case 'leave': {
+        if (!this.claims(from, msg.node)) return
+        const pred = msg.pred !== undefined && !this.derived(msg.pred) ? (this.badNode(from, msg.pred), undefined) : msg.pred
+        this.ring.onLeave(msg.node, pred, this.valid(msg.nodes, from), msg.items)
+        return
+      }
       case 'store': this.kv.onStore(from, msg); return
       case 'fetch': this.kv.onFetch(from, msg); return
       case 'digest': this.kv.onDigest(from, msg); return
       case 'items': this.kv.onItems(from, msg.items, msg.handoff); return
-      case 'rdone': this.lk.onRecursiveDone(msg); return
+      case 'rdone': this.lk.onRecursiveDone(from, msg); return
       default: this.onReply(from, msg)
     }
   }
@@ -291,13 +311,13 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   private onReply (from: PeerRef, msg: ChordMessage): void {
     const req = (msg as { req?: number }).req
     const p = req === undefined ? undefined : this.pending.get(req)
-    if (p === undefined || p.to !== from.id) { this.env.stats.inc('chord:unsolicited'); return }
+    if (p === undefined || p.to !== from.id) { refuse(this.env, from, 'chord:unsolicited', PENALTY.quota); return }
     this.pending.delete(req as number)
     this.env.clearTimer(`rpc:${req as number}`)
-    if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes) }
+    if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes, from) }
     else if (msg.t === 'pred') {
-      const pred = msg.pred !== undefined && !isDerived(msg.pred, this.o.bits) ? (this.badNode(), undefined) : msg.pred
-      msg = { ...msg, pred, nodes: this.valid(msg.nodes) }
+      const pred = msg.pred !== undefined && !this.derived(msg.pred) ? (this.badNode(from, msg.pred), undefined) : msg.pred
+      msg = { ...msg, pred, nodes: this.valid(msg.nodes, from) }
     }
     p.onReply(msg)
   }
@@ -308,4 +328,29 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   routingEntries (): number { return this.routes.entryCount() }
 
   hex (n: NodeInfo): string { return nodeHex(n, this.o.bits) }
+}
+
+/** The request-id source of one node (see newReq). */
+function requestIds (env: Env<ChordMessage, ChordEvent>): () => number {
+  const signer = env.signer
+  if (signer === undefined) {
+    const rng = env.rng.fork('chord/request-ids')
+    return () => rng.u32()
+  }
+  let secret: Uint8Array | undefined
+  let block = new Uint32Array(0)
+  let pos = 0
+  let counter = 0
+  const input = new Uint8Array(40)
+  return () => {
+    if (pos >= block.length) {
+      secret ??= sha256(signer.sign(utf8('overlaykit/chord/request-ids')))
+      input.set(secret, 0)
+      new DataView(input.buffer).setFloat64(32, counter++)
+      const h = sha256(input)
+      block = new Uint32Array(h.buffer, h.byteOffset, 8)
+      pos = 0
+    }
+    return block[pos++]
+  }
 }

@@ -26,7 +26,7 @@ export interface WireItem {
 
 export type ChordMessage =
   /** Iterative routing step: "who is closest to key, or who owns it?" */
-  | { t: 'find', req: number, key: bigint, /** the key's 48-bit prefix (derived, not on the wire) */ kp?: number, /** peers the asker found dead: leave them out of the answer */ exclude?: string[], /** the asker was told we own the key: a vnode that does not know its predecessor yet accepts */ confirm?: boolean }
+  | { t: 'find', req: number, key: bigint, /** the key's 48-bit prefix (derived, not on the wire) */ kp?: number, /** peers the asker found dead: leave them out of the answer */ exclude?: string[], /** the asker was told we own the key: a vnode that does not know its predecessor yet accepts */ confirm?: boolean, /** also name, last, the first node we know after the key (secure lookups check owners against it; on the wire: kind = 1) */ succ?: boolean }
   /** done ⇒ `nodes` is the owner's successor list (owner first); else closest preceding candidates, best first. */
   | { t: 'next', req: number, done: boolean, nodes: NodeInfo[] }
   /** Recursive lookup, forwarded hop by hop; the node that knows the owner answers `origin` with `rdone`. */

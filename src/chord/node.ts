@@ -72,10 +72,14 @@ export function makeNode (peer: string, vnode: number, bits: number, addrs?: rea
 const VERIFIED = Symbol('chord.verified')
 type Checked = NodeInfo & { [VERIFIED]?: number }
 
-/** True when `n.id` is the id derived from (n.peer, n.vnode). Objects already checked are remembered. */
-export function isDerived (n: NodeInfo, bits: number): boolean {
+/**
+ * True when `n.id` is the id derived from (n.peer, n.vnode) and the vnode index is below the network's
+ * `maxVnodes` (so one peer id has at most maxVnodes ring positions). Objects already checked are remembered.
+ */
+export function isDerived (n: NodeInfo, bits: number, maxVnodes = 0x10000): boolean {
+  if (n.vnode < 0 || n.vnode >= maxVnodes) return false
   if ((n as Checked)[VERIFIED] === bits) return true
-  if (n.vnode < 0 || n.vnode > 0xffff || deriveNodeId(n.peer, n.vnode, bits) !== n.id) return false
+  if (deriveNodeId(n.peer, n.vnode, bits) !== n.id) return false
   ;(n as Checked)[VERIFIED] = bits
   return true
 }

@@ -1,6 +1,7 @@
 /** Chord options: DEFAULTS is the single source of every default; resolveOptions fills from it. */
 import { InvalidArgumentError } from '../overlay/errors.js'
 import type { PeerRef } from '../overlay/types.js'
+import type { RecordNamespace } from './records.js'
 import type { ChordStore } from './store.js'
 
 export interface ChordOptions {
@@ -59,6 +60,32 @@ export interface ChordOptions {
   tombstoneMs?: number
   /** Item store factory; unset, items are kept in memory (MemoryStore). @default undefined */
   store?: () => ChordStore
+  /**
+   * Ring positions one peer id may hold: vnode indices 0 … maxVnodes−1. A NETWORK-WIDE constant (every
+   * node must use the same value): node ids with a higher index are refused, so one peer id cannot place
+   * itself before an arbitrary key. `vnodes` must not exceed it. @default 32
+   */
+  maxVnodes?: number
+  /**
+   * Accept writes to keys outside every registered namespace (no validator: anyone may overwrite them,
+   * versions are taken on trust). An explicit choice for labs and the simulator (PROFILES.sim); on an
+   * open network leave it off and use the `immutable` and `signed` namespaces. @default false
+   */
+  open?: boolean
+  /**
+   * Application namespaces (kad-dht's validators/selectors): key prefix `/<name>/` → validator and
+   * selector. The built-in `imm` (immutable) and `signed` (BEP 44-style) namespaces are always present. @default {}
+   */
+  namespaces?: Record<string, RecordNamespace>
+  /** Bytes of stored items (keys + values) this host keeps for everyone together; beyond it writes are refused. @default 268435456 */
+  maxStoredBytes?: number
+  /** Bytes of values one peer may have stored here through its own writes (store requests). @default 16777216 */
+  maxPeerBytes?: number
+  /**
+   * Disjoint paths per lookup (S/Kademlia §4.4): d > 1 runs d iterative lookups that never share a node,
+   * started from different first hops, and returns the closest owner any path confirmed. @default 1
+   */
+  lookupPaths?: number
 }
 
 export interface ResolvedOptions {
@@ -68,6 +95,8 @@ export interface ResolvedOptions {
   lookupMode: 'iterative' | 'recursive'; verifyOwner: boolean; repairOnTimeout: boolean
   mergeCheckMs: number; mergeMemory: number; mergeForgetMs: number
   maxValueBytes: number; providerTtlMs: number; tombstoneMs: number; store?: () => ChordStore
+  maxVnodes: number; open: boolean; namespaces: Record<string, RecordNamespace>
+  maxStoredBytes: number; maxPeerBytes: number; lookupPaths: number
 }
 
 /** The default of every option (the single source; `@default` tags above repeat these values). */
@@ -95,13 +124,20 @@ export const DEFAULTS = {
   maxValueBytes: 65536,
   providerTtlMs: 86_400_000,
   tombstoneMs: 600_000,
-  store: undefined as (() => ChordStore) | undefined
+  store: undefined as (() => ChordStore) | undefined,
+  maxVnodes: 32,
+  open: false,
+  namespaces: {} as Record<string, RecordNamespace>,
+  maxStoredBytes: 268435456,
+  maxPeerBytes: 16777216,
+  lookupPaths: 1
 }
 
 /** Named overrides of DEFAULTS: the live service and the simulator harnesses start from these. */
 export const PROFILES: { live: ChordOptions, sim: ChordOptions } = {
   live: {},
-  sim: {}
+  /** Simulated labs store plain keys (no validator): open. */
+  sim: { open: true }
 }
 
 export function resolveOptions (o: ChordOptions = {}): ResolvedOptions {
@@ -110,6 +146,9 @@ export function resolveOptions (o: ChordOptions = {}): ResolvedOptions {
   if (!Number.isInteger(bits) || bits < 8 || bits > 256) throw new InvalidArgumentError('bits must be an integer in [8, 256]')
   const vnodes = o.vnodes ?? d.vnodes
   if (!Number.isInteger(vnodes) || vnodes < 1 || vnodes > 1024) throw new InvalidArgumentError('vnodes must be in [1, 1024]')
+  const maxVnodes = o.maxVnodes ?? d.maxVnodes
+  if (!Number.isInteger(maxVnodes) || maxVnodes < 1 || maxVnodes > 0x10000) throw new InvalidArgumentError('maxVnodes must be in [1, 65536]')
+  if (vnodes > maxVnodes) throw new InvalidArgumentError(`vnodes (${vnodes}) exceeds maxVnodes (${maxVnodes}), the network-wide limit`)
   const expected = Math.max(2, o.expectedNodes ?? d.expectedNodes)
   const stabilizeMs = o.stabilizeMs ?? d.stabilizeMs
   return {
@@ -135,6 +174,12 @@ export function resolveOptions (o: ChordOptions = {}): ResolvedOptions {
     maxValueBytes: o.maxValueBytes ?? d.maxValueBytes,
     providerTtlMs: o.providerTtlMs ?? d.providerTtlMs,
     tombstoneMs: o.tombstoneMs ?? d.tombstoneMs,
-    store: o.store ?? d.store
+    store: o.store ?? d.store,
+    maxVnodes,
+    open: o.open ?? d.open,
+    namespaces: o.namespaces ?? { ...d.namespaces },
+    maxStoredBytes: o.maxStoredBytes ?? d.maxStoredBytes,
+    maxPeerBytes: o.maxPeerBytes ?? d.maxPeerBytes,
+    lookupPaths: Math.max(1, Math.floor(o.lookupPaths ?? d.lookupPaths))
   }
 }

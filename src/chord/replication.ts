@@ -9,7 +9,9 @@
 import { hashToId, inHalfOpen } from '../overlay/ids.js'
 import type { PeerRef } from '../overlay/types.js'
 import type { ChordContext, KvOps } from './context.js'
-import type { ChordMessage, WireItem } from './messages.js'
+import { PENALTY } from '../overlay/penalty.js'
+import { Admission } from './admission.js'
+import type { ChordMessage, ProviderRecord, WireItem } from './messages.js'
 import type { NodeInfo } from './node.js'
 import type { VNode } from './routing.js'
 import { bytesEqual, fromWire, itemId, KIND_PROVIDERS, KIND_VALUE, mergeItem, toWire, type StoredItem } from './store.js'
@@ -26,7 +28,11 @@ export class Replication implements KvOps {
   /** Items being offered to their owner by rehome() (one batch at a time). */
   private rehoming = false
 
-  constructor (private readonly m: ChordContext) {}
+  readonly adm: Admission
+
+  constructor (private readonly m: ChordContext) {
+    this.adm = new Admission(m)
+  }
 
   keyRingId (key: Uint8Array): bigint { return hashToId(key, this.m.bits) }
 
@@ -56,21 +62,33 @@ export class Replication implements KvOps {
 
   // ---- owner / replica side ----------------------------------------------------------------------
 
-  /** Apply a write at the owner; returns an error string or undefined. */
-  applyStore (w: WireItem, op: 'put' | 'delete' | 'provide'): string | undefined {
-    if (w.value !== undefined && w.value.byteLength > this.m.o.maxValueBytes) return `value of ${w.value.byteLength} bytes exceeds ${this.m.o.maxValueBytes}`
+  /** Apply a write by `from` (this host for its own puts) at an owner or replica; returns an error string or undefined. */
+  applyStore (from: PeerRef, w: WireItem, op: 'put' | 'delete' | 'provide'): string | undefined {
+    if (w.value !== undefined && w.value.byteLength > this.m.o.maxValueBytes) {
+      this.adm.refuse(from, 'oversized-item', PENALTY.quota)
+      return `value of ${w.value.byteLength} bytes exceeds ${this.m.o.maxValueBytes}`
+    }
     const now = this.m.env.now()
     const id = itemId(w.kind, w.key)
     const rid = this.keyRingId(w.key)
     let it = this.m.store.get(id)
+    const verdict = this.adm.write(from, w, op, rid, it)
+    if (!verdict.ok) return `refused: ${verdict.reason}`
     if (it === undefined) {
       it = fromWire({ ...w, version: 0, value: undefined, deleted: false, providers: [] }, rid, now)
     }
-    it.version++
-    if (op === 'put') { it.value = w.value; it.deleted = false }
-    else if (op === 'delete') { it.value = undefined; it.deleted = true; it.deletedAt = now; it.providers.clear() }
-    else for (const p of w.providers) it.providers.set(p.peer, p)
+    if (verdict.ns !== undefined && w.value !== undefined) {
+      // a validated record's version is its own (a signed seq), never a counter anyone can push
+      it.version = this.adm.namespaces.version(verdict.ns, w.value)
+      it.value = w.value; it.deleted = false
+    } else {
+      it.version++
+      if (op === 'put') { it.value = w.value; it.deleted = false }
+      else if (op === 'delete') { it.value = undefined; it.deleted = true; it.deletedAt = now; it.providers.clear() }
+      else for (const p of w.providers) it.providers.set(p.peer, this.clampTtl(p, now))
+    }
     this.m.store.set(id, it)
+    this.adm.stored(id, it, from.id)
     const v = this.owningVnode(rid) ?? this.m.vnodes[0]
     const wire = toWire(it, now)
     for (const t of this.replicaTargets(v)) this.m.send(t.ref, { t: 'items', items: [wire], handoff: false })
@@ -78,7 +96,7 @@ export class Replication implements KvOps {
   }
 
   onStore (from: PeerRef, msg: Extract<ChordMessage, { t: 'store' }>): void {
-    const err = this.applyStore(msg.item, msg.op)
+    const err = this.applyStore(from, msg.item, msg.op)
     this.m.send(from, err === undefined ? { t: 'stored', req: msg.req, ok: true } : { t: 'stored', req: msg.req, ok: false, error: err })
   }
 
@@ -96,21 +114,56 @@ export class Replication implements KvOps {
     this.m.send(from, { t: 'fetched', req: msg.req, key: msg.key, kind: msg.kind, found: it !== undefined, item: it === undefined ? undefined : toWire(it, this.m.env.now()) })
   }
 
-  onItems (_from: PeerRef, items: WireItem[], _handoff: boolean): void {
+  /** Copies pushed by `from` (replication, hand-off, leave, an answer to our want): each is admitted first. */
+  onItems (from: PeerRef, items: WireItem[], _handoff: boolean): void {
     const now = this.m.env.now()
-    for (const w of items) {
-      if (w.value !== undefined && w.value.byteLength > this.m.o.maxValueBytes) { this.m.env.stats.inc('chord:oversized-item'); continue }
+    for (let w of items) {
+      if (w.value !== undefined && w.value.byteLength > this.m.o.maxValueBytes) { this.adm.refuse(from, 'oversized-item', PENALTY.quota); continue }
       const id = itemId(w.kind, w.key)
+      const rid = this.keyRingId(w.key)
       const local = this.m.store.get(id)
+      const verdict = this.adm.copy(from, w, rid, local)
+      if (!verdict.ok) continue
+      if (w.providers.length > 0) w = { ...w, providers: w.providers.map(p => this.clampTtl(p, now)) }
+      if (verdict.ns !== undefined && w.value !== undefined) {
+        // validated: the version comes from the record; the selector decides between two valid copies
+        const version = this.adm.namespaces.version(verdict.ns, w.value)
+        if (local === undefined || local.value === undefined || local.deleted) {
+          const it = fromWire({ ...w, version }, rid, now)
+          it.leaseUntil = now + this.leaseMs()
+          this.m.store.set(id, it)
+          this.adm.stored(id, it)
+        } else {
+          if (!bytesEqual(local.value, w.value) && verdict.ns.select(w.key, [local.value, w.value]) === 1) { local.value = w.value; local.version = version }
+          local.leaseUntil = now + this.leaseMs()
+          this.adm.stored(id, local)
+        }
+        continue
+      }
       if (local === undefined) {
-        const it = fromWire(w, this.keyRingId(w.key), now)
+        const it = fromWire(w, rid, now)
         it.leaseUntil = now + this.leaseMs()
         this.m.store.set(id, it)
+        this.adm.stored(id, it)
       } else {
         mergeItem(local, w, now)
         local.leaseUntil = now + this.leaseMs()
+        this.adm.stored(id, local)
       }
     }
+  }
+
+  /** A provider record lives at most providerTtlMs from now, whatever its sender claims. */
+  private clampTtl (p: ProviderRecord, now: number): ProviderRecord {
+    const max = now + this.m.o.providerTtlMs
+    return p.expires <= max ? p : { ...p, expires: max }
+  }
+
+  /** A value read back from `from`: valid for its namespace? What `get` returns for it (unwrapped). */
+  readValue (from: PeerRef, key: Uint8Array, value: Uint8Array): Uint8Array | undefined {
+    if (!this.adm.read(from, key, value)) return undefined
+    const ns = this.adm.namespaces.of(key)
+    return ns?.unwrap !== undefined ? ns.unwrap(value) : value
   }
 
   /** Periodic: digests to replicas, then garbage collection of lapsed replicas and old tombstones. */
@@ -148,7 +201,7 @@ export class Replication implements KvOps {
       else if (it.kind === KIND_PROVIDERS && it.providers.size === 0 && !it.deleted) drop.push(itemId(it.kind, it.key))
       else if (decided && !owned && it.leaseUntil < now) strays.push(it)
     }
-    for (const id of drop) this.m.store.delete(id)
+    for (const id of drop) { this.m.store.delete(id); this.adm.dropped(id) }
     if (strays.length > 0) this.rehome(strays)
   }
 
@@ -181,7 +234,7 @@ export class Replication implements KvOps {
         if (msg.keys.length > 0) { this.onWant(owner.ref, msg); return } // dropped next period, once it has them
         for (const it of batch) {
           const id = itemId(it.kind, it.key)
-          if (this.m.store.get(id) === it && this.owningVnode(it.rid) === undefined && it.leaseUntil < this.m.env.now()) this.m.store.delete(id)
+          if (this.m.store.get(id) === it && this.owningVnode(it.rid) === undefined && it.leaseUntil < this.m.env.now()) { this.m.store.delete(id); this.adm.dropped(id) }
         }
       }, () => { this.rehoming = false })
     })
@@ -193,8 +246,9 @@ export class Replication implements KvOps {
     for (let i = 0; i < msg.keys.length; i++) {
       const local = this.m.store.get(itemId(msg.kinds[i], msg.keys[i]))
       if (local !== undefined && local.version >= msg.versions[i]) local.leaseUntil = now + this.leaseMs()
-      else { want.push(msg.keys[i]); kinds.push(msg.kinds[i]) }
+      else if (this.adm.shouldHold(this.keyRingId(msg.keys[i]))) { want.push(msg.keys[i]); kinds.push(msg.kinds[i]) }
     }
+    if (want.length > 0) this.adm.solicit(from, want.map((k, i) => itemId(kinds[i], k)))
     this.m.send(from, { t: 'want', req: msg.req, keys: want, kinds })
     // the owner lacks items of its range that we hold (it took over from a failed owner): push them back
     if (!msg.last) return

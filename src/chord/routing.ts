@@ -58,6 +58,9 @@ export class RouteTable {
 
   invalidate (): void { this.dirty = true }
 
+  /** Install the list known() would build, made by a caller that sees the whole ring (the oracle bootstrap). */
+  adopt (sorted: NodeInfo[]): void { this.sorted = sorted; this.dirty = false }
+
   /** The sorted, deduplicated list of every node this host knows (rebuilt lazily). */
   known (): NodeInfo[] {
     if (!this.dirty) return this.sorted
@@ -92,6 +95,13 @@ export class RouteTable {
       if (compareToKey(a[mid], kp, key) <= 0) lo = mid + 1; else hi = mid
     }
     return (lo - 1 + a.length) % a.length
+  }
+
+  /** The first known node after `key` (undefined when nothing is known). */
+  after (key: bigint, kp: number): NodeInfo | undefined {
+    const a = this.known()
+    const i = this.closestIndex(kp, key)
+    return i < 0 ? undefined : a[(i + 1) % a.length]
   }
 
   vnodeOf (n: NodeInfo): VNode | undefined {

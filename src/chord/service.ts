@@ -18,6 +18,7 @@ import type { ChordMachine } from './machine.js'
 import type { ChordMessage } from './messages.js'
 import { nodeHex } from './node.js'
 import type { ChordOptions } from './options.js'
+import type { RecordNamespace } from './records.js'
 import { chordSpecFor } from './spec.js'
 
 export interface ChordInit extends ChordOptions, ServiceInit {}
@@ -106,6 +107,29 @@ export class ChordService extends OverlayService<ChordMessage, ChordOptions, Cho
 
   async get (key: Uint8Array | string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
     return await this.op<Uint8Array>((m, done) => kv.get(m, key, done), options.signal)
+  }
+
+  /**
+   * Store `value` under this node's key and `name` (a BEP 44-style signed record: only this node can
+   * write it, every replica and reader verifies it). Returns the key, for `get` or `getSigned`.
+   */
+  async putSigned (name: Uint8Array | string, value: Uint8Array, options: { signal?: AbortSignal } & kv.PutSignedOptions = {}): Promise<Uint8Array> {
+    return await this.op<Uint8Array>((m, done) => kv.putSigned(m, name, value, done, options), options.signal)
+  }
+
+  /** `author`'s signed record under `name`, verified before it is returned. */
+  async getSigned (author: string | { toString (): string }, name: Uint8Array | string, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    return await this.op<Uint8Array>((m, done) => kv.getSigned(m, author.toString(), name, done), options.signal)
+  }
+
+  /** Store an immutable value; its key is `/imm/` ‖ SHA-256(value). Returns the key. */
+  async putImmutable (value: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    return await this.op<Uint8Array>((m, done) => kv.putImmutable(m, value, done), options.signal)
+  }
+
+  /** Register an application namespace (validator and selector) for keys `/<name>/…`. */
+  registerNamespace (name: string, ns: RecordNamespace): void {
+    this.machine.kv.adm.namespaces.register(name, ns)
   }
 
   async delete (key: Uint8Array | string, options: { signal?: AbortSignal } = {}): Promise<void> {

@@ -9,7 +9,7 @@ import { utf8 } from '../overlay/ids.js'
 import { Histogram } from '../overlay/stats.js'
 import { poissonChurn, type SimOptions } from '../sim/index.js'
 import * as kv from './kv.js'
-import type { ChordOptions } from './options.js'
+import { PROFILES, type ChordOptions } from './options.js'
 import { ownerOf, sortedRing } from './oracle.js'
 import { buildRing, randomKey, type ChordSimNode } from './sim-run.js'
 import { itemId, KIND_VALUE } from './store.js'
@@ -52,7 +52,7 @@ export interface ChurnResult {
 }
 
 export function runChurn (spec: ChurnSpec): ChurnResult {
-  const opts: ChordOptions = { maintenance: true, ...spec.options }
+  const opts: ChordOptions = { ...PROFILES.sim, maintenance: true, ...spec.options }
   const { sim, nodes } = buildRing({ hosts: spec.hosts, options: opts, sim: spec.sim })
   const all: ChordSimNode[] = [...nodes]
   spec.onBuilt?.(sim, nodes)

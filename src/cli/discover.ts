@@ -1,61 +1,47 @@
 /**
- * Plug-in discovery: every compiled `sim/*.js` (default export SimCommand) and `commands/*.js`
- * (default export `(program, io) => void`) next to the running main.js. A plug-in that fails to load
- * is reported on stderr and skipped, so one broken overlay does not take the whole CLI down.
+ * Loading the CLI's plug-ins from their static lists (commands/index.ts, sim/index.ts). A plug-in that
+ * fails to load is reported on stderr and skipped, so one broken overlay does not take the whole CLI down.
  */
-import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import type { Command } from 'commander'
-import type { CliIo, SimCommand } from './plugin.js'
-
-export type CommandPlugin = (program: Command, io: CliIo) => void
+import type { CommandPlugin, SimCommand } from './plugin.js'
+import { COMMANDS } from './commands/index.js'
+import { SIM_COMMANDS } from './sim/index.js'
 
 export interface LoadFailure { file: string, error: string }
-
-async function jsFiles (dir: string): Promise<string[]> {
-  try {
-    const names = await readdir(dir)
-    return names.filter(n => n.endsWith('.js') && !n.endsWith('.d.js') && !n.startsWith('_')).sort()
-  } catch {
-    return []
-  }
-}
-
-async function loadDefault (path: string): Promise<unknown> {
-  const mod = await import(pathToFileURL(path).href) as { default?: unknown }
-  return mod.default
-}
 
 function isSimCommand (v: unknown): v is SimCommand {
   const o = v as Partial<SimCommand> | undefined
   return o != null && typeof o.name === 'string' && typeof o.configure === 'function' && typeof o.run === 'function'
 }
 
-export async function discoverSimCommands (dir: string, failures: LoadFailure[]): Promise<SimCommand[]> {
+export async function loadSimCommands (failures: LoadFailure[]): Promise<SimCommand[]> {
   const out: SimCommand[] = []
-  for (const file of await jsFiles(dir)) {
+  for (const [name, load] of Object.entries(SIM_COMMANDS).sort(([a], [b]) => a.localeCompare(b))) {
     try {
-      const d = await loadDefault(join(dir, file))
+      const d = (await load()).default
       if (!isSimCommand(d)) throw new Error('default export is not a SimCommand { name, description, configure, run }')
       out.push(d)
     } catch (err) {
-      failures.push({ file: join(dir, file), error: (err as Error).message })
+      failures.push({ file: `sim/${name}`, error: (err as Error).message })
     }
   }
   return out
 }
 
-export async function discoverCommands (dir: string, failures: LoadFailure[], only?: string): Promise<Array<{ file: string, register: CommandPlugin }>> {
-  const out: Array<{ file: string, register: CommandPlugin }> = []
-  for (const file of await jsFiles(dir)) {
-    if (only !== undefined && file !== `${only}.js`) continue
+/** Is `name` a top-level command? */
+export function isCommand (name: string): boolean {
+  return Object.hasOwn(COMMANDS, name)
+}
+
+export async function loadCommands (failures: LoadFailure[], only?: string): Promise<Array<{ name: string, register: CommandPlugin }>> {
+  const out: Array<{ name: string, register: CommandPlugin }> = []
+  for (const [name, load] of Object.entries(COMMANDS).sort(([a], [b]) => a.localeCompare(b))) {
+    if (only !== undefined && name !== only) continue
     try {
-      const d = await loadDefault(join(dir, file))
+      const d = (await load()).default
       if (typeof d !== 'function') throw new Error('default export is not a function (program, io) => void')
-      out.push({ file, register: d as CommandPlugin })
+      out.push({ name, register: d })
     } catch (err) {
-      failures.push({ file: join(dir, file), error: (err as Error).message })
+      failures.push({ file: `commands/${name}`, error: (err as Error).message })
     }
   }
   return out

@@ -11,7 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { memory } from '@libp2p/memory'
 import { webSockets } from '@libp2p/websockets'
 import type { PrivateKey } from '@libp2p/interface'
-import { reachabilityListen, reachabilityTransports, withReachability, type ReachabilityOptions } from '../runtime/libp2p/reachability.js'
+import { reachabilityListen, reachabilityTransportManager, reachabilityTransports, withReachability, type ReachabilityOptions } from '../runtime/libp2p/reachability.js'
 
 export type Transport = 'memory' | 'tcp' | 'ws'
 
@@ -53,6 +53,7 @@ export async function createLiveNode<S extends Record<string, unknown>> (o: Live
   const node = await createLibp2p({
     ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),
     addresses: { listen: [...listen, ...reachabilityListen(o.network ?? {})], announce: o.announce ?? [] },
+    ...(reachabilityTransportManager(o.network ?? {}) !== undefined ? { transportManager: reachabilityTransportManager(o.network ?? {}) } : {}),
     transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 2 * 1024 * 1024 } })],

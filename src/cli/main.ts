@@ -1,20 +1,16 @@
 #!/usr/bin/env node
 /**
- * `overlaykit`: one entry for everything a user does from a shell. Sub-commands are discovered at
- * start-up from the compiled `sim/` and `commands/` folders beside this file (see plugin.ts).
+ * `overlaykit`: one entry for everything a user does from a shell. Sub-commands come from the static
+ * lists commands/index.ts and sim/index.ts (see plugin.ts).
  *
  * Global options: `--json` (exactly one JSON object on stdout, nothing else there), `--seed`.
  */
 import '../node-check/index.js' // first: one clear line and exit 1 on Node.js < 22
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, Option } from 'commander'
 import { createIo } from '../report/io.js'
-import { discoverCommands, discoverSimCommands, type LoadFailure } from './discover.js'
+import { isCommand, loadCommands, loadSimCommands, type LoadFailure } from './discover.js'
 import { parseSeed } from './options.js'
-
-const here = dirname(fileURLToPath(import.meta.url))
+import { CommandFailed, oneLine } from './errors.js'
 
 function wantsJson (argv: string[]): boolean {
   return argv.includes('--json')
@@ -45,16 +41,18 @@ async function main (argv: string[]): Promise<number> {
     .addOption(new Option('--json', 'print exactly one JSON object on stdout (human output goes to stderr)').default(false))
     .addOption(new Option('--seed <seed>', 'seed for every random choice (number or string)').argParser(parseSeed).default(1))
     .showHelpAfterError('(add --help for usage)')
+    // every command's --help lists --json and --seed too (they apply everywhere)
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
 
   // Load only what this invocation needs: every plug-in imports its overlay (and some libp2p), which
-  // costs seconds on a busy machine. `overlaykit <cmd> …` with a commands/<cmd>.js loads just that
+  // costs seconds on a busy machine. `overlaykit <cmd> …` for a listed command loads just that
   // one; `sim …` loads the simulator plug-ins; anything else (help, typos) loads everything.
   const first = firstCommand(argv.slice(2))
-  const onlyCommand = first !== undefined && first !== 'sim' && first !== 'help' && existsSync(join(here, 'commands', `${first}.js`)) ? first : undefined
+  const onlyCommand = first !== undefined && first !== 'sim' && first !== 'help' && isCommand(first) ? first : undefined
   const loadSims = onlyCommand === undefined
   const failures: LoadFailure[] = []
-  const simCommands = loadSims ? await discoverSimCommands(join(here, 'sim'), failures) : []
+  const simCommands = loadSims ? await loadSimCommands(failures) : []
   const sim = program.command('sim').description('run an overlay in the deterministic discrete-event simulator')
   for (const plugin of simCommands) {
     const cmd = sim.command(plugin.name).description(plugin.description)
@@ -65,9 +63,9 @@ async function main (argv: string[]): Promise<number> {
       io.result(result, options.json === true)
     })
   }
-  if (simCommands.length === 0 && loadSims) sim.action(() => { throw new Error('no simulator commands are installed (src/cli/sim/*.js)') })
+  if (simCommands.length === 0 && loadSims) sim.action(() => { throw new Error('no simulator command could be loaded') })
 
-  for (const { register } of await discoverCommands(join(here, 'commands'), failures, onlyCommand)) register(program, io)
+  for (const { register } of await loadCommands(failures, onlyCommand)) register(program, io)
   for (const f of failures) io.info(`overlaykit: warning: could not load plug-in ${f.file}: ${f.error}`)
 
   try {
@@ -79,9 +77,9 @@ async function main (argv: string[]): Promise<number> {
       return err.exitCode
     }
     const e = err as Error
-    process.stderr.write(`overlaykit: error: ${e.message}\n`)
+    process.stderr.write(`overlaykit: error: ${oneLine(e)}\n`)
     if (process.env.OVERLAYKIT_DEBUG != null) process.stderr.write(`${e.stack ?? ''}\n`)
-    if (json) process.stdout.write(JSON.stringify({ error: { name: e.name, message: e.message } }) + '\n')
+    if (json && !(e instanceof CommandFailed)) process.stdout.write(JSON.stringify({ error: { name: e.name, message: oneLine(e) } }) + '\n')
     return 1
   }
 }

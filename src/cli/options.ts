@@ -1,5 +1,6 @@
 /** Option parsers shared by CLI commands (commander `argParser`s). */
 import { InvalidArgumentError } from 'commander'
+import type { LatencyModel } from '../sim/network.js'
 
 /** A seed: an integer stays a number, anything else is kept as a string (the Rng hashes it). */
 export function parseSeed (value: string): number | string {
@@ -27,18 +28,11 @@ export function parseList (value: string): string[] {
 }
 
 /**
- * A simulator latency model from the command line:
+ * A simulator latency model (src/sim/network.ts) from the command line:
  * `constant:10`, `uniform:5:50`, `exponential:20`, `lognormal:30:0.5`, `coordinates:0.1[:base]`.
  * A bare number means constant.
  */
-export type LatencySpec =
-  | { kind: 'constant', ms: number }
-  | { kind: 'uniform', min: number, max: number }
-  | { kind: 'exponential', mean: number }
-  | { kind: 'lognormal', median: number, sigma: number }
-  | { kind: 'coordinates', msPerUnit: number, baseMs?: number }
-
-export function parseLatency (value: string): LatencySpec {
+export function parseLatency (value: string): LatencyModel {
   const [kind, ...rest] = value.split(':')
   const nums = rest.map(Number)
   const bad = (): never => {

@@ -1,9 +1,10 @@
 /** An Env wrapper that stamps this node's addresses on the messages that introduce it. */
-import type { Env, OverlayEvent } from '../overlay/index.js'
+import type { Env } from '../overlay/index.js'
+import type { FastTrackEvent } from './events.js'
 import { INTRO_TYPES, type FastTrackMsg, type FtMessage } from './messages.js'
 
 /** Wrap an Env so introduction messages carry this node's addresses (read at send time: listen addresses may change). */
-export function stampAddresses (env: Env<FastTrackMsg, OverlayEvent>): Env<FastTrackMsg, OverlayEvent> {
+export function stampAddresses (env: Env<FastTrackMsg, FastTrackEvent>): Env<FastTrackMsg, FastTrackEvent> {
   const io = env.io
   return {
     get self () { return env.self },

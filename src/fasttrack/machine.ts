@@ -5,7 +5,9 @@
  * election by (capacity, id) promotes the most capable eligible node of the region (election.ts);
  * the supernode role itself lives in supernode.ts.
  */
-import type { Env, IoResult, Machine, OverlayEvent, PeerRef, SearchHit, SharedFile } from '../overlay/index.js'
+import type { Env, IoResult, Machine, PeerRef, SearchHit, SharedFile } from '../overlay/index.js'
+import type { FastTrackEvent } from './events.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 import type { SearchMachine, SearchRunOptions } from '../search/api.js'
 import { FileCatalog } from '../search/catalog.js'
 import { keywordsOf } from '../search/keywords.js'
@@ -23,6 +25,7 @@ import { SearchTable } from './searches.js'
 import { type FastTrackOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { CandidateList, RefreshList, peersOf } from './refresh-list.js'
 import { SupernodeRole } from './supernode.js'
+import { LeafRole } from './leaf.js'
 
 export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   readonly o: ResolvedOptions
@@ -31,15 +34,12 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   readonly election: Election
   private readonly ctx: FtContext
   private sn: SupernodeRole | undefined
-  /** Leaf: the supernode we are attached to, or trying to attach to. */
-  private parent: SupernodeInfo | undefined
-  private attaching: SupernodeInfo | undefined
+  /** The leaf side: attachment, heartbeats, failover, searches through the supernode. */
+  private readonly leaf: LeafRole
   /** Supernodes that refused us (full), and when; timeouts are kept in `backoff` instead. */
   private readonly tried = new Map<string, number>()
   private readonly backoff: AttachBackoff
   private readonly rtt = new RttEstimator()
-  /** The last ping to a supernode (its pong, even late, is a round-trip sample). */
-  private lastPing: { id: string, at: number } | undefined
   /** Peers that probed us lately: someone to ask when we know nobody else (bounded, oldest first out). */
   private readonly hosts: PeerRef[] = []
   /** What this node shares, with the io store of each file's bytes. */
@@ -47,20 +47,17 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   readonly transfers: Transfers
   private readonly searches: SearchTable
   private startedAt = 0
-  private shareEpoch = 0
   private lastRegionProbe = -Infinity
   private lastDiscovery = -Infinity
   private demotedAt = -Infinity
   private resumeElection: (() => void) | undefined
-  private pingInFlight = false
-  private lastPong = -Infinity
   private joined = false
   private stopped = false
 
   /** The Env with `send` stamping our addresses on introduction messages (see INTRO_TYPES). */
-  readonly env: Env<FastTrackMsg, OverlayEvent>
+  readonly env: Env<FastTrackMsg, FastTrackEvent>
 
-  constructor (raw: Env<FastTrackMsg, OverlayEvent>, options: FastTrackOptions = {}) {
+  constructor (raw: Env<FastTrackMsg, FastTrackEvent>, options: FastTrackOptions = {}) {
     const env = stampAddresses(raw)
     this.env = env
     this.searches = new SearchTable(env)
@@ -81,13 +78,18 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       // a node that just demoted (its region has room to spare) sits out elections for a while
       eligible: () => isEligible(this.o, this.uptime()) && env.now() - this.demotedAt >= this.o.demotePeriods * this.o.maintenanceMs,
       selfInfo: () => ({ peer: env.self, capacity: this.capacity(), leaves: this.sn?.leaves.size ?? 0, room: this.sn?.hasRoom() ?? false }),
-      bad: (reason) => { env.stats.inc(`ft.bad.${reason}`); env.stats.inc('ft.bad') }
+      bad: (reason, from, weight) => {
+        env.stats.inc('ft.bad')
+        if (from === undefined) env.stats.inc(`ft.bad.${reason}`)
+        else refuse(env, from, `ft.bad.${reason}`, weight ?? PENALTY.refused)
+      }
     }
     this.election = new Election(this.ctx, {
       isSupernode: () => this.sn !== undefined,
       knownSupernodeWithRoom: (exclude) => {
-        if (this.parent !== undefined && exclude.has(this.parent.peer.id)) this.parent = { ...this.parent, room: false }
-        if (this.parent?.room === true) return this.parent
+        const leaf = this.leaf
+        if (leaf.parent !== undefined && exclude.has(leaf.parent.peer.id)) leaf.parent = { ...leaf.parent, room: false }
+        if (leaf.parent?.room === true) return leaf.parent
         return this.refresh.sample(env.rng, 4).find(s => s.room && !exclude.has(s.peer.id))
       },
       refusedBy: () => [...this.tried.keys()],
@@ -102,6 +104,21 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
         return true
       }
     })
+    this.leaf = new LeafRole(this.ctx, {
+      learn: (sns, cands) => { this.learn(sns, cands) },
+      notASupernode: (id) => { this.notASupernode(id) },
+      seek: () => { this.seek() },
+      isSupernode: () => this.sn !== undefined,
+      sharedFiles: () => this.sharedFiles(),
+      attached: (from) => {
+        this.election.cancel()
+        env.clearTimer('seek')
+        this.leaf.uploadShares(from)
+        env.stats.inc('ft.attach')
+        env.emit({ type: 'fasttrack:attached', supernode: from.id })
+        for (const qid of this.searches.qids()) this.sendSearch(qid)
+      }
+    }, this.searches, this.tried, this.backoff)
   }
 
   // ---- public state, for the service, the simulator driver and tests ----
@@ -109,9 +126,9 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   get role (): Role { return this.sn !== undefined ? ROLE_SUPERNODE : ROLE_LEAF }
   get isSupernode (): boolean { return this.sn !== undefined }
   /** The supernode this leaf is attached to (undefined while orphaned or when a supernode). */
-  get supernode (): PeerRef | undefined { return this.parent?.peer }
+  get supernode (): PeerRef | undefined { return this.leaf.parent?.peer }
   get supernodeRole (): SupernodeRole | undefined { return this.sn }
-  get attached (): boolean { return this.sn !== undefined || this.parent !== undefined }
+  get attached (): boolean { return this.sn !== undefined || this.leaf.parent !== undefined }
   sharedFiles (): ShareEntry[] { return this.catalog.list().map(toShareEntry) }
   capacity (): number { return capacityScore(this.o.capacity.upKbps, this.uptime(), this.o.uptimeSaturationMs) }
   uptime (): number { return this.o.capacity.priorUptimeMs + this.env.now() - this.startedAt }
@@ -125,7 +142,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   stop (): void {
     this.stopped = true
     if (this.sn !== undefined) this.sn.stop()
-    else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'detach', supernodes: [], candidates: [] })
+    else if (this.leaf.parent !== undefined) this.env.send(this.leaf.parent.peer, { type: 'detach', supernodes: [], candidates: [] })
     this.searches.finishAll()
     this.transfers.stop()
   }
@@ -143,13 +160,13 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   share (file: SharedFile, store: string): void {
     const entry = toShareEntry(this.catalog.add(file, store))
     if (this.sn !== undefined) this.sn.indexOwn([entry])
-    else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'shares', epoch: this.shareEpoch, files: [entry] })
+    else this.leaf.shareOne(entry)
   }
 
   unshare (hash: string): void {
     if (this.catalog.remove(hash) === undefined) return
     if (this.sn !== undefined) this.sn.unindexOwn(hash)
-    else if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'unshare', hashes: [hash] })
+    else if (this.leaf.parent !== undefined) this.env.send(this.leaf.parent.peer, { type: 'unshare', hashes: [hash] })
   }
 
   /**
@@ -166,20 +183,11 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   /** Download a hit over the shared direct-transfer protocol; a firewalled holder is asked to push through its supernode. */
   fetch (hit: SearchHit, request: { store: string, offset: number, collect: boolean }, cb: DownloadCallbacks): () => void {
     const h = hit as Partial<FastTrackHit>
-    return this.transfers.download({
-      holder: hit.peer,
-      hash: hit.hash,
-      size: hit.size,
-      store: request.store,
-      offset: request.offset,
-      collect: request.collect,
-      viaPush: h.firewalled === true,
-      push: () => {
-        if (h.via === undefined) return false
-        this.env.stats.inc('ft.push.requested')
-        this.env.send(h.via, { type: 'push', target: hit.peer.id, requester: this.env.self, hash: hit.hash, token: '' })
-        return true
-      }
+    return this.transfers.downloadHit(hit, request, () => {
+      if (h.via === undefined) return false
+      this.env.stats.inc('ft.push.requested')
+      this.env.send(h.via, { type: 'push', target: hit.peer.id, requester: this.env.self, hash: hit.hash, token: '' })
+      return true
     }, cb)
   }
 
@@ -192,9 +200,9 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (key === 'join') { this.join(); return }
     if (key === 'elect') { this.election.onTimer(); return }
     if (key === 'elect-resume') { const r = this.resumeElection; this.resumeElection = undefined; r?.(); return }
-    if (key === 'attach') { this.attachTimedOut(); return }
-    if (key === 'pong') { this.failover('timeout'); return }
-    if (key === 'seek') { if (!this.attached && this.attaching === undefined) this.seek(); return }
+    if (key === 'attach') { this.leaf.attachTimedOut(); return }
+    if (key === 'pong') { this.leaf.failover('timeout'); return }
+    if (key === 'seek') { if (!this.attached && this.leaf.attaching === undefined) this.seek(); return }
     if (key.startsWith('search:')) this.searches.finish(key.slice(7))
   }
 
@@ -204,8 +212,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.refresh.remove(peer.id)
     this.candidates.remove(peer.id)
     this.sn?.peerGone(peer.id)
-    if (this.parent?.peer.id === peer.id) this.failover('unreachable')
-    else if (this.attaching?.peer.id === peer.id) this.attachUnreachable()
+    if (this.leaf.parent?.peer.id === peer.id) this.leaf.failover('unreachable')
+    else if (this.leaf.attaching?.peer.id === peer.id) this.leaf.attachUnreachable()
   }
 
   onIo (token: string, result: IoResult): void {
@@ -221,7 +229,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     switch (m.type) {
       case 'probe': this.onProbe(from, m); return
       case 'probe_reply': this.onProbeReply(from, m); return
-      case 'attach_reply': this.onAttachReply(from, m); return
+      case 'attach_reply': this.leaf.onAttachReply(from, m); return
       case 'elect': this.election.onElect(from, m); return
       case 'elect_ok': this.election.onOk(from, m); return
       case 'elect_no': this.election.onNo(from, m); return
@@ -231,13 +239,13 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       if (this.sn.onMessage(from, m)) return
     }
     switch (m.type) {
-      case 'pong': this.onPong(from, m); return
+      case 'pong': this.leaf.onPong(from, m); return
       case 'detach':
-        if (this.parent?.peer.id === from.id) { this.learn(m.supernodes, m.candidates); this.refresh.remove(from.id); this.failover('detached') }
+        if (this.leaf.parent?.peer.id === from.id) { this.learn(m.supernodes, m.candidates); this.refresh.remove(from.id); this.leaf.failover('detached') }
         return
-      case 'hit': this.onLeafHit(from, m); return
+      case 'hit': this.leaf.onHit(from, m); return
       case 'push':
-        if (this.parent?.peer.id !== from.id) { this.ctx.bad('push-unsolicited'); return }
+        if (this.leaf.parent?.peer.id !== from.id) { this.ctx.bad('push-unsolicited', from); return }
         this.onPushRequest(m)
         return
       case 'ping':
@@ -299,7 +307,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     }
     this.learn(m.supernodes, m.candidates)
     if (this.sn !== undefined) { this.sn.fillLinks(); return }
-    if (this.joined && !this.attached && this.attaching === undefined && !this.election.running && this.refresh.hasRoomElsewhere()) this.seek()
+    if (this.joined && !this.attached && this.leaf.attaching === undefined && !this.election.running && this.refresh.hasRoomElsewhere()) this.seek()
   }
 
   /** Merge gossip: refresh-list entries and candidates, refusing ineligible claims. */
@@ -336,14 +344,14 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   }
 
   private seek (): void {
-    if (this.sn !== undefined || this.parent !== undefined || this.attaching !== undefined || this.stopped) return
+    if (this.sn !== undefined || this.leaf.parent !== undefined || this.leaf.attaching !== undefined || this.stopped) return
     if (!this.knowsAnyone()) return
     this.env.clearTimer('seek')
     const now = this.env.now()
     // refused by several supernodes in a row: the region is full, elect rather than try all 200
     const exclude = new Set([...this.tried.keys(), ...this.backoff.waitingIds(now)])
     const target = this.tried.size < this.o.maxAttachTries ? this.refresh.pickForAttach(this.env.rng, exclude) : undefined
-    if (target !== undefined) { this.attach(target); return }
+    if (target !== undefined) { this.leaf.attach(target); return }
     // the supernodes we know refused us, or are slow and backed off from (refusals are forgotten
     // after refusalMemoryMs and on a win): come back to the slow ones when their backoff ends,
     // whatever else we do
@@ -379,159 +387,6 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     return peers.length > 0
   }
 
-  private attach (target: SupernodeInfo): void {
-    const id = target.peer.id
-    this.attaching = target
-    this.tried.set(id, this.env.now())
-    this.backoff.sent(id, this.env.now())
-    this.env.send(target.peer, { type: 'attach', capacity: this.capacity(), firewalled: this.o.capacity.firewalled })
-    this.env.setTimer('attach', this.attachTimeout(id))
-  }
-
-  /** The configured timeout, doubled per timeout in a row, and never below the measured round trip. */
-  private attachTimeout (id: string): number {
-    return this.rtt.timeout(this.backoff.timeoutFor(id), Math.max(this.o.attachTimeoutMs, this.o.leafTimeoutMs))
-  }
-
-  /**
-   * No attach reply in time. The supernode may only be slow (an overloaded host): back off from it
-   * and try it again later with a longer timeout (its late acceptance is still taken meanwhile);
-   * forget it only after `maxAttachTimeouts` in a row and when we know another supernode. Before,
-   * the first timeout removed it from the refresh list: an orphan whose only known supernode was
-   * slow ended with an empty list and elections that found no candidates.
-   */
-  private attachTimedOut (): void {
-    const t = this.attaching
-    if (t === undefined) return
-    const id = t.peer.id
-    const waited = this.attachTimeout(id)
-    this.attaching = undefined
-    this.tried.delete(id) // a timeout is not a refusal
-    this.env.stats.inc('ft.attach.timeout')
-    const fails = this.backoff.timedOut(id, this.env.now(), waited)
-    if (fails >= this.o.maxAttachTimeouts && this.refresh.size > 1) {
-      this.refresh.remove(id)
-      this.env.stats.inc('ft.attach.forgotten')
-    }
-    this.seek()
-  }
-
-  /** The supernode we were attaching to cannot be reached (dial failed, connection closed). */
-  private attachUnreachable (): void {
-    const t = this.attaching
-    if (t === undefined) return
-    this.attaching = undefined
-    this.env.clearTimer('attach')
-    this.refresh.remove(t.peer.id)
-    this.seek()
-  }
-
-  private onAttachReply (from: PeerRef, m: FtOf<'attach_reply'>): void {
-    const req = this.backoff.take(from.id, this.env.now())
-    if (req?.rttMs !== undefined) this.rtt.sample(req.rttMs)
-    if (this.attaching?.peer.id !== from.id && !this.lateReply(from, m, req !== undefined)) return
-    this.attaching = undefined
-    this.env.clearTimer('attach')
-    this.backoff.answered(from.id)
-    this.learn(m.supernodes, m.candidates)
-    if (!m.accepted || this.sn !== undefined) {
-      if (m.accepted) this.env.send(from, { type: 'detach', supernodes: [], candidates: [] })
-      else this.refused(from, m)
-      this.seek()
-      return
-    }
-    if (m.capacity < minEligibleScore(this.o)) {
-      // a "supernode" that could not have won an election: refuse it
-      this.ctx.bad('ineligible-supernode')
-      this.refresh.remove(from.id)
-      this.env.send(from, { type: 'detach', supernodes: [], candidates: [] })
-      this.seek()
-      return
-    }
-    const info: SupernodeInfo = { peer: from, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }
-    this.refresh.upsert(info, this.env.now())
-    this.parent = info
-    this.lastPong = this.env.now()
-    this.pingInFlight = false
-    this.tried.clear()
-    this.election.cancel()
-    this.env.clearTimer('seek')
-    this.uploadShares(from)
-    this.env.stats.inc('ft.attach')
-    this.env.emit({ type: 'fasttrack:attached', supernode: from.id })
-    for (const qid of this.searches.qids()) this.sendSearch(qid)
-  }
-
-  /**
-   * An attach reply from a supernode we are not attaching to now (its request timed out, or we
-   * never asked). Returns true when it is to be handled as the answer to our attach: a late
-   * acceptance while we are still orphaned (the attach in flight, if any, is dropped; its own
-   * acceptance is declined when it comes), or a late refusal (we learn it is full and whom it knows).
-   */
-  private lateReply (from: PeerRef, m: FtOf<'attach_reply'>, asked: boolean): boolean {
-    const decline = (): void => { this.env.stats.inc('ft.late.attach-reply'); this.env.send(from, { type: 'detach', supernodes: [], candidates: [] }) }
-    if (this.parent?.peer.id === from.id) {
-      // our repeated attach reached our supernode after the first: it restarted our upload session
-      if (asked && m.accepted) { this.env.stats.inc('ft.attach.repeat'); this.uploadShares(from) }
-      return false
-    }
-    if (!asked) { if (m.accepted) decline(); return false }
-    if (this.sn !== undefined || this.parent !== undefined) { if (m.accepted) decline(); return false }
-    if (!m.accepted) {
-      this.backoff.answered(from.id)
-      this.learn(m.supernodes, m.candidates)
-      this.refused(from, m)
-      return false
-    }
-    this.env.stats.inc('ft.attach.late-accepted')
-    return true
-  }
-
-  /**
-   * An attach refused: the supernode is full; or, refusing with no leaves at all, it is no supernode
-   * (a leaf answers attach that way), e.g. one that demoted while gossip still named it.
-   */
-  private refused (from: PeerRef, m: FtOf<'attach_reply'>): void {
-    if (m.leaves === 0) this.notASupernode(from.id)
-    else this.refresh.markFull(from.id)
-  }
-
-  private uploadShares (to: PeerRef): void {
-    const files = this.sharedFiles()
-    const batch = LIMITS.maxFilesPerFrame
-    const epoch = ++this.shareEpoch
-    this.env.send(to, { type: 'shares', epoch, files: files.slice(0, batch) })
-    for (let i = batch; i < files.length; i += batch) this.env.send(to, { type: 'shares', epoch, files: files.slice(i, i + batch) })
-  }
-
-  private onPong (from: PeerRef, m: FtOf<'pong'>): void {
-    if (this.lastPing?.id === from.id) { this.rtt.sample(this.env.now() - this.lastPing.at); this.lastPing = undefined }
-    if (this.parent?.peer.id !== from.id) { this.learn(m.supernodes, []); return }
-    if (m.role !== ROLE_SUPERNODE) { this.notASupernode(from.id); this.failover('demoted'); return }
-    this.env.clearTimer('pong')
-    this.pingInFlight = false
-    this.lastPong = this.env.now()
-    this.parent = { peer: this.parent.peer, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }
-    this.refresh.upsert(this.parent, this.env.now())
-    this.learn(m.supernodes, [])
-  }
-
-  private failover (reason: string): void {
-    const old = this.parent
-    if (old === undefined) return
-    this.parent = undefined
-    this.env.clearTimer('pong')
-    this.pingInFlight = false
-    // a ping timeout may only mean a slow supernode: when it is the only one we know, keep it, backed
-    // off, to try again later (an empty refresh list leaves elections without candidates)
-    if (reason === 'timeout' && this.refresh.size <= 1) this.backoff.timedOut(old.peer.id, this.env.now(), this.rtt.timeout(this.o.replyTimeoutMs, this.o.leafTimeoutMs))
-    else if (reason !== 'detached') this.refresh.remove(old.peer.id)
-    this.env.stats.inc('ft.failover')
-    this.env.emit({ type: 'fasttrack:orphaned', supernode: old.peer.id, reason })
-    this.searches.markAllUnsent()
-    this.seek()
-  }
-
   // ---- elections and roles ----
 
   private onWinner (winner: SupernodeInfo): void {
@@ -541,7 +396,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     // a redirect to a supernode that already refused us this period is stale news: wait for the
     // next period (when peers' views of their supernodes' load are fresh) instead of looping
     if (this.tried.has(winner.peer.id)) { this.env.stats.inc('ft.elections.stale-redirect'); return }
-    if (this.sn === undefined && this.parent === undefined && this.attaching === undefined) this.attach(winner)
+    if (this.sn === undefined && this.leaf.parent === undefined && this.leaf.attaching === undefined) this.leaf.attach(winner)
   }
 
   private noCandidates (): void {
@@ -554,14 +409,11 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
 
   private promote (): void {
     if (this.sn !== undefined) return
-    if (this.parent !== undefined) this.env.send(this.parent.peer, { type: 'detach', supernodes: [], candidates: [] })
-    this.parent = undefined
-    if (this.attaching !== undefined) { this.attaching = undefined; this.env.clearTimer('attach') }
-    this.env.clearTimer('pong'); this.env.clearTimer('seek')
-    this.pingInFlight = false
+    this.leaf.detach()
+    this.env.clearTimer('seek')
     this.candidates.remove(this.env.self.id)
     const sn = new SupernodeRole(this.ctx, {
-      deliverHits: (qid, hits, hops) => this.deliverHits(qid, hits, hops),
+      deliverHits: (qid, hits, hops) => { this.leaf.deliverHits(qid, hits, hops) },
       onPush: (m) => this.onPushRequest(m),
       demote: () => this.demote(),
       discover: (leaves) => this.discover(leaves)
@@ -601,9 +453,9 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private maintenance (): void {
     this.env.setTimer('maint', this.o.maintenanceMs)
     if (this.sn !== undefined) { this.sn.maintenance(); return }
-    if (this.parent !== undefined) {
-      this.pingParent()
-    } else if (this.joined && this.attaching === undefined && !this.election.running) {
+    if (this.leaf.parent !== undefined) {
+      this.leaf.pingParent()
+    } else if (this.joined && this.leaf.attaching === undefined && !this.election.running) {
       const now = this.env.now()
       const memory = this.refusalMemoryMs()
       for (const [id, at] of this.tried) if (now - at >= memory) this.tried.delete(id)
@@ -617,23 +469,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     const s = this.searches.get(qid)
     if (s === undefined || s.sent) return
     if (this.sn !== undefined) { s.sent = true; this.sn.originate(qid, s.text, this.o.queryTtl); return }
-    if (this.parent === undefined) return // sent when we attach
-    s.sent = true
-    this.env.send(this.parent.peer, { type: 'query', qid, ttl: this.o.queryTtl, hops: 0, text: s.text })
-    // a search is the moment a dead supernode hurts: check it is alive unless we heard from it just
-    // now (the search is sent again after a failover), instead of waiting for the next period
-    if (this.env.now() - this.lastPong >= this.o.queryPingAfterMs) this.pingParent()
-  }
-
-  /** Ping our supernode; without a pong within replyTimeoutMs we fail over. One ping in flight at a time. */
-  private pingParent (): void {
-    if (this.parent === undefined || this.pingInFlight) return
-    this.pingInFlight = true
-    this.lastPing = { id: this.parent.peer.id, at: this.env.now() }
-    this.env.send(this.parent.peer, { type: 'ping', capacity: this.capacity(), leaves: 0 })
-    // a slow network (an overloaded host) must not look like a dead supernode: wait at least the
-    // measured round trip (at most leafTimeoutMs, when the supernode would forget us anyway)
-    this.env.setTimer('pong', this.rtt.timeout(this.o.replyTimeoutMs, Math.max(this.o.replyTimeoutMs, this.o.leafTimeoutMs)))
+    // (sent when we attach, when not attached now)
+    if (this.leaf.sendSearch(qid, s.text)) s.sent = true
   }
 
   /** A downloader cannot reach us (we are firewalled): connect out and offer the file. */
@@ -642,16 +479,6 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.transfers.pushTo(m.requester, m.hash)
   }
 
-  private onLeafHit (from: PeerRef, m: FtOf<'hit'>): void {
-    if (!this.searches.has(m.qid)) { this.ctx.bad('unseen-hit'); return }
-    if (this.parent?.peer.id !== from.id) { this.ctx.bad('hit-not-parent'); return }
-    // one hop from us to our supernode, then m.hops among supernodes
-    this.deliverHits(m.qid, m.hits, m.hops + 1)
-  }
-
-  private deliverHits (qid: string, hits: readonly HitEntry[], hops: number): void {
-    this.searches.deliver(qid, hits, hops, reason => { this.ctx.bad(reason) })
-  }
 }
 
 /** The wire form of a share; keywords only when they say more than the name does (saves upload bytes). */

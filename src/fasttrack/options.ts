@@ -1,5 +1,7 @@
 /**
- * FastTrack options, all optional, with the defaults the machine uses.
+ * FastTrack options: `DEFAULTS` is the single source of every default (the JSDoc `@default`s equal
+ * it; test/overlay/defaults.spec.ts checks), `PROFILES` the live (small swarm) and simulator
+ * overrides, `resolveOptions` fills from them.
  */
 import type { PeerRef } from '../overlay/index.js'
 import type { SharedFile } from '../overlay/index.js'
@@ -18,16 +20,17 @@ export interface CapacityInit {
 export interface FastTrackOptions {
   /** Peers to contact first (any role); refresh lists and candidates grow from their replies. @default [] */
   bootstrap?: PeerRef[]
+  /** What this node declares about itself. @default { upKbps: 256, firewalled: false, priorUptimeMs: 0 } */
   capacity?: CapacityInit
-  /** Files this node shares from the start; `store` names the io store of the bytes. @default [] (store: `share/<hash>`) */
+  /** Files this node shares from the start; `store` names the io store of the bytes (unset: `share/<hash>`). @default [] */
   shares?: Array<SharedFile & { store?: string }>
-  /** Direct-transfer options (chunk size, pipeline, timeouts). @default the shared transfer defaults */
+  /** Direct-transfer options (chunk size, pipeline, timeouts); unset fields take the shared transfer defaults. @default {} */
   transfer?: TransferOptions
   /** Least upload bandwidth (kbit/s) to be eligible as a supernode. @default 1000 */
   minSupernodeKbps?: number
   /** Least uptime (ms, prior + measured) to be eligible as a supernode. @default 0 */
   minSupernodeUptimeMs?: number
-  /** Uptime at which the capacity score's uptime factor saturates (score = kbps × (1 + min(uptime, this)/this)). @default 3_600_000 */
+  /** Uptime at which the capacity score's uptime factor saturates (score = kbps × (1 + min(uptime, this)/this)). @default 3600000 */
   uptimeSaturationMs?: number
   /** Most leaves a supernode accepts (KaZaA supernodes had about 100–160 children). @default 150 */
   maxLeaves?: number
@@ -39,7 +42,7 @@ export interface FastTrackOptions {
   supernodeDegree?: number
   /** Most supernode links accepted (inbound ones included). @default 16 */
   maxSupernodeLinks?: number
-  /** TTL of a query among supernodes (1 = only the leaf's supernode's neighbours). @default 4 */
+  /** TTL of a query among supernodes (1: the supernode of the leaf and those linked to it). @default 4 */
   queryTtl?: number
   /** Largest TTL + hops accepted from others; above it a query is dropped and counted. @default 7 */
   maxTtl?: number
@@ -55,7 +58,7 @@ export interface FastTrackOptions {
   electionTimeoutMs?: number
   /** Wait for the coordinator after an elect_ok before restarting the election. @default 6000 */
   coordinatorTimeoutMs?: number
-  /** Heartbeat and maintenance period (ping, link upkeep, demotion checks, route expiry). @default 30_000 */
+  /** Heartbeat and maintenance period (ping, link upkeep, demotion checks, route expiry). @default 30000 */
   maintenanceMs?: number
   /** A ping or probe unanswered this long counts as a dead peer (a ping waits at least the measured round-trip timeout, at most leafTimeoutMs). @default 5000 */
   replyTimeoutMs?: number
@@ -71,7 +74,7 @@ export interface FastTrackOptions {
   maxAttachTimeouts?: number
   /** A leaf that searches and has not heard from its supernode for this long pings it first (fast failover under churn). @default 2000 */
   queryPingAfterMs?: number
-  /** A supernode forgets a leaf (and its shares) after this long without a ping. @default 3 × maintenanceMs */
+  /** A supernode forgets a leaf (and its shares) after this long without a ping; unset: 3 × maintenanceMs. @default 90000 */
   leafTimeoutMs?: number
   /** Random delay before the first attach, so a crowd joining together does not elect at once. @default 0 */
   joinJitterMs?: number
@@ -79,9 +82,22 @@ export interface FastTrackOptions {
   maxSharesPerLeaf?: number
   /** Most local hits a supernode returns per query. @default 50 */
   maxHitsPerQuery?: number
-  /** Search duration: hits arriving later are dropped. @default 10_000 */
+  /**
+   * Share of one search's result limit that one answering supernode may fill: a supernode that reports
+   * shares its leaves never uploaded cannot crowd out the others' answers. @default 0.5
+   */
+  supernodeHitShare?: number
+  /** Queries per second a supernode accepts from one leaf (token bucket); above it they are dropped and counted. @default 5 */
+  leafQueryRate?: number
+  /** Burst of the per-leaf query bucket. @default 20 */
+  leafQueryBurst?: number
+  /** Shared files per second a supernode indexes from one leaf (token bucket); a batch above it is refused and counted. @default 100 */
+  leafShareRate?: number
+  /** Burst of the per-leaf share bucket (a whole share list re-uploaded on re-attach fits twice). @default 10000 */
+  leafShareBurst?: number
+  /** Search duration: hits arriving later are dropped. @default 10000 */
   searchTimeoutMs?: number
-  /** How long reverse-path routes (and the duplicate filter) are kept. @default 60_000 */
+  /** How long reverse-path routes (and the duplicate filter) are kept. @default 60000 */
   routeTtlMs?: number
   /** Refresh-list entries sent in a pong / attach reply / probe reply. @default 20 */
   gossipSample?: number
@@ -91,7 +107,7 @@ export interface FastTrackOptions {
  * Settings for a swarm of tens of nodes that must form in seconds (the live demo, tests), not a
  * network of thousands: a minimum of 2 leaves (with the default 10, every supernode of a small swarm
  * is under the minimum and keeps demoting), maintenance every second, and timeouts loose enough that
- * a busy CPU does not make live peers look dead.
+ * a busy CPU does not make live peers look dead. It is `PROFILES.live`.
  */
 export const SMALL_SWARM: Readonly<Partial<FastTrackOptions>> = {
   maxLeaves: 10,
@@ -106,44 +122,57 @@ export const SMALL_SWARM: Readonly<Partial<FastTrackOptions>> = {
 
 export type ResolvedOptions = Required<Omit<FastTrackOptions, 'capacity'>> & { capacity: Required<CapacityInit> }
 
+/** Every default, once. */
+export const DEFAULTS: ResolvedOptions = {
+  bootstrap: [],
+  capacity: { upKbps: 256, firewalled: false, priorUptimeMs: 0 },
+  shares: [],
+  transfer: {},
+  minSupernodeKbps: 1000,
+  minSupernodeUptimeMs: 0,
+  uptimeSaturationMs: 3_600_000,
+  maxLeaves: 150,
+  minLeaves: 10,
+  demotePeriods: 4,
+  supernodeDegree: 8,
+  maxSupernodeLinks: 16,
+  queryTtl: 4,
+  maxTtl: 7,
+  refreshListSize: 200,
+  maxAttachTries: 8,
+  maxCandidates: 32,
+  electionFanout: 8,
+  electionTimeoutMs: 2000,
+  coordinatorTimeoutMs: 6000,
+  maintenanceMs: 30_000,
+  replyTimeoutMs: 5000,
+  attachTimeoutMs: 2000,
+  maxAttachTimeouts: 1,
+  queryPingAfterMs: 2000,
+  leafTimeoutMs: 90_000,
+  joinJitterMs: 0,
+  maxSharesPerLeaf: 5000,
+  maxHitsPerQuery: 50,
+  supernodeHitShare: 0.5,
+  leafQueryRate: 5,
+  leafQueryBurst: 20,
+  leafShareRate: 100,
+  leafShareBurst: 10_000,
+  searchTimeoutMs: 10_000,
+  routeTtlMs: 60_000,
+  gossipSample: 20
+}
+
+/** Named overrides of DEFAULTS: `live` for swarms of tens of nodes (SMALL_SWARM), `sim` for the simulator (the defaults). */
+export const PROFILES: { readonly live: Readonly<Partial<FastTrackOptions>>, readonly sim: Readonly<Partial<FastTrackOptions>> } = {
+  live: SMALL_SWARM,
+  sim: {}
+}
+
 export function resolveOptions (o: FastTrackOptions = {}): ResolvedOptions {
-  const maintenanceMs = o.maintenanceMs ?? 30_000
-  return {
-    bootstrap: o.bootstrap ?? [],
-    capacity: {
-      upKbps: o.capacity?.upKbps ?? 256,
-      firewalled: o.capacity?.firewalled ?? false,
-      priorUptimeMs: o.capacity?.priorUptimeMs ?? 0
-    },
-    shares: o.shares ?? [],
-    transfer: o.transfer ?? {},
-    minSupernodeKbps: o.minSupernodeKbps ?? 1000,
-    minSupernodeUptimeMs: o.minSupernodeUptimeMs ?? 0,
-    uptimeSaturationMs: o.uptimeSaturationMs ?? 3_600_000,
-    maxLeaves: o.maxLeaves ?? 150,
-    minLeaves: o.minLeaves ?? 10,
-    demotePeriods: o.demotePeriods ?? 4,
-    supernodeDegree: o.supernodeDegree ?? 8,
-    maxSupernodeLinks: o.maxSupernodeLinks ?? 16,
-    queryTtl: o.queryTtl ?? 4,
-    maxTtl: o.maxTtl ?? 7,
-    refreshListSize: o.refreshListSize ?? 200,
-    maxAttachTries: o.maxAttachTries ?? 8,
-    maxCandidates: o.maxCandidates ?? 32,
-    electionFanout: o.electionFanout ?? 8,
-    electionTimeoutMs: o.electionTimeoutMs ?? 2000,
-    coordinatorTimeoutMs: o.coordinatorTimeoutMs ?? 6000,
-    maintenanceMs,
-    replyTimeoutMs: o.replyTimeoutMs ?? 5000,
-    attachTimeoutMs: o.attachTimeoutMs ?? 2000,
-    maxAttachTimeouts: o.maxAttachTimeouts ?? 1,
-    leafTimeoutMs: o.leafTimeoutMs ?? 3 * maintenanceMs,
-    queryPingAfterMs: o.queryPingAfterMs ?? 2000,
-    joinJitterMs: o.joinJitterMs ?? 0,
-    maxSharesPerLeaf: o.maxSharesPerLeaf ?? 5000,
-    maxHitsPerQuery: o.maxHitsPerQuery ?? 50,
-    searchTimeoutMs: o.searchTimeoutMs ?? 10_000,
-    routeTtlMs: o.routeTtlMs ?? 60_000,
-    gossipSample: o.gossipSample ?? 20
-  }
+  const r: ResolvedOptions = { ...DEFAULTS, bootstrap: [], shares: [], transfer: {}, capacity: { ...DEFAULTS.capacity } }
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && k !== 'capacity') (r as unknown as Record<string, unknown>)[k] = v
+  for (const [k, v] of Object.entries(o.capacity ?? {})) if (v !== undefined) (r.capacity as unknown as Record<string, unknown>)[k] = v
+  r.leafTimeoutMs = o.leafTimeoutMs ?? 3 * r.maintenanceMs
+  return r
 }

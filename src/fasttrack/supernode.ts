@@ -11,6 +11,8 @@ import { LIMITS } from './limits.js'
 import type { FtMessage, FtOf, HitEntry, ShareEntry } from './messages.js'
 import { ROLE_SUPERNODE } from './messages.js'
 import { ShareIndex } from './share-index.js'
+import { type Bucket, bucket, take } from './bucket.js'
+import { PENALTY } from '../overlay/penalty.js'
 
 export interface SupernodeHooks {
   /** Hits for a search this node started itself. */
@@ -23,7 +25,8 @@ export interface SupernodeHooks {
   discover (leaves: PeerRef[]): void
 }
 
-interface Leaf { peer: PeerRef, firewalled: boolean, lastPing: number, epoch: number }
+/** `queries`/`files`: token buckets bounding the leaf's query rate and share-list uploads. */
+interface Leaf { peer: PeerRef, firewalled: boolean, lastPing: number, epoch: number, queries: Bucket, files: Bucket }
 interface Link { peer: PeerRef, capacity: number, leaves: number, lastSeen: number }
 /** Where a query came from: a peer, or null for this node's own search; `ttl`: the most TTL it arrived with. */
 interface Route { from: PeerRef | null, expires: number, ttl: number }
@@ -192,7 +195,7 @@ export class SupernodeRole {
     if (accepted) {
       // a (re-)attach starts a new upload session: the leaf re-sends everything right after, and a
       // restarted leaf counts its epochs from 1 again
-      if (known !== undefined) { known.lastPing = now; known.epoch = 0; this.index.removeOwner(from.id) } else this.leaves.set(from.id, { peer: from, firewalled: m.firewalled, lastPing: now, epoch: 0 })
+      if (known !== undefined) { known.lastPing = now; known.epoch = 0; this.index.removeOwner(from.id) } else this.leaves.set(from.id, { peer: from, firewalled: m.firewalled, lastPing: now, epoch: 0, queries: bucket(o.leafQueryBurst, now), files: bucket(o.leafShareBurst, now) })
       // an eligible leaf is a candidate for the next election in this region
       if (!m.firewalled && m.capacity >= minEligibleScore(o)) candidates.upsert({ peer: from, capacity: m.capacity }, now)
     }
@@ -209,7 +212,9 @@ export class SupernodeRole {
   private onShares (from: PeerRef, m: FtOf<'shares'>): void {
     const leaf = this.leaves.get(from.id)
     if (leaf === undefined) { this.ctx.bad('shares-not-leaf'); return }
-    if (m.files.length > LIMITS.maxFilesPerFrame) { this.ctx.bad('shares-oversized'); return }
+    if (m.files.length > LIMITS.maxFilesPerFrame) { this.ctx.bad('shares-oversized', from); return }
+    const { o, env } = this.ctx
+    if (!take(leaf.files, m.files.length, env.now(), o.leafShareRate, o.leafShareBurst)) { this.ctx.bad('share-rate', from, PENALTY.quota); return }
     if (m.epoch < leaf.epoch) { this.ctx.env.stats.inc('ft.shares.stale'); return }
     if (m.epoch > leaf.epoch) { this.index.removeOwner(from.id); leaf.epoch = m.epoch }
     let refused = 0
@@ -278,9 +283,11 @@ export class SupernodeRole {
   }
 
   private onQuery (from: PeerRef, m: FtOf<'query'>): void {
-    const fromLeaf = this.leaves.has(from.id)
+    const leaf = this.leaves.get(from.id)
+    const fromLeaf = leaf !== undefined
+    if (leaf !== undefined && !take(leaf.queries, 1, this.ctx.env.now(), this.ctx.o.leafQueryRate, this.ctx.o.leafQueryBurst)) { this.ctx.bad('query-rate', from, PENALTY.quota); return }
     if (!fromLeaf && !this.links.has(from.id)) {
-      this.ctx.bad('query-not-linked')
+      this.ctx.bad('query-not-linked', from)
       // if it believes we are linked (a one-sided link), this repairs its view
       this.ctx.env.send(from, { type: 'unlink' })
       return
@@ -324,7 +331,7 @@ export class SupernodeRole {
   }
 
   private onHit (from: PeerRef, m: FtOf<'hit'>): void {
-    if (!this.links.has(from.id)) { this.ctx.bad('hit-not-linked'); return }
+    if (!this.links.has(from.id)) { this.ctx.bad('hit-not-linked', from); return }
     const route = this.routes.get(m.qid)
     if (route === undefined) { this.ctx.bad('unseen-hit'); return }
     if (m.hits.length > LIMITS.maxHitsPerFrame) { this.ctx.bad('hits-oversized'); return }

@@ -9,7 +9,7 @@
  */
 export { gnutellaSpec, GNUTELLA_PROTOCOL } from './spec.js'
 export { GnutellaServent, type GnutellaHit, type GnutellaEvent, type ConnectFailure, ipPortOf } from './servent.js'
-export { type GnutellaOptions, resolveGnutellaOptions } from './options.js'
+export { type GnutellaOptions, resolveGnutellaOptions, resolveOptions as resolveGnutellaDefaults, DEFAULTS as GNUTELLA_DEFAULTS } from './options.js'
 export { gnutellaCodec, type GnutellaMsg, GNUTELLA_MAX_FRAME } from './codec.js'
 export * from './descriptor.js'
 export { simulateSearch, simulateSearchTtls, type GnutellaSimOptions, type GnutellaRunResult } from './sim-search.js'

@@ -149,16 +149,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
 
   fetch (hit: SearchHit, request: { store: string, offset: number, collect: boolean }, cb: DownloadCallbacks): () => void {
     const g = hit as Partial<GnutellaHit>
-    return this.transfers.download({
-      holder: hit.peer,
-      hash: hit.hash,
-      size: hit.size,
-      store: request.store,
-      offset: request.offset,
-      collect: request.collect,
-      viaPush: g.firewalled === true,
-      push: () => g.servent !== undefined && g.index !== undefined && this.sendPush(g.servent, g.index)
-    }, cb)
+    return this.transfers.downloadHit(hit, request, () => g.servent !== undefined && g.index !== undefined && this.sendPush(g.servent, g.index), cb)
   }
 
   private endSearch (id: string, err: Error | null): void {

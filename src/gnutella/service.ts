@@ -54,18 +54,16 @@ export class GnutellaService extends SearchOverlayService<GnutellaMsg, GnutellaO
   async connectServent (peer: PeerRef | string, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<void> {
     const ref = typeof peer === 'string' && peer.startsWith('/') ? await this.connect(peer, options) : toPeerRef(peer)
     if (this.machine.neighbours.has(ref.id)) return
-    await this.op<void>((machine, done) => {
-      const timer = setTimeout(() => { off(); done(new TimeoutError(`${ref.id} did not accept the connection`)) }, options.timeoutMs ?? 10_000)
-      const off = this.onEvent(e => {
-        const ev = e as GnutellaEvent
-        if (ev.type === 'gnutella:neighbour-up' && ev.peer === ref.id) { clearTimeout(timer); off(); done(null); return }
-        if (ev.type === 'gnutella:connect-failed' && ev.peer === ref.id) { clearTimeout(timer); off(); done(connectError(ref.id, ev.reason)) }
-      })
+    await this.waitForEvent(e => {
+      const ev = e as GnutellaEvent
+      if (ev.type === 'gnutella:neighbour-up' && ev.peer === ref.id) return null
+      if (ev.type === 'gnutella:connect-failed' && ev.peer === ref.id) return connectError(ref.id, ev.reason)
+      return undefined
+    }, `${ref.id} did not accept the connection`, options, machine => {
       // the reply arrives from the network, never synchronously, so listening before connect() misses nothing
-      machine.connect(ref)
       // (a no-op while an earlier CONNECT to it is in flight: that one's outcome is ours too)
-      return () => { clearTimeout(timer); off() }
-    }, options.signal)
+      machine.connect(ref)
+    })
   }
 }
 

@@ -14,44 +14,27 @@ import type { SearchMachine, SearchRunOptions } from '../search/api.js'
 import { FileCatalog, type CatalogEntry } from '../search/catalog.js'
 import { keywordsOf } from '../search/keywords.js'
 import { isXferMsg } from '../search/transfer-codec.js'
-import { Transfers, type DownloadCallbacks, type TransferOptions } from '../search/transfer.js'
+import { Transfers, type DownloadCallbacks } from '../search/transfer.js'
 import type { NapsterMsg } from './codec.js'
 import type { NapFileInfo, NapMsg } from './messages.js'
+import { type NapsterClientOptions, type ResolvedNapsterOptions, resolveOptions } from './options.js'
+import { PENALTY, refuse } from '../overlay/penalty.js'
 
-export interface NapsterClientOptions {
-  /** The index server. */
-  server: PeerRef
-  /** We cannot be dialed: log in with port 0, uploads go by push. @default false */
-  firewalled?: boolean
-  /** Data port announced when not firewalled (informational over libp2p). @default 6699 */
-  port?: number
-  /** OpenNap link type 0..10. @default 7 */
-  link?: number
-  /** Wait this long for the login ack, a search's end (202), a download ack or a keep-alive pong. @default 5000 */
-  requestTimeoutMs?: number
-  /** Keep-alive ping to the server while online. @default 30000 */
-  keepaliveMs?: number
-  /** First reconnect delay; doubles up to `reconnectMaxMs`. @default 1000 */
-  reconnectMinMs?: number
-  /** @default 30000 */
-  reconnectMaxMs?: number
-  /** Searches queued behind the running one. @default 32 */
-  maxQueuedSearches?: number
-  transfer?: TransferOptions
-}
+export type { NapsterClientOptions } from './options.js'
 
 export type NapsterClientEvent =
   | { type: 'napster:online', server: string, reshared: number }
   | { type: 'napster:offline', server: string, reason: string }
 
-interface PendingSearch { keywords: string[], options: SearchRunOptions, onHit: (h: SearchHit) => void, done: (err: Error | null) => void, count: number, id: number }
+/** `seen`: (holder, hash) delivered; `perHolder`: results per holder (capped, see holderHitShare). */
+interface PendingSearch { keywords: string[], options: SearchRunOptions, onHit: (h: SearchHit) => void, done: (err: Error | null) => void, count: number, id: number, seen: Set<string>, perHolder: Map<string, number> }
 interface PendingDownload { hit: SearchHit, request: { store: string, offset: number, collect: boolean }, cb: DownloadCallbacks, cancel?: () => void, cancelled: boolean }
 
 export class NapsterClient implements Machine<NapsterMsg>, SearchMachine {
   readonly catalog = new FileCatalog()
   readonly transfers: Transfers
   state: 'offline' | 'logging-in' | 'online' = 'offline'
-  private readonly o: Required<Omit<NapsterClientOptions, 'transfer'>>
+  private readonly o: Omit<ResolvedNapsterOptions, 'transfer' | 'maxResults' | 'maxFilesPerUser' | 'maxUsers' | 'idleTimeoutMs'> & { server: PeerRef }
   private readonly searches: PendingSearch[] = []
   private readonly downloads = new Map<string, PendingDownload[]>()
   private browses = new Map<string, { files: SharedFile[], done: (err: Error | null, files?: SharedFile[]) => void }>()
@@ -61,17 +44,8 @@ export class NapsterClient implements Machine<NapsterMsg>, SearchMachine {
   private lastDownReason = 'not logged in yet'
 
   constructor (private readonly env: Env<NapsterMsg, NapsterClientEvent>, options: NapsterClientOptions) {
-    this.o = {
-      server: options.server,
-      firewalled: options.firewalled ?? false,
-      port: options.port ?? 6699,
-      link: options.link ?? 7,
-      requestTimeoutMs: options.requestTimeoutMs ?? 5000,
-      keepaliveMs: options.keepaliveMs ?? 30_000,
-      reconnectMinMs: options.reconnectMinMs ?? 1000,
-      reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
-      maxQueuedSearches: options.maxQueuedSearches ?? 32
-    }
+    const { transfer: _t, maxResults: _m, maxFilesPerUser: _f, maxUsers: _u, idleTimeoutMs: _i, ...client } = resolveOptions(options)
+    this.o = { ...client, server: options.server }
     this.backoff = this.o.reconnectMinMs
     this.transfers = new Transfers(env, (to, m) => { env.send(to, m) }, h => this.catalog.get(h), options.transfer)
   }
@@ -122,7 +96,7 @@ export class NapsterClient implements Machine<NapsterMsg>, SearchMachine {
     if (keywords.length === 0) { done(new OverlayError('ERR_INVALID_ARGUMENT', 'a query needs at least one keyword')); return () => {} }
     if (!this.online) { this.env.stats.inc('napster:search-offline'); done(this.downError()); return () => {} }
     if (this.searches.length > this.o.maxQueuedSearches) { done(new OverlayError('ERR_BUSY', 'too many searches queued')); return () => {} }
-    const s: PendingSearch = { keywords, options, onHit, done, count: 0, id: ++this.searchSeq }
+    const s: PendingSearch = { keywords, options, onHit, done, count: 0, id: ++this.searchSeq, seen: new Set(), perHolder: new Map() }
     this.searches.push(s)
     if (this.searches.length === 1) this.startSearch()
     return () => { this.cancelSearch(s) }
@@ -226,7 +200,7 @@ export class NapsterClient implements Machine<NapsterMsg>, SearchMachine {
 
   onMessage (from: PeerRef, msg: NapsterMsg): void {
     if (isXferMsg(msg)) { this.transfers.onMessage(from, msg); return }
-    if (from.id !== this.o.server.id) { this.env.stats.inc('napster:not-from-server'); return }
+    if (from.id !== this.o.server.id) { refuse(this.env, from, 'napster:not-from-server', PENALTY.refused); return }
     switch (msg.type) {
       case 'login-ack': this.onLoginAck(); break
       case 'error': this.onError(msg.text); break
@@ -282,8 +256,16 @@ export class NapsterClient implements Machine<NapsterMsg>, SearchMachine {
     const s = this.searches[0]
     if (s === undefined) { this.env.stats.inc('napster:unsolicited-result'); return }
     const kws = keywordsOf(m.file.name)
-    if (!s.keywords.every(k => kws.includes(k))) { this.env.stats.inc('napster:result-not-matching'); return }
+    if (!s.keywords.every(k => kws.includes(k))) { refuse(this.env, this.o.server, 'napster:result-not-matching', PENALTY.quota); return }
     if (s.count >= s.options.limit) return
+    // the server is trusted for who shares what (that is Napster), but one holder fills at most
+    // holderHitShare of a search, and a lie costs one download the content hash refuses
+    const key = `${m.nick}\u0000${m.file.hash}`
+    if (s.seen.has(key)) { this.env.stats.inc('napster:result-duplicate'); return }
+    const held = s.perHolder.get(m.nick) ?? 0
+    if (held >= Math.max(1, Math.ceil(s.options.limit * this.o.holderHitShare))) { this.env.stats.inc('napster:result-holder-cap'); return }
+    s.seen.add(key)
+    s.perHolder.set(m.nick, held + 1)
     s.count++
     s.onHit({ peer: m.addrs.length > 0 ? { id: m.nick, addrs: m.addrs } : { id: m.nick }, name: m.file.name, size: m.file.size, hash: m.file.hash, hops: 1 })
   }

@@ -9,6 +9,7 @@
 export { napsterClientSpec, napsterServerSpec, NAPSTER_PROTOCOL } from './spec.js'
 export { NapsterClient, type NapsterClientOptions, type NapsterClientEvent } from './client.js'
 export { NapsterServer, type NapsterServerOptions, type NapsterServerEvent } from './server.js'
+export { DEFAULTS as NAPSTER_DEFAULTS, resolveOptions as resolveNapsterOptions, type NapsterOptions } from './options.js'
 export { napsterCodec, type NapsterMsg, NAPSTER_MAX_FRAME } from './codec.js'
 export * from './messages.js'
 export { simulateSearch, type NapsterSimOptions, type NapsterRunResult } from './sim-search.js'

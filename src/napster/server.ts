@@ -10,17 +10,9 @@ import { isXferMsg } from '../search/transfer-codec.js'
 import { KeywordIndex, keywordsOf } from '../search/keywords.js'
 import type { NapsterMsg } from './codec.js'
 import type { NapFileInfo, NapMsg } from './messages.js'
+import { type NapsterServerOptions, resolveOptions } from './options.js'
 
-export interface NapsterServerOptions {
-  /** Most search results returned (OpenNap: 100). @default 100 */
-  maxResults?: number
-  /** Files one user may share. @default 10000 */
-  maxFilesPerUser?: number
-  /** Users logged in at once. @default 100000 */
-  maxUsers?: number
-  /** A user silent this long is logged out (clients ping every ~30 s). @default 120000 */
-  idleTimeoutMs?: number
-}
+export type { NapsterServerOptions } from './options.js'
 
 export type NapsterServerEvent =
   | { type: 'napster:login', peer: string, files: number }
@@ -45,12 +37,8 @@ export class NapsterServer implements Machine<NapsterMsg> {
   private running = false
 
   constructor (private readonly env: Env<NapsterMsg, NapsterServerEvent>, options: NapsterServerOptions = {}) {
-    this.o = {
-      maxResults: Math.min(100, options.maxResults ?? 100),
-      maxFilesPerUser: options.maxFilesPerUser ?? 10_000,
-      maxUsers: options.maxUsers ?? 100_000,
-      idleTimeoutMs: options.idleTimeoutMs ?? 120_000
-    }
+    const r = resolveOptions(options)
+    this.o = { maxResults: r.maxResults, maxFilesPerUser: r.maxFilesPerUser, maxUsers: r.maxUsers, idleTimeoutMs: r.idleTimeoutMs }
   }
 
   /** Files in the index (all users). */

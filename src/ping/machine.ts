@@ -6,17 +6,9 @@
 import { TimeoutError } from '../overlay/errors.js'
 import type { Env, Machine, PeerRef } from '../overlay/types.js'
 import type { PingMessage } from './codec.js'
+import { resolveOptions, type PingOptions } from './options.js'
 
-export interface PingOptions {
-  /** How long to wait for a pong. @default 1000 */
-  timeoutMs?: number
-  /** Ping a random known peer every intervalMs (0 = only on request). @default 0 */
-  intervalMs?: number
-  /** Peers for periodic pings. @default [] */
-  peers?: PeerRef[]
-  /** Payload bytes per periodic ping. @default 0 */
-  payloadBytes?: number
-}
+export type { PingOptions } from './options.js'
 
 export type PingEvent =
   | { type: 'ping:rtt', peer: string, rttMs: number }
@@ -36,10 +28,11 @@ export class PingMachine implements Machine<PingMessage> {
   peers: PeerRef[]
 
   constructor (private readonly env: Env<PingMessage, PingEvent>, options: PingOptions = {}) {
-    this.timeoutMs = options.timeoutMs ?? 1000
-    this.intervalMs = options.intervalMs ?? 0
-    this.peers = options.peers ?? []
-    this.payload = new Uint8Array(options.payloadBytes ?? 0)
+    const o = resolveOptions(options)
+    this.timeoutMs = o.timeoutMs
+    this.intervalMs = o.intervalMs
+    this.peers = o.peers
+    this.payload = new Uint8Array(o.payloadBytes)
   }
 
   start (): void {

@@ -21,6 +21,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { InvalidArgumentError, NotFoundError, ProtocolError, TimeoutError, UnreachableError, OverlayError } from '../overlay/errors.js'
 import { toHex } from '../overlay/ids.js'
 import { PENALTY, refuse } from '../overlay/penalty.js'
+import type { SearchHit } from '../overlay/capabilities.js'
 import type { Env, IoResult, PeerRef } from '../overlay/types.js'
 import type { CatalogEntry } from './catalog.js'
 import { MAX_CHUNK_BYTES, type XferMsg } from './transfer-codec.js'
@@ -154,6 +155,17 @@ export class Transfers {
     if (req.viaPush === true) this.askPush(d)
     else this.pump(d)
     return () => { this.cancel(id) }
+  }
+
+  /**
+   * Download a search hit (what `fetch()` of a search overlay does): direct, or first a push through
+   * `push` when the hit says its holder is firewalled. Whatever the hit claims, only bytes from the
+   * named holder whose SHA-256 matches are accepted.
+   */
+  downloadHit (hit: SearchHit & { firewalled?: boolean }, request: { store: string, offset: number, collect: boolean }, push: () => boolean, cb: DownloadCallbacks): () => void {
+    return this.download({
+      holder: hit.peer, hash: hit.hash, size: hit.size, store: request.store, offset: request.offset, collect: request.collect, viaPush: hit.firewalled === true, push
+    }, cb)
   }
 
   /** Holder side, after a push request: connect out to the downloader and offer the file. */

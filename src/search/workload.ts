@@ -17,6 +17,7 @@
  * of its bytes, and `size` is a nominal size. Overlays that transfer bytes in a simulation put blobs
  * under the hash themselves.
  */
+import { InvalidArgumentError } from '../overlay/errors.js'
 import { Rng } from '../overlay/rng.js'
 import { sha256Bytes, toHex } from '../overlay/ids.js'
 import type { SharedFile } from '../overlay/capabilities.js'
@@ -91,7 +92,7 @@ export type SimulateSearch<O = Record<string, unknown>> = (workload: SearchWorkl
 export class ZipfSampler {
   private readonly cdf: Float64Array
   constructor (readonly n: number, readonly s: number) {
-    if (n < 1) throw new RangeError('ZipfSampler needs n >= 1')
+    if (n < 1) throw new InvalidArgumentError('ZipfSampler needs n >= 1')
     this.cdf = new Float64Array(n)
     let sum = 0
     for (let r = 0; r < n; r++) { sum += 1 / Math.pow(r + 1, s); this.cdf[r] = sum }
@@ -140,9 +141,9 @@ export function makeSearchWorkload (opts: SearchWorkloadOptions): SearchWorkload
     seed: opts.seed,
     queryIntervalMs: opts.queryIntervalMs ?? 100
   }
-  if (!Number.isInteger(params.nodes) || params.nodes < 1) throw new RangeError('nodes must be a positive integer')
-  if (!Number.isInteger(params.files) || params.files < 1) throw new RangeError('files must be a positive integer')
-  if (params.freeRiderShare < 0 || params.freeRiderShare > 1) throw new RangeError('freeRiderShare must be in [0, 1]')
+  if (!Number.isInteger(params.nodes) || params.nodes < 1) throw new InvalidArgumentError('nodes must be a positive integer')
+  if (!Number.isInteger(params.files) || params.files < 1) throw new InvalidArgumentError('files must be a positive integer')
+  if (params.freeRiderShare < 0 || params.freeRiderShare > 1) throw new InvalidArgumentError('freeRiderShare must be in [0, 1]')
   const root = new Rng(`search-workload/${params.seed}`)
 
   // catalog: names from the word list, nominal sizes (log-normal around 4 MB, like MP3s of the era)

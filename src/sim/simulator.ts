@@ -81,7 +81,7 @@ const enum Kind { Deliver, Timer, Call, Io, Unreachable }
 class SimEvent {
   t = 0
   seq = 0
-  pos = -1
+  hid = -1
   kind: Kind = Kind.Call
   node: SimNode | undefined = undefined
   /** Deliver: the sender; `to` the receiver's id (it may die and rejoin while the message flies). */
@@ -97,6 +97,9 @@ class SimEvent {
   peer: PeerRef | undefined = undefined
 }
 type TimerEvent = SimEvent
+
+/** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
+const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
 
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
@@ -146,7 +149,7 @@ export class Simulator {
   /** Queued events; cancelled timers are not among them (they leave the queue when cancelled). */
   get pending (): number { return this.queue.size }
 
-  spawn<M, O, Mach extends Machine<M>> (spec: OverlaySpec<M, O, Mach>, options: O, spawn: SpawnOptions = {}): SimNode<M, Mach> {
+  spawn<M, O, Mach extends Machine<M>> (spec: OverlaySpec<M, O, Mach>, options: O, spawn: SpawnOptions = NO_SPAWN_OPTIONS): SimNode<M, Mach> {
     const index = this.spawned++
     const id = spawn.id ?? spawn.signer?.id ?? Simulator.nodeId(index)
     const existing = this.byId.get(id)
@@ -245,7 +248,7 @@ export class Simulator {
       this.clock = ev.t
       if (this.execute(ev)) n++
       // a delivery re-queued behind the receiver's downlink is still in the queue: not recycled yet
-      if (ev.pos < 0) this.release(ev)
+      if (ev.hid < 0) this.release(ev)
     }
     if (until !== Infinity && this.clock < until && queue.peekTime() > until) this.clock = until
     return n
@@ -458,14 +461,16 @@ export class Simulator {
  */
 class SimEnv<M> implements Env<M> {
   readonly self: PeerRef
-  readonly rng: Rng
   readonly signer: Signer | undefined
+  private ownRng: Rng | undefined
 
   constructor (private readonly sim: Simulator, private readonly node: SimNode, readonly log: Logger) {
     this.self = node.ref
-    this.rng = new Rng(sim.options.seed).fork(`node/${node.id}`)
     this.signer = node.spawnOptions.signer
   }
+
+  /** Made on first use (a stream depends only on the seed and the node id, not on when it is made). */
+  get rng (): Rng { return (this.ownRng ??= new Rng(this.sim.options.seed).fork(`node/${this.node.id}`)) }
 
   get stats (): Stats { return this.node.stats }
   now (): number { return this.sim.clock }

@@ -1,7 +1,7 @@
 /** Shared helpers for the chord tests: spawn rings in the simulator and check them. */
 import { chordSpecFor } from '../../src/chord/spec.js'
 import type { ChordMachine } from '../../src/chord/machine.js'
-import type { ChordOptions } from '../../src/chord/options.js'
+import { PROFILES, type ChordOptions } from '../../src/chord/options.js'
 import { checkRing } from '../../src/chord/oracle.js'
 import { Simulator, type SimNode, type SimOptions } from '../../src/sim/index.js'
 import type { ChordMessage } from '../../src/chord/messages.js'
@@ -15,10 +15,10 @@ export function joinRing (n: number, opts: ChordOptions = {}, sim: SimOptions = 
   const s = new Simulator({ seed: 1, ...sim })
   const spec = chordSpecFor(opts.bits ?? 160)
   const nodes: ChordNode[] = []
-  nodes.push(s.spawn(spec, { ...FAST, ...opts }))
+  nodes.push(s.spawn(spec, { ...PROFILES.sim, ...FAST, ...opts }))
   for (let i = 1; i < n; i++) {
     s.run({ until: s.now + gapMs })
-    nodes.push(s.spawn(spec, { ...FAST, ...opts, bootstrap: [nodes[0].ref] }))
+    nodes.push(s.spawn(spec, { ...PROFILES.sim, ...FAST, ...opts, bootstrap: [nodes[0].ref] }))
   }
   return { sim: s, nodes }
 }

@@ -18,7 +18,7 @@ describe('chord live (libp2p, TCP)', function () {
   const svc = (i: number): ChordService => (swarm as Swarm<{ chord: ChordService }>).nodes[i].services.chord
 
   before(async () => {
-    swarm = await createSwarm(8, () => ({ chord: chord({ stabilizeMs: 150, fixFingersMs: 150, checkPredecessorMs: 500, replicateMs: 1000, rpcTimeoutMs: 2000 }) }), { transport: 'tcp', seed: 'chord-live' })
+    swarm = await createSwarm(8, () => ({ chord: chord({ stabilizeMs: 150, fixFingersMs: 150, checkPredecessorMs: 500, replicateMs: 1000, rpcTimeoutMs: 2000, open: true }) }), { transport: 'tcp', seed: 'chord-live' })
     for (let i = 1; i < 8; i++) await svc(i).join(swarm.addr(0))
     await until(() => checkRing(swarm!.nodes.map(n => n.services.chord.machine)).length === 0, 'the ring invariant')
   })

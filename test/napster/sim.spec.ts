@@ -90,11 +90,13 @@ describe('napster (simulated)', function () {
     assert.ok(server().machine.users.size >= 2)
   })
 
-  it('caps results at 100 and refuses a login with another peer\'s nick', () => {
+  it('caps results at 100 (one holder at half of them) and refuses a login with another peer\'s nick', () => {
     const { sim, clients, server } = world(2)
     for (let i = 0; i < 150; i++) clients[1].machine.share({ name: `song ${i}.mp3`, size: 1, hash: i.toString(16).padStart(64, '0') }, `s${i}`)
     sim.run({ until: 1000 })
-    assert.equal(search(sim, clients[0], 'song').hits.length, 100)
+    // the server sends 100; one holder fills at most holderHitShare (0.5) of the limit
+    assert.equal(search(sim, clients[0], 'song').hits.length, 50)
+    assert.equal(clients[0].stats.get('napster:result-holder-cap'), 50)
     server().machine.onMessage({ id: 'mallory' }, { type: 'login', nick: clients[1].id, password: 'x', port: 1, client: 'c', link: 1, addrs: [] })
     assert.equal(server().stats.get('napster:bad-login'), 1)
   })

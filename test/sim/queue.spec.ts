@@ -52,7 +52,7 @@ describe('simulator: event queue', () => {
 
   it('remove() takes any item out and the rest still pops in (time, seq) order', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean()), { maxLength: 300 }), (spec) => {
-      const h = new EventHeap<{ t: number, seq: number, pos?: number }>()
+      const h = new EventHeap<{ t: number, seq: number, hid?: number }>()
       const items = spec.map(([t], seq) => ({ t, seq }))
       for (const it of items) h.push(it)
       const kept = items.filter((it, i) => {

@@ -10,10 +10,13 @@ import { logger } from '@libp2p/logger'
 import { multiaddr } from '@multiformats/multiaddr'
 import { OverlayDriver, type DriverOptions } from '../../runtime/libp2p/driver.js'
 import { FsBlobStorage, type BlobStorage } from '../../runtime/libp2p/storage.js'
+import { stripPeerId } from '../../runtime/libp2p/addrs.js'
+import { toPeerRef } from '../../runtime/libp2p/service.js'
+import { RUNS_ON_LIMITED_CONNECTION } from '../../runtime/libp2p/limited.js'
 import { InvalidArgumentError } from '../../overlay/errors.js'
-import { WriteBatcher } from './batch.js'
+import { WriteBatcher } from '../../runtime/bytestream/batch.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
-import type { TcpEndpoint } from './tcp-endpoint.js'
+import type { TcpEndpoint } from '../../runtime/bytestream/tcp-endpoint.js'
 import { trackerSpec, type TrackerMachine, type TrackerOptions } from '../tracker.js'
 import { PEER_WIRE_PROTOCOL } from '../spec.js'
 import type { Sha1 } from '../sha1.js'
@@ -42,21 +45,32 @@ export interface BitTorrentInit {
   contentRouting?: ContentRouting
   /** Re-announce / re-query discovery this often, ms. @default 30000 */
   announceIntervalMs?: number
-  /** Inbound peer-wire streams per connection. @default 1024 */
+  /**
+   * Peer-wire streams per connection, each way (libp2p's per-protocol stream limit; beyond it a new
+   * stream is reset). One stream carries one torrent between two peers, so this bounds the torrents
+   * two peers exchange at once, and what a hostile peer can make us hold per connection (each stream
+   * has a parser buffer and a session). Inside a stream the request queue is bounded by the machine
+   * (`maxQueuedRequests` per peer, 256 by default; more are dropped and counted). @default 32
+   */
   maxInboundStreams?: number
+  /**
+   * Worker threads that SHA-1-verify pieces off the event loop (Node); 0 hashes on the event loop.
+   * Unset: one per core beyond the first, 1 to 4. @default undefined
+   */
+  hashWorkers?: number
   /** Seed for machine randomness (tests). @default random */
   seed?: number | string
   /** Options for the tracker client's driver. */
   driver?: DriverOptions
 }
 
-function stripP2p (addr: string): string { return addr.replace(/\/p2p\/[^/]+$/, '') }
+/** See BitTorrentInit.maxInboundStreams. */
+export const MAX_STREAMS_PER_CONNECTION = 32
 
+/** toPeerRef, plus BitTorrent's TCP trackers without a peer id: `tcp:host:port` or `host:port`. */
 function toRef (peer: PeerRef | string): PeerRef {
-  if (typeof peer !== 'string') return peer
-  if (peer.startsWith('tcp:')) return { id: peer }
-  const m = /\/p2p\/([^/]+)$/.exec(peer)
-  if (m !== null) return { id: m[1], addrs: [peer.slice(0, m.index)] }
+  if (typeof peer !== 'string' || peer.startsWith('tcp:')) return typeof peer === 'string' ? { id: peer } : peer
+  if (/\/p2p\/[^/]+$/.test(peer)) return toPeerRef(peer)
   if (/^[^/:]+:\d+$/.test(peer)) return { id: `tcp:${peer}` }
   return { id: peer }
 }
@@ -88,7 +102,7 @@ class Libp2pTransport implements WireTransport {
 
   async dial (ref: PeerRef, sink: ConnSink): Promise<WireConn> {
     const peerId = peerIdFromString(ref.id)
-    const addrs = (ref.addrs ?? []).flatMap(a => { try { return [multiaddr(stripP2p(a))] } catch { return [] } })
+    const addrs = (ref.addrs ?? []).flatMap(a => { try { return [multiaddr(stripPeerId(a))] } catch { return [] } })
     if (addrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: addrs }).catch(() => {})
     // optimistic protocol selection: the handshake rides with the protocol name, saving a round trip
     const signal = AbortSignal.timeout(10_000)
@@ -99,7 +113,7 @@ class Libp2pTransport implements WireTransport {
   }
 
   inbound (stream: Stream, connection: Connection): void {
-    const ref = { id: connection.remotePeer.toString(), addrs: [stripP2p(connection.remoteAddr.toString())] }
+    const ref = { id: connection.remotePeer.toString(), addrs: [stripPeerId(connection.remoteAddr.toString())] }
     this.pump(stream, this.host.accept(ref, this.wrap(stream)))
   }
 
@@ -147,11 +161,12 @@ export class BitTorrentService implements Startable {
   private transport: Libp2pTransport | undefined
   private readonly torrents = new Map<string, Torrent>()
   private started = false
+  private hashers: { hash: (parts: readonly Uint8Array[]) => Promise<Uint8Array>, stop: () => Promise<void> } | undefined
 
   constructor (private readonly components: OverlayComponents, readonly init: BitTorrentInit = {}) {
     this[serviceCapabilities] = ['@overlaykit/bittorrent']
     const serve = init.serveTracker
-    this.trackerDriver = new OverlayDriver(components, trackerSpec, { ...(typeof serve === 'object' ? serve : {}), serve: serve !== undefined && serve !== false }, init.driver)
+    this.trackerDriver = new OverlayDriver(components, trackerSpec, { ...(typeof serve === 'object' ? serve : {}), serve: serve !== undefined && serve !== false }, { runOnLimitedConnection: RUNS_ON_LIMITED_CONNECTION['bittorrent-tracker'], ...init.driver })
     this.host = new TorrentHost({ self: { id: components.peerId.toString() }, storage: init.storage, seed: init.seed })
   }
 
@@ -172,19 +187,27 @@ export class BitTorrentService implements Startable {
         }
       } catch { /* the pure-JS SHA-1 */ }
     }
-    this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1 })
+    let hashAsync: ((parts: readonly Uint8Array[]) => Promise<Uint8Array>) | undefined
+    if (sha1 !== undefined && this.init.hashWorkers !== 0) {
+      // Node only, loaded on demand like the TCP endpoint below (bundlers leave it out)
+      const workers = './sha1-workers.js'
+      const { Sha1Workers } = await import(/* @vite-ignore */ /* webpackIgnore: true */ workers) as typeof import('./sha1-workers.js')
+      this.hashers = new Sha1Workers(this.init.hashWorkers)
+      hashAsync = this.hashers.hash
+    }
+    this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1, hashAsync })
     this.transport = new Libp2pTransport(this.components, this.host)
     this.host.addTransport(this.transport)
     await this.components.registrar.handle(PEER_WIRE_PROTOCOL, (stream: Stream, connection: Connection) => { this.transport?.inbound(stream, connection) }, {
-      maxInboundStreams: this.init.maxInboundStreams ?? 1024,
-      maxOutboundStreams: this.init.maxInboundStreams ?? 1024
+      maxInboundStreams: this.init.maxInboundStreams ?? MAX_STREAMS_PER_CONNECTION,
+      maxOutboundStreams: this.init.maxInboundStreams ?? MAX_STREAMS_PER_CONNECTION
     })
     await this.trackerDriver.start()
     if (this.init.tcp !== undefined) {
       // Node only (node:net), loaded on demand. The module name is a variable so that bundlers for
       // the browser (esbuild in scripts/build-browser.mjs, vite, webpack) leave it out of the bundle
-      const endpoint = './tcp-endpoint.js'
-      const { TcpEndpoint } = await import(/* @vite-ignore */ /* webpackIgnore: true */ endpoint) as typeof import('./tcp-endpoint.js')
+      const endpoint = '../../runtime/bytestream/tcp-endpoint.js'
+      const { TcpEndpoint } = await import(/* @vite-ignore */ /* webpackIgnore: true */ endpoint) as typeof import('../../runtime/bytestream/tcp-endpoint.js')
       this.tcp = new TcpEndpoint(this.host, this.init.tcp)
       this.host.addTransport(this.tcp)
       await this.tcp.listen()
@@ -198,6 +221,8 @@ export class BitTorrentService implements Startable {
     this.torrents.clear()
     await this.host.stop()
     this.transport?.stop()
+    await this.hashers?.stop()
+    this.hashers = undefined
     await this.components.registrar.unhandle(PEER_WIRE_PROTOCOL).catch(() => {})
     await this.trackerDriver.stop()
     await this.tcp?.close()
@@ -206,7 +231,7 @@ export class BitTorrentService implements Startable {
   isStarted (): boolean { return this.started }
 
   get self (): PeerRef {
-    const addrs = this.components.addressManager?.getAddresses().map(a => stripP2p(a.toString())) ?? []
+    const addrs = this.components.addressManager?.getAddresses().map(a => stripPeerId(a.toString())) ?? []
     return { id: this.components.peerId.toString(), addrs }
   }
 

@@ -4,8 +4,8 @@
  */
 import { Command, Option } from 'commander'
 import type { CliIo } from '../plugin.js'
+import { CommandFailed } from '../errors.js'
 import { parseList, parsePositiveInt } from '../options.js'
-import { ACT_ORDER } from '../demo/order.js'
 import { textTable } from '../../report/table.js'
 
 export default function register (program: Command, io: CliIo): void {
@@ -13,7 +13,7 @@ export default function register (program: Command, io: CliIo): void {
     .description('a live swarm of real libp2p nodes (Noise + yamux) on this machine running every overlay in turn; about half a minute')
     .option('-n, --nodes <n>', 'nodes in the swarm', parsePositiveInt, 24)
     .addOption(new Option('-t, --transport <name>', 'transport between the nodes').choices(['tcp', 'memory']).default('tcp'))
-    .option('-o, --overlays <list>', `overlays to show, comma-separated (default: every one built; known: ${ACT_ORDER.join(', ')})`, parseList)
+    .option('-o, --overlays <list>', 'overlays to show, comma-separated (default: every overlay with a demo act; ping only when asked for)', parseList)
     .option('--quick', 'a short version (fewer rounds)', false)
     .option('--time-limit <s>', 'stop acts still running after this many seconds', parsePositiveInt, 300)
     .action(async (_opts: unknown, self: Command) => {
@@ -26,7 +26,15 @@ export default function register (program: Command, io: CliIo): void {
         // loaded on use: libp2p takes a second to import, other commands should not pay for it
         const { runDemo } = await import('../demo/run.js')
         const summary = await runDemo({ nodes: o.nodes, transport: o.transport, overlays: o.overlays ?? [], seed: o.seed, quick: o.quick, timeLimitSec: o.timeLimit }, io, controller.signal)
-        if (o.json) { io.result(summary, true); return }
+        // a step that failed (an act that threw, a download that failed or did not verify, an act
+        // not run for the time limit) makes the demo fail: exit 1 with one line naming them
+        const failures = summary.rows.filter(r => /^(FAILED|HASH MISMATCH|not run)/.test(r.result)).map(r => `${r.overlay}: ${r.result}`)
+        const failed = (): CommandFailed => new CommandFailed(`the demo did not complete: ${failures.join('; ')}`)
+        if (o.json) {
+          io.result({ ...summary, ok: failures.length === 0, failures }, true)
+          if (failures.length > 0) throw failed()
+          return
+        }
         const lines = [
           '',
           `Summary: ${summary.nodes} nodes over ${summary.transport}, seed ${String(summary.seed)}, ${(summary.totalMs / 1000).toFixed(1)} s (swarm start ${(summary.setupMs / 1000).toFixed(1)} s)`,
@@ -47,6 +55,7 @@ export default function register (program: Command, io: CliIo): void {
           }
         }
         process.stdout.write(lines.join('\n') + '\n')
+        if (failures.length > 0) throw failed()
       } finally {
         process.off('SIGINT', onSigint)
       }

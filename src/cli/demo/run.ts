@@ -1,12 +1,8 @@
 /**
  * Runs the live demo: one swarm of real libp2p nodes, each chosen overlay's act in turn on it (its
- * services started on every node for the act, stopped after), then a summary table. Acts are
- * discovered from `acts/*.js` beside this file, so an overlay's act appears as soon as it is built;
- * nothing is shown for an overlay that is not there.
+ * services started on every node for the act, stopped after), then a summary table. Acts are listed
+ * in acts/index.ts and run in the registry's order (src/overlays.ts).
  */
-import { readdir } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Libp2p } from 'libp2p'
 import { Rng } from '../../overlay/rng.js'
 import { createLiveNode, type Transport } from '../live.js'
@@ -14,29 +10,13 @@ import type { PeerRef } from '../../overlay/types.js'
 import { refOf } from './util.js'
 import type { CliIo } from '../plugin.js'
 import type { DemoAct, DemoContext, DemoRow } from './types.js'
-import { ACT_ORDER } from './order.js'
 import { actSlot, type ActSlot } from './slot.js'
+import { DEMO_ACTS } from './acts/index.js'
+import { OVERLAY_NAMES } from '../../overlays.js'
 
-const actsDir = join(dirname(fileURLToPath(import.meta.url)), 'acts')
-
-
-export async function loadActs (): Promise<{ acts: DemoAct[], failures: string[] }> {
-  const acts: DemoAct[] = []
-  const failures: string[] = []
-  let files: string[] = []
-  try { files = (await readdir(actsDir)).filter(f => f.endsWith('.js')) } catch {}
-  for (const f of files) {
-    try {
-      const mod = await import(pathToFileURL(join(actsDir, f)).href) as { default?: DemoAct }
-      if (mod.default?.run === undefined) throw new Error('no default DemoAct export')
-      acts.push(mod.default)
-    } catch (err) {
-      failures.push(`${f}: ${(err as Error).message.split('\n')[0]}`)
-    }
-  }
-  const rank = (n: string): number => { const i = ACT_ORDER.indexOf(n); return i < 0 ? ACT_ORDER.length : i }
-  acts.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
-  return { acts, failures }
+/** The demo's acts, in the registry's order. */
+export function demoActs (): DemoAct[] {
+  return OVERLAY_NAMES.flatMap(n => DEMO_ACTS[n] ?? [])
 }
 
 export interface DemoOptions {
@@ -81,8 +61,7 @@ export interface ActPhases {
 
 export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal): Promise<DemoSummary> {
   const t0 = performance.now()
-  const { acts: all, failures } = await loadActs()
-  for (const f of failures) io.info(`demo: could not load act ${f}`)
+  const all = demoActs()
   const skipped: DemoSummary['skipped'] = []
   const unknown = o.overlays.filter(n => !all.some(a => a.name === n))
   if (unknown.length > 0) throw new Error(`no demo for ${unknown.join(', ')}; available: ${all.map(a => a.name).join(', ')}`)

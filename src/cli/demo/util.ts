@@ -1,10 +1,11 @@
 /** Small helpers shared by the demo acts. */
 import type { Libp2p } from 'libp2p'
 import type { PeerRef } from '../../overlay/types.js'
+import { stripPeerId } from '../../runtime/libp2p/addrs.js'
 
 /** A node as overlays address it: peer id plus its listen addresses (without /p2p/…). */
 export function refOf (node: Libp2p<any>): PeerRef {
-  return { id: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString().replace(/\/p2p\/[^/]+$/, '')) }
+  return { id: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => stripPeerId(a.toString())) }
 }
 
 export function percentile (values: readonly number[], q: number): number {
@@ -27,15 +28,5 @@ export async function waitFor (cond: () => boolean | Promise<boolean>, timeoutMs
     if (await cond()) return true
     if (Date.now() >= deadline || signal?.aborted === true) return false
     await new Promise(resolve => setTimeout(resolve, everyMs))
-  }
-}
-
-/** True when a module can be imported (an overlay that is built). */
-export async function canImport (load: () => Promise<unknown>, what: string): Promise<string | null> {
-  try {
-    await load()
-    return null
-  } catch (err) {
-    return `${what} is not available: ${(err as Error).message.split('\n')[0]}`
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The search comparison lab: one workload (catalog, Zipf queries, free riders, optional churn) run on
- * every chosen overlay through its `simulateSearch(workload, options)` export, one row each.
- * Overlays are found by name (`src/<overlay>/index.ts`); one that is not built, or exports no
- * `simulateSearch`, is reported as skipped, never faked.
+ * every chosen overlay through its registry entry's `simulateSearch(workload, options)`, one row each.
+ * An overlay the registry (src/overlays.ts) does not know, or whose entry has no `simulateSearch`, is
+ * reported as skipped, never faked.
  */
 import { makeSearchWorkload, type SearchRunResult, type SearchWorkload, type SimulateSearch } from '../../search/workload.js'
 import { barChart, type ChartSpec } from '../../report/charts.js'
 import { markdownTable } from '../../report/table.js'
+import { OVERLAY_NAMES, overlayKit } from '../../overlays.js'
 
 export interface SearchLabOptions {
   nodes: number
@@ -31,21 +32,12 @@ export interface SearchLabResult {
   wallSec: Record<string, number>
 }
 
-/** Loads `simulateSearch` from src/<overlay>/index.js, or says why it cannot. */
+/** The overlay's `simulateSearch` from the registry, or why there is none. */
 export async function loadSimulateSearch (overlay: string): Promise<SimulateSearch<Record<string, unknown>> | string> {
-  if (!/^[a-z][a-z0-9-]*$/.test(overlay)) return 'not an overlay name'
-  let mod: Record<string, unknown>
-  try {
-    mod = await import(`../../${overlay}/index.js`) as Record<string, unknown>
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    return e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(`/${overlay}/index.js`)
-      ? `overlay "${overlay}" is not built (no src/${overlay}/index.ts)`
-      : `overlay "${overlay}" failed to load: ${e.message}`
-  }
-  const f = mod.simulateSearch
-  if (typeof f !== 'function') return `overlay "${overlay}" does not export simulateSearch(workload, options)`
-  return f as SimulateSearch<Record<string, unknown>>
+  const kit = overlayKit(overlay)
+  if (kit === undefined) return `no overlay "${overlay}" (known: ${OVERLAY_NAMES.join(', ')})`
+  if (kit.simulateSearch === undefined) return `overlay "${overlay}" has no simulateSearch(workload, options) for the search lab`
+  return kit.simulateSearch
 }
 
 export async function runSearchLab (

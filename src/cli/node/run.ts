@@ -3,45 +3,19 @@
  * multiaddrs as the first JSON line on stdout, joins through the bootstrap peers, then serves the
  * JSON-lines control surface (control.ts) until `stop`, SIGINT or SIGTERM.
  */
-import { access, readdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { readFile, writeFile } from 'node:fs/promises'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { toJsonSafe } from '../../report/io.js'
 import { addrsOf, createLiveNode } from '../live.js'
 import { startControl, type ControlRequest } from './control.js'
-import type { NodeAdapter, NodeAdapterContext } from './types.js'
+import type { NodeOps, NodeOpsContext, NodeOpsFactory } from '../../overlay/node-ops.js'
+import { KITS, type OverlayKit } from '../../overlays.js'
+import { nodeLimitsStatus } from '../../runtime/libp2p/status.js'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const adaptersDir = join(here, 'adapters')
-const srcDir = join(here, '..', '..')
-
-/**
- * Node adapters: src/cli/node/adapters/*.js, and an overlay's own src/<overlay>/node-adapter.js
- * (which wins when both exist: the overlay's engineers know its options best).
- */
-export async function loadAdapters (): Promise<Map<string, NodeAdapter>> {
-  const out = new Map<string, NodeAdapter>()
-  const files: string[] = []
-  try { files.push(...(await readdir(adaptersDir)).filter(f => f.endsWith('.js')).sort().map(f => join(adaptersDir, f))) } catch {}
-  try {
-    for (const d of (await readdir(srcDir, { withFileTypes: true })).filter(e => e.isDirectory()).map(e => e.name).sort()) {
-      const f = join(srcDir, d, 'node-adapter.js')
-      try { await access(f); files.push(f) } catch {}
-    }
-  } catch {}
-  for (const f of files) {
-    try {
-      const mod = await import(pathToFileURL(f).href) as { default?: NodeAdapter }
-      const a = mod.default
-      if (a?.name !== undefined && typeof a.services === 'function' && typeof a.join === 'function') out.set(a.name, a)
-      else throw new Error('default export is not a NodeAdapter { name, services, join, ops }')
-    } catch (err) {
-      process.stderr.write(`overlaykit node: adapter ${f} failed to load: ${(err as Error).message.split('\n')[0]}\n`)
-    }
-  }
-  return out
+/** The overlays `overlaykit node` can run: every registry entry with node operations. */
+export function nodeOverlays (): Map<string, NodeOpsFactory> {
+  return new Map((KITS as readonly OverlayKit[]).flatMap(k => k.node !== undefined ? [[k.name, k.node] as const] : []))
 }
 
 /** Loads the node's key from `file`, creating it (Ed25519) on first use, so the peer id survives restarts. */
@@ -64,27 +38,29 @@ export interface NodeRunOptions {
   announce: string[]
   keyFile?: string
   seed: string
-  /** key=value adapter options */
+  /** key=value overlay options (`--opt`) */
   options: Record<string, string>
   /** Also run a circuit relay v2 server (`--relay`). @default false */
   relay?: boolean
   /** @default process.stdin */
   input?: NodeJS.ReadableStream
+  /** Stop when the input ends (`--exit-on-eof`); otherwise say that requests are no longer read and keep running. @default false */
+  exitOnEof?: boolean
 }
 
 export async function runNode (o: NodeRunOptions): Promise<void> {
-  const adapters = await loadAdapters()
-  const chosen: NodeAdapter[] = []
+  const available = nodeOverlays()
+  const chosen: Array<NodeOps & { name: string }> = []
   for (const name of o.overlays) {
-    const a = adapters.get(name)
-    if (a === undefined) throw new Error(`no node support for overlay "${name}"; available: ${[...adapters.keys()].join(', ') || 'none'}`)
-    chosen.push(a)
+    const make = available.get(name)
+    if (make === undefined) throw new Error(`no node support for overlay "${name}"; available: ${[...available.keys()].join(', ') || 'none'}`)
+    chosen.push({ name, ...make(o.options, o.seed) })
   }
   if (chosen.length === 0) throw new Error('choose at least one --overlay')
   const write = (obj: Record<string, unknown>): void => { process.stdout.write(JSON.stringify(toJsonSafe(obj)) + '\n') }
   const log = (line: string): void => { process.stderr.write(line + '\n') }
   const services: Record<string, (components: any) => unknown> = {}
-  for (const a of chosen) Object.assign(services, a.services(o.options, o.seed))
+  for (const a of chosen) Object.assign(services, a.services)
   const listen = o.listen ?? ['/ip4/0.0.0.0/tcp/0', ...(o.ws ? ['/ip4/0.0.0.0/tcp/0/ws'] : [])]
   if (o.ws && !listen.some(a => a.includes('/ws'))) listen.push('/ip4/0.0.0.0/tcp/0/ws')
   const node = await createLiveNode({
@@ -96,7 +72,7 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
     network: { relay: o.relay === true },
     ...(o.keyFile !== undefined ? { privateKey: await loadOrCreateKey(o.keyFile) } : {})
   })
-  const ctx: NodeAdapterContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options }
+  const ctx: NodeOpsContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options }
   const controller = new AbortController()
   let stopping: Promise<void> | undefined
   const stop = async (): Promise<void> => {
@@ -131,7 +107,11 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
         peerId: node.peerId.toString(),
         addrs: addrsOf(node),
         connections: node.getConnections().length,
-        overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}]))
+        // how each connection travels: relayed ones are limited (control traffic only)
+        links: node.getConnections().map(c => ({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), limited: c.limits !== undefined })),
+        overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}])),
+        // per overlay: bytes held for peers, worst scores, refused peers, drops and penalties (docs/limits.md)
+        limits: nodeLimitsStatus(node)
       }
       case 'peers': return node.getPeers().map(p => p.toString())
       case 'connect': {
@@ -161,7 +141,11 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
       write({ event: 'join-failed', overlay: a.name, error: (err as Error).message })
     }
   }
-  const control = startControl(handle, write, o.input)
+  const control = startControl(handle, write, o.input, () => {
+    write({ event: 'stdin-closed', stopping: o.exitOnEof === true })
+    if (o.exitOnEof === true) { void stop(); return }
+    log('overlaykit node: stdin closed, so no more requests are read; the node keeps running until SIGINT or SIGTERM (--exit-on-eof stops it instead)')
+  })
   try {
     await done
   } finally {

@@ -7,14 +7,15 @@ import type { Command } from 'commander'
 import type { SimCommand } from '../plugin.js'
 import { Simulator } from '../../sim/index.js'
 import { pingSpec } from '../../ping/index.js'
-import { parseLatency, parseNonNegative, parsePositiveInt, type LatencySpec } from '../options.js'
+import { parseLatency, parseNonNegative, parsePositiveInt } from '../options.js'
+import type { LatencyModel } from '../../sim/network.js'
 
 interface PingSimOptions {
   nodes: number
   duration: number
   interval: number
   fanout: number
-  latency: LatencySpec
+  latency: LatencyModel
   loss: number
   payload: number
   seed: number | string

@@ -22,13 +22,14 @@ import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayServer, circuitRelayTransport, type CircuitRelayServerInit } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
 import { identify } from '@libp2p/identify'
+import { FaultTolerance } from '@libp2p/interface'
 import { logger } from '@libp2p/logger'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 
 const log = logger('overlaykit:reachability')
 
 /** libp2p service names this module adds (an app's own service of the same name wins). */
-export const NETWORK_SERVICES = ['identify', 'relay', 'dcutr', 'autoNAT', 'reserveWhenUnreachable'] as const
+export const NETWORK_SERVICES = ['identify', 'relay', 'dcutr', 'autoNAT', 'reserveWhenUnreachable', 'trustListenAddrs', 'keepReservations'] as const
 
 export interface ReachabilityOptions {
   /** Run `@libp2p/identify`. Switch off only for a peer that brings its own. @default true */
@@ -41,7 +42,9 @@ export interface ReachabilityOptions {
   relay?: boolean | CircuitRelayServerInit
   /**
    * How the node learns whether it must be reached through a relay:
-   * 'public' never reserves; 'private' reserves a slot (on `relays`, or on any relay it meets);
+   * 'public' never reserves and announces its public listen addresses as they are (libp2p 3 on its
+   * own announces a public IP only once AutoNAT has confirmed it, which takes several peers in
+   * different networks — a relay on a fresh server would announce nothing); 'private' reserves a slot (on `relays`, or on any relay it meets);
    * 'auto' runs AutoNAT and reserves when no public address is confirmed within `autoNatGraceMs`.
    * @default 'public'
    */
@@ -64,6 +67,15 @@ export function reachabilityListen (o: ReachabilityOptions): string[] {
   return []
 }
 
+/**
+ * Transport manager settings: with relays configured, a reservation that does not complete in time
+ * (libp2p allows 5 s; a loaded machine or a slow relay takes longer) must not fail the node's start —
+ * KeepReservations tries again.
+ */
+export function reachabilityTransportManager (o: ReachabilityOptions): { faultTolerance: FaultTolerance } | undefined {
+  return (o.relays ?? []).length > 0 ? { faultTolerance: FaultTolerance.NO_FATAL } : undefined
+}
+
 /** The relay client transport (every node: it dials relayed addresses, and reserves when listening on one). */
 export function reachabilityTransports (): Array<(components: any) => any> {
   return [circuitRelayTransport()]
@@ -76,7 +88,10 @@ export function reachabilityServices (o: ReachabilityOptions, opts: { directDial
   if (o.relay !== undefined && o.relay !== false) out.relay = circuitRelayServer(o.relay === true ? {} : o.relay)
   // hole punching makes sense where the node can dial a direct address (not in a page)
   if (o.dcutr !== false && opts.directDial) out.dcutr = dcutr()
-  if (o.reachability === 'auto' && (o.relays ?? []).length === 0) {
+  if ((o.relays ?? []).length > 0) out.keepReservations = (components: KeepComponents) => new KeepReservations(components, reachabilityListen(o))
+  const reach = o.reachability ?? ((o.relays ?? []).length > 0 ? 'private' : 'public')
+  if (reach === 'public') out.trustListenAddrs = (components: TrustComponents) => new TrustListenAddrs(components)
+  if (reach === 'auto' && (o.relays ?? []).length === 0) {
     out.autoNAT = autoNAT()
     out.reserveWhenUnreachable = (components: ReserveComponents) => new ReserveWhenUnreachable(components, o.autoNatGraceMs ?? 20_000)
   }
@@ -97,6 +112,61 @@ export function isPrivateAddr (ma: Multiaddr): boolean {
   if (ip.name === 'ip6') return v === '::1' || /^(fc|fd|fe80)/i.test(v)
   const [a, b] = v.split('.').map(Number)
   return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b < 128)
+}
+
+interface KeepComponents {
+  transportManager: { getAddrs: () => Multiaddr[], listen: (addrs: Multiaddr[]) => Promise<void> }
+}
+
+/**
+ * Keeps a reservation on every configured relay: a relay whose reservation failed at start (or was
+ * lost: the relay restarted, the connection dropped) is listened on again, 1 s after start and then
+ * every `everyMs`.
+ */
+class KeepReservations {
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private running = false
+  constructor (private readonly components: KeepComponents, private readonly circuits: string[], private readonly everyMs = 5000) {}
+
+  afterStart (): void { this.running = true; this.schedule(1000) }
+  stop (): void { this.running = false; clearTimeout(this.timer) }
+
+  private schedule (ms: number): void {
+    if (this.running) this.timer = setTimeout(() => { void this.check().finally(() => { this.schedule(this.everyMs) }) }, ms)
+  }
+
+  private async check (): Promise<void> {
+    const have = this.components.transportManager.getAddrs().map(String)
+    for (const c of this.circuits) {
+      // …/p2p/<relay>/p2p-circuit listens as …/p2p/<relay>/p2p-circuit (and the relay's own addresses)
+      const relay = /\/p2p\/([^/]+)\/p2p-circuit$/.exec(c)?.[1]
+      if (relay === undefined || have.some(a => a.includes(`/p2p/${relay}/p2p-circuit`))) continue
+      log('no reservation on %s: trying again', relay)
+      await this.components.transportManager.listen([multiaddr(c)]).catch(err => { log('reservation on %s failed - %e', relay, err) })
+    }
+  }
+}
+
+interface TrustComponents {
+  addressManager: { confirmObservedAddr: (ma: Multiaddr, options: { type: 'transport', ttl: number }) => void }
+  transportManager: { getAddrs: () => Multiaddr[] }
+  events: EventTarget
+}
+
+/** Marks the node's public, non-relayed listen addresses verified, so they are announced. */
+class TrustListenAddrs {
+  constructor (private readonly components: TrustComponents) {}
+  private readonly onListening = (): void => {
+    for (const ma of this.components.transportManager.getAddrs()) {
+      const s = ma.toString()
+      if (s.includes('/p2p-circuit') || s.includes('/memory/') || isPrivateAddr(ma) || /^\/ip[46]\/(0\.0\.0\.0|::)\//.test(s)) continue
+      this.components.addressManager.confirmObservedAddr(ma, { type: 'transport', ttl: 365 * 24 * 3600_000 })
+    }
+  }
+
+  start (): void { this.components.events.addEventListener('transport:listening', this.onListening) }
+  afterStart (): void { this.onListening() }
+  stop (): void { this.components.events.removeEventListener('transport:listening', this.onListening) }
 }
 
 interface ReserveComponents {

@@ -17,7 +17,8 @@ import { webSockets } from '@libp2p/websockets'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { createLibp2p, type Libp2pOptions, type ServiceFactoryMap } from 'libp2p'
 import { OverlayDriver } from './driver.js'
-import { reachabilityListen, reachabilityTransports, withReachability, type ReachabilityOptions } from './reachability.js'
+import { connectionLimits } from './limits.js'
+import { reachabilityListen, reachabilityTransportManager, reachabilityTransports, withReachability, type ReachabilityOptions } from './reachability.js'
 import type { Connection, Libp2p, PeerId, ServiceMap } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -94,14 +95,11 @@ export async function createNode<S extends ServiceMap = ServiceMap> (services: S
     ...(privateKey !== undefined ? { privateKey } : {}),
     start: opts.start ?? true,
     addresses: { listen: [...(opts.listen ?? defaultListen(transport)), ...reachabilityListen(opts)] },
+    ...(reachabilityTransportManager(opts) !== undefined ? { transportManager: reachabilityTransportManager(opts) } : {}),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 2 * 1024 * 1024 } })],
-    connectionManager: {
-      // a local swarm opens many connections from one host at once
-      inboundConnectionThreshold: 100_000,
-      maxIncomingPendingConnections: 1024,
-      maxConnections: 4096
-    },
+    // a local swarm opens many connections from one host at once (limits.ts; a real node uses 'node')
+    connectionManager: connectionLimits('local-test'),
     // keep measuring connection RTTs, but a heartbeat that times out because 100 nodes share two
     // cores must not abort a healthy connection (yamux keep-alive still catches dead ones)
     connectionMonitor: { abortConnectionOnPingFailure: false },

@@ -1,9 +1,10 @@
 /**
  * The `overlaykit node` control operations every FileSearch overlay answers the same way (napster
  * client, gnutella, fasttrack): share a file from the node's storage folder, search, download a hit.
- * Overlay node adapters (src/<overlay>/node-adapter.ts) spread these into their `ops`.
+ * Their node ops (src/<overlay>/node-ops.ts) spread these into their `ops`.
  */
 import type { FileSearch, SearchHit } from '../../overlay/capabilities.js'
+import type { NodeOp, NodeOpsContext } from '../../overlay/node-ops.js'
 import type { DownloadResult } from '../transfer.js'
 import type { ShareableFile } from '../api.js'
 
@@ -12,9 +13,7 @@ export interface FileSearchService extends FileSearch {
   fetchFile (hit: SearchHit, options?: { offset?: number, store?: string, signal?: AbortSignal }): Promise<DownloadResult>
 }
 
-type Op = (args: Record<string, unknown>, ctx: any, signal: AbortSignal) => Promise<unknown>
-
-export function fileSearchOps (svc: (ctx: any) => FileSearchService): Record<string, Op> {
+export function fileSearchOps (svc: (ctx: NodeOpsContext) => FileSearchService): Record<string, NodeOp> {
   return {
     /** {"op":"share","path":"music/a.mp3"} — a path under the node's --opt dir. */
     async share (args, ctx) {

@@ -67,9 +67,24 @@ export class SearchOverlayService<M, O, Mach extends Machine<M> & SearchMachine,
    */
   protected async waitUntil (ready: (e?: OverlayEvent) => boolean, what: string, options: { timeoutMs?: number, signal?: AbortSignal } = {}): Promise<void> {
     if (ready()) return
-    await this.op<void>((_m, done) => {
+    await this.waitForEvent(e => ready(e) ? null : undefined, what, options)
+  }
+
+  /**
+   * Wait for the machine's events to settle something: `settle(e)` returns undefined to go on waiting,
+   * null to resolve, or an Error to reject with. `begin(machine)` runs once listening (e.g. sends the
+   * request whose answer is awaited). Rejects with TimeoutError(`what`) after `timeoutMs`
+   * (@default 10 000), AbortError on `signal`.
+   */
+  protected async waitForEvent (settle: (e: OverlayEvent) => Error | null | undefined, what: string, options: { timeoutMs?: number, signal?: AbortSignal } = {}, begin?: (machine: Mach) => void): Promise<void> {
+    await this.op<void>((machine, done) => {
       const timer = setTimeout(() => { off(); done(new TimeoutError(what)) }, options.timeoutMs ?? 10_000)
-      const off = this.onEvent(e => { if (ready(e)) { clearTimeout(timer); off(); done(null) } })
+      const off = this.onEvent(e => {
+        const outcome = settle(e)
+        if (outcome === undefined) return
+        clearTimeout(timer); off(); done(outcome)
+      })
+      begin?.(machine)
       return () => { clearTimeout(timer); off() }
     }, options.signal)
   }
