@@ -80,9 +80,10 @@ const act: DemoAct = {
     const tp = performance.now()
     let kvResult: string
     try {
-      await all[a].put('overlaykit-demo', utf8(value), { signal: ctx.signal })
-      const got = new TextDecoder().decode(await all[b].get('overlaykit-demo', { signal: ctx.signal }))
-      kvResult = got === value ? `node ${b} read back what node ${a} wrote` : `MISMATCH: got "${got}"`
+      // a signed record (nodes refuse unvalidated writes): only node a can write it, node b checks it
+      const key = await all[a].putSigned('overlaykit-demo', utf8(value), { signal: ctx.signal })
+      const got = new TextDecoder().decode(await all[b].get(key, { signal: ctx.signal }))
+      kvResult = got === value ? `node ${b} read back the record node ${a} signed` : `MISMATCH: got "${got}"`
     } catch (err) {
       kvResult = `FAILED: ${(err as Error).message}`
     }
