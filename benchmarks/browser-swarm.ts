@@ -83,6 +83,11 @@ const bench: Benchmark = {
           const row = { pages: n, ringFormedMs, gossipAllMs, webrtcMBps, wsMBps, transferBytes: bytes, webrtcVsWs: webrtcMBps !== null && wsMBps !== null ? Math.round(webrtcMBps / wsMBps * 100) / 100 : null, ...(errors.length > 0 ? { error: errors.join('; ') } : {}) }
           ctx.log(`${n} pages: ring ${ringFormedMs} ms, gossip to all ${gossipAllMs} ms, WebRTC ${String(row.webrtcMBps)} MB/s, WebSockets ${String(row.wsMBps)} MB/s${errors.length > 0 ? ` (${errors.join('; ')})` : ''}`)
           rows.push(row)
+        } catch (err) {
+          // a step that failed (ring, gossip) on a loaded machine: the row says so and the next size runs
+          const error = (err as Error).message.split('\n')[0]
+          ctx.log(`${n} pages: FAILED: ${error}`)
+          rows.push({ pages: n, ringFormedMs: null, gossipAllMs: null, webrtcMBps: null, wsMBps: null, transferBytes: bytes, webrtcVsWs: null, error })
         } finally {
           for (const p of pages) await p.evaluate(async () => { await (globalThis as any).ok?.node.stop() }).catch(() => {})
           for (const p of pages) await p.close().catch(() => {})
