@@ -21,6 +21,7 @@ export const BENCHMARKS: BenchmarkList = {
   'gossip-anti-entropy': async () => await import('./gossip-anti-entropy.js'),
   'gossip-demers': async () => await import('./gossip-demers.js'),
   'gossip-live': async () => await import('./gossip-live.js'),
+  'gossip-sign': async () => await import('./gossip-sign.js'),
   'hostile-load': async () => await import('./hostile-load.js'),
   'hostile-lookups': async () => await import('./hostile-lookups.js'),
   'search-fasttrack': async () => await import('./search-fasttrack.js'),
