@@ -52,7 +52,7 @@ export const gossipNodeOps: NodeOpsFactory = (o, seed) => ({
     async get (args, ctx) {
       if (typeof args.key !== 'string') throw new Error('get needs "key"')
       const v = svc(ctx).get(args.key)
-      return { key: args.key, value: v === undefined ? null : new TextDecoder().decode(v) }
+      return { key: args.key, found: v !== undefined, value: v === undefined ? null : new TextDecoder().decode(v) }
     }
   },
   status (ctx) { return { peers: svc(ctx).peers().length } }
