@@ -1,5 +1,5 @@
 /**
- * browser-swarm: pages as peers in headless Chromium around one Node relay (test/browser/swarm-harness.ts).
+ * browser-swarm: pages as peers in headless Chromium around one Node relay (benchmarks/lib/page-swarm.ts).
  * For N = 2, 4, 8 pages (quick: 2, 4):
  *
  * - ringFormedMs: from the moment pages 1..N-1 start joining through page 0's WebRTC address (all at
@@ -14,7 +14,7 @@
  * against WebSockets in the same run.
  */
 import type { BitTorrentService } from '../src/bittorrent/index.js'
-import { pageDeliveries, pageDownload, pageJoin, pagePublish, pageRing, pageSeed, pageStart, ringFormed, startWorld, until, type PageInfo } from '../test/browser/swarm-harness.js'
+import { pageDeliveries, pageDownload, pageJoin, pagePublish, pageRing, pageSeed, pageStart, ringFormed, startWorld, until, type PageInfo } from './lib/page-swarm.js'
 import type { Benchmark } from './lib/types.js'
 
 
@@ -35,7 +35,7 @@ const bench: Benchmark = {
           for (let i = 0; i < n; i++) {
             const page = await world.newPage()
             pages.push(page)
-            info.push(await page.evaluate(pageStart, { sdkUrl: world.sdkUrl, relay: world.relayAddr, timeoutMs: 30_000 }))
+            info.push(await page.evaluate(pageStart, { relay: world.relayAddr, timeoutMs: 30_000 }))
           }
           ctx.log(`${n} pages started, each with a relay reservation`)
           // ring: every other page joins through page 0 at once

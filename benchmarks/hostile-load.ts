@@ -147,8 +147,9 @@ async function runAttack (ctx: BenchContext, s: Scenario, policyName: 'defaults'
     child = spawn(process.execPath, [ATTACKER, JSON.stringify(order)], { stdio: ['pipe', 'pipe', 'inherit'] })
     const events: Array<Record<string, unknown>> = []
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', l => { try { events.push(JSON.parse(l)) } catch { ctx.log(`attacker: ${l}`) } })
-    const exited = new Promise<void>(resolve => { child?.once('exit', () => { resolve() }) })
-    if (!await until(() => events.some(e => e.event === 'started' || e.event === 'error'), 90_000)) throw new Error(`${s.label}: the attacker did not start`)
+    let gone = false
+    const exited = new Promise<void>(resolve => { child?.once('exit', () => { gone = true; resolve() }) })
+    if (!await until(() => gone || events.some(e => e.event === 'started' || e.event === 'error'), 90_000) || gone) throw new Error(`${s.label}: the attacker did not start`)
     const startedEvt = events.find(e => e.event === 'started' || e.event === 'error') as Record<string, unknown>
     if (startedEvt.event === 'error') throw new Error(`attacker: ${String(startedEvt.message)}`)
     const startedAt = performance.now()

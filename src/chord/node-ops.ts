@@ -4,6 +4,7 @@
  * and boolean option of DEFAULTS (options.ts: vnodes, replicas, stabilizeMs, rpcTimeoutMs, verifyOwner
  * true|false, …), and rejoinCheckMs (the node's own fallback below).
  */
+import { NotFoundError } from '../overlay/errors.js'
 import { utf8 } from '../overlay/ids.js'
 import { optionsFromStrings, type NodeOpsContext, type NodeOpsFactory } from '../overlay/node-ops.js'
 import { DEFAULTS } from './options.js'
@@ -70,7 +71,13 @@ export const chordNodeOps: NodeOpsFactory = (o, seed) => ({
     },
     async get (args, ctx, signal) {
       const key = keyArg(args)
-      return { key, value: new TextDecoder().decode(await svc(ctx).get(key, { signal })) }
+      // not found is an answer, not a failure: the same shape as gossip's get
+      try {
+        return { key, found: true, value: new TextDecoder().decode(await svc(ctx).get(key, { signal })) }
+      } catch (err) {
+        if (err instanceof NotFoundError) return { key, found: false, value: null }
+        throw err
+      }
     },
     async delete (args, ctx, signal) { const key = keyArg(args); await svc(ctx).delete(key, { signal }); return { key, deleted: true } },
     async ring (_args, ctx) { return svc(ctx).ring() }

@@ -24,7 +24,7 @@ export interface PenaltyWeights {
   unknownType: number
   /** A length prefix over the frame limit, or a stream that ended inside a frame. */
   badFrame: number
-  /** A frame dropped because the peer was over its frames/s or bytes/s rate. */
+  /** Each time a peer's stream is paused because it is over its frames/s or bytes/s rate. */
   rateExceeded: number
   /** A stream reset because a frame was not completed in time or the peer buffered too much. */
   slow: number
@@ -50,7 +50,7 @@ export interface ResourcePolicy {
   frameDeadlineMs: number
   /** An inbound stream that carries nothing for this long is closed (0 = never). */
   streamIdleMs: number
-  /** Frames per second from one peer on this protocol; frames over it are dropped and counted. */
+  /** Frames per second from one peer on this protocol; over it the peer's stream is paused (the sender waits). */
   frames: RateLimit
   /** Frame bytes per second from one peer on this protocol. */
   bytes: RateLimit
@@ -78,7 +78,8 @@ export const RESOURCE_DEFAULTS: ResourcePolicy = {
   maxBufferedBytesTotal: 64 * 1024 * 1024,
   frameDeadlineMs: 10_000,
   streamIdleMs: 600_000,
-  // a burst is processed in one go (one chunk of tiny frames): keep it to a few tens of ms of work
+  // a burst is processed in one go (one chunk of tiny frames): keep it to a few tens of ms of work;
+  // over the rate a stream is paused, not dropped, so an honest burst only waits
   frames: { perSec: 4_000, burst: 2_000 },
   bytes: { perSec: 64 * 1024 * 1024, burst: 64 * 1024 * 1024 },
   maxInboundStreams: 16,
@@ -88,7 +89,7 @@ export const RESOURCE_DEFAULTS: ResourcePolicy = {
     halfLifeMs: 10_000,
     backoffMs: 60_000,
     maxBackoffMs: 3_600_000,
-    weights: { decodeError: 0.2, unknownType: 0.01, badFrame: 10, rateExceeded: 0.05, slow: 50 }
+    weights: { decodeError: 0.2, unknownType: 0.01, badFrame: 10, rateExceeded: 2, slow: 50 }
   }
 }
 

@@ -27,11 +27,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
  * Overlays whose options.ts does not follow the convention yet on this branch (their branches are
  * converting them). The lead removes an entry when its branch lands; the test says when one is stale.
  */
-export const PENDING: Record<string, string> = {
-  napster: 'no options.ts yet (search overlays branch); add `options` to src/napster/kit.ts with it',
-  fasttrack: 'options.ts has no DEFAULTS object yet (search overlays branch)',
-  bittorrent: 'options.ts has no DEFAULTS object yet (bittorrent branch)'
-}
+export const PENDING: Record<string, string> = {}
 
 export interface DocumentedDefault { key: string, text: string, literal: boolean, value?: unknown }
 

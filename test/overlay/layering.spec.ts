@@ -43,13 +43,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
  * stale); every entry is one cycle as the test prints it. Type-only imports count: a part that names
  * its owner's class instead of a narrow context interface (fasttrack's FtContext) is the circle.
  */
-export const KNOWN_CYCLES_TO_REMOVE: string[] = [
-  // bittorrent: type-only back-references (live/torrent.ts and live/magnet-fetch.ts name BitTorrentService;
-  // memory-store.ts imports PieceStore from store.ts, which re-exports MemoryStore)
-  'src/bittorrent/live/magnet-fetch.ts → src/bittorrent/live/service.ts → src/bittorrent/live/magnet-fetch.ts',
-  'src/bittorrent/live/service.ts → src/bittorrent/live/torrent.ts → src/bittorrent/live/service.ts',
-  'src/bittorrent/memory-store.ts → src/bittorrent/store.ts → src/bittorrent/memory-store.ts'
-]
+export const KNOWN_CYCLES_TO_REMOVE: string[] = []
 
 /** Files that may use a computed import() specifier, and why; only for non-project modules. */
 const COMPUTED_IMPORT_ALLOWED: Record<string, string> = {

@@ -25,7 +25,7 @@
  *
  * Stats: per message type (codec.typeOf) sent/received/bytes; drops by reason ('queue-full',
  * 'unreachable', 'decode-error', 'unknown-type', 'oversize', 'truncated', 'encode-error', 'send-error',
- * 'not-running', 'rate-limited', 'over-budget', 'deadline', 'peer-refused'); counters
+ * 'not-running', 'over-budget', 'deadline', 'peer-refused'); counters 'driver:throttled',
  * 'driver:unreachable', 'driver:machine-errors', 'driver:drain-waits', 'driver:writes', 'driver:banned',
  * 'driver:penalty:<reason>', 'driver:refused-streams', 'driver:idle-closed'. The parts: outbound.ts
  * (channels, batching), inbound.ts (read loops, budgets), ../env.ts (the Env, shared with the

@@ -55,6 +55,12 @@ export interface FrameSink {
    * ('stopped', 'over-budget') holding nothing.
    */
   hold? (delta: number): boolean
+  /**
+   * May a frame of `bytes` be delivered now? 0 = yes; otherwise the ms to wait: the reader pauses the
+   * stream (the muxer stops granting window, so the sender slows down instead of losing frames) and
+   * tries again then.
+   */
+  admit? (bytes: number): number
 }
 
 /**
@@ -73,6 +79,9 @@ export class FrameReader {
   private readonly buf = new Uint8ArrayList()
   private held = 0
   private done = false
+  private throttle: ReturnType<typeof setTimeout> | undefined
+  /** The stream ended while throttled: finish once the frames already here are delivered. */
+  private pendingEnd = false
   private resolve!: (end: ReadEnd) => void
 
   constructor (readonly stream: Stream, private readonly maxFrameBytes: number, private readonly sink: FrameSink) {
@@ -89,8 +98,11 @@ export class FrameReader {
     }
   }
 
-  /** Bytes held for incomplete frames. */
+  /** Bytes held for incomplete frames (and, while throttled, complete frames not yet delivered). */
   get pending (): number { return this.buf.byteLength }
+
+  /** Paused by the rate limit. */
+  get throttled (): boolean { return this.throttle !== undefined }
 
   /** Stop reading (the owner then resets or closes the stream); releases what was held. */
   stop (why: string): void { this.finish({ reason: 'stopped', why }) }
@@ -98,6 +110,7 @@ export class FrameReader {
   private finish (end: ReadEnd): void {
     if (this.done) return
     this.done = true
+    if (this.throttle !== undefined) { clearTimeout(this.throttle); this.throttle = undefined }
     const s = this.stream
     s.removeEventListener('message', this.onMessage)
     s.removeEventListener('end', this.onEnd)
@@ -111,9 +124,16 @@ export class FrameReader {
 
   private onMessage (evt: StreamMessageEvent): void {
     if (this.done) return
-    const buf = this.buf
-    buf.append(evt.data)
+    this.buf.append(evt.data)
     this.lastActivity = performance.now()
+    // bytes already in flight when we paused: held (and budgeted) until the throttle ends
+    if (this.throttle !== undefined) { this.account(); return }
+    this.process()
+  }
+
+  /** Deliver every complete frame in the buffer, unless the rate limit says wait. */
+  private process (): void {
+    const buf = this.buf
     const max = this.maxFrameBytes
     while (buf.byteLength > 0) {
       // unsigned varint length, checked against the limit byte by byte
@@ -132,12 +152,25 @@ export class FrameReader {
         break
       }
       if (buf.byteLength < i + len) break
+      const wait = this.sink.admit?.(len) ?? 0
+      if (wait > 0) { this.pause(wait); break }
       const body = buf.subarray(i, i + len)
       buf.consume(i + len)
       this.sink.frame(body)
       if (this.done) return
     }
     this.account()
+    if (this.pendingEnd && this.throttle === undefined) this.finish(this.endState())
+  }
+
+  private pause (ms: number): void {
+    try { if (this.stream.readStatus === 'readable') this.stream.pause() } catch { /* closing */ }
+    this.throttle = setTimeout(() => {
+      this.throttle = undefined
+      if (this.done) return
+      try { if (this.stream.readStatus === 'paused') this.stream.resume() } catch { /* closing */ }
+      this.process()
+    }, ms)
   }
 
   /** Tell the owner how much is held now; a refusal stops the reader. */
@@ -148,7 +181,8 @@ export class FrameReader {
       if (this.sink.hold !== undefined && !this.sink.hold(delta)) { this.finish({ reason: 'stopped', why: 'over-budget' }); return }
       this.held = now
     }
-    if (now === 0) this.partialSince = 0
+    // a throttled stream waits on us, not the peer: no frame deadline runs meanwhile
+    if (now === 0 || this.throttle !== undefined) this.partialSince = 0
     else if (this.partialSince === 0 || delta < 0) this.partialSince = this.lastActivity
   }
 
@@ -158,9 +192,13 @@ export class FrameReader {
       : { reason: 'eof' }
   }
 
-  private onEnd (): void { this.finish(this.endState()) }
+  private onEnd (): void {
+    if (this.throttle !== undefined) { this.pendingEnd = true; return }
+    this.finish(this.endState())
+  }
 
   private onClose (evt: StreamCloseEvent): void {
+    if (evt.error === undefined && this.throttle !== undefined) { this.pendingEnd = true; return }
     this.finish(evt.error !== undefined ? { reason: 'closed', error: evt.error } : this.endState())
   }
 }

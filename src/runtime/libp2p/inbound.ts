@@ -7,8 +7,9 @@
  * truncated frame resets its stream ('oversize', 'truncated'); an undecodable frame is dropped
  * ('decode-error') and a frame of a type the codec does not know ('unknown-type', likely a newer
  * peer) too — decoded with `Error.stackTraceLimit = 0`, so a decoder's DecodeError captures no stack
- * trace (that was most of a garbage frame's cost); a frame over the peer's frames/s or bytes/s is
- * dropped before decoding ('rate-limited'); a peer that holds too many bytes of incomplete frames
+ * trace (that was most of a garbage frame's cost); a peer over its frames/s or bytes/s has the stream
+ * paused until its tokens are back (the muxer window makes the sender wait: nothing is lost;
+ * 'driver:throttled'); a peer that holds too many bytes of incomplete frames
  * ('over-budget'), leaves a frame incomplete past the deadline ('deadline') has that stream reset;
  * a stream idle too long is closed ('driver:idle-closed'). Each of those adds to the peer's score
  * (see PeerPolicy); past the threshold the driver cuts the peer off.
@@ -99,7 +100,8 @@ export class Inbound<M> {
     peers.streamOpened(id)
     const reader = new FrameReader(stream, ctx.spec.codec.maxFrameBytes, {
       frame: body => { this.deliver(id, body) },
-      hold: delta => peers.hold(id, delta)
+      hold: delta => peers.hold(id, delta),
+      admit: bytes => peers.admit(id, bytes, performance.now())
     })
     this.readers.set(reader, id)
     const end = await reader.ended
@@ -147,7 +149,6 @@ export class Inbound<M> {
     if (!ctx.running) return
     const now = performance.now()
     const peers = ctx.peers
-    if (!peers.admit(id, body.byteLength, now)) return
     const codec = ctx.spec.codec
     let msg: M
     let type: string

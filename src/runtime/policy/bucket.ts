@@ -21,4 +21,9 @@ export class TokenBucket {
     this.tokens -= n
     return true
   }
+
+  /** Ms until `n` tokens are there (after a failed take, which refilled up to `now`). */
+  waitMs (n: number): number {
+    return Math.max(1, Math.ceil((Math.min(n, this.limit.burst) - this.tokens) * 1000 / this.limit.perSec))
+  }
 }

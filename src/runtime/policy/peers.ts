@@ -4,8 +4,9 @@
  * arithmetic operations on a map entry (no allocation, no Error), so a refused frame costs about what
  * an accepted one does. Counted in the driver's Stats under stable names:
  *
- * - dropped: 'rate-limited' (frame over frames/s or bytes/s), 'over-budget' (stream reset: too much buffered);
- * - counters: 'driver:penalty:<reason>' (each penalty), 'driver:banned' (peers cut off), 'driver:refused-streams'.
+ * - dropped: 'over-budget' (stream reset: too much buffered);
+ * - counters: 'driver:throttled' (a stream paused over frames/s or bytes/s), 'driver:penalty:<reason>'
+ *   (each penalty), 'driver:banned' (peers cut off), 'driver:refused-streams'.
  */
 import { TokenBucket } from './bucket.js'
 import { PeerScore } from './score.js'
@@ -78,13 +79,23 @@ export class PeerPolicy {
     return true
   }
 
-  /** May `peer` deliver a frame of `bytes`? Counts and penalises a refusal. */
-  admit (peer: string, bytes: number, now: number): boolean {
+  /**
+   * May `peer` deliver a frame of `bytes` now? 0 = yes (its tokens are taken); otherwise the ms until
+   * a quarter of its frame burst (or this frame's bytes) is back: the reader pauses that long. Each
+   * such throttle is counted ('driver:throttled') and penalised lightly, so a peer that keeps flooding
+   * is cut off while an honest burst only waits.
+   */
+  admit (peer: string, bytes: number, now: number): number {
     const a = this.accounts.get(peer) ?? this.account(peer, now)
-    if (a.frames.take(1, now) && a.bytes.take(bytes, now)) return true
-    this.stats.dropped('rate-limited')
+    if (!a.frames.take(1, now)) return this.throttled(peer, a.frames.waitMs(Math.max(1, this.policy.frames.burst / 4)), now)
+    if (!a.bytes.take(bytes, now)) return this.throttled(peer, a.bytes.waitMs(bytes), now)
+    return 0
+  }
+
+  private throttled (peer: string, ms: number, now: number): number {
+    this.stats.inc('driver:throttled')
     this.penalize(peer, 'rate-limited', this.policy.score.weights.rateExceeded, now)
-    return false
+    return ms
   }
 
   /** Adds a penalty; past the threshold the peer is refused and the driver cuts it off. */

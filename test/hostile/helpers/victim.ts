@@ -26,7 +26,8 @@ export const TEST_POLICY: ResourcePolicyInit = {
   frameDeadlineMs: 300,
   maxBufferedBytesPerPeer: 256 * 1024,
   frames: { perSec: 2000, burst: 2000 },
-  score: { backoffMs: 60_000 }
+  // a flooder is cut off after 3 throttles (the default needs 50: a few seconds of flooding)
+  score: { backoffMs: 60_000, weights: { rateExceeded: 40 } }
 }
 
 export async function createVictim (transport: SwarmTransport, opts: { policy?: ResourcePolicyInit, limits?: Partial<ConnectionLimits>, profile?: 'node' | 'local-test' } = {}): Promise<Victim> {
