@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Every figure in README.md comes from a committed result file: this script renders each marked
- * block of the README from its JSON and writes the blocks back (`npm run readme:figures`), or with
+ * Every figure in README.md comes from a committed result file (and the quickstart from
+ * examples/quickstart.mjs): this script renders each marked block of the README from its source and writes the blocks back (`npm run readme:figures`), or with
  * `--check` only says which blocks disagree with their results and exits 1
  * (test/package/readme.spec.ts runs the check).
  *
@@ -21,7 +21,8 @@ const trim = (x, d) => String(Number(Number(x).toFixed(d)))
 
 function load (root, path) {
   try {
-    return JSON.parse(readFileSync(join(root, path), 'utf8'))
+    const text = readFileSync(join(root, path), 'utf8')
+    return path.endsWith('.json') ? JSON.parse(text) : text
   } catch (err) {
     throw new Error(`readme-figures: cannot read ${path}: ${err.message}`)
   }
@@ -37,6 +38,11 @@ const OVERLAY_NAMES = { napster: 'Napster', gnutella: 'Gnutella', fasttrack: 'Fa
 
 /** Each block: the result files it reads and how it renders them. */
 export const BLOCKS = {
+  // the quickstart is examples/quickstart.mjs, which the package test runs
+  quickstart: {
+    sources: ['examples/quickstart.mjs'],
+    render ([code]) { return '```js\n' + code.trimEnd() + '\n```' }
+  },
   'lab-search': {
     sources: ['docs/lab/lab-search.json'],
     render ([lab]) {

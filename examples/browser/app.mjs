@@ -12,10 +12,12 @@ try {
 
   await node.services.chord.join(peers[0], { signal: AbortSignal.timeout(20_000) })
   log('joined the ring')
-  const greeting = await node.services.chord.get('greeting', { signal: AbortSignal.timeout(10_000) })
+  // the first Node peer's signed record (its peer id ends the multiaddr), checked here
+  const author = peers[0].split('/p2p/')[1]
+  const greeting = await node.services.chord.getSigned(author, 'greeting', { signal: AbortSignal.timeout(10_000) })
   log(`get greeting: ${new TextDecoder().decode(greeting)}`)
-  await node.services.chord.put('from-the-page', new TextEncoder().encode('hello from the browser'))
-  const back = await node.services.chord.get('from-the-page', { signal: AbortSignal.timeout(10_000) })
+  const key = await node.services.chord.putSigned('from-the-page', new TextEncoder().encode('hello from the browser'))
+  const back = await node.services.chord.get(key, { signal: AbortSignal.timeout(10_000) })
   log(`put and get back: ${new TextDecoder().decode(back)}`)
 
   await node.services.gossip.connect(peers[1]) // gossip partners are connected peers

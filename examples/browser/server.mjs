@@ -18,7 +18,7 @@ const nodes = [
 ]
 await nodes[1].services.chord.join(nodes[0].getMultiaddrs()[0], { signal: AbortSignal.timeout(10_000) })
 await nodes[1].dial(nodes[0].getMultiaddrs()[0]) // gossip partners are connected peers
-await nodes[0].services.chord.put('greeting', new TextEncoder().encode('hello from Node'))
+await nodes[0].services.chord.putSigned('greeting', new TextEncoder().encode('hello from Node'))
 
 // what the page says on the 'chat' topic shows up here
 void (async () => {

@@ -11,7 +11,7 @@ export interface TorrentOptions {
   storage?: StorageKind
   /** Memory storage: the content to seed (length = metainfo.length). */
   content?: Uint8Array
-  /** Prefix of io store names (a download directory inside the driver's storage root). @default '' */
+  /** Prefix of io store names (a download directory inside the storage root of the driver). @default '' */
   storePrefix?: string
   /** io store where the verified-piece bitfield is persisted for resume; none when undefined. */
   resumeStore?: string
@@ -21,11 +21,11 @@ export interface TorrentOptions {
   peerId?: Uint8Array
   /** Peers connected at most. @default 50 */
   maxPeers?: number
-  /** Outstanding block requests per peer at least; grows with the peer's rate (see pipelineSeconds). @default 4 */
+  /** Outstanding block requests per peer at least; grows with the rate of the peer (see pipelineSeconds). @default 4 */
   pipeline?: number
   /** Upper bound of the adaptive pipeline (128 blocks = 2 MiB in flight to one fast peer). @default 128 */
   maxPipeline?: number
-  /** Keep this many seconds of the peer's recent rate in flight (covers the round trip). @default 0.5 */
+  /** Keep this many seconds of the recent rate of the peer in flight (covers the round trip). @default 0.5 */
   pipelineSeconds?: number
   /** Regular unchoke slots. @default 4 */
   unchokeSlots?: number

@@ -21,8 +21,6 @@ export interface PieceStore {
   onIo (token: string, result: IoResult): boolean
 }
 
-export { MemoryStore } from './memory-store.js'
-
 const ZEROS = new Uint8Array(16384)
 
 export class VirtualStore implements PieceStore {

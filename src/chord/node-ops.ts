@@ -3,7 +3,10 @@
  * Ops: lookup {key}, put {key, value}, get {key}, delete {key}, ring. Options (--opt): every number
  * and boolean option of DEFAULTS (options.ts: vnodes, replicas, stabilizeMs, rpcTimeoutMs, verifyOwner
  * true|false, …), and rejoinCheckMs (the node's own fallback below).
+ * `overlaykit node` is a lab tool: its nodes are `open` (plain keys accepted, unvalidated) unless
+ * `--opt open=false`, which leaves only the validated namespaces (/imm/, /signed/) writable.
  */
+import { NotFoundError } from '../overlay/errors.js'
 import { utf8 } from '../overlay/ids.js'
 import { optionsFromStrings, type NodeOpsContext, type NodeOpsFactory } from '../overlay/node-ops.js'
 import { DEFAULTS } from './options.js'
@@ -18,7 +21,7 @@ const keyArg = (args: Record<string, unknown>): string => {
 
 /** Every number and boolean option of Chord's DEFAULTS is an --opt (e.g. vnodes=4, verifyOwner=true). */
 function services (o: Record<string, string>, seed: string): Record<string, (components: any) => unknown> {
-  return { chord: chord({ ...optionsFromStrings(DEFAULTS, o), driver: { seed } }) }
+  return { chord: chord({ open: true, ...optionsFromStrings(DEFAULTS, o), driver: { seed } }) }
 }
 
 export const chordNodeOps: NodeOpsFactory = (o, seed) => ({
@@ -70,7 +73,13 @@ export const chordNodeOps: NodeOpsFactory = (o, seed) => ({
     },
     async get (args, ctx, signal) {
       const key = keyArg(args)
-      return { key, value: new TextDecoder().decode(await svc(ctx).get(key, { signal })) }
+      // not found is an answer, not a failure: the same shape as gossip's get
+      try {
+        return { key, found: true, value: new TextDecoder().decode(await svc(ctx).get(key, { signal })) }
+      } catch (err) {
+        if (err instanceof NotFoundError) return { key, found: false, value: null }
+        throw err
+      }
     },
     async delete (args, ctx, signal) { const key = keyArg(args); await svc(ctx).delete(key, { signal }); return { key, deleted: true } },
     async ring (_args, ctx) { return svc(ctx).ring() }

@@ -31,7 +31,7 @@ export function parseTorrentPeer (value: string): string {
   return parsePeerMultiaddr(value)
 }
 
-/** Collect a repeatable option through a parser. */
-export function collectWith (parse: (v: string) => string): (v: string, prev?: string[]) => string[] {
-  return (v, prev = []) => [...prev, parse(v)]
+/** A repeatable option, each value checked by `parse`; with `commas`, one value may list several. */
+export function collectWith (parse: (v: string) => string, commas = false): (v: string, prev?: string[]) => string[] {
+  return (v, prev = []) => [...prev, ...(commas ? v.split(',').map(x => x.trim()).filter(x => x !== '') : [v]).map(parse)]
 }

@@ -42,7 +42,7 @@ export interface FastTrackOptions {
   supernodeDegree?: number
   /** Most supernode links accepted (inbound ones included). @default 16 */
   maxSupernodeLinks?: number
-  /** TTL of a query among supernodes (1 = only the leaf's supernode's neighbours). @default 4 */
+  /** TTL of a query among supernodes (1: the supernode of the leaf and those linked to it). @default 4 */
   queryTtl?: number
   /** Largest TTL + hops accepted from others; above it a query is dropped and counted. @default 7 */
   maxTtl?: number

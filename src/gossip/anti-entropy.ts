@@ -12,7 +12,12 @@
  * per maxPeriodMs); an exchange that moves an update or a map entry either way resets it to periodMs
  * at once (the timer is re-armed), so a partition heal or a rumor that missed someone is repaired
  * at the fast rate. Rumors arriving do not reset it: rumor mongering spreads them, and anti-entropy
- * only has to catch what it missed.
+ * only has to catch what it missed. To catch it soon, a new rumor arms one follow-up exchange
+ * 2 × periodMs later (once rumor mongering has had time to finish; several rumors share it) with a
+ * peer that took no part in this node's rumor traffic since the last exchange: the peers it pushed to
+ * and heard from have the rumor, a node that missed it is among the others. So an idle node costs a
+ * frame per maxPeriodMs, a busy one about one more frame per broadcast, and a node that a rumor
+ * missed is found within a few hundred milliseconds instead of maxPeriodMs.
  */
 import type { PeerRef } from '../overlay/types.js'
 import type { GossipContext } from './context.js'
@@ -28,9 +33,36 @@ export class AntiEntropy {
   private interval: number
   /** Did anything get repaired, either way, since the last exchange we opened? */
   private found = false
+  private readonly adaptive: boolean
+  /** When the armed timer fires (ms, env clock). */
+  private dueAt = Infinity
+  /** Is the armed timer a follow-up to rumor traffic? */
+  private followUp = false
+  /** Peers in this node's rumor traffic since the last exchange (they have what was spread). */
+  private readonly involved = new Set<string>()
 
   constructor (private readonly ctx: GossipContext) {
     this.interval = ctx.o.antiEntropy.periodMs
+    this.adaptive = ctx.o.antiEntropy.maxPeriodMs > ctx.o.antiEntropy.periodMs
+  }
+
+  private arm (delay: number): void {
+    this.dueAt = this.ctx.env.now() + delay
+    this.ctx.env.setTimer(AE, delay)
+  }
+
+  /** Rumor traffic with `peer` (we pushed to it, or it pushed a new update to us). */
+  involve (peer: string): void {
+    if (this.adaptive && this.involved.size < 4096) this.involved.add(peer)
+  }
+
+  /** A new rumor here: make sure an exchange follows soon (adaptive only). */
+  rumorArrived (): void {
+    if (!this.adaptive || this.followUp || !this.ctx.running()) return
+    const delay = this.ctx.nextDelay(2 * this.ctx.o.antiEntropy.periodMs)
+    if (this.ctx.env.now() + delay >= this.dueAt) return
+    this.followUp = true
+    this.arm(delay)
   }
 
   /** The current anti-entropy period (adaptive). */
@@ -40,17 +72,24 @@ export class AntiEntropy {
 
   start (): void {
     const period = this.ctx.o.antiEntropy.periodMs
-    if (period > 0) this.ctx.env.setTimer(AE, this.ctx.firstDelay(period))
+    if (period > 0) this.arm(this.ctx.firstDelay(period))
   }
 
-  stop (): void { this.ctx.env.clearTimer(AE) }
+  stop (): void {
+    this.ctx.env.clearTimer(AE)
+    this.dueAt = Infinity
+    this.followUp = false
+  }
 
   onTimer (): void {
     const { periodMs, maxPeriodMs } = this.ctx.o.antiEntropy
-    this.interval = this.found ? periodMs : Math.min(maxPeriodMs, 2 * this.interval)
+    // a follow-up that finds nothing does not lengthen the period: it was not a regular exchange
+    if (this.found) this.interval = periodMs
+    else if (!this.followUp) this.interval = Math.min(maxPeriodMs, 2 * this.interval)
     this.found = false
+    this.followUp = false
     this.exchange()
-    this.ctx.env.setTimer(AE, this.ctx.nextDelay(this.interval))
+    this.arm(this.ctx.nextDelay(this.interval))
   }
 
   /** Something was repaired: back to the fast period, now. */
@@ -59,7 +98,7 @@ export class AntiEntropy {
     const { periodMs } = this.ctx.o.antiEntropy
     if (this.interval > periodMs && this.ctx.running()) {
       this.interval = periodMs
-      this.ctx.env.setTimer(AE, this.ctx.nextDelay(periodMs))
+      this.arm(this.ctx.nextDelay(periodMs))
     }
   }
 
@@ -67,10 +106,21 @@ export class AntiEntropy {
   gc (): void { this.modes.clear() }
 
   private exchange (): void {
-    const p = this.ctx.membership.pick(this.ctx.env.rng, 1)[0]
+    const p = this.partner()
     if (p === undefined) return
     this.ctx.env.stats.inc('gossip:ae-contacts')
     this.open(p)
+  }
+
+  /** A random partner; adaptive, preferably one outside our recent rumor traffic (it may have missed something). */
+  private partner (): PeerRef | undefined {
+    const rng = this.ctx.env.rng
+    if (this.adaptive && this.involved.size > 0) {
+      const others = this.ctx.membership.peers().filter(p => !this.involved.has(p.id))
+      this.involved.clear()
+      if (others.length > 0) return others[rng.int(others.length)]
+    }
+    return this.ctx.membership.pick(rng, 1)[0]
   }
 
   /** Open an exchange with `p` (also how a lost peer is probed). */

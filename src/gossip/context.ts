@@ -30,6 +30,8 @@ export interface GossipContext {
   receiveAll (from: PeerRef, updates: readonly Update[], via: Via): { known: UpdateId[], fresh: UpdateId[] }
   /** Take in one complete update (a fetched body); false when we already had it or refused it. */
   receive (from: PeerRef, u: Update, via: Via): boolean
+  /** Rumor traffic with `peer` (anti-entropy then prefers other partners). */
+  rumorContact (peer: PeerRef): void
   /** Merge a peer's map entries; returns how many keys changed here. */
   mergeEntries (from: PeerRef, entries: readonly MapEntryWire[]): number
 }

@@ -158,6 +158,7 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     const s = this.store.keep(u, true, this.env.now())
     if (u.kind !== UpdateKind.Message) this.applyMap(u)
     this.env.stats.inc('gossip:published')
+    this.ae.rumorArrived()
     this.rumor.spreadNew(s)
     return idKey(u.origin, u.seq)
   }
@@ -256,11 +257,14 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     if (u.data === undefined) return this.fetch.announce(from, u)
     this.seen.add(u.origin, u.seq, u.time)
     this.env.stats.inc(via === 'ae' ? 'gossip:ae-repaired' : 'gossip:received-new')
+    if (via === 'rumor') { this.ae.involve(from.id); this.ae.rumorArrived() }
     const s: Stored = this.store.keep(u, true, now)
     this.deliver(from, u)
     this.rumor.spreadNew(s)
     return true
   }
+
+  rumorContact (peer: PeerRef): void { this.ae.involve(peer.id) }
 
   /** Signed by its origin (on an open node: anything goes)? A forgery costs the relay its score. */
   private authentic (from: PeerRef, u: Update): boolean {

@@ -81,6 +81,7 @@ export class RumorMonger {
       }
     }
     if (o.mode === 'push' && updates.length === 0) return
+    if (updates.length > 0) this.ctx.rumorContact(p)
     env.send(p, { type: 'rumor', updates, pull: o.mode !== 'push' })
   }
 

@@ -17,9 +17,8 @@ export interface NapsterServerOptions {
   idleTimeoutMs?: number
 }
 
-export interface NapsterClientOptions {
-  /** The index server (required for a client). */
-  server: PeerRef
+/** A client's settings (all but the server it uses). */
+export interface NapsterClientSettings {
   /** We cannot be dialed: log in with port 0, uploads go by push. @default false */
   firewalled?: boolean
   /** Data port announced when not firewalled (informational over libp2p). @default 6699 */
@@ -45,8 +44,13 @@ export interface NapsterClientOptions {
   transfer?: TransferOptions
 }
 
+export interface NapsterClientOptions extends NapsterClientSettings {
+  /** The index server (required for a client). */
+  server: PeerRef
+}
+
 /** Every user-facing option of both roles (the server's and the client's but `server`). */
-export type NapsterOptions = NapsterServerOptions & Omit<NapsterClientOptions, 'server'>
+export interface NapsterOptions extends NapsterServerOptions, NapsterClientSettings {}
 
 export type ResolvedNapsterOptions = Required<NapsterOptions>
 

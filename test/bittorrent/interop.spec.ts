@@ -6,7 +6,7 @@ import { parseMagnet, toMagnet } from '../../src/bittorrent/magnet.js'
 import { MetadataMachine } from '../../src/bittorrent/metadata.js'
 import { TorrentHost } from '../../src/bittorrent/live/host.js'
 import { TcpEndpoint, tcpPeerId } from '../../src/runtime/bytestream/tcp-endpoint.js'
-import { MemoryStore } from '../../src/bittorrent/store.js'
+import { MemoryStore } from '../../src/bittorrent/memory-store.js'
 import { wtClient, wtDestroy } from './wt-helpers.js'
 
 async function until (cond: () => boolean, ms: number, what: string): Promise<void> {

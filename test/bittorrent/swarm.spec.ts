@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { runSwarm } from '../../src/bittorrent/sim-swarm.js'
-import { MemoryStore } from '../../src/bittorrent/store.js'
+import { MemoryStore } from '../../src/bittorrent/memory-store.js'
 
 describe('bittorrent swarm (simulator)', function () {
   this.timeout(60_000)

@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { mainJs, outDir, runCli } from '../cli/helpers.js'
 import { NodeProcess } from '../cli/node-process.js'
-import { serveStatic } from './static-server.js'
+import { serveStatic } from '../../benchmarks/lib/static-server.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const repo = join(outDir, '..')

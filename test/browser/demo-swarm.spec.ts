@@ -14,8 +14,8 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { outDir } from '../cli/helpers.js'
 import { NodeProcess } from '../cli/node-process.js'
-import { serveStatic } from './static-server.js'
-import { CHROMIUM, CHROMIUM_ARGS, ringFormed } from './swarm-harness.js'
+import { serveStatic } from '../../benchmarks/lib/static-server.js'
+import { CHROMIUM, CHROMIUM_ARGS, ringFormed } from '../../benchmarks/lib/page-swarm.js'
 
 const repo = join(outDir, '..')
 

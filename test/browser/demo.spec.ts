@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { outDir } from '../cli/helpers.js'
 import { NodeProcess } from '../cli/node-process.js'
-import { serveStatic } from './static-server.js'
+import { serveStatic } from '../../benchmarks/lib/static-server.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const repo = join(outDir, '..')

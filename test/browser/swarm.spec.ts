@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { CHROMIUM, pageConnections, pageDeliveries, pageDownload, pageJoin, pageLookup, pagePublish, pageRing, pageSeed, pageStart, ringFormed, startWorld, until, type PageInfo, type PageSwarmWorld } from './swarm-harness.js'
+import { CHROMIUM, pageConnections, pageDeliveries, pageDownload, pageJoin, pageLookup, pagePublish, pageRing, pageSeed, pageStart, ringFormed, startWorld, until, type PageInfo, type PageSwarmWorld } from '../../benchmarks/lib/page-swarm.js'
 
 describe('browser: three pages and a relay (WebRTC, circuit relay v2)', function () {
   this.timeout(120_000)
@@ -31,7 +31,7 @@ describe('browser: three pages and a relay (WebRTC, circuit relay v2)', function
       const page = await world.newPage()
       page.on('pageerror', (e: Error) => { problems.push(`page ${i} error: ${e.message}`) })
       pages.push(page)
-      info.push(await page.evaluate(pageStart, { sdkUrl: world.sdkUrl, relay: world.relayAddr, timeoutMs: 20_000 }))
+      info.push(await page.evaluate(pageStart, { relay: world.relayAddr, timeoutMs: 20_000 }))
     }
   })
 

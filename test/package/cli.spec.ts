@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTorrent } from '../../src/bittorrent/index.js'
 import { runCli, type CliRun } from '../cli/helpers.js'
+import { NodeProcess } from '../cli/node-process.js'
 
 /** Exactly one line on stderr says what went wrong (commander adds its usage hint), no stack trace. */
 function assertOneLineError (r: CliRun, pattern: RegExp): void {
@@ -73,6 +74,60 @@ describe('package: CLI errors', function () {
     const summary = JSON.parse(json.stdout) as { ok: boolean, failures: string[] }
     assert.equal(summary.ok, false)
     assert.match(summary.failures[0], /^chord: FAILED/)
+  })
+
+  it('node --bootstrap without /p2p/<id> is refused at startup', async () => {
+    const r = await runCli(['node', '--overlay', 'chord', '--bootstrap', '/ip4/127.0.0.1/tcp/4001'])
+    assertOneLineError(r, /--bootstrap.*"\/ip4\/127\.0\.0\.1\/tcp\/4001" has no \/p2p\/<peer id>/)
+  })
+
+  it('lab search --overlays with an unknown name is refused', async () => {
+    const r = await runCli(['lab', 'search', '--overlays', 'napster,kademlia', '--nodes', '20', '--queries', '5'])
+    assertOneLineError(r, /^overlaykit: error: unknown overlay "kademlia" in --overlays \(known: [a-z, ]*napster/)
+    assert.doesNotMatch(r.stderr, /src\//)
+  })
+
+  describe('a node', () => {
+    const procs: NodeProcess[] = []
+    after(async () => { await Promise.all(procs.map(async p => await p.stop())) })
+
+    it('answers a missing key the same way for chord and gossip: ok, found false, value null', async () => {
+      const node = NodeProcess.start(['--overlay', 'chord,gossip', '--listen', '/ip4/127.0.0.1/tcp/0'])
+      procs.push(node)
+      await node.listening()
+      await node.waitLine(l => l.event === 'joined' && l.overlay === 'chord', 20_000, 'chord joined')
+      for (const overlay of ['chord', 'gossip']) {
+        const r = await node.request({ op: 'get', key: 'no-such-key', overlay }, 20_000, true)
+        assert.equal(r.ok, true, `${overlay}: ${JSON.stringify(r)}`)
+        assert.deepEqual(r.result, { key: 'no-such-key', found: false, value: null }, overlay)
+      }
+    })
+
+    it('says so when stdin ends, and keeps running; --exit-on-eof stops it', async () => {
+      const node = NodeProcess.start(['--overlay', 'gossip', '--listen', '/ip4/127.0.0.1/tcp/0'])
+      procs.push(node)
+      await node.listening()
+      node.child.stdin?.end()
+      await node.waitLine(l => l.event === 'stdin-closed' && l.stopping === false, 20_000, 'stdin-closed')
+      // stderr is another pipe: its line may arrive after the event on stdout
+      const said = /stdin closed, so no more requests are read; the node keeps running until SIGINT or SIGTERM/
+      if (!said.test(node.stderr)) {
+        await new Promise<void>((resolve, reject) => {
+          const t = setTimeout(() => { reject(new Error(`no stdin notice on stderr: ${node.stderr}`)) }, 10_000)
+          node.child.stderr?.on('data', () => { if (said.test(node.stderr)) { clearTimeout(t); resolve() } })
+        })
+      }
+      assert.equal(node.child.exitCode, null)
+      node.child.kill('SIGTERM')
+      assert.equal(await node.exited, 0)
+
+      const exiting = NodeProcess.start(['--overlay', 'gossip', '--listen', '/ip4/127.0.0.1/tcp/0', '--exit-on-eof'])
+      procs.push(exiting)
+      await exiting.listening()
+      exiting.child.stdin?.end()
+      assert.equal(await exiting.exited, 0)
+      assert.ok(exiting.lines.some(l => l.event === 'stopped'))
+    })
   })
 
   it('bench --list lists the benchmarks', async () => {

@@ -46,8 +46,11 @@ describe('package: npm pack, offline install, examples against the installed pac
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'overlaykit-pack-'))
-    // prepack rebuilds dist/ and dist/browser: what the exports map names is in the tarball
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: repo, env, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 })
+    // `npm pack` runs prepack (npm run build && npm run build:browser); `npm test` has just built dist/
+    // (pretest), so only the browser bundle is built here, and the tarball packed without re-running
+    // tsc over the dist/ this test suite is running from. The prepack test below keeps the two in step.
+    await run('npm', ['run', 'build:browser'], { cwd: repo, env, timeout: 240_000 })
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: repo, env, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 })
     const packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string, files: Array<{ path: string }> }>
     tarball = packed[0].filename
     files = new Set(packed[0].files.map(f => f.path))
@@ -63,6 +66,11 @@ describe('package: npm pack, offline install, examples against the installed pac
   })
 
   after(async () => { if (dir !== '') await rm(dir, { recursive: true, force: true }) })
+
+  it('prepack builds what the exports map names: dist/ (tsc) and dist/browser (esbuild)', () => {
+    const scripts = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+    assert.equal(scripts.prepack, 'npm run build && npm run build:browser')
+  })
 
   it('the tarball holds every file the exports map and bin name, and no tests', () => {
     for (const target of [...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap(e => [e.import, e.types ?? e.import])]) {

@@ -7,7 +7,7 @@ import { AbortError, TimeoutError } from '../../overlay/errors.js'
 import { MetadataMachine } from '../metadata.js'
 import type { Magnet } from '../magnet.js'
 import type { Metainfo } from '../metainfo.js'
-import type { BitTorrentService } from './service.js'
+import type { TorrentServiceContext } from './context.js'
 import type { ContentRouting } from '../../overlay/capabilities.js'
 import type { PeerRef } from '../../overlay/types.js'
 
@@ -22,7 +22,7 @@ export interface FetchMetadataOptions {
   retryMs?: number
 }
 
-export async function fetchMetadata (service: BitTorrentService, magnet: Magnet, o: FetchMetadataOptions): Promise<Metainfo> {
+export async function fetchMetadata (service: TorrentServiceContext, magnet: Magnet, o: FetchMetadataOptions): Promise<Metainfo> {
   const hosted = service.host.addMachine(magnet.infoHash, env => new MetadataMachine(env, { infoHash: magnet.infoHashBytes }))
   const stop = new AbortController()
   const connect = (ref: PeerRef): void => { if (ref.id !== service.self.id) hosted.connect(ref) }

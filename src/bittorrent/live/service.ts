@@ -12,6 +12,7 @@ import { OverlayDriver, type DriverOptions } from '../../runtime/libp2p/driver.j
 import { FsBlobStorage, type BlobStorage } from '../../runtime/libp2p/storage.js'
 import { stripPeerId } from '../../runtime/libp2p/addrs.js'
 import { toPeerRef } from '../../runtime/libp2p/service.js'
+import { RUNS_ON_LIMITED_CONNECTION } from '../../runtime/libp2p/limited.js'
 import { InvalidArgumentError } from '../../overlay/errors.js'
 import { WriteBatcher } from '../../runtime/bytestream/batch.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
@@ -165,7 +166,7 @@ export class BitTorrentService implements Startable {
   constructor (private readonly components: OverlayComponents, readonly init: BitTorrentInit = {}) {
     this[serviceCapabilities] = ['@overlaykit/bittorrent']
     const serve = init.serveTracker
-    this.trackerDriver = new OverlayDriver(components, trackerSpec, { ...(typeof serve === 'object' ? serve : {}), serve: serve !== undefined && serve !== false }, init.driver)
+    this.trackerDriver = new OverlayDriver(components, trackerSpec, { ...(typeof serve === 'object' ? serve : {}), serve: serve !== undefined && serve !== false }, { runOnLimitedConnection: RUNS_ON_LIMITED_CONNECTION['bittorrent-tracker'], ...init.driver })
     this.host = new TorrentHost({ self: { id: components.peerId.toString() }, storage: init.storage, seed: init.seed })
   }
 

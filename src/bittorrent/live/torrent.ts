@@ -9,7 +9,7 @@ import { toMagnet } from '../magnet.js'
 import type { HostedTorrent } from './host.js'
 import type { TorrentOptions, TorrentProgress } from '../machine.js'
 import type { Metainfo } from '../metainfo.js'
-import type { BitTorrentService } from './service.js'
+import type { TorrentServiceContext } from './context.js'
 import type { ContentRouting } from '../../overlay/capabilities.js'
 import type { BlobStorage } from '../../runtime/libp2p/storage.js'
 import type { PeerRef } from '../../overlay/types.js'
@@ -83,7 +83,7 @@ export class Torrent {
   /** Discovery results, for tests and the CLI. */
   readonly discovered = new Set<string>()
 
-  constructor (private readonly service: BitTorrentService, readonly metainfo: Metainfo, private readonly o: RunOptions) {
+  constructor (private readonly service: TorrentServiceContext, readonly metainfo: Metainfo, private readonly o: RunOptions) {
     this.infoHash = metainfo.infoHash
     this.torrentFile = o.torrentFile ?? torrentFileOf(metainfo)
     this.done = new Promise((resolve, reject) => { this.resolveDone = resolve; this.rejectDone = reject })

@@ -28,6 +28,10 @@ export default function register (program: Command, io: CliIo): void {
       if (o.freeRiders > 1) throw new Error('--free-riders is a share in [0, 1]')
       // loaded on use: the lab takes the overlays from the registry, which imports every overlay
       const { labCharts, labMarkdown, labTableRows, runSearchLab } = await import('../lab/search.js')
+      // a name no overlay has is a typo: refuse it (an overlay without a lab entry is skipped, with why)
+      const { OVERLAY_NAMES } = await import('../../overlays.js')
+      const unknown = o.overlays.filter(n => !(OVERLAY_NAMES as readonly string[]).includes(n))
+      if (unknown.length > 0) throw new Error(`unknown overlay${unknown.length > 1 ? 's' : ''} ${unknown.map(n => `"${n}"`).join(', ')} in --overlays (known: ${OVERLAY_NAMES.join(', ')})`)
       const bar = io.progress('overlays', o.overlays.length)
       io.info(`lab search: ${o.nodes} nodes, ${o.queries} queries, overlays ${o.overlays.join(', ')}, churn ${o.churn}, seed ${String(o.seed)}`)
       const result = await runSearchLab({

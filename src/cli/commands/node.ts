@@ -5,6 +5,7 @@
 import type { Command } from 'commander'
 import type { CliIo } from '../plugin.js'
 import { parseList } from '../options.js'
+import { collectWith, parseMultiaddr, parsePeerMultiaddr } from '../addrs.js'
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...parseList(v)]
 
@@ -12,15 +13,16 @@ export default function register (program: Command, _io: CliIo): void {
   program.command('node')
     .description('run a long-lived real node (TCP, optionally WebSockets); prints its multiaddrs as JSON and takes JSON-lines (or text) requests on stdin: lookup, put, get, publish, search, seed, download, status, stop')
     .requiredOption('--overlay <names>', 'overlay(s) to run, comma-separated (e.g. chord,gossip)', collect)
-    .option('--listen <multiaddr>', 'listen address, repeatable (default /ip4/0.0.0.0/tcp/0)', collect)
-    .option('--bootstrap <multiaddr>', 'a peer to join through (…/p2p/<id>), repeatable', collect, [])
+    .option('--listen <multiaddr>', 'listen address, repeatable (default /ip4/0.0.0.0/tcp/0)', collectWith(parseMultiaddr, true))
+    .option('--bootstrap <multiaddr>', 'a peer to join through (…/p2p/<id>), repeatable', collectWith(parsePeerMultiaddr, true), [])
     .option('--ws', 'also listen on WebSockets (for browsers)', false)
-    .option('--announce <multiaddr>', 'address to announce instead of the listen addresses, repeatable', collect, [])
+    .option('--exit-on-eof', 'stop when stdin ends (default: keep running, say so, stop on SIGINT/SIGTERM)', false)
+    .option('--announce <multiaddr>', 'address to announce instead of the listen addresses, repeatable', collectWith(parseMultiaddr, true), [])
     .option('--key <file>', 'keep the node identity in this file (created if missing)')
     .option('--relay', 'also run a circuit relay v2 server for peers behind NATs and browsers (libp2p\'s limits: 128 KiB, 2 min per relayed connection)', false)
     .option('--opt <key=value>', 'overlay option, repeatable (e.g. role=server, vnodes=4)', collect, [])
     .action(async (_opts: unknown, self: Command) => {
-      const o = self.optsWithGlobals<{ overlay: string[], listen?: string[], bootstrap: string[], ws: boolean, relay: boolean, announce: string[], key?: string, opt: string[], seed: number | string }>()
+      const o = self.optsWithGlobals<{ overlay: string[], listen?: string[], bootstrap: string[], ws: boolean, exitOnEof: boolean, relay: boolean, announce: string[], key?: string, opt: string[], seed: number | string }>()
       const options: Record<string, string> = {}
       for (const kv of o.opt) {
         const eq = kv.indexOf('=')
@@ -33,6 +35,7 @@ export default function register (program: Command, _io: CliIo): void {
         ...(o.listen !== undefined ? { listen: o.listen } : {}),
         bootstrap: o.bootstrap,
         ws: o.ws,
+        exitOnEof: o.exitOnEof,
         relay: o.relay,
         announce: o.announce,
         ...(o.key !== undefined ? { keyFile: o.key } : {}),

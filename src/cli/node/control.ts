@@ -48,9 +48,13 @@ export function parseControlLine (line: string): ControlRequest | null {
 export function startControl (
   handle: (req: ControlRequest) => Promise<unknown>,
   write: (obj: Record<string, unknown>) => void,
-  input: NodeJS.ReadableStream = process.stdin
+  input: NodeJS.ReadableStream = process.stdin,
+  onEnd: () => void = () => {}
 ): { close (): void } {
   const rl = createInterface({ input, terminal: false })
+  let closing = false
+  // the end of the input (EOF), not our own close()
+  rl.on('close', () => { if (!closing) onEnd() })
   rl.on('line', (line) => {
     let req: ControlRequest | null
     try {
@@ -66,5 +70,5 @@ export function startControl (
       (err: Error) => { write({ ...(id !== undefined ? { id } : {}), op: req.op, ok: false, error: err.message }) }
     )
   })
-  return { close () { rl.close() } }
+  return { close () { closing = true; rl.close() } }
 }

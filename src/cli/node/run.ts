@@ -9,13 +9,13 @@ import type { PrivateKey } from '@libp2p/interface'
 import { toJsonSafe } from '../../report/io.js'
 import { addrsOf, createLiveNode } from '../live.js'
 import { startControl, type ControlRequest } from './control.js'
-import type { NodeOps, NodeOpsContext } from '../../overlay/node-ops.js'
-import { KITS } from '../../overlays.js'
+import type { NodeOps, NodeOpsContext, NodeOpsFactory } from '../../overlay/node-ops.js'
+import { KITS, type OverlayKit } from '../../overlays.js'
 import { nodeLimitsStatus } from '../../runtime/libp2p/status.js'
 
 /** The overlays `overlaykit node` can run: every registry entry with node operations. */
-export function nodeOverlays (): Map<string, NonNullable<(typeof KITS)[number]['node']>> {
-  return new Map(KITS.flatMap(k => k.node !== undefined ? [[k.name, k.node] as const] : []))
+export function nodeOverlays (): Map<string, NodeOpsFactory> {
+  return new Map((KITS as readonly OverlayKit[]).flatMap(k => k.node !== undefined ? [[k.name, k.node] as const] : []))
 }
 
 /** Loads the node's key from `file`, creating it (Ed25519) on first use, so the peer id survives restarts. */
@@ -44,6 +44,8 @@ export interface NodeRunOptions {
   relay?: boolean
   /** @default process.stdin */
   input?: NodeJS.ReadableStream
+  /** Stop when the input ends (`--exit-on-eof`); otherwise say that requests are no longer read and keep running. @default false */
+  exitOnEof?: boolean
 }
 
 export async function runNode (o: NodeRunOptions): Promise<void> {
@@ -139,7 +141,11 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
       write({ event: 'join-failed', overlay: a.name, error: (err as Error).message })
     }
   }
-  const control = startControl(handle, write, o.input)
+  const control = startControl(handle, write, o.input, () => {
+    write({ event: 'stdin-closed', stopping: o.exitOnEof === true })
+    if (o.exitOnEof === true) { void stop(); return }
+    log('overlaykit node: stdin closed, so no more requests are read; the node keeps running until SIGINT or SIGTERM (--exit-on-eof stops it instead)')
+  })
   try {
     await done
   } finally {

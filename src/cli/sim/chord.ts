@@ -4,8 +4,10 @@
  * fraction of simultaneous failures (no repair), continuous churn, and key-load statistics; `--out`
  * writes nodes.jsonl and lookups.jsonl for analysis elsewhere.
  */
+import { spawnSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { getHeapStatistics } from 'node:v8'
 import type { Command } from 'commander'
 import type { SimCommand } from '../plugin.js'
 import { buildRing, failFraction, keyLoad, routingEntriesPerHost, runLookups } from '../../chord/sim-run.js'
@@ -20,6 +22,27 @@ interface ChordSimOptions {
   bootstrap: 'oracle' | 'join'; out?: string
 }
 
+/**
+ * Heap a simulated ring needs, measured (benchmarks/results/chord-scale.md): about 8 KB per vnode
+ * with its routing state, plus 100 bytes per lookup of statistics and 512 MiB of headroom.
+ */
+function heapNeededMiB (vnodes: number, lookups: number): number {
+  return Math.ceil((vnodes * 8000 + lookups * 100) / 2 ** 20) + 512
+}
+
+/**
+ * Node's default heap limit (about 4 GiB here) is too small for 10^6 hosts: run the same command again
+ * in a child Node with --max-old-space-size sized for the ring, pass its output through and exit with
+ * its code. OVERLAYKIT_SIM_HEAP=off disables this; the child is marked so it never re-runs itself.
+ */
+function rerunWithHeap (neededMiB: number, io: { info: (line: string) => void }): void {
+  const limitMiB = getHeapStatistics().heap_size_limit / 2 ** 20
+  if (limitMiB >= neededMiB || process.env.OVERLAYKIT_SIM_HEAP != null) return
+  io.info(`sim chord: this ring needs about ${neededMiB} MiB of heap (Node's limit here is ${Math.round(limitMiB)} MiB): re-running with --max-old-space-size=${neededMiB}`)
+  const r = spawnSync(process.execPath, [...process.execArgv, `--max-old-space-size=${neededMiB}`, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, OVERLAYKIT_SIM_HEAP: String(neededMiB) } })
+  process.exit(r.status ?? 1)
+}
+
 const summary = (h: { mean: number, p1: number, p50: number, p99: number, max: number }): Record<string, number> =>
   ({ mean: +h.mean.toFixed(4), p1: h.p1, p50: h.p50, p99: h.p99, max: h.max })
 
@@ -28,7 +51,7 @@ const command: SimCommand = {
   description: 'Chord DHT: lookup hops, timeouts and failures on a simulated ring (optional vnodes, failures, churn, key load)',
   configure (cmd: Command): void {
     cmd
-      .option('--nodes <n>', 'hosts on the ring', parsePositiveInt, 1000)
+      .option('--nodes <n>', 'hosts on the ring (a ring too big for Node\'s default heap re-runs the command with --max-old-space-size sized for it; OVERLAYKIT_SIM_HEAP=off disables that)', parsePositiveInt, 1000)
       .option('--lookups <n>', 'lookups of random keys', parsePositiveInt, 10_000)
       .option('--vnodes <v>', 'virtual nodes per host', parsePositiveInt, 1)
       .option('--successors <r>', 'successor-list length (default max(8, 2·log2 N))', parsePositiveInt)
@@ -47,7 +70,9 @@ const command: SimCommand = {
     if (o.fail >= 1) throw new Error('--fail must be below 1')
     if (o.bootstrap !== 'oracle' && o.bootstrap !== 'join') throw new Error('--bootstrap must be oracle or join')
     const options = { bits: o.bits, vnodes: o.vnodes, successors: o.successors, replicas: o.replicas, expectedNodes: o.nodes * o.vnodes }
+    rerunWithHeap(heapNeededMiB(o.nodes * o.vnodes, o.lookups), io)
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     if (o.churn > 0) {
       io.info(`churn: ${o.nodes} hosts, R = ${o.churn}/s joins and failures, ${o.duration} s`)
       const r = runChurn({
@@ -88,7 +113,10 @@ const command: SimCommand = {
       messagesPerLookup: +st.messages.mean.toFixed(3),
       latencyMs: summary(st.latency.summary()),
       seed: o.seed,
-      wallMs: Math.round(performance.now() - t0)
+      wallMs: Math.round(performance.now() - t0),
+      cpuMs: Math.round((process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000),
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      simEvents: sim.eventCount
     }
     if (o.keys > 0) {
       const load = keyLoad(nodes, o.keys, sim.rng.fork('keys'))

@@ -1,6 +1,6 @@
 /**
- * A swarm of pages in headless Chromium around one Node relay, shared by test/browser/swarm.spec.ts
- * and benchmarks/browser-swarm.ts:
+ * A swarm of pages in headless Chromium around one Node relay, shared by benchmarks/browser-swarm.ts
+ * and test/browser/swarm.spec.ts:
  *
  * - the relay: an in-process libp2p node on WebSockets (127.0.0.1) running the circuit relay v2
  *   server (createNode's `relay` option) and, for the WebSocket transfer comparison, a BitTorrent
@@ -9,28 +9,31 @@
  *   gossip and bittorrent: it reserves a slot and announces `<relay>/p2p-circuit/webrtc/p2p/<page>`,
  *   so other pages reach it over WebRTC signalled through the relay.
  *
- * The `page*` functions run inside a page (page.evaluate): self-contained, state in globalThis.ok.
+ * The `page*` functions run inside a page (page.evaluate): self-contained, the SDK in
+ * globalThis.overlaykit (the page's own module script imports it), state in globalThis.ok.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
 import { createNode } from '../../src/runtime/libp2p/swarm.js'
 import { bittorrent } from '../../src/bittorrent/index.js'
-import { outDir } from '../cli/helpers.js'
 import { serveStatic } from './static-server.js'
 import type { Libp2p } from '@libp2p/interface'
 
 export const CHROMIUM = '/usr/bin/chromium'
-const repo = join(outDir, '..')
+/** The checkout (this file runs from dist/benchmarks/lib/). */
+const repo = join(fileURLToPath(import.meta.url), '..', '..', '..', '..')
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
   // ICE host candidates as plain loopback/LAN addresses instead of mDNS names (nothing resolves .local here)
-  '--disable-features=WebRtcHideLocalIpsWithMdns']
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // every page is a peer, not a background tab: no timer throttling or renderer backgrounding
+  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows']
 
 export interface PageSwarmWorld {
-  sdkUrl: string
   relay: Libp2p<any>
   /** The relay's WebSocket address (…/ws/p2p/<id>). */
   relayAddr: string
@@ -47,7 +50,8 @@ export async function startWorld (): Promise<PageSwarmWorld> {
     cleanups.push(async () => { await rm(work, { recursive: true, force: true }) })
     const www = join(work, 'www')
     await promisify(execFile)(process.execPath, [join(repo, 'scripts', 'build-browser.mjs'), '--outdir', www], { timeout: 90_000 })
-    await writeFile(join(www, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>overlaykit page swarm</title>\n')
+    await writeFile(join(www, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>overlaykit page swarm</title>\n' +
+      '<script type="module">import * as sdk from "./overlaykit.js"; globalThis.overlaykit = sdk</script>\n')
     const server = await serveStatic(www)
     cleanups.push(server.close)
     // the relay: reservations for up to 64 pages; libp2p's per-connection limits (128 KiB, 2 min) stay
@@ -60,9 +64,10 @@ export async function startWorld (): Promise<PageSwarmWorld> {
     const newPage = async (): Promise<any> => {
       const page = await context.newPage()
       await page.goto(`${server.url}/index.html`)
+      await page.waitForFunction(() => (globalThis as any).overlaykit !== undefined, undefined, { timeout: 30_000 })
       return page
     }
-    return { sdkUrl: `${server.url}/overlaykit.js`, relay: relay as Libp2p<any>, relayAddr, newPage, close }
+    return { relay: relay as Libp2p<any>, relayAddr, newPage, close }
   } catch (err) {
     await close()
     throw err
@@ -72,8 +77,8 @@ export async function startWorld (): Promise<PageSwarmWorld> {
 export interface PageInfo { peerId: string, addrs: string[], webrtc: string, relayed: string }
 
 /** In the page: a node with chord, gossip and bittorrent that reserves on the relay; resolves with its addresses. */
-export async function pageStart (a: { sdkUrl: string, relay: string, timeoutMs: number }): Promise<PageInfo> {
-  const sdk = await import(a.sdkUrl)
+export async function pageStart (a: { relay: string, timeoutMs: number }): Promise<PageInfo> {
+  const sdk = (globalThis as any).overlaykit
   const node = await sdk.createBrowserNode({
     relays: [a.relay],
     allowPrivateAddresses: true,

@@ -1,4 +1,4 @@
-/** A tiny static file server on 127.0.0.1 for the browser test (ES modules need http://, not file://). */
+/** A tiny static file server on 127.0.0.1 for the browser tests and the browser-swarm benchmark (ES modules need http://, not file://). */
 import { createServer, type Server } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
