@@ -3,12 +3,15 @@
  * (full membership over connections; bootstrap peers are dialled at start). Every delivery is
  * reported as an event line `{"event":"gossip:deliver","topic","data","origin","id"}`.
  * Ops: publish {topic, data}, peers, put {key, value}, get {key}. Options (--opt): periodMs, fanout, k,
- * ttlMs (how long a broadcast lives: also the longest cut it survives), antiEntropyMs, and
- * recoveryMs / recoveryPeers (probing peers lost in a cut; 0 turns it off).
+ * ttlMs (how long a broadcast lives: also the longest cut it survives), antiEntropyMs (and
+ * antiEntropyMaxMs: back off to it while exchanges repair nothing; alone, antiEntropyMs is a fixed
+ * period), recoveryMs / recoveryPeers (probing peers lost in a cut; 0 turns it off), and open=true
+ * (signed: false — sign nothing, accept unsigned updates; for labs only).
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import type { NodeOpsContext, NodeOpsFactory } from '../overlay/node-ops.js'
 import { gossip, type GossipService } from './service.js'
+import { PROFILES } from './options.js'
 
 const svc = (ctx: NodeOpsContext): GossipService => ctx.node.services.gossip as GossipService
 
@@ -20,7 +23,15 @@ function services (o: Record<string, string>, seed: string): Record<string, (com
     return v
   }
   for (const k of ['periodMs', 'fanout', 'k', 'ttlMs']) { const v = num(k); if (v !== undefined) init[k] = v }
-  if (o.antiEntropyMs !== undefined) init.antiEntropy = { periodMs: num('antiEntropyMs'), mode: 'push-pull' }
+  const aeMs = num('antiEntropyMs'); const aeMaxMs = num('antiEntropyMaxMs')
+  if (aeMs !== undefined || aeMaxMs !== undefined) {
+    const periodMs = aeMs ?? PROFILES.live.antiEntropy.periodMs
+    init.antiEntropy = { periodMs, mode: 'push-pull', maxPeriodMs: aeMaxMs ?? periodMs }
+  }
+  if (o.open !== undefined) {
+    if (o.open !== 'true' && o.open !== 'false') throw new Error('--opt open must be true or false')
+    init.signed = o.open !== 'true'
+  }
   const recoveryMs = num('recoveryMs'); const recoveryPeers = num('recoveryPeers')
   if (recoveryMs !== undefined || recoveryPeers !== undefined) init.recovery = { periodMs: recoveryMs, maxPeers: recoveryPeers }
   return { gossip: gossip(init) }

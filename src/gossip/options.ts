@@ -78,9 +78,11 @@ export interface GossipOptions {
    * `simIdentity(seed, i)` in the simulator) and accept only updates and map writes signed by their
    * origin; unsigned or badly signed ones are dropped, counted and their relay penalised. `false`
    * makes the node open: it signs nothing and verifies nothing (labs, large simulations). Cost of
-   * leaving it on, measured here (Node 24, Ed25519): about 20 k signatures/s and 8 k verifications/s
-   * per core (every node verifies every update once, duplicates are not verified), and 66 bytes more
-   * per update on the wire (a 64-byte signature; the origin is a peer id either way). @default true
+   * leaving it on (benchmarks/results/gossip-sign.md): one signature at the origin and one
+   * verification per node per new update (duplicates are not verified) — 1.3–1.6 k of each per second
+   * with 64-byte payloads on this machine at load 25 on 2 cores, several times that on an idle core —
+   * and 66 bytes more per update on the wire (the signature; the origin is a peer id either way).
+   * @default true
    */
   signed?: boolean
   /**
