@@ -218,23 +218,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   }
 
   progress (): TorrentProgress {
-    let down = 0; let up = 0
-    for (const p of this.peers.values()) { down += p.downRate; up += p.upRate }
-    return {
-      infoHash: this.meta.infoHash,
-      bytes: this.pieces.verifiedBytes,
-      wantedBytes: this.pieces.wantedBytes,
-      pieces: this.picker.have.count,
-      wantedPieces: this.pieces.countWanted(),
-      totalPieces: this.meta.pieceCount,
-      peers: [...this.peers.values()].filter(p => p.ready).length,
-      downRate: down,
-      upRate: up,
-      downloaded: this.downloaded,
-      uploaded: this.uploaded,
-      done: this.picker.done,
-      paused: this.paused
-    }
+    return this.pieces.progress({ downloaded: this.downloaded, uploaded: this.uploaded, paused: this.paused })
   }
 
   get done (): boolean { return this.picker.done }
