@@ -10,15 +10,14 @@ import { Choking } from './choker.js'
 import { pieceSize, type Metainfo } from './metainfo.js'
 import { Peer, rememberReleased } from './peer.js'
 import { PiecePicker } from './picker.js'
-import { equalBytes } from './sha1.js'
 import type { PieceStore } from './store.js'
 import { Pieces } from './pieces.js'
 import { MAX_REQUEST, type WireMsg } from './wire.js'
 import { Uploader } from './uploader.js'
 import { Requester } from './requester.js'
 import { SuperSeeder } from './superseed.js'
+import { Handshakes } from './handshake.js'
 import { resolveOptions, type ResolvedOptions, type TorrentOptions, type TorrentProgress } from './options.js'
-import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
 import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
 
 export type { TorrentOptions, TorrentProgress, TorrentEvent } from './options.js'
@@ -36,6 +35,8 @@ export class TorrentMachine implements Machine<WireMsg> {
   private readonly requests: Requester
   private readonly choking: Choking
   private readonly superSeeder: SuperSeeder | undefined
+  /** Handshakes, what we hold told once per connection, BEP 10/9 extensions (handshake.ts). */
+  private readonly hello: Handshakes
   private ready = false
   private stopped = false
   private paused: boolean
@@ -67,6 +68,20 @@ export class TorrentMachine implements Machine<WireMsg> {
       this.peerId.set(new TextEncoder().encode('-OK0100-'))
       this.peerId.set(env.rng.bytes(12), 8)
     }
+    this.hello = new Handshakes({
+      env,
+      meta: m,
+      picker: this.picker,
+      peers: this.peers,
+      peerId: this.peerId,
+      maxPeers: this.o.maxPeers,
+      ready: () => this.ready,
+      superSeeding: () => this.superSeeding,
+      offerPieces: (p) => { this.offerPieces(p) },
+      send: (p, msg) => { this.send(p, msg) },
+      violation: (p, what, fatal) => { this.violation(p, what, fatal) },
+      close: (p, reason) => { this.close(p, reason) }
+    })
     this.uploads = new Uploader({
       env,
       store: this.pieces.store,
@@ -129,7 +144,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.ready = true
     this.env.emit({ type: 'bittorrent:ready' })
     for (const p of this.peers.values()) {
-      if (p.sentHandshake) this.announceHave(p)
+      if (p.sentHandshake) this.hello.announceHave(p)
       this.requests.recomputeUseful(p)
     }
     this.pieces.checkComplete()
@@ -149,7 +164,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (this.peers.size >= this.o.maxPeers) return false
     const p = new Peer(ref, this.meta.pieceCount, this.env.now(), true)
     this.peers.set(ref.id, p)
-    this.sendHandshake(p)
+    this.hello.sendHandshake(p)
     return true
   }
 
@@ -203,23 +218,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   }
 
   progress (): TorrentProgress {
-    let down = 0; let up = 0
-    for (const p of this.peers.values()) { down += p.downRate; up += p.upRate }
-    return {
-      infoHash: this.meta.infoHash,
-      bytes: this.pieces.verifiedBytes,
-      wantedBytes: this.pieces.wantedBytes,
-      pieces: this.picker.have.count,
-      wantedPieces: this.pieces.countWanted(),
-      totalPieces: this.meta.pieceCount,
-      peers: [...this.peers.values()].filter(p => p.ready).length,
-      downRate: down,
-      upRate: up,
-      downloaded: this.downloaded,
-      uploaded: this.uploaded,
-      done: this.picker.done,
-      paused: this.paused
-    }
+    return this.pieces.progress({ downloaded: this.downloaded, uploaded: this.uploaded, paused: this.paused })
   }
 
   get done (): boolean { return this.picker.done }
@@ -230,14 +229,14 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (this.stopped) return
     if (this.banned.has(from.id)) { this.env.stats.inc('bt:from_banned'); return }
     let p = this.peers.get(from.id)
-    if (msg.type === 'handshake') { this.onHandshake(from, p, msg); return }
+    if (msg.type === 'handshake') { this.hello.onHandshake(from, p, msg); return }
     if (p === undefined || !p.gotHandshake) {
       this.env.stats.inc('bt:no_handshake')
       this.env.emit({ type: 'bittorrent:disconnect', peer: from.id, reason: 'message before handshake' })
       return
     }
     p.lastRecvAt = this.env.now()
-    if (msg.type === 'extended') { this.onExtended(p, msg.ext, msg.payload); return }
+    if (msg.type === 'extended') { this.hello.onExtended(p, msg.ext, msg.payload); return }
     const first = !p.gotFirst
     p.gotFirst = true
     switch (msg.type) {
@@ -289,74 +288,10 @@ export class TorrentMachine implements Machine<WireMsg> {
     }
   }
 
-  private onHandshake (from: PeerRef, p: Peer | undefined, msg: Extract<WireMsg, { type: 'handshake' }>): void {
-    if (!equalBytes(msg.infoHash, this.meta.infoHashBytes)) {
-      this.env.stats.inc('bt:wrong_infohash')
-      this.env.emit({ type: 'bittorrent:disconnect', peer: from.id, reason: 'unknown info hash' })
-      if (p !== undefined) this.close(p, 'unknown info hash')
-      return
-    }
-    if (equalBytes(msg.peerId, this.peerId)) { this.env.stats.inc('bt:self_connection'); if (p !== undefined) this.close(p, 'connected to ourselves'); else this.env.emit({ type: 'bittorrent:disconnect', peer: from.id, reason: 'self' }); return }
-    if (p === undefined) {
-      if (this.peers.size >= this.o.maxPeers) {
-        this.env.stats.inc('bt:refused_peer_limit')
-        this.env.emit({ type: 'bittorrent:disconnect', peer: from.id, reason: 'peer limit' })
-        return
-      }
-      p = new Peer(from, this.meta.pieceCount, this.env.now(), false)
-      this.peers.set(from.id, p)
-    } else if (p.gotHandshake) { this.violation(p, 'second handshake', true); return }
-    p.gotHandshake = true
-    p.peerId = msg.peerId
-    p.extended = (msg.reserved[5] & EXTENSION_BIT) !== 0
-    p.lastRecvAt = this.env.now()
-    if (!p.sentHandshake) this.sendHandshake(p)
-    else if (this.ready) this.announceHave(p)
-    if (p.extended) this.send(p, { type: 'extended', ext: 0, payload: encodeExtHandshake(this.meta.infoBytes.length) })
-    this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'connected' })
-  }
-
-  private sendHandshake (p: Peer): void {
-    p.sentHandshake = true
-    const reserved = new Uint8Array(8)
-    reserved[5] = EXTENSION_BIT
-    this.send(p, { type: 'handshake', infoHash: this.meta.infoHashBytes, peerId: this.peerId, reserved })
-    if (this.ready) this.announceHave(p)
-  }
-
   private get superSeeding (): boolean { return this.superSeeder !== undefined && this.picker.have.count === this.meta.pieceCount }
-
-  /** What we hold, told once per connection: our bitfield, or while super-seeding the first offers. */
-  private announceHave (p: Peer): void {
-    if (p.announced) return
-    p.announced = true
-    if (this.superSeeding) this.offerPieces(p)
-    else if (this.picker.have.count === 0) return
-    // a bitfield may only be the first message after the handshake; later, the same as haves
-    else if (!p.sentAfterHandshake) this.send(p, { type: 'bitfield', bits: this.picker.have.bytes.slice() })
-    else for (let i = 0; i < this.meta.pieceCount; i++) if (this.picker.have.get(i)) this.send(p, { type: 'have', index: i })
-  }
 
   private offerPieces (p: Peer): void {
     for (const i of this.superSeeder!.update(p.id, p.have)) this.send(p, { type: 'have', index: i })
-  }
-
-  /** BEP 10 handshake and BEP 9 metadata requests (we serve the info dict to magnet-link peers). */
-  private onExtended (p: Peer, ext: number, payload: Uint8Array): void {
-    try {
-      if (ext === 0) { p.utMetadata = decodeExtHandshake(payload).utMetadata; return }
-      if (ext !== UT_METADATA_ID) { this.env.stats.inc('bt:ignored_extension'); return }
-      const m = decodeUtMetadata(payload)
-      if (m.kind !== 'request' || p.utMetadata === undefined) return
-      const info = this.meta.infoBytes
-      const start = m.piece * METADATA_PIECE
-      const reply = start >= info.length
-        ? encodeUtMetadata({ kind: 'reject', piece: m.piece })
-        : encodeUtMetadata({ kind: 'data', piece: m.piece, totalSize: info.length, data: info.subarray(start, start + METADATA_PIECE) })
-      this.send(p, { type: 'extended', ext: p.utMetadata, payload: reply })
-    } catch {
-      this.violation(p, 'malformed extension message', false)
-    }
   }
 
   private onRequest (p: Peer, r: { index: number, begin: number, length: number }): void {

@@ -2,11 +2,12 @@
  * Pieces and storage of a torrent machine: where verified pieces are kept (memory, io, virtual), SHA-1
  * verification of finished pieces (synchronous, or elsewhere through `hashPiece` with the digest coming
  * back later like an io result), strikes and bans for corrupt data, the resume bitfield, re-hashing
- * (`verify`) and the verified/wanted byte counts. The machine reaches it through `PiecesContext`.
+ * (`verify`), the verified/wanted byte counts and the progress report. The machine reaches it through
+ * `PiecesContext`.
  */
 import { pieceHash, pieceSize, type Metainfo } from './metainfo.js'
 import { MemoryStore } from './memory-store.js'
-import type { TorrentEvent, TorrentOptions, PieceHasher } from './options.js'
+import type { TorrentEvent, TorrentOptions, TorrentProgress, PieceHasher } from './options.js'
 import type { Peer } from './peer.js'
 import type { PartialPiece, PiecePicker } from './picker.js'
 import { Resume } from './resume.js'
@@ -137,6 +138,28 @@ export class Pieces {
     let n = 0
     for (let i = 0; i < meta.pieceCount; i++) n += picker.wanted[i]
     return n
+  }
+
+  /** The torrent's progress report: these byte counts, the picker's piece counts and the peers' rates. */
+  progress (totals: { downloaded: number, uploaded: number, paused: boolean }): TorrentProgress {
+    const { meta, picker, peers } = this.ctx
+    let down = 0; let up = 0
+    for (const p of peers.values()) { down += p.downRate; up += p.upRate }
+    return {
+      infoHash: meta.infoHash,
+      bytes: this.verifiedBytes,
+      wantedBytes: this.wantedBytes,
+      pieces: picker.have.count,
+      wantedPieces: this.countWanted(),
+      totalPieces: meta.pieceCount,
+      peers: [...peers.values()].filter(p => p.ready).length,
+      downRate: down,
+      upRate: up,
+      downloaded: totals.downloaded,
+      uploaded: totals.uploaded,
+      done: picker.done,
+      paused: totals.paused
+    }
   }
 
   /** Recompute the wanted and verified byte counts (after a file selection, a resume, a re-hash). */

@@ -14,16 +14,17 @@ import { keywordsOf } from '../search/keywords.js'
 import { isXferMsg } from '../search/transfer-codec.js'
 import { Transfers, type DownloadCallbacks } from '../search/transfer.js'
 import { AttachBackoff, RttEstimator } from './attach-backoff.js'
-import { capacityScore, isEligible, minEligibleScore } from './capacity.js'
+import { capacityScore, isEligible } from './capacity.js'
 import type { FtContext } from './context.js'
 import { Election } from './election.js'
 import { LIMITS } from './limits.js'
-import type { CandidateInfo, FastTrackHit, FastTrackMsg, FtMessage, FtOf, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
+import type { FastTrackHit, FastTrackMsg, FtMessage, FtOf, HitEntry, Role, ShareEntry, SupernodeInfo } from './messages.js'
 import { ROLE_LEAF, ROLE_SUPERNODE } from './messages.js'
 import { stampAddresses } from './env-stamp.js'
 import { SearchTable } from './searches.js'
 import { type FastTrackOptions, type ResolvedOptions, resolveOptions } from './options.js'
-import { CandidateList, RefreshList, peersOf } from './refresh-list.js'
+import { CandidateList, RefreshList } from './refresh-list.js'
+import { Discovery } from './discovery.js'
 import { SupernodeRole } from './supernode.js'
 import { LeafRole } from './leaf.js'
 
@@ -40,15 +41,13 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   private readonly tried = new Map<string, number>()
   private readonly backoff: AttachBackoff
   private readonly rtt = new RttEstimator()
-  /** Peers that probed us lately: someone to ask when we know nobody else (bounded, oldest first out). */
-  private readonly hosts: PeerRef[] = []
+  /** Probes, gossip merging and the peers to ask (discovery.ts). */
+  private readonly disc: Discovery
   /** What this node shares, with the io store of each file's bytes. */
   readonly catalog = new FileCatalog()
   readonly transfers: Transfers
   private readonly searches: SearchTable
   private startedAt = 0
-  private lastRegionProbe = -Infinity
-  private lastDiscovery = -Infinity
   private demotedAt = -Infinity
   private resumeElection: (() => void) | undefined
   private joined = false
@@ -84,6 +83,14 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
         else refuse(env, from, `ft.bad.${reason}`, weight ?? PENALTY.refused)
       }
     }
+    this.disc = new Discovery(this.ctx, {
+      role: () => this.role,
+      leafCount: () => this.sn?.leaves.size ?? 0,
+      replied: () => {
+        if (this.sn !== undefined) { this.sn.fillLinks(); return }
+        if (this.joined && !this.attached && this.leaf.attaching === undefined && !this.election.running && this.refresh.hasRoomElsewhere()) this.seek()
+      }
+    }, this.backoff)
     this.election = new Election(this.ctx, {
       isSupernode: () => this.sn !== undefined,
       knownSupernodeWithRoom: (exclude) => {
@@ -96,17 +103,17 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       hasRoom: () => this.sn?.hasRoom() ?? false,
       promote: () => this.promote(),
       onWinner: (w) => this.onWinner(w),
-      noCandidates: () => this.noCandidates(),
+      noCandidates: () => { this.disc.noCandidates() },
       refreshRegion: (resume) => {
-        if (!this.regionProbe()) return false
+        if (!this.disc.regionProbe()) return false
         this.resumeElection = resume
-        env.setTimer('elect-resume', this.probeWait())
+        env.setTimer('elect-resume', this.disc.probeWait())
         return true
       }
     })
     this.leaf = new LeafRole(this.ctx, {
-      learn: (sns, cands) => { this.learn(sns, cands) },
-      notASupernode: (id) => { this.notASupernode(id) },
+      learn: (sns, cands) => { this.disc.learn(sns, cands) },
+      notASupernode: (id) => { this.disc.notASupernode(id) },
       seek: () => { this.seek() },
       isSupernode: () => this.sn !== undefined,
       sharedFiles: () => this.sharedFiles(),
@@ -150,8 +157,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
   /** A peer we were introduced to (live: `FastTrackService.introduce`): ask it whom it knows. */
   introduce (peer: PeerRef): void {
     if (this.stopped || peer.id === this.env.self.id) return
-    if (!this.hosts.some(h => h.id === peer.id)) { this.hosts.push(peer); if (this.hosts.length > 16) this.hosts.shift() }
-    this.probe(peer)
+    this.disc.addHost(peer)
+    this.disc.probe(peer)
   }
 
   // ---- SearchMachine (the FileSearch capability is built on these, see src/search/api.ts)
@@ -227,8 +234,8 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     // the sender's own addresses (when it sent them) make its PeerRef worth handing on
     if (m.addrs !== undefined && m.addrs.length > 0) from = { id: from.id, addrs: m.addrs.slice(0, LIMITS.maxAddrs) }
     switch (m.type) {
-      case 'probe': this.onProbe(from, m); return
-      case 'probe_reply': this.onProbeReply(from, m); return
+      case 'probe': this.disc.onProbe(from, m); return
+      case 'probe_reply': this.disc.onProbeReply(from, m); return
       case 'attach_reply': this.leaf.onAttachReply(from, m); return
       case 'elect': this.election.onElect(from, m); return
       case 'elect_ok': this.election.onOk(from, m); return
@@ -241,7 +248,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     switch (m.type) {
       case 'pong': this.leaf.onPong(from, m); return
       case 'detach':
-        if (this.leaf.parent?.peer.id === from.id) { this.learn(m.supernodes, m.candidates); this.refresh.remove(from.id); this.leaf.failover('detached') }
+        if (this.leaf.parent?.peer.id === from.id) { this.disc.learn(m.supernodes, m.candidates); this.refresh.remove(from.id); this.leaf.failover('detached') }
         return
       case 'hit': this.leaf.onHit(from, m); return
       case 'push':
@@ -268,84 +275,15 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
 
   private join (): void {
     this.joined = true
-    for (const p of this.o.bootstrap) this.probe(p)
+    for (const p of this.o.bootstrap) this.disc.probe(p)
     // attach as soon as a probe reply names a supernode, or when this fires
-    this.env.setTimer('seek', this.o.bootstrap.length > 0 ? this.probeWait() : 0)
+    this.env.setTimer('seek', this.o.bootstrap.length > 0 ? this.disc.probeWait() : 0)
   }
-
-  private probe (peer: PeerRef): void {
-    if (peer.id === this.env.self.id) return
-    this.env.send(peer, { type: 'probe', capacity: this.capacity(), eligible: this.ctx.eligible(), role: this.role })
-  }
-
-  private onProbe (from: PeerRef, m: FtOf<'probe'>): void {
-    const now = this.env.now()
-    if (!this.hosts.some(h => h.id === from.id)) { this.hosts.push(from); if (this.hosts.length > 16) this.hosts.shift() }
-    if (m.role === ROLE_LEAF && this.refresh.has(from.id)) this.notASupernode(from.id)
-    if (m.role === ROLE_LEAF && m.eligible && m.capacity >= minEligibleScore(this.o)) this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
-    if (m.role === ROLE_SUPERNODE && m.capacity >= minEligibleScore(this.o) && this.refresh.get(from.id) === undefined) {
-      this.refresh.upsert({ peer: from, capacity: m.capacity, leaves: 0, room: true }, now)
-    }
-    this.env.send(from, {
-      type: 'probe_reply',
-      capacity: this.capacity(),
-      eligible: this.ctx.eligible(),
-      role: this.role,
-      leaves: this.sn?.leaves.size ?? 0,
-      supernodes: this.sn !== undefined ? [this.ctx.selfInfo(), ...this.refresh.sample(this.env.rng, this.o.gossipSample - 1)] : this.refresh.sample(this.env.rng, this.o.gossipSample),
-      candidates: this.candidates.sample(this.env.rng, 16).filter(c => c.peer.id !== from.id)
-    })
-  }
-
-  private onProbeReply (from: PeerRef, m: FtOf<'probe_reply'>): void {
-    const now = this.env.now()
-    if (m.role === ROLE_SUPERNODE) {
-      if (m.capacity >= minEligibleScore(this.o)) { this.refresh.upsert({ peer: from, capacity: m.capacity, leaves: m.leaves, room: m.leaves < this.o.maxLeaves }, now); this.backoff.isSupernode(from.id) } else this.ctx.bad('ineligible-claim')
-    } else {
-      this.notASupernode(from.id)
-      if (m.eligible && m.capacity >= minEligibleScore(this.o)) this.candidates.upsert({ peer: from, capacity: m.capacity }, now)
-    }
-    this.learn(m.supernodes, m.candidates)
-    if (this.sn !== undefined) { this.sn.fillLinks(); return }
-    if (this.joined && !this.attached && this.leaf.attaching === undefined && !this.election.running && this.refresh.hasRoomElsewhere()) this.seek()
-  }
-
-  /** Merge gossip: refresh-list entries and candidates, refusing ineligible claims. */
-  private learn (sns: readonly SupernodeInfo[], cands: readonly CandidateInfo[]): void {
-    const now = this.env.now()
-    const min = minEligibleScore(this.o)
-    for (const s of sns.slice(0, LIMITS.maxSupernodes)) {
-      if (s.capacity < min) { this.ctx.bad('ineligible-claim'); continue }
-      if (s.peer.id === this.env.self.id) continue
-      if (this.backoff.knownNotSupernode(s.peer.id, now, this.notSupernodeMemoryMs())) continue
-      this.refresh.upsert(s, now, true)
-      this.candidates.remove(s.peer.id)
-    }
-    for (const c of cands.slice(0, LIMITS.maxCandidates)) {
-      if (c.capacity < min || this.refresh.has(c.peer.id)) continue
-      this.candidates.upsert(c, now)
-    }
-  }
-
-  /** A peer said itself it is no supernode: forget it as one, and ignore gossip naming it for a while. */
-  private notASupernode (id: string): void {
-    if (this.refresh.has(id)) this.env.stats.inc('ft.refresh.not-supernode')
-    this.refresh.remove(id)
-    this.backoff.notASupernode(id, this.env.now())
-  }
-
-  /** Gossip lags behind a demotion by a few exchanges; after this long a report may be news again. */
-  private notSupernodeMemoryMs (): number { return this.o.demotePeriods * this.o.maintenanceMs }
 
   /** Orphaned: attach to a supernode with room from the refresh list, or elect one. */
-  /** Someone to ask: a node that knows nobody at all waits to be introduced (or probed) instead of electing itself. */
-  private knowsAnyone (): boolean {
-    return this.o.bootstrap.length > 0 || this.hosts.length > 0 || this.refresh.size > 0 || this.candidates.size > 0
-  }
-
   private seek (): void {
     if (this.sn !== undefined || this.leaf.parent !== undefined || this.leaf.attaching !== undefined || this.stopped) return
-    if (!this.knowsAnyone()) return
+    if (!this.disc.knowsAnyone()) return
     this.env.clearTimer('seek')
     const now = this.env.now()
     // refused by several supernodes in a row: the region is full, elect rather than try all 200
@@ -357,17 +295,9 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     // whatever else we do
     const retryAt = this.backoff.nextRetry(now, Infinity, id => this.refresh.has(id) && !this.tried.has(id))
     if (retryAt !== undefined) this.env.setTimer('seek', retryAt - now)
-    if (this.regionProbe()) { this.env.setTimer('seek', Math.min(this.probeWait(), (retryAt ?? Infinity) - now)); return }
+    if (this.disc.regionProbe()) { this.env.setTimer('seek', Math.min(this.disc.probeWait(), (retryAt ?? Infinity) - now)); return }
     this.election.start()
   }
-
-  /**
-   * Before electing, refresh what we know of the region, at most once a period: the candidates a
-   * bootstrap peer knew when we joined may be fewer than it knows now, and a supernode may have
-   * appeared. Returns true when probes went out.
-   */
-  /** How long to wait for probe replies before acting on them. */
-  private probeWait (): number { return this.rtt.timeout(Math.min(this.o.replyTimeoutMs, 1000), this.o.replyTimeoutMs) }
 
   /**
    * How long a refusal keeps a supernode out of our attach picks: a period, but never less than a few
@@ -375,17 +305,6 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
    * longer than the period) go back to the same full supernodes over and over and never elect.
    */
   private refusalMemoryMs (): number { return Math.max(this.o.maintenanceMs, 3 * this.rtt.timeout(this.o.attachTimeoutMs, this.o.leafTimeoutMs)) }
-
-  private regionProbe (): boolean {
-    const now = this.env.now()
-    // at most once a period, and never twice in a row before the replies could be used (a short
-    // period must not turn seek → probe → seek into a loop that never elects)
-    if (now - this.lastRegionProbe < Math.max(this.o.maintenanceMs, 3 * this.probeWait())) return false
-    this.lastRegionProbe = now
-    const peers = [...this.o.bootstrap, ...this.hosts, ...peersOf(this.candidates.sample(this.env.rng, 8))]
-    for (const p of peers) this.probe(p)
-    return peers.length > 0
-  }
 
   // ---- elections and roles ----
 
@@ -399,14 +318,6 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     if (this.sn === undefined && this.leaf.parent === undefined && this.leaf.attaching === undefined) this.leaf.attach(winner)
   }
 
-  private noCandidates (): void {
-    // nobody eligible known: ask everyone we know for more peers, retry next period
-    this.env.stats.inc('ft.elections.no-candidates')
-    for (const p of peersOf(this.refresh.values(), this.candidates.values())) this.probe(p)
-    for (const p of this.o.bootstrap) this.probe(p)
-    for (const p of this.hosts) this.probe(p)
-  }
-
   private promote (): void {
     if (this.sn !== undefined) return
     this.leaf.detach()
@@ -416,7 +327,7 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
       deliverHits: (qid, hits, hops) => { this.leaf.deliverHits(qid, hits, hops) },
       onPush: (m) => this.onPushRequest(m),
       demote: () => this.demote(),
-      discover: (leaves) => this.discover(leaves)
+      discover: (leaves) => { this.disc.discover(leaves) }
     })
     this.sn = sn
     this.tried.clear()
@@ -426,16 +337,6 @@ export class FastTrackMachine implements Machine<FastTrackMsg>, SearchMachine {
     this.election.announce(this.ctx.selfInfo())
     sn.start()
     for (const qid of this.searches.qids()) this.sendSearch(qid)
-  }
-
-  /** A supernode short of links asks around for supernodes, at most once a period. */
-  private discover (leaves: PeerRef[]): void {
-    const now = this.env.now()
-    if (now - this.lastDiscovery < this.o.maintenanceMs) return
-    this.lastDiscovery = now
-    this.env.stats.inc('ft.discovery')
-    const peers = [...this.o.bootstrap, ...this.hosts, ...peersOf(this.candidates.sample(this.env.rng, 4)), ...leaves]
-    for (const p of peers) this.probe(p)
   }
 
   private demote (): void {

@@ -22,28 +22,13 @@ import { isXferMsg } from '../search/transfer-codec.js'
 import { Transfers, type DownloadCallbacks } from '../search/transfer.js'
 import type { GnutellaMsg } from './codec.js'
 import type { Descriptor, HitResult } from './descriptor.js'
-import { addAbuse, evictionCandidate, newNeighbour, takeQueryToken, type Neighbour } from './neighbours.js'
+import { takeQueryToken, type Neighbour } from './neighbours.js'
+import { Links } from './links.js'
+import type { GnutellaEvent, GnutellaHit } from './events.js'
 import { type GnutellaOptions, type ResolvedGnutellaOptions, resolveOptions } from './options.js'
 import { BoundedMap, HostCache, PongCache, routeKey } from './tables.js'
 
-/** A search hit with what a Gnutella download needs (servent id and file index for a push). */
-export interface GnutellaHit extends SearchHit {
-  servent: string
-  index: number
-  firewalled: boolean
-}
-
-export type GnutellaEvent =
-  | { type: 'gnutella:neighbour-up', peer: string }
-  | { type: 'gnutella:neighbour-down', peer: string, reason: string }
-  /**
-   * Our CONNECT to `peer` failed: it refused (busy: at its neighbour limit), never answered, could not
-   * be reached, or accepted when we had no room left ourselves (local-limit).
-   */
-  | { type: 'gnutella:connect-failed', peer: string, reason: ConnectFailure }
-  | { type: 'gnutella:hit', query: string, hit: GnutellaHit }
-
-export type ConnectFailure = 'busy' | 'timeout' | 'unreachable' | 'local-limit'
+export type { GnutellaHit, GnutellaEvent, ConnectFailure } from './events.js'
 
 /** `seen`: (peer, hash) already delivered; `via`: results accepted per neighbour (capped, see neighbourHitShare). */
 interface Search { keywords: string[], onHit: (h: GnutellaHit) => void, done: (err: Error | null) => void, limit: number, count: number, seen: Set<string>, via: Map<string, number> }
@@ -67,15 +52,14 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   /** 16-byte servent id: the first half of SHA-256(peer id). */
   readonly servent: string
   readonly neighbours = new Map<string, Neighbour>()
-  private readonly pending = new Map<string, PeerRef>()
+  /** Dialling, accepting and dropping neighbours (links.ts). */
+  private readonly links: Links
   private readonly routes: BoundedMap<string, string>
   private readonly pushRoutes: BoundedMap<string, string>
   private readonly hitsForwarded: BoundedMap<string, number>
   private readonly pongs: PongCache
   readonly hosts: HostCache
   private readonly searches = new Map<string, Search>()
-  /** Neighbours dropped as abusive → when they may connect again. */
-  private readonly refusedUntil: BoundedMap<string, number>
   private running = false
   /** QueryHit descriptors this servent answered with (for "who serves the network" statistics). */
   hitsSent = 0
@@ -89,7 +73,14 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     this.hitsForwarded = new BoundedMap(o.routeTableSize)
     this.pongs = new PongCache(o.pongCacheSize, o.pongCacheTtlMs)
     this.hosts = new HostCache(o.hostCacheSize)
-    this.refusedUntil = new BoundedMap(o.hostCacheSize)
+    this.links = new Links({
+      env,
+      options: o,
+      neighbours: this.neighbours,
+      hosts: this.hosts,
+      running: () => this.running,
+      sendPing: (only) => { this.sendPing(only) }
+    })
     this.transfers = new Transfers(env, (to, m) => { env.send(to, m) }, h => this.catalog.get(h), o.transfer)
   }
 
@@ -111,7 +102,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     this.running = false
     for (const n of this.neighbours.values()) this.env.send(n.ref, { type: 'bye' })
     this.neighbours.clear()
-    this.pending.clear()
+    this.links.pending.clear()
     for (const [id, s] of this.searches) { this.env.clearTimer(`s:${id}`); s.done(null) }
     this.searches.clear()
     this.transfers.stop()
@@ -120,12 +111,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   }
 
   /** Dial a servent (GNUTELLA CONNECT/0.4). */
-  connect (peer: PeerRef): void {
-    if (peer.id === this.env.self.id || this.neighbours.has(peer.id) || this.pending.has(peer.id)) return
-    this.pending.set(peer.id, peer)
-    this.env.setTimer(`c:${peer.id}`, this.options.connectTimeoutMs)
-    this.env.send(peer, { type: 'connect' })
-  }
+  connect (peer: PeerRef): void { this.links.connect(peer) }
 
   // ---- SearchMachine
 
@@ -176,10 +162,10 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   onMessage (from: PeerRef, msg: GnutellaMsg): void {
     if (isXferMsg(msg)) { this.transfers.onMessage(from, msg); return }
     switch (msg.type) {
-      case 'connect': this.onConnect(from); return
-      case 'ok': this.onOk(from); return
-      case 'busy': this.onBusy(from); return
-      case 'bye': this.dropNeighbour(from.id, 'bye', false); return
+      case 'connect': this.links.onConnect(from); return
+      case 'ok': this.links.onOk(from); return
+      case 'busy': this.links.onBusy(from); return
+      case 'bye': this.links.dropNeighbour(from.id, 'bye', false); return
     }
     const n = this.neighbours.get(from.id)
     if (n === undefined) { refuse(this.env, from, 'gnutella:drop-not-neighbour', PENALTY.quota); return }
@@ -187,76 +173,10 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     this.onDescriptor(n, msg)
   }
 
-  private onConnect (from: PeerRef): void {
-    if (!this.running) return
-    if (this.neighbours.has(from.id)) { this.env.send(from, { type: 'ok' }); return }
-    const now = this.env.now()
-    const until = this.refusedUntil.get(from.id)
-    if (until !== undefined && now < until) { refuse(this.env, from, 'gnutella:connect-refused-abusive', PENALTY.quota); this.env.send(from, { type: 'busy' }); return }
-    if (this.neighbours.size >= this.options.maxDegree) {
-      // a slot held by a neighbour that has been of no use for idleEvictMs goes to the newcomer
-      const idle = evictionCandidate(this.neighbours.values(), now, this.options)
-      if (idle === undefined) { this.env.stats.inc('gnutella:refused-full'); this.env.send(from, { type: 'busy' }); return }
-      this.dropNeighbour(idle.ref.id, 'evicted-idle', true)
-    }
-    this.addNeighbour(from)
-    this.env.send(from, { type: 'ok' })
-  }
-
-  /** A neighbour misbehaved: counted and penalised; past `evictPenalty` it is dropped and refused for `retryMs`. */
-  private abuse (n: Neighbour, reason: string, weight: number): void {
-    refuse(this.env, n.ref, reason, weight)
-    const now = this.env.now()
-    if (!addAbuse(n, weight, now, this.options)) return
-    this.refusedUntil.set(n.ref.id, now + this.options.retryMs)
-    this.dropNeighbour(n.ref.id, 'abusive', true)
-  }
-
-  /** A servent at its neighbour limit refused our CONNECT: say so at once (a caller waiting on it need not time out). */
-  private onBusy (from: PeerRef): void {
-    this.hosts.failed(from.id, this.env.now())
-    if (!this.pending.delete(from.id)) return
-    this.env.clearTimer(`c:${from.id}`)
-    this.env.stats.inc('gnutella:connect-refused')
-    this.env.emit({ type: 'gnutella:connect-failed', peer: from.id, reason: 'busy' })
-  }
-
-  private onOk (from: PeerRef): void {
-    const wanted = this.pending.get(from.id)
-    this.pending.delete(from.id); this.env.clearTimer(`c:${from.id}`)
-    if (this.neighbours.has(from.id)) return
-    if (wanted === undefined || this.neighbours.size >= this.options.maxDegree) {
-      this.env.send(from, { type: 'bye' })
-      // we filled up while our CONNECT was in flight
-      if (wanted !== undefined) this.env.emit({ type: 'gnutella:connect-failed', peer: from.id, reason: 'local-limit' })
-      return
-    }
-    this.addNeighbour(wanted.addrs !== undefined ? wanted : from)
-    // learn hosts from the new neighbour
-    this.sendPing([from.id])
-  }
-
-  private addNeighbour (ref: PeerRef): void {
-    const now = this.env.now()
-    this.neighbours.set(ref.id, newNeighbour(ref, now, this.options.neighbourTimeoutMs * (0.5 + 0.25 * this.env.rng.next()), this.options.queryBurst))
-    this.hosts.add(ref)
-    this.env.emit({ type: 'gnutella:neighbour-up', peer: ref.id })
-  }
-
-  private dropNeighbour (id: string, reason: string, sayBye: boolean): void {
-    const n = this.neighbours.get(id)
-    if (n === undefined) return
-    this.neighbours.delete(id)
-    if (sayBye) this.env.send(n.ref, { type: 'bye' })
-    this.hosts.failed(id, this.env.now())
-    this.env.stats.inc(`gnutella:neighbour-lost:${reason}`)
-    this.env.emit({ type: 'gnutella:neighbour-down', peer: id, reason })
-  }
-
   private onDescriptor (n: Neighbour, d: Descriptor): void {
     const max = this.options.maxTtl
     if (d.hops > max) { this.env.stats.inc('gnutella:drop-hops'); return }
-    if (d.type === 'query' && !takeQueryToken(n, this.env.now(), this.options)) { this.abuse(n, 'gnutella:query-rate', PENALTY.quota); return }
+    if (d.type === 'query' && !takeQueryToken(n, this.env.now(), this.options)) { this.links.abuse(n, 'gnutella:query-rate', PENALTY.quota); return }
     if (d.ttl === 0) { this.env.stats.inc('gnutella:drop-ttl0'); return }
     let ttl = d.ttl
     if (ttl + d.hops > max) { ttl = max - d.hops; this.env.stats.inc('gnutella:ttl-clamped'); if (ttl <= 0) { this.env.stats.inc('gnutella:drop-ttl0'); return } }
@@ -415,14 +335,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
       return
     }
     if (key.startsWith('s:')) { this.endSearch(key.slice(2), null); return }
-    if (key.startsWith('c:')) {
-      const id = key.slice(2)
-      if (this.pending.delete(id)) {
-        this.hosts.failed(id, this.env.now())
-        this.env.stats.inc('gnutella:connect-timeouts')
-        this.env.emit({ type: 'gnutella:connect-failed', peer: id, reason: 'timeout' })
-      }
-    }
+    if (key.startsWith('c:')) this.links.connectTimedOut(key.slice(2))
   }
 
   private maintain (): void {
@@ -431,7 +344,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
     const now = this.env.now()
     const quiet: string[] = []
     for (const [id, n] of this.neighbours) {
-      if (now - n.lastSeen > o.neighbourTimeoutMs) this.dropNeighbour(id, 'silent', true)
+      if (now - n.lastSeen > o.neighbourTimeoutMs) this.links.dropNeighbour(id, 'silent', true)
       else if (now - n.lastSeen > n.quietAfter) quiet.push(id)
     }
     // a TTL-1 ping to quiet neighbours doubles as a keep-alive
@@ -440,9 +353,9 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
       this.routes.set(routeKey(id, 'ping'), '')
       for (const q of quiet) { const n = this.neighbours.get(q); if (n !== undefined) this.env.send(n.ref, { type: 'ping', id, ttl: 1, hops: 0 }) }
     }
-    const missing = o.targetDegree - this.neighbours.size - this.pending.size
+    const missing = o.targetDegree - this.neighbours.size - this.links.pending.size
     if (missing > 0) {
-      const candidates = this.hosts.candidates(now, o.retryMs).filter(h => h.id !== this.env.self.id && !this.neighbours.has(h.id) && !this.pending.has(h.id))
+      const candidates = this.hosts.candidates(now, o.retryMs).filter(h => h.id !== this.env.self.id && !this.neighbours.has(h.id) && !this.links.pending.has(h.id))
       for (const c of this.env.rng.sample(candidates, missing)) this.connect(c)
     }
     this.env.setTimer('maintain', o.maintainMs)
@@ -451,12 +364,7 @@ export class GnutellaServent implements Machine<GnutellaMsg>, SearchMachine {
   onIo (token: string, result: IoResult): void { this.transfers.onIo(token, result) }
 
   onPeerUnreachable (peer: PeerRef): void {
-    if (this.pending.delete(peer.id)) {
-      this.env.clearTimer(`c:${peer.id}`)
-      this.hosts.failed(peer.id, this.env.now())
-      this.env.emit({ type: 'gnutella:connect-failed', peer: peer.id, reason: 'unreachable' })
-    }
-    this.dropNeighbour(peer.id, 'unreachable', false)
+    this.links.unreachable(peer)
     this.transfers.onPeerUnreachable(peer)
   }
 

@@ -4,7 +4,7 @@
  * whose key starts with `xfer:`, every io completion whose token starts with `xfer:`, and
  * onPeerUnreachable. It plays both roles:
  *
- * - holder: answers `xfer-get {hash, offset, length}` by reading its catalog's store through env.io;
+ * - holder (upload.ts): answers `xfer-get {hash, offset, length}` by reading its catalog's store through env.io;
  *   stateless per request, with a bound on concurrent reads (beyond it: `busy`);
  * - downloader: keeps `pipeline` chunk requests in flight, writes chunks through env.io into the
  *   destination store as they arrive (any order), retries timed-out or busy chunks, and when every byte
@@ -25,59 +25,10 @@ import type { SearchHit } from '../overlay/capabilities.js'
 import type { Env, IoResult, PeerRef } from '../overlay/types.js'
 import type { CatalogEntry } from './catalog.js'
 import { MAX_CHUNK_BYTES, type XferMsg } from './transfer-codec.js'
+import type { DownloadCallbacks, DownloadRequest, DownloadResult, TransferOptions } from './transfer-types.js'
+import { Uploads } from './upload.js'
 
-export interface TransferOptions {
-  /** Bytes per chunk request (≤ 256 KiB). @default 65536 */
-  chunkBytes?: number
-  /** Chunk requests in flight per download. @default 4 */
-  pipeline?: number
-  /** Time to wait for one chunk. @default 10000 */
-  requestTimeoutMs?: number
-  /** Attempts per chunk (timeouts and `busy` answers) before the download fails. @default 5 */
-  retries?: number
-  /** Time to wait for a firewalled holder to connect out after a push request. @default 15000 */
-  pushTimeoutMs?: number
-  /** Holder side: concurrent chunk reads across all downloaders; beyond it requests get `busy`. @default 32 */
-  maxUploadReads?: number
-  /** Downloads in progress at once. @default 64 */
-  maxDownloads?: number
-}
-
-export interface DownloadRequest {
-  /** Who holds the file (for a push: who will connect out). */
-  holder: PeerRef
-  /** SHA-256, lowercase hex. */
-  hash: string
-  size: number
-  /** io store to write into. */
-  store: string
-  /** Resume from here; bytes before it must already be in `store`. @default 0 */
-  offset?: number
-  /** The holder is firewalled: ask for a push first instead of requesting directly. @default false */
-  viaPush?: boolean
-  /** Return the verified bytes in the result (they are read back anyway to verify). @default true */
-  collect?: boolean
-  /** Asks the overlay to route a push request to the holder; false when it cannot. */
-  push?: () => boolean
-}
-
-export interface DownloadResult {
-  hash: string
-  size: number
-  store: string
-  from: string
-  resumedFrom: number
-  /** Bytes received over the network (size - resumedFrom, plus retransmissions). */
-  bytesReceived: number
-  viaPush: boolean
-  durationMs: number
-  bytes?: Uint8Array
-}
-
-export interface DownloadCallbacks {
-  onProgress?: (p: { bytes: number, total: number }) => void
-  done: (err: Error | null, result?: DownloadResult) => void
-}
+export type { TransferOptions, DownloadRequest, DownloadResult, DownloadCallbacks } from './transfer-types.js'
 
 /** One chunk request; `backoff` marks a slot that only waits (after `busy`) before the chunk is asked again. */
 interface Chunk { offset: number, length: number, tries: number, backoff?: boolean }
@@ -102,27 +53,24 @@ interface Download {
   parts: Uint8Array[]
 }
 
-interface Upload { to: PeerRef, req: number, offset: number, total: number }
-
 export class Transfers {
   private readonly chunkBytes: number
   private readonly pipeline: number
   private readonly requestTimeoutMs: number
   private readonly retries: number
   private readonly pushTimeoutMs: number
-  private readonly maxUploadReads: number
   private readonly maxDownloads: number
   private readonly downloads = new Map<number, Download>()
   /** chunk request id → download id */
   private readonly requests = new Map<number, number>()
-  private readonly uploads = new Map<number, Upload>()
+  /** The holder side (upload.ts). */
+  private readonly uploads: Uploads
   private seq = 0
-  private uploadSeq = 0
 
   constructor (
     private readonly env: Env<any>,
     private readonly send: (to: PeerRef, msg: XferMsg) => void,
-    private readonly lookup: (hash: string) => CatalogEntry | undefined,
+    lookup: (hash: string) => CatalogEntry | undefined,
     options: TransferOptions = {}
   ) {
     this.chunkBytes = Math.max(1, Math.min(MAX_CHUNK_BYTES, options.chunkBytes ?? 65536))
@@ -130,7 +78,7 @@ export class Transfers {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000
     this.retries = Math.max(1, options.retries ?? 5)
     this.pushTimeoutMs = options.pushTimeoutMs ?? 15_000
-    this.maxUploadReads = Math.max(1, options.maxUploadReads ?? 32)
+    this.uploads = new Uploads(env, send, lookup, Math.max(1, options.maxUploadReads ?? 32))
     this.maxDownloads = Math.max(1, options.maxDownloads ?? 64)
   }
 
@@ -169,16 +117,11 @@ export class Transfers {
   }
 
   /** Holder side, after a push request: connect out to the downloader and offer the file. */
-  pushTo (downloader: PeerRef, hash: string): boolean {
-    if (this.lookup(hash) === undefined) { this.env.stats.inc('xfer:push-unknown-file'); return false }
-    this.env.stats.inc('xfer:push-answered')
-    this.send(downloader, { type: 'xfer-offer', hash })
-    return true
-  }
+  pushTo (downloader: PeerRef, hash: string): boolean { return this.uploads.pushTo(downloader, hash) }
 
   onMessage (from: PeerRef, msg: XferMsg): void {
     switch (msg.type) {
-      case 'xfer-get': this.onGet(from, msg); break
+      case 'xfer-get': this.uploads.onGet(from, msg); break
       case 'xfer-data': this.onData(from, msg); break
       case 'xfer-err': this.onErr(from, msg); break
       case 'xfer-offer': this.onOffer(from, msg); break
@@ -207,7 +150,7 @@ export class Transfers {
     const parts = token.split(':')
     const kind = parts[1]
     const id = Number(parts[2])
-    if (kind === 'u') this.onUploadRead(id, result)
+    if (kind === 'u') this.uploads.onRead(id, result)
     else if (kind === 'w') this.onWritten(id, Number(parts[3]), result)
     else if (kind === 'v') this.onVerifyRead(id, result)
     return true
@@ -219,7 +162,7 @@ export class Transfers {
       if (!d.pushTried && d.req.push !== undefined) { this.env.stats.inc('xfer:fallback-to-push'); this.askPush(d); continue }
       this.finish(d, new UnreachableError(`holder ${peer.id} is unreachable`))
     }
-    for (const [k, u] of this.uploads) if (u.to.id === peer.id) this.uploads.delete(k)
+    this.uploads.peerGone(peer.id)
   }
 
   /** Abort every download (machine stopping). */
@@ -233,39 +176,6 @@ export class Transfers {
     if (d === undefined) return
     this.cleanup(d)
     this.env.stats.inc('xfer:downloads-cancelled')
-  }
-
-  // ---- holder side
-
-  private onGet (from: PeerRef, msg: Extract<XferMsg, { type: 'xfer-get' }>): void {
-    const entry = this.lookup(msg.hash)
-    if (entry === undefined) { this.env.stats.inc('xfer:get-not-found'); this.send(from, { type: 'xfer-err', req: msg.req, code: 'not-found', total: 0 }); return }
-    if (msg.length === 0 || msg.offset + msg.length > entry.size) {
-      this.env.stats.inc('xfer:get-bad-range')
-      this.send(from, { type: 'xfer-err', req: msg.req, code: 'range', total: entry.size })
-      return
-    }
-    if (this.uploads.size >= this.maxUploadReads) {
-      this.env.stats.inc('xfer:get-busy')
-      this.send(from, { type: 'xfer-err', req: msg.req, code: 'busy', total: entry.size })
-      return
-    }
-    const u = ++this.uploadSeq
-    this.uploads.set(u, { to: from, req: msg.req, offset: msg.offset, total: entry.size })
-    this.env.io?.({ op: 'read', store: entry.store, offset: msg.offset, length: msg.length, token: `xfer:u:${u}` })
-  }
-
-  private onUploadRead (u: number, result: IoResult): void {
-    const up = this.uploads.get(u)
-    if (up === undefined) return
-    this.uploads.delete(u)
-    if (!result.ok || result.data === undefined) {
-      this.env.stats.inc('xfer:upload-io-errors')
-      this.send(up.to, { type: 'xfer-err', req: up.req, code: 'io', total: up.total })
-      return
-    }
-    this.env.stats.inc('xfer:bytes-up', result.data.byteLength)
-    this.send(up.to, { type: 'xfer-data', req: up.req, offset: up.offset, total: up.total, data: result.data })
   }
 
   // ---- downloader side
