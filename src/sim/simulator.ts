@@ -7,96 +7,14 @@ import { logger } from '@libp2p/logger'
 import { Rng } from '../overlay/rng.js'
 import { Stats } from '../overlay/stats.js'
 import type { Env, IoRequest, IoResult, Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../overlay/types.js'
-import type { Signer } from '../overlay/identity.js'
 import { BlobStore } from './blobs.js'
+import { SimEnv } from './env.js'
 import { EventHeap } from './heap.js'
-import { type Coords, type LatencyModel, Partitions, sampleLatency } from './network.js'
+import { type LatencyModel, Partitions, sampleLatency } from './network.js'
+import { Kind, SimEvent, type SimNode, type SimOptions, type SpawnOptions } from './types.js'
 
-export interface SimOptions {
-  /** @default 1 */
-  seed?: number | string
-  /** @default { kind: 'constant', ms: 10 } */
-  latency?: LatencyModel
-  /** Probability that a message is lost. @default 0 */
-  lossRate?: number
-  /** Encode and decode every message through the codec (fidelity; slower). @default false */
-  wire?: boolean
-  /** Measure message sizes with the codec for stats and bandwidth (forced on for capped nodes). @default false */
-  measureBytes?: boolean
-  /** A send to a dead or unknown peer calls the sender's onPeerUnreachable after one latency. @default false */
-  notifyUnreachable?: boolean
-  /** Each node gets its own Stats instead of sharing sim.stats. @default false */
-  perNodeStats?: boolean
-  /** Virtual delay of an io request. @default 0 */
-  ioLatencyMs?: number
-  /**
-   * Keep each link first-in first-out, as a stream is: a message never overtakes an earlier one
-   * from the same sender to the same receiver, whatever the latency model draws. @default false
-   */
-  fifoLinks?: boolean
-}
+export type { SimNode, SimOptions, SpawnOptions } from './types.js'
 
-export interface SpawnOptions {
-  /** @default the signer's peer id when a signer is given, else `n` + spawn index, zero-padded to 6 digits */
-  id?: string
-  /**
-   * The node's identity key (see `simIdentity`): its peer id becomes the node id and machines sign with
-   * it through `env.signer`, as live nodes do. Without one the node runs unsigned.
-   */
-  signer?: Signer
-  /** Upload bandwidth in bytes/s; messages serialize on it. @default unlimited */
-  upBps?: number
-  /** Download bandwidth in bytes/s. @default unlimited */
-  downBps?: number
-  /** Position for the 'coordinates' latency model. */
-  coords?: Coords
-}
-
-export interface SimNode<M = any, Mach = Machine<M>> {
-  readonly id: string
-  readonly ref: PeerRef
-  readonly index: number
-  readonly machine: Mach
-  readonly env: Env<M>
-  alive: boolean
-  stats: Stats
-  /** Messages delivered to this node (its load). */
-  received: number
-  sent: number
-  readonly spec: OverlaySpec<M, any, any>
-  readonly options: unknown
-  readonly spawnOptions: SpawnOptions
-  /** @internal */ upFreeAt: number
-  /** @internal */ downFreeAt: number
-  /** @internal */ timers: Map<string, TimerEvent> | undefined
-}
-
-const enum Kind { Deliver, Timer, Call, Io, Unreachable }
-
-/**
- * One class for every kind of event, so the queue and the run loop see one object shape (monomorphic
- * property access), and events are recycled through a free list: a steady-state run allocates no
- * event objects. `node` is the node the event happens at (the receiver of a delivery).
- */
-class SimEvent {
-  t = 0
-  seq = 0
-  hid = -1
-  kind: Kind = Kind.Call
-  node: SimNode | undefined = undefined
-  /** Deliver: the sender; `to` the receiver's id (it may die and rejoin while the message flies). */
-  from: SimNode | undefined = undefined
-  to = ''
-  msg: unknown = undefined
-  size = 0
-  downDone = false
-  /** Timer key, or io token. */
-  key = ''
-  fn: (() => void) | undefined = undefined
-  result: IoResult | undefined = undefined
-  peer: PeerRef | undefined = undefined
-}
-type TimerEvent = SimEvent
 
 /** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
 const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
@@ -453,30 +371,4 @@ export class Simulator {
     }
     return l
   }
-}
-
-/**
- * A node's virtual-time Env: one object per node with its methods on the prototype (no closures per
- * node), which matters at 10^6 hosts.
- */
-class SimEnv<M> implements Env<M> {
-  readonly self: PeerRef
-  readonly signer: Signer | undefined
-  private ownRng: Rng | undefined
-
-  constructor (private readonly sim: Simulator, private readonly node: SimNode, readonly log: Logger) {
-    this.self = node.ref
-    this.signer = node.spawnOptions.signer
-  }
-
-  /** Made on first use (a stream depends only on the seed and the node id, not on when it is made). */
-  get rng (): Rng { return (this.ownRng ??= new Rng(this.sim.options.seed).fork(`node/${this.node.id}`)) }
-
-  get stats (): Stats { return this.node.stats }
-  now (): number { return this.sim.clock }
-  send (to: PeerRef, msg: M): void { this.sim.send(this.node, to, msg) }
-  setTimer (key: string, delayMs: number): void { this.sim.setTimer(this.node, key, delayMs) }
-  clearTimer (key: string): void { this.sim.clearTimer(this.node, key) }
-  emit (event: OverlayEvent): void { this.sim.emit(this.node, event) }
-  io (req: IoRequest): void { this.sim.io(this.node, req) }
 }

@@ -1,0 +1,97 @@
+/**
+ * The simulator's data: its options, a spawned node, and the one recycled event class. Apart from the
+ * Simulator so that the run loop, the per-node Env and these shapes each stay small.
+ */
+import type { Env, IoResult, Machine, OverlaySpec, PeerRef } from '../overlay/types.js'
+import type { Signer } from '../overlay/identity.js'
+import type { Stats } from '../overlay/stats.js'
+import type { Coords, LatencyModel } from './network.js'
+
+export interface SimOptions {
+  /** @default 1 */
+  seed?: number | string
+  /** @default { kind: 'constant', ms: 10 } */
+  latency?: LatencyModel
+  /** Probability that a message is lost. @default 0 */
+  lossRate?: number
+  /** Encode and decode every message through the codec (fidelity; slower). @default false */
+  wire?: boolean
+  /** Measure message sizes with the codec for stats and bandwidth (forced on for capped nodes). @default false */
+  measureBytes?: boolean
+  /** A send to a dead or unknown peer calls the sender's onPeerUnreachable after one latency. @default false */
+  notifyUnreachable?: boolean
+  /** Each node gets its own Stats instead of sharing sim.stats. @default false */
+  perNodeStats?: boolean
+  /** Virtual delay of an io request. @default 0 */
+  ioLatencyMs?: number
+  /**
+   * Keep each link first-in first-out, as a stream is: a message never overtakes an earlier one
+   * from the same sender to the same receiver, whatever the latency model draws. @default false
+   */
+  fifoLinks?: boolean
+}
+
+export interface SpawnOptions {
+  /** @default the signer's peer id when a signer is given, else `n` + spawn index, zero-padded to 6 digits */
+  id?: string
+  /**
+   * The node's identity key (see `simIdentity`): its peer id becomes the node id and machines sign with
+   * it through `env.signer`, as live nodes do. Without one the node runs unsigned.
+   */
+  signer?: Signer
+  /** Upload bandwidth in bytes/s; messages serialize on it. @default unlimited */
+  upBps?: number
+  /** Download bandwidth in bytes/s. @default unlimited */
+  downBps?: number
+  /** Position for the 'coordinates' latency model. */
+  coords?: Coords
+}
+
+export interface SimNode<M = any, Mach = Machine<M>> {
+  readonly id: string
+  readonly ref: PeerRef
+  readonly index: number
+  readonly machine: Mach
+  readonly env: Env<M>
+  alive: boolean
+  stats: Stats
+  /** Messages delivered to this node (its load). */
+  received: number
+  sent: number
+  readonly spec: OverlaySpec<M, any, any>
+  readonly options: unknown
+  readonly spawnOptions: SpawnOptions
+  /** @internal */ upFreeAt: number
+  /** @internal */ downFreeAt: number
+  /** @internal */ timers: Map<string, TimerEvent> | undefined
+}
+
+/** @internal */
+export const enum Kind { Deliver, Timer, Call, Io, Unreachable }
+
+/**
+ * One class for every kind of event, so the queue and the run loop see one object shape (monomorphic
+ * property access), and events are recycled through a free list: a steady-state run allocates no
+ * event objects. `node` is the node the event happens at (the receiver of a delivery).
+ */
+/** @internal */
+export class SimEvent {
+  t = 0
+  seq = 0
+  hid = -1
+  kind: Kind = Kind.Call
+  node: SimNode | undefined = undefined
+  /** Deliver: the sender; `to` the receiver's id (it may die and rejoin while the message flies). */
+  from: SimNode | undefined = undefined
+  to = ''
+  msg: unknown = undefined
+  size = 0
+  downDone = false
+  /** Timer key, or io token. */
+  key = ''
+  fn: (() => void) | undefined = undefined
+  result: IoResult | undefined = undefined
+  peer: PeerRef | undefined = undefined
+}
+/** @internal */
+export type TimerEvent = SimEvent
