@@ -139,6 +139,34 @@ async function rawStream (bytes: number): Promise<number> {
   }
 }
 
+/** One uncapped leecher vs the raw stream, interleaved runs, best of each (part 3 alone). */
+async function oneLeecher (F: number, data: Uint8Array, pieceLength: number, runs: number): Promise<{ one: number, raw: number, onLoop: number, oneTimes: number[], rawTimes: number[], loopTimes: number[], load: number[] }> {
+  const oneTimes: number[] = []; const rawTimes: number[] = []; const loopTimes: number[] = []
+  const load = loadavg()
+  for (let k = 0; k < runs; k++) {
+    oneTimes.push((await ours(data, 1, undefined, pieceLength)).seconds)
+    rawTimes.push(await rawStream(F))
+    loopTimes.push((await ours(data, 1, undefined, pieceLength, false, 0)).seconds)
+  }
+  return { one: Math.min(...oneTimes), raw: Math.min(...rawTimes), onLoop: Math.min(...loopTimes), oneTimes, rawTimes, loopTimes, load }
+}
+
+async function oneLeecherOnly (ctx: { quick: boolean, seed: number, log: (s: string) => void }, data: Uint8Array, F: number, pieceLength: number, loadBefore: number[]): Promise<{ params: Record<string, unknown>, rows: Array<Record<string, unknown>>, notes: string[] }> {
+  const runs = ctx.quick ? 1 : 5
+  const r = await oneLeecher(F, data, pieceLength, runs)
+  const r2 = (x: number): number => Math.round(x * 100) / 100
+  const row = (test: string, t: number, goal: boolean): Record<string, unknown> => ({ test, ours: r2(t), oursMBps: r2(F / t / 1e6), rawStream: r2(r.raw), rawMBps: r2(F / r.raw / 1e6), throughputVsRaw: r2(r.raw / t), ...(goal ? { goal: 'throughputVsRaw ≥ 0.8', met: r.raw / t >= 0.8 } : {}), loadAvg1m: r.load[0] })
+  ctx.log(`one uncapped leecher: ${r.oneTimes.map(x => x.toFixed(2)).join(' ')} s; raw: ${r.rawTimes.map(x => x.toFixed(2)).join(' ')} s; SHA-1 on the event loop: ${r.loopTimes.map(x => x.toFixed(2)).join(' ')} s`)
+  return {
+    params: { fileBytes: F, pieceLength, part: 'one leecher vs raw stream only (BT_LIVE_ONLY=one-leecher)', transport: 'TCP loopback, noise + yamux', storage: 'memory', seed: ctx.seed, node: process.version, loadAvgBefore: loadBefore, loadAvgAfter: loadavg() },
+    rows: [
+      row(`one leecher, uncapped (best of ${runs})`, r.one, true),
+      row(`one leecher, uncapped, SHA-1 on the event loop (hashWorkers 0, best of ${runs})`, r.onLoop, false)
+    ],
+    notes: [`Runs (s): ours ${r.oneTimes.map(x => x.toFixed(2)).join(', ')}; raw ${r.rawTimes.map(x => x.toFixed(2)).join(', ')}; hashWorkers 0 ${r.loopTimes.map(x => x.toFixed(2)).join(', ')}.`]
+  }
+}
+
 const bench: Benchmark = {
   name: 'bittorrent-live',
   description: 'Live BitTorrent on loopback: 1 seed + 8 capped leechers vs the Kurose–Ross bound and vs webtorrent; one uncapped leecher vs a raw libp2p stream',
@@ -150,6 +178,9 @@ const bench: Benchmark = {
     const pieceLength = 262144
     const data = new Rng(ctx.seed).bytes(F)
     const { bound } = bounds(leechers, F, cap, cap)
+    // BT_LIVE_ONLY=one-leecher: only part 3 (for a loaded machine, where the swarms take minutes)
+    const onlyOne = process.env.BT_LIVE_ONLY === 'one-leecher'
+    if (onlyOne) return await oneLeecherOnly(ctx, data, F, pieceLength, loadBefore)
     ctx.log(`our swarm: ${leechers} leechers, ${F / MiB} MiB, uploads capped at ${cap / MiB} MiB/s (bound ${bound.toFixed(1)} s)`)
     const a = await ours(data, leechers, cap, pieceLength)
     ctx.log(`ours: ${a.seconds.toFixed(1)} s (seed uploaded ${(a.seedUploaded / F).toFixed(2)} × the file)`)
@@ -164,14 +195,7 @@ const bench: Benchmark = {
     // one uncapped leecher vs the raw stream: CPU-bound, so interleave a few runs and keep the best of each
     const runs = ctx.quick ? 1 : 5
     // (and the same leecher verifying pieces on its event loop, hashWorkers: 0, as before the worker pool)
-    const oneTimes: number[] = []; const rawTimes: number[] = []; const loopTimes: number[] = []
-    const loadOne = loadavg()
-    for (let k = 0; k < runs; k++) {
-      oneTimes.push((await ours(data, 1, undefined, pieceLength)).seconds)
-      rawTimes.push(await rawStream(F))
-      loopTimes.push((await ours(data, 1, undefined, pieceLength, false, 0)).seconds)
-    }
-    const one = Math.min(...oneTimes); const raw = Math.min(...rawTimes); const onLoop = Math.min(...loopTimes)
+    const { one, raw, onLoop, oneTimes, rawTimes, loopTimes, load: loadOne } = await oneLeecher(F, data, pieceLength, runs)
     ctx.log(`one uncapped leecher: ${oneTimes.map(x => x.toFixed(2)).join(' ')} s; raw libp2p stream: ${rawTimes.map(x => x.toFixed(2)).join(' ')} s; hashing on the event loop: ${loopTimes.map(x => x.toFixed(2)).join(' ')} s`)
     const r2 = (x: number): number => Math.round(x * 100) / 100
     const swarmRow = (test: string, t: number, seedUp?: number): Record<string, unknown> => ({ test, ours: r2(t), bound: r2(bound), ratioToBound: r2(t / bound), ...(seedUp !== undefined ? { seedUploadedFiles: r2(seedUp / F) } : {}), webtorrent: r2(w.seconds), refWebtorrentRatioToBound: r2(w.seconds / bound), timeVsWebtorrent: r2(t / w.seconds), goal: 'ratioToBound ≤ 1.3 and timeVsWebtorrent ≤ 1.0', met: t / bound <= 1.3 && t / w.seconds <= 1 })

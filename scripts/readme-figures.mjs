@@ -69,23 +69,27 @@ export const BLOCKS = {
     }
   },
   benchmarks: {
-    sources: ['benchmarks/results/chord-hops.json', 'benchmarks/results/chord-scale.json', 'benchmarks/results/gossip-live.json', 'benchmarks/results/bittorrent-live.json', 'benchmarks/results/sim-throughput.json'],
-    render ([hops, scale, gossip, bt, sim]) {
-      const h = row('chord-hops.json', hops.rows, 'N = 4096', r => r.nodes === 4096)
+    sources: ['benchmarks/results/chord-hops.json', 'benchmarks/results/chord-scale.json', 'benchmarks/results/hostile-lookups.json', 'benchmarks/results/gossip-live.json', 'benchmarks/results/bittorrent-live.json', 'benchmarks/results/sim-throughput.json'],
+    render ([hops, scale, hostile, gossip, bt, sim]) {
+      const h = row('chord-hops.json', hops.rows, 'N = 4096, fingers only', r => r.nodes === 4096 && r.routing === 'fingers')
+      const hs = row('chord-hops.json', hops.rows, 'N = 4096, fingers and successor lists', r => r.nodes === 4096 && r.routing === 'fingers+successors')
+      const lie = row('hostile-lookups.json', hostile.rows, 'the row with a goal', r => r.goal !== undefined)
+      const lie1 = row('hostile-lookups.json', hostile.rows, 'one path at the same fraction', r => r.adversaryFraction === lie.adversaryFraction && r.paths === '1')
       const s = scale.rows[0]
-      const ours = row('gossip-live.json', gossip.rows, 'overlaykit gossip', r => /overlaykit/.test(r.overlay))
-      const gs = row('gossip-live.json', gossip.rows, 'gossipsub', r => /gossipsub/.test(r.overlay))
+      // like with like: both signed, broadcasts back to back
+      const alike = (r) => r.signed === true && r.phase === 'back to back'
+      const ours = row('gossip-live.json', gossip.rows, 'overlaykit gossip, signed, back to back', r => /overlaykit/.test(r.overlay) && alike(r))
+      const gs = row('gossip-live.json', gossip.rows, 'gossipsub, signed, back to back', r => /gossipsub/.test(r.overlay) && alike(r))
       const swarm = row('bittorrent-live.json', bt.rows, 'the capped 1+8 swarm', r => r.test === 'swarm 1+8, capped')
       const big = sim.rows.reduce((a, r) => r.nodes > a.nodes ? r : a)
-      // like with like: say so when only the peer signed its messages in this run
-      const signing = /StrictSign/.test(String(gossip.params.gossipsub)) && !/sign/i.test(JSON.stringify(gossip.params.ours)) ? ' (signs; ours did not)' : ''
       const n = (x) => Number(x).toLocaleString('en-US')
       return [
         '| benchmark | what | ours | reference |',
         '| --- | --- | --- | --- |',
-        `| [chord-hops](benchmarks/results/chord-hops.md) | mean lookup hops, ${n(h.nodes)} nodes (simulator) | ${h.mean} | ${h.paperMean} (Chord paper, Fig. 10) |`,
+        `| [chord-hops](benchmarks/results/chord-hops.md) | mean lookup hops, ${n(h.nodes)} nodes (simulator): fingers only / with successor lists | ${h.mean} / ${hs.mean} | ${h.paperMean} (Chord paper, Fig. 10) |`,
         `| [chord-scale](benchmarks/results/chord-scale.md) | ${n(s.hosts)} hosts × ${n(s.lookups)} lookups (simulator) | ${s.wallSeconds} s, ${s.peakRssMiB} MiB | goal < ${s.goalWallSeconds} s, < ${s.goalRssMiB} MiB |`,
-        `| [gossip-live](benchmarks/results/gossip-live.md) | a broadcast reaches all ${ours.nodes} live nodes, p50 / p99 | ${ours.timeToAllP50ms} / ${ours.timeToAllP99ms} ms | ${gs.timeToAllP50ms} / ${gs.timeToAllP99ms} ms, ${gs.overlay}${signing} |`,
+        `| [hostile-lookups](benchmarks/results/hostile-lookups.md) | correct lookups with ${lie.adversaryFraction * 100} % lying routers, ${lie.paths} disjoint paths (1 path) | ${lie.correctFraction} (${lie1.correctFraction}) | goal ${lie.goal} |`,
+        `| [gossip-live](benchmarks/results/gossip-live.md) | a signed broadcast reaches all ${ours.nodes} live nodes, p50 / p99 | ${ours.timeToAllP50ms} / ${ours.timeToAllP99ms} ms | ${gs.timeToAllP50ms} / ${gs.timeToAllP99ms} ms, ${gs.overlay} (signed, same swarm) |`,
         `| [bittorrent-live](benchmarks/results/bittorrent-live.md) | ${bt.params.fileBytes / 1048576} MiB to ${bt.params.leechers} leechers, uploads ≤ ${bt.params.uploadCapBytesPerSec / 1048576} MiB/s | ${swarm.ours} s | ${swarm.bound} s bound, ${swarm.webtorrent} s webtorrent |`,
         `| [sim-throughput](benchmarks/results/sim-throughput.md) | simulator events/s, ${n(big.nodes)} nodes | ${n(big.eventsPerSecond)} | goal ${n(big.goalEventsPerSecond)} |`
       ].join('\n')

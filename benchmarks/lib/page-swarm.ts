@@ -29,7 +29,9 @@ const repo = join(fileURLToPath(import.meta.url), '..', '..', '..', '..')
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
   // ICE host candidates as plain loopback/LAN addresses instead of mDNS names (nothing resolves .local here)
-  '--disable-features=WebRtcHideLocalIpsWithMdns']
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // every page is a peer, not a background tab: no timer throttling or renderer backgrounding
+  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows']
 
 export interface PageSwarmWorld {
   relay: Libp2p<any>

@@ -7,18 +7,17 @@
  */
 import { Bitfield } from './bitfield.js'
 import { Choking } from './choker.js'
-import { pieceHash, pieceSize, type Metainfo } from './metainfo.js'
+import { pieceSize, type Metainfo } from './metainfo.js'
 import { Peer, rememberReleased } from './peer.js'
-import { PiecePicker, type PartialPiece } from './picker.js'
-import { sha1 as defaultSha1, equalBytes, type Sha1 } from './sha1.js'
-import { IoStore, VirtualStore, type PieceStore, type StorageKind } from './store.js'
-import { MemoryStore } from './memory-store.js'
+import { PiecePicker } from './picker.js'
+import { equalBytes } from './sha1.js'
+import type { PieceStore } from './store.js'
+import { Pieces } from './pieces.js'
 import { MAX_REQUEST, type WireMsg } from './wire.js'
-import { Resume } from './resume.js'
 import { Uploader } from './uploader.js'
 import { Requester } from './requester.js'
 import { SuperSeeder } from './superseed.js'
-import { resolveOptions, type PieceHasher, type ResolvedOptions, type TorrentOptions, type TorrentProgress } from './options.js'
+import { resolveOptions, type ResolvedOptions, type TorrentOptions, type TorrentProgress } from './options.js'
 import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
 import type { Env, IoResult, Machine, PeerRef } from '../overlay/types.js'
 
@@ -30,39 +29,38 @@ export class TorrentMachine implements Machine<WireMsg> {
   readonly peers = new Map<string, Peer>()
   readonly banned = new Set<string>()
   readonly peerId: Uint8Array
-  readonly store: PieceStore
+  /** Storage, verification, resume and byte counts (pieces.ts). */
+  private readonly pieces: Pieces
   private readonly o: ResolvedOptions
-  private readonly sha1: Sha1
-  private readonly hashPiece: PieceHasher | undefined
-  private readonly verifyHashes: boolean
   private readonly uploads: Uploader
   private readonly requests: Requester
-  private readonly strikes = new Map<string, number>()
-  private readonly resume: Resume | undefined
   private readonly choking: Choking
   private readonly superSeeder: SuperSeeder | undefined
   private ready = false
   private stopped = false
   private paused: boolean
-  private completed = false
   uploaded = 0
   downloaded = 0
-  private verifiedBytes = 0
-  private wantedBytes = 0
 
   constructor (private readonly env: Env<WireMsg, any>, opts: TorrentOptions) {
     this.meta = opts.metainfo
     const m = this.meta
     this.o = resolveOptions(opts)
     this.paused = this.o.paused
-    this.sha1 = opts.sha1 ?? defaultSha1
-    this.hashPiece = opts.hashPiece
     const kind = opts.storage ?? (opts.content === undefined && env.io !== undefined ? 'io' : 'memory')
-    this.store = kind === 'io'
-      ? new IoStore(env, m, this.o.storePrefix, 'bt')
-      : kind === 'virtual' ? new VirtualStore() : new MemoryStore(m.length, m.pieceLength, opts.content)
-    this.verifyHashes = kind !== 'virtual'
     this.picker = new PiecePicker(m.pieceCount, i => pieceSize(m, i), env.rng.fork('picker'), { randomFirst: this.o.randomFirst, endgame: this.o.endgame, virtual: kind === 'virtual' })
+    this.pieces = new Pieces({
+      env,
+      meta: m,
+      picker: this.picker,
+      peers: this.peers,
+      banThreshold: this.o.banThreshold,
+      stopped: () => this.stopped,
+      send: (p, msg) => { this.send(p, msg) },
+      fillAll: () => { this.requests.fillAll() },
+      updateInterest: (p) => { this.requests.updateInterest(p) },
+      ban: (id) => { this.ban(id) }
+    }, opts, this.o.storePrefix, kind)
     if (opts.peerId !== undefined && opts.peerId.length === 20) this.peerId = opts.peerId
     else {
       this.peerId = new Uint8Array(20)
@@ -71,7 +69,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     }
     this.uploads = new Uploader({
       env,
-      store: this.store,
+      store: this.pieces.store,
       pieceLength: m.pieceLength,
       connected: (p) => this.peers.get(p.id) === p,
       paused: () => this.paused,
@@ -94,7 +92,6 @@ export class TorrentMachine implements Machine<WireMsg> {
       violation: (p, what, fatal) => { this.violation(p, what, fatal) },
       received: (p, n) => { p.downloaded += n; p.downWindow += n; this.downloaded += n }
     }, this.o, opts.downloadRate)
-    if (opts.resumeStore !== undefined && kind === 'io') this.resume = new Resume(env, opts.resumeStore, m.infoHashBytes, m.pieceCount)
     this.choking = new Choking({
       peers: this.peers,
       now: () => env.now(),
@@ -110,7 +107,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     if (this.o.superSeed) this.superSeeder = new SuperSeeder(m.pieceCount, this.picker.availability, env.rng.fork('superseed'))
     this.selectFiles(opts.files)
     if (this.o.seed) for (let i = 0; i < m.pieceCount; i++) this.picker.markHave(i)
-    this.recount()
+    this.pieces.recount()
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -118,10 +115,11 @@ export class TorrentMachine implements Machine<WireMsg> {
   start (): void {
     this.env.setTimer('rechoke', this.o.rechokeMs)
     this.env.setTimer('keepalive', Math.min(this.o.keepaliveMs / 2, this.o.snubMs / 2))
-    if (this.resume !== undefined && !this.o.seed) {
-      this.resume.load(bits => {
+    const resume = this.pieces.resume
+    if (resume !== undefined && !this.o.seed) {
+      resume.load(bits => {
         if (bits !== undefined) for (let i = 0; i < bits.length; i++) if (bits.get(i)) this.picker.markHave(i)
-        this.recount()
+        this.pieces.recount()
         this.becomeReady()
       })
     } else this.becomeReady()
@@ -134,13 +132,13 @@ export class TorrentMachine implements Machine<WireMsg> {
       if (p.sentHandshake) this.announceHave(p)
       this.requests.recomputeUseful(p)
     }
-    this.checkComplete()
+    this.pieces.checkComplete()
   }
 
   stop (): void {
     if (this.stopped) return
     this.stopped = true
-    this.persist(true)
+    this.pieces.persist(true)
     for (const key of ['rechoke', 'keepalive', 'up', 'idle', 'down', 'persist']) this.env.clearTimer(key)
     for (const p of [...this.peers.values()]) this.close(p, 'stopped')
   }
@@ -189,31 +187,19 @@ export class TorrentMachine implements Machine<WireMsg> {
       }
       this.requests.recomputeUseful(p)
     }
-    this.recount()
-    this.completed = false
-    if (this.ready) this.checkComplete()
+    this.pieces.recount()
+    this.pieces.completed = false
+    if (this.ready) this.pieces.checkComplete()
   }
 
   /** Re-hash every piece we claim to have; pieces that fail are fetched again. */
   verify (done: (result: { checked: number, bad: number }) => void): void {
-    const indices: number[] = []
-    for (let i = 0; i < this.meta.pieceCount; i++) if (this.picker.have.get(i)) indices.push(i)
-    let bad = 0
-    const step = (k: number): void => {
-      if (k >= indices.length) {
-        this.recount()
-        if (bad > 0) { this.completed = false; for (const p of this.peers.values()) { this.requests.recomputeUseful(p); this.requests.fill(p) } }
-        this.persist(true)
-        done({ checked: indices.length, bad })
-        return
-      }
-      const i = indices[k]
-      this.store.read(i * this.meta.pieceLength, pieceSize(this.meta, i), data => {
-        if (data === undefined || !equalBytes(this.sha1(data), pieceHash(this.meta, i))) { bad++; this.picker.markMissing(i) }
-        step(k + 1)
-      })
-    }
-    step(0)
+    this.pieces.verify(result => {
+      this.pieces.recount()
+      if (result.bad > 0) { this.pieces.completed = false; for (const p of this.peers.values()) { this.requests.recomputeUseful(p); this.requests.fill(p) } }
+      this.pieces.persist(true)
+      done(result)
+    })
   }
 
   progress (): TorrentProgress {
@@ -221,10 +207,10 @@ export class TorrentMachine implements Machine<WireMsg> {
     for (const p of this.peers.values()) { down += p.downRate; up += p.upRate }
     return {
       infoHash: this.meta.infoHash,
-      bytes: this.verifiedBytes,
-      wantedBytes: this.wantedBytes,
+      bytes: this.pieces.verifiedBytes,
+      wantedBytes: this.pieces.wantedBytes,
       pieces: this.picker.have.count,
-      wantedPieces: this.countWanted(),
+      wantedPieces: this.pieces.countWanted(),
       totalPieces: this.meta.pieceCount,
       peers: [...this.peers.values()].filter(p => p.ready).length,
       downRate: down,
@@ -389,68 +375,14 @@ export class TorrentMachine implements Machine<WireMsg> {
   private onPiece (p: Peer, msg: { index: number, begin: number, block: Uint8Array }): void {
     const done = this.requests.onBlock(p, msg)
     if (done === null) return
-    if (done !== undefined) this.finishPiece(done)
+    if (done !== undefined) this.pieces.finish(done)
     this.requests.fill(p)
   }
 
-  // ---------------------------------------------------------------- pieces
+  // ---------------------------------------------------------------- pieces (see pieces.ts)
 
-  private finishPiece (piece: PartialPiece): void {
-    const parts = piece.parts as Uint8Array[]
-    if (!this.verifyHashes) { this.storePiece(piece); return }
-    if (parts.length !== piece.blocks) { this.hashed(piece, undefined); return }
-    if (this.hashPiece === undefined) { this.hashed(piece, this.sha1(parts)); return }
-    // hashed elsewhere: the piece stays complete in the picker (nothing re-requests it) until then
-    this.hashPiece(parts, digest => { if (!this.stopped && this.picker.partial.get(piece.index) === piece) this.hashed(piece, digest) })
-  }
-
-  private hashed (piece: PartialPiece, digest: Uint8Array | undefined): void {
-    const i = piece.index
-    if (digest === undefined || !equalBytes(digest, pieceHash(this.meta, i))) {
-      const who = [...piece.contributors]
-      this.env.stats.inc('bt:hash_fail')
-      this.env.emit({ type: 'bittorrent:hashfail', index: i, contributors: who })
-      if (who.length === 1) {
-        const n = (this.strikes.get(who[0]) ?? 0) + 1
-        this.strikes.set(who[0], n)
-        if (n >= this.o.banThreshold) this.ban(who[0])
-      }
-      this.picker.reset(piece)
-      this.requests.fillAll()
-      return
-    }
-    this.storePiece(piece)
-  }
-
-  private storePiece (piece: PartialPiece): void {
-    const i = piece.index
-    this.store.write(i * this.meta.pieceLength, piece.parts as Uint8Array[], ok => {
-      if (this.stopped) return
-      if (!ok) { this.env.stats.inc('bt:write_error'); this.picker.reset(piece); this.requests.fillAll(); return }
-      this.picker.markHave(i)
-      this.verifiedBytes += this.picker.wanted[i] === 1 ? piece.size : 0
-      for (const p of this.peers.values()) {
-        if (!p.ready) continue
-        this.send(p, { type: 'have', index: i })
-        if (p.have.get(i) && this.picker.wanted[i] === 1) { p.useful--; this.requests.updateInterest(p) }
-      }
-      this.env.emit({ type: 'bittorrent:piece', index: i })
-      this.persist(false)
-      this.checkComplete()
-    })
-  }
-
-  private checkComplete (): void {
-    if (this.completed || !this.picker.done) return
-    this.completed = true
-    this.persist(true)
-    this.env.emit({ type: 'bittorrent:complete' })
-  }
-
-  private persist (now: boolean): void {
-    if (this.resume === undefined) return
-    if (now) { this.env.clearTimer('persist'); this.resume.save(this.picker.have) } else this.env.setTimer('persist', 1000)
-  }
+  /** Where verified pieces are kept (memory, io or virtual). */
+  get store (): PieceStore { return this.pieces.store }
 
   private ban (id: string): void {
     this.banned.add(id)
@@ -480,7 +412,7 @@ export class TorrentMachine implements Machine<WireMsg> {
       case 'up': this.uploads.pump(); return
       case 'idle': this.uploads.idleCheck(); return
       case 'down': this.requests.fillAll(); return
-      case 'persist': this.persist(true); return
+      case 'persist': this.pieces.persist(true); return
       case 'keepalive': {
         for (const p of [...this.peers.values()]) {
           if (now - p.lastRecvAt > this.o.keepaliveMs * 1.5) { this.close(p, 'idle'); continue }
@@ -492,8 +424,7 @@ export class TorrentMachine implements Machine<WireMsg> {
   }
 
   onIo (token: string, result: IoResult): void {
-    if (this.store.onIo(token, result)) return
-    this.resume?.onIo(token, result)
+    this.pieces.onIo(token, result)
   }
 
   onPeerUnreachable (peer: PeerRef): void {
@@ -533,23 +464,5 @@ export class TorrentMachine implements Machine<WireMsg> {
     this.env.emit({ type: 'bittorrent:peer', peer: p.id, state: 'closed' })
     if (!p.amChoking && p.peerInterested) this.fillSlots()
     this.requests.fillAll()
-  }
-
-  private countWanted (): number {
-    let n = 0
-    for (let i = 0; i < this.meta.pieceCount; i++) n += this.picker.wanted[i]
-    return n
-  }
-
-  private recount (): void {
-    let want = 0; let have = 0
-    for (let i = 0; i < this.meta.pieceCount; i++) {
-      if (this.picker.wanted[i] === 0) continue
-      const s = pieceSize(this.meta, i)
-      want += s
-      if (this.picker.have.get(i)) have += s
-    }
-    this.wantedBytes = want
-    this.verifiedBytes = have
   }
 }

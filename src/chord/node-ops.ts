@@ -3,6 +3,8 @@
  * Ops: lookup {key}, put {key, value}, get {key}, delete {key}, ring. Options (--opt): every number
  * and boolean option of DEFAULTS (options.ts: vnodes, replicas, stabilizeMs, rpcTimeoutMs, verifyOwner
  * true|false, …), and rejoinCheckMs (the node's own fallback below).
+ * `overlaykit node` is a lab tool: its nodes are `open` (plain keys accepted, unvalidated) unless
+ * `--opt open=false`, which leaves only the validated namespaces (/imm/, /signed/) writable.
  */
 import { NotFoundError } from '../overlay/errors.js'
 import { utf8 } from '../overlay/ids.js'
@@ -19,7 +21,7 @@ const keyArg = (args: Record<string, unknown>): string => {
 
 /** Every number and boolean option of Chord's DEFAULTS is an --opt (e.g. vnodes=4, verifyOwner=true). */
 function services (o: Record<string, string>, seed: string): Record<string, (components: any) => unknown> {
-  return { chord: chord({ ...optionsFromStrings(DEFAULTS, o), driver: { seed } }) }
+  return { chord: chord({ open: true, ...optionsFromStrings(DEFAULTS, o), driver: { seed } }) }
 }
 
 export const chordNodeOps: NodeOpsFactory = (o, seed) => ({

@@ -94,7 +94,10 @@ export class DisjointLookup {
     if (this.finished) return
     this.cancel()
     this.m.env.clearTimer(`lookup:${this.lid}`)
-    this.m.env.stats.inc('chord:lookup-failed')
+    if (this.r.internal !== true) {
+      this.m.env.stats.inc('chord:lookup-failed')
+      this.m.env.emit({ type: 'chord:lookup', key: this.r.key.toString(16), ok: false, hops: this.hops(), timeouts: this.timeouts, error: err.message })
+    }
     this.cb(err)
   }
 

@@ -37,8 +37,10 @@ export function buildRing (spec: RingSpec): { sim: Simulator, nodes: ChordSimNod
   const cspec = chordSpecFor(opts.bits ?? 160)
   const nodes: ChordSimNode[] = []
   const oracle = (spec.bootstrap ?? 'oracle') === 'oracle'
+  // one options object for every oracle host (each node keeps its options: 10^6 copies add up)
+  const oracleOpts: ChordOptions = { maintenance: false, ...opts }
   for (let i = 0; i < spec.hosts; i++) {
-    if (oracle) nodes.push(sim.spawn(cspec, { maintenance: false, ...opts }, spec.spawn?.(i)))
+    if (oracle) nodes.push(sim.spawn(cspec, oracleOpts, spec.spawn?.(i)))
     else {
       if (i > 0) sim.run({ until: sim.now + (spec.joinGapMs ?? 50) })
       nodes.push(sim.spawn(cspec, { ...opts, bootstrap: i === 0 ? [] : [nodes[sim.rng.int(i)].ref] }, spec.spawn?.(i)))

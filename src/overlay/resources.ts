@@ -26,8 +26,14 @@ export interface PenaltyWeights {
   badFrame: number
   /** Each time a peer's stream is paused because it is over its frames/s or bytes/s rate. */
   rateExceeded: number
-  /** A stream reset because a frame was not completed in time or the peer buffered too much. */
+  /** A stream reset because a frame was not completed in time. */
   slow: number
+  /**
+   * A stream reset because the peer made us hold more than its buffer budget. Our own driver never
+   * does (one stream per peer and protocol, one frame at a time, the budget is at least one frame),
+   * so by default this alone cuts the peer off.
+   */
+  overBudget: number
 }
 
 export interface ScorePolicy {
@@ -89,7 +95,7 @@ export const RESOURCE_DEFAULTS: ResourcePolicy = {
     halfLifeMs: 10_000,
     backoffMs: 60_000,
     maxBackoffMs: 3_600_000,
-    weights: { decodeError: 0.2, unknownType: 0.01, badFrame: 10, rateExceeded: 2, slow: 50 }
+    weights: { decodeError: 0.2, unknownType: 0.01, badFrame: 10, rateExceeded: 2, slow: 50, overBudget: 100 }
   }
 }
 
@@ -125,4 +131,6 @@ export interface PeerBannedEvent {
   readonly reason: string
   readonly score: number
   readonly backoffMs: number
+  /** Ms from the peer's first penalty (since its score was last zero) to the cut-off. */
+  readonly sinceFirstOffenceMs: number
 }

@@ -28,6 +28,9 @@ export class IdHeap {
   /** Time of the earliest id, or Infinity. */
   peekTime (): number { return this.n > 0 ? this.ts[0] : Infinity }
 
+  /** The earliest id, left in place; -1 when empty. */
+  peek (): number { return this.n > 0 ? this.ids[0] : -1 }
+
   has (id: number): boolean { return id < this.slot.length && this.slot[id] >= 0 }
 
   push (id: number, t: number, s: number): void {
@@ -114,11 +117,8 @@ export class EventHeap<T extends HeapItem> {
   get size (): number { return this.heap.size }
 
   peek (): T | undefined {
-    if (this.heap.size === 0) return undefined
-    const id = this.heap.pop()
-    const item = this.items[id] as T
-    this.heap.push(id, item.t, item.seq)
-    return item
+    const id = this.heap.peek()
+    return id < 0 ? undefined : this.items[id]
   }
 
   /** Time of the earliest item, or Infinity. */

@@ -38,6 +38,16 @@ export function settle (sim: Simulator, nodes: ChordNode[], limitMs = 120_000, s
   return errs
 }
 
+/** Run the simulator until an operation's callback fires (a promise-free wait). */
+export function wait<T> (sim: Simulator, start: (cb: (err: Error | null, v?: T) => void) => void): { err: Error | null, v?: T } {
+  let out: { err: Error | null, v?: T } | undefined
+  start((err, v) => { out = { err, v } })
+  const limit = sim.now + 120_000
+  while (out === undefined && sim.now < limit) sim.run({ until: sim.now + 50 })
+  if (out === undefined) throw new Error('operation hung')
+  return out
+}
+
 /** Promise-free lookup in the simulator: run until the callback fires. */
 export function lookupSync (sim: Simulator, m: ChordMachine, key: bigint, extra: Record<string, unknown> = {}): { err: Error | null, res?: import('../../src/chord/lookup.js').LookupOutcome } {
   let out: { err: Error | null, res?: any } | undefined

@@ -6,16 +6,8 @@ import { ownerOf, sortedRing } from '../../src/chord/oracle.js'
 import { itemId, KIND_VALUE } from '../../src/chord/store.js'
 import { hashToId, utf8 } from '../../src/overlay/ids.js'
 import type { Simulator } from '../../src/sim/index.js'
-import { joinRing, live, settle, type ChordNode } from './helpers.js'
+import { joinRing, live, settle, wait, type ChordNode } from './helpers.js'
 
-function wait<T> (sim: Simulator, start: (cb: (err: Error | null, v?: T) => void) => void): { err: Error | null, v?: T } {
-  let out: { err: Error | null, v?: T } | undefined
-  start((err, v) => { out = { err, v } })
-  const limit = sim.now + 120_000
-  while (out === undefined && sim.now < limit) sim.run({ until: sim.now + 50 })
-  if (out === undefined) throw new Error('operation hung')
-  return out
-}
 const put = (sim: Simulator, m: ChordMachine, k: string, v: string): Error | null => wait<void>(sim, cb => kv.put(m, k, utf8(v), cb)).err
 const get = (sim: Simulator, m: ChordMachine, k: string): { err: Error | null, v?: Uint8Array } => wait<Uint8Array>(sim, cb => kv.get(m, k, cb))
 const text = (b?: Uint8Array): string => new TextDecoder().decode(b)

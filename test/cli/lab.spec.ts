@@ -25,16 +25,22 @@ describe('cli: lab search', function () {
     assert.equal(labTableRows(r.rows, true)[0].extraFigure, 7)
   })
 
+  it('overlaykit lab search refuses an overlay name the registry does not know', async () => {
+    const res = await runCli(['--json', 'lab', 'search', '--nodes', '50', '--queries', '10', '--overlays', 'napster,nosuch'], { timeoutMs: 50_000 })
+    assert.equal(res.code, 1)
+    assert.match(res.stderr, /unknown overlay "nosuch" in --overlays \(known: [a-z, ]*napster/)
+  })
+
   it('overlaykit lab search --json --out writes the table and the charts', async () => {
     const out = await mkdtemp(join(tmpdir(), 'overlaykit-lab-'))
     try {
-      const res = await runCli(['--json', '--seed', '2', 'lab', 'search', '--nodes', '100', '--queries', '40', '--overlays', 'napster,gnutella,nosuch', '--out', out], { timeoutMs: 50_000 })
+      const res = await runCli(['--json', '--seed', '2', 'lab', 'search', '--nodes', '100', '--queries', '40', '--overlays', 'napster,gnutella,gossip', '--out', out], { timeoutMs: 50_000 })
       assert.equal(res.code, 0, res.stderr)
       const j = JSON.parse(res.stdout)
       const ran = j.rows.map((r: SearchRunResult) => r.overlay)
-      // whichever of the two is built runs; an unknown overlay is reported, never faked
-      assert.ok(ran.length >= 1, res.stderr)
-      assert.ok(j.skipped.some((s: { overlay: string }) => s.overlay === 'nosuch'))
+      // an overlay without a lab entry is reported as skipped, never faked
+      assert.deepEqual(ran, ['napster', 'gnutella'], res.stderr)
+      assert.ok(j.skipped.some((s: { overlay: string }) => s.overlay === 'gossip'))
       for (const row of j.rows) {
         assert.ok(row.successRate >= 0 && row.successRate <= 1)
         assert.ok(row.messagesPerQuery > 0)

@@ -36,7 +36,9 @@ describe('cli: overlaykit node', function () {
   })
 
   it('forms a Chord ring across processes: lookup, put on one node, get on another', async () => {
-    const opts = ['--overlay', 'chord', '--listen', '/ip4/127.0.0.1/tcp/0', '--opt', 'stabilizeMs=200', '--opt', 'fixFingersMs=100']
+    // plain keys need an open ring (every option of Chord's DEFAULTS is an --opt; a closed ring refuses
+    // them); requests may take seconds on a loaded machine
+    const opts = ['--overlay', 'chord', '--listen', '/ip4/127.0.0.1/tcp/0', '--opt', 'stabilizeMs=200', '--opt', 'fixFingersMs=100', '--opt', 'open=true', '--opt', 'rpcTimeoutMs=4000']
     const a = NodeProcess.start(opts, 'chord-a'); procs.push(a)
     const [boot] = await a.listening()
     const others = [1, 2].map(i => { const p = NodeProcess.start([...opts, '--bootstrap', boot], `chord-${i}`); procs.push(p); return p })

@@ -16,7 +16,7 @@ import { itemId, KIND_PROVIDERS, KIND_VALUE } from '../../src/chord/store.js'
 import { hashToId, utf8 } from '../../src/overlay/ids.js'
 import { Simulator } from '../../src/sim/index.js'
 import { simIdentity } from '../../src/sim/identity.js'
-import { FAST, live, settle, type ChordNode } from '../chord/helpers.js'
+import { FAST, live, settle, wait, type ChordNode } from '../chord/helpers.js'
 
 const BITS = 64
 
@@ -33,14 +33,6 @@ function signedRing (n: number, seed: number, opts: ChordOptions = {}): { sim: S
   return { sim, nodes }
 }
 
-function wait<T> (sim: Simulator, start: (cb: (err: Error | null, v?: T) => void) => void): { err: Error | null, v?: T } {
-  let out: { err: Error | null, v?: T } | undefined
-  start((err, v) => { out = { err, v } })
-  const limit = sim.now + 120_000
-  while (out === undefined && sim.now < limit) sim.run({ until: sim.now + 50 })
-  if (out === undefined) throw new Error('operation hung')
-  return out
-}
 
 const text = (b?: Uint8Array): string => new TextDecoder().decode(b)
 const refused = (nodes: ChordNode[], name: string): number => nodes.reduce((s, n) => s + n.stats.get(name), 0)

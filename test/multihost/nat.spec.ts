@@ -139,7 +139,7 @@ describe('multihost: two hosts behind NATs and a relay (circuit relay v2, DCUtR)
       assert.notEqual(reply.ok, true, 'without a direct connection the download cannot complete through the relay')
       const progress = h2.lines.filter(l => l.event === 'bittorrent:progress' && (l.bytes ?? 0) > 0)
       assert.equal(progress.length, 0, 'no piece came through the relay')
-      console.log(`      BitTorrent h1 → h2: not possible without a direct connection (pieces are bulk traffic; the relay's limits are for control traffic): ${String((reply as any).error ?? '').slice(0, 160)}`)
+      console.log(`      BitTorrent h1 → h2: not possible without a direct connection (pieces are bulk traffic; the relay's limits are for control traffic): ${String((reply as any).error ?? '').replace(/\{.*\}/, '{download}').slice(0, 160)}`)
     }
   })
 })

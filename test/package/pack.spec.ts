@@ -91,6 +91,13 @@ describe('package: npm pack, offline install, examples against the installed pac
     assert.match(stdout, /Usage: overlaykit/)
   })
 
+  it('`overlaykit bench` from the installed package says where the benchmarks are, in one line', async () => {
+    const r = await run('npx', ['--no-install', 'overlaykit', 'bench', '--list'], { cwd: consumer, env, timeout: 60_000 }).then(() => undefined, (err: { code?: number, stderr?: string }) => err)
+    assert.ok(r !== undefined, 'bench --list succeeded without the benchmarks')
+    assert.notEqual(r.code, 0)
+    assert.equal(r.stderr?.trim(), 'overlaykit: error: the benchmarks are not part of the installed package: run them from a clone of the repository (npm install, then npm run bench -- --list)')
+  })
+
   it('every example in examples/ is run here', () => {
     const onDisk = readdirSync(join(repo, 'examples')).filter(f => f.endsWith('.mjs') && f !== 'node.mjs')
     assert.deepEqual(onDisk.sort(), Object.keys(EXAMPLES).sort())

@@ -63,7 +63,8 @@ describe('simulator: event queue', () => {
       })
       assert.equal(h.size, kept.length)
       kept.sort((a, b) => a.t - b.t || a.seq - b.seq)
-      for (const want of kept) assert.equal(h.pop(), want)
+      for (const want of kept) { assert.equal(h.peek(), want); assert.equal(h.pop(), want) }
+      assert.equal(h.peek(), undefined)
       assert.equal(h.size, 0)
     }), { seed: 42 })
   })

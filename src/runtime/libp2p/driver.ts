@@ -316,7 +316,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> implements DriverConte
     try {
       for (const conn of this.components.connectionManager.getConnections(peerIdFromString(c.peer))) conn.abort(new Error(`peer cut off: ${c.reason}`))
     } catch (err) { this.log('closing connections of %s failed - %e', c.peer, err) }
-    const event: PeerBannedEvent = { type: 'driver:peer-banned', peer: c.peer, reason: c.reason, score: c.score, backoffMs: c.backoffMs }
+    const event: PeerBannedEvent = { type: 'driver:peer-banned', peer: c.peer, reason: c.reason, score: c.score, backoffMs: c.backoffMs, sinceFirstOffenceMs: c.sinceFirstOffenceMs }
     this.emit(event)
   }
 

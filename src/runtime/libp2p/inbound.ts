@@ -139,7 +139,7 @@ export class Inbound<M> {
         if (end.why === 'over-budget' || end.why === 'deadline') {
           if (end.why === 'deadline') stats.dropped('deadline')
           log('resetting a stream from %s: %s', id, end.why)
-          peers.penalize(id, end.why, w.slow)
+          peers.penalize(id, end.why, end.why === 'deadline' ? w.slow : w.overBudget)
         }
     }
   }

@@ -28,6 +28,7 @@ export interface CutOff {
   reason: string
   score: number
   backoffMs: number
+  sinceFirstOffenceMs: number
 }
 
 export class PeerPolicy {
@@ -108,7 +109,7 @@ export class PeerPolicy {
     const score = a.score.current(now)
     const backoffMs = this.gate.refuse(peer, s.backoffMs, s.maxBackoffMs, now)
     this.stats.inc('driver:banned')
-    this.onCutOff({ peer, reason, score, backoffMs })
+    this.onCutOff({ peer, reason, score, backoffMs, sinceFirstOffenceMs: Math.round(now - a.score.since) })
   }
 
   /** The score of `peer` now (0 for a peer never penalised). */

@@ -7,6 +7,8 @@ import type { ScorePolicy } from '../../overlay/resources.js'
 export class PeerScore {
   private value = 0
   private at = 0
+  /** When the score last rose from zero (the first offence of this episode). */
+  since = 0
 
   constructor (private readonly policy: ScorePolicy) {}
 
@@ -17,14 +19,15 @@ export class PeerScore {
     if (dt > 0) {
       this.value *= 0.5 ** (dt / this.policy.halfLifeMs)
       this.at = now
-      if (this.value < 1e-3) this.value = 0
+      if (this.value < 1e-3) { this.value = 0; this.since = 0 }
     }
     return this.value
   }
 
   /** Adds `weight`; true when the score is now past the threshold. */
   add (weight: number, now: number): boolean {
-    this.value = this.current(now) + weight
+    if (this.current(now) === 0) this.since = now
+    this.value += weight
     this.at = now
     return this.value >= this.policy.threshold
   }
