@@ -66,6 +66,8 @@ export interface KvOps {
   replicaTargets: (v: VNode) => NodeInfo[]
   /** Run a replication round within a moment (the replica set changed). */
   replicateSoon: () => void
+  /** Replicate at once if a predecessor or replica host changed since the last check. */
+  watch: () => void
   /** The periodic replication round. */
   replicate: () => void
   /** Hand the new predecessor n of v the items it now owns. */

@@ -12,6 +12,7 @@ import type { VNode } from './routing.js'
 function bitLength (x: bigint): number { return x === 0n ? 0 : x.toString(2).length }
 
 const LEAVE_BATCH = 256
+const DEAD_MAX = 256
 
 export class Maintenance implements RingOps {
   constructor (private readonly m: ChordContext) {}
@@ -127,7 +128,8 @@ export class Maintenance implements RingOps {
     const handle = (ok: boolean, pred: NodeInfo | undefined, nodes: NodeInfo[]): void => {
       if (!ok) { this.dropSuccessor(v, succ); return }
       if (v.succs[0]?.tag !== succ.tag) return // changed meanwhile
-      const between = pred !== undefined && pred.tag !== v.self.tag && inOpen(pred.id, v.self.id, succ.id)
+      // a predecessor we just dropped as dead is not adopted back: we notify succ, which then probes it
+      const between = pred !== undefined && pred.tag !== v.self.tag && inOpen(pred.id, v.self.id, succ.id) && !this.recentlyDead(pred.tag)
       this.setSuccs(v, between ? [pred, succ, ...nodes] : [succ, ...nodes])
       if (v.succs[0] !== undefined) this.notify(v, v.succs[0])
     }
@@ -143,10 +145,25 @@ export class Maintenance implements RingOps {
   private dropSuccessor (v: VNode, succ: NodeInfo): void {
     if (!this.m.running) return
     this.m.merge.lost(succ)
+    this.markDead(succ.tag)
     this.m.routes.removeNode(succ.tag)
     this.setSuccs(v, v.succs.filter(s => s.tag !== succ.tag))
     this.refill(v)
     if (v.succs.length > 0) this.stabilize(v)
+  }
+
+  /** Successors dropped as dead, until when they are not adopted back from a stale predecessor pointer. */
+  private readonly dead = new Map<string, number>()
+
+  private markDead (tag: string): void {
+    const now = this.m.env.now()
+    if (this.dead.size >= DEAD_MAX) for (const [t, until] of this.dead) if (until <= now || this.dead.size >= DEAD_MAX) this.dead.delete(t)
+    this.dead.set(tag, now + 2 * this.m.o.checkPredecessorMs)
+  }
+
+  private recentlyDead (tag: string): boolean {
+    const until = this.dead.get(tag)
+    return until !== undefined && until > this.m.env.now()
   }
 
   /** An empty successor list is refilled with the closest known node clockwise (if any). */
@@ -161,6 +178,7 @@ export class Maintenance implements RingOps {
   tableChanged (): void {
     this.m.routes.invalidate()
     for (const v of this.m.vnodes) if (v.joined) this.refill(v)
+    this.m.kv.watch()
   }
 
   notify (v: VNode, target: NodeInfo): void {
@@ -172,30 +190,49 @@ export class Maintenance implements RingOps {
   onNotify (vnode: number, n: NodeInfo): void {
     const v = this.m.vnodes[vnode]
     if (v === undefined || !v.joined || n.tag === v.self.tag) return
-    if (v.pred !== undefined && v.pred.tag !== n.tag && !inOpen(n.id, v.pred.id, v.self.id)) return
+    if (v.pred !== undefined && v.pred.tag !== n.tag && !inOpen(n.id, v.pred.id, v.self.id)) {
+      // a node before our predecessor thinks it precedes us: its successor (our predecessor) may be
+      // dead. Probe it now rather than at the next check_predecessor; if silent, n takes its place.
+      if (v.pred.peer !== this.m.self.id) this.probePred(v.pred, () => { if (v.pred === undefined) this.onNotify(vnode, n) })
+      return
+    }
     if (v.pred?.tag === n.tag) return
-        v.pred = n
+    v.pred = n
     this.m.routes.invalidate()
     this.m.env.emit({ type: 'chord:predecessor', vnode, predecessor: this.m.hex(n) })
     if (v.succs.length === 0) this.setSuccs(v, [n])
     if (n.peer !== this.m.self.id) this.m.kv.handoff(v, n)
+    this.m.kv.watch()
   }
 
   /** check_predecessor(): ping each distinct predecessor host; a silent one is forgotten. */
   private checkPredecessors (): void {
     const peers = new Map<string, NodeInfo>()
     for (const v of this.m.vnodes) if (v.pred !== undefined && v.pred.peer !== this.m.self.id) peers.set(v.pred.peer, v.pred)
-    for (const [peer, n] of peers) {
-      const req = this.m.newReq()
-      this.m.request(n.ref, { t: 'ping', req }, () => {}, () => {
-        this.m.merge.lost(n)
-        for (const v of this.m.vnodes) {
-          if (v.pred?.peer === peer) { v.pred = undefined; this.m.env.emit({ type: 'chord:predecessor', vnode: v.self.vnode, predecessor: undefined }) }
-        }
-        this.m.peerFailed(peer)
-        this.m.routes.invalidate()
-      })
-    }
+    for (const n of peers.values()) this.probePred(n)
+  }
+
+  /** Predecessor hosts being pinged (at most one probe each, however many notifies arrive). */
+  private readonly probing = new Set<string>()
+
+  /** Ping a predecessor host; a silent one is forgotten (and its range replicated by us at once). */
+  private probePred (n: NodeInfo, onDead?: () => void): void {
+    const peer = n.peer
+    if (this.probing.has(peer)) return
+    this.probing.add(peer)
+    const req = this.m.newReq()
+    this.m.request(n.ref, { t: 'ping', req }, () => { this.probing.delete(peer) }, () => {
+      this.probing.delete(peer)
+      if (!this.m.running) return
+      this.m.merge.lost(n)
+      for (const v of this.m.vnodes) {
+        if (v.pred?.peer === peer) { v.pred = undefined; this.m.env.emit({ type: 'chord:predecessor', vnode: v.self.vnode, predecessor: undefined }) }
+      }
+      this.m.peerFailed(peer)
+      this.m.routes.invalidate()
+      this.m.kv.watch()
+      onDead?.()
+    })
   }
 
   /**

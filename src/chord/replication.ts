@@ -48,13 +48,63 @@ export class Replication implements KvOps {
     return out
   }
 
+  /** `it` is a replica copy we should hold whose next vnode of ours clockwise is v. */
+  private replicaCopyOf (v: VNode, it: StoredItem): boolean {
+    if (it.deleted || this.owningVnode(it.rid) !== undefined || !this.adm.shouldHold(it.rid)) return false
+    let next: VNode | undefined
+    for (const x of this.m.vnodes) if (x.joined && (next === undefined || inHalfOpen(x.self.id, it.rid, next.self.id))) next = x
+    return next === v
+  }
+
   private owningVnode (rid: bigint): VNode | undefined {
     for (const v of this.m.vnodes) if (v.joined && v.owns(rid)) return v
     return undefined
   }
 
   replicateSoon (): void {
-    if (this.m.o.maintenance) this.m.env.setTimer('replsoon', Math.min(50, this.m.o.replicateMs))
+    if (!this.m.o.maintenance) return
+    this.forward = true
+    this.m.env.setTimer('replsoon', Math.min(50, this.m.o.replicateMs))
+  }
+
+  /**
+   * Set when the replica set changed: the next round also offers our replica copies (items we hold
+   * for an owner before us and should hold) to our replica targets. A holder that saw another holder
+   * vanish restores the missing copy itself, without waiting for the owner to notice (the owner may
+   * learn of it only at its next stabilize, half a minute later). Receivers take only what they should
+   * hold by their own view (Admission.shouldHold), asked for by `want`.
+   */
+  private forward = false
+
+  /** Per vnode: its predecessor and replica hosts at the last check (see watch()). */
+  private holders = ''
+
+  /**
+   * The routing state changed (a peer dropped as dead, a new predecessor): if any vnode's predecessor
+   * or replica hosts differ from the last check, replicate at once rather than at the next period. A
+   * holder that vanished leaves a key with one copy fewer until then, and under churn the remaining
+   * copies can vanish too (chord-churn lost keys in that window).
+   */
+  watch (): void {
+    const now = this.m.vnodes.map(v => `${v.pred?.tag ?? '-'}>${this.replicaTargets(v).map(n => n.peer).join(',')}`).join(';')
+    if (now === this.holders) return
+    this.holders = now
+    this.replicateSoon()
+  }
+
+  /**
+   * Where v's range starts: its predecessor, or, while the predecessor is unknown (dropped as dead,
+   * and no successor of it has notified us yet), the closest live node before v that we know. Hand-off
+   * on suspicion: the keys of a dead predecessor are ours now, and their replica set lost a copy, so we
+   * replicate them as the owner before the ring has fully repaired.
+   */
+  private rangeStart (v: VNode): bigint | undefined {
+    if (v.pred !== undefined) return v.pred.id
+    const known = this.m.routes.known()
+    const i = known.findIndex(n => n.tag === v.self.tag)
+    if (i < 0 || known.length < 2) return undefined
+    const p = known[(i - 1 + known.length) % known.length]
+    return p.tag === v.self.tag ? undefined : p.id
   }
 
   /** Replicas outlive a missing refresh by far: extra copies are cheap, a lost key is not. */
@@ -169,13 +219,16 @@ export class Replication implements KvOps {
   /** Periodic: digests to replicas, then garbage collection of lapsed replicas and old tombstones. */
   replicate (): void {
     const now = this.m.env.now()
+    const forward = this.forward
+    this.forward = false
     for (const v of this.m.vnodes) {
-      if (!v.joined || v.pred === undefined) continue
+      const lo = v.joined ? this.rangeStart(v) : undefined
+      if (lo === undefined) continue
       const targets = this.replicaTargets(v)
       if (targets.length === 0) continue
       const keys: Uint8Array[] = []; const kinds: number[] = []; const versions: number[] = []
       for (const it of this.m.store.values()) {
-        if (!inHalfOpen(it.rid, v.pred.id, v.self.id)) continue
+        if (!inHalfOpen(it.rid, lo, v.self.id) && !(forward && this.replicaCopyOf(v, it))) continue
         keys.push(it.key); kinds.push(it.kind); versions.push(it.version)
       }
       // always at least one (possibly empty) digest: it also lets replicas push back what we lack
@@ -184,7 +237,7 @@ export class Replication implements KvOps {
         for (const t of targets) {
           // a request: the reply (possibly empty 'want') also tells us the replica is alive
           const req = this.m.newReq()
-          this.m.request(t.ref, { t: 'digest', req, keys: keys.slice(i, i + BATCH), kinds: kinds.slice(i, i + BATCH), versions: versions.slice(i, i + BATCH), lo: v.pred.id, hi: v.self.id, last }, (msg) => {
+          this.m.request(t.ref, { t: 'digest', req, keys: keys.slice(i, i + BATCH), kinds: kinds.slice(i, i + BATCH), versions: versions.slice(i, i + BATCH), lo, hi: v.self.id, last }, (msg) => {
             if (msg.t === 'want') this.onWant(t.ref, msg)
           }, () => { this.replicaFailed(t) })
         }
