@@ -40,7 +40,7 @@ const act: DemoAct = {
     return [{
       overlay: 'chord',
       action: `${n} nodes join through node 0`,
-      result: (converged ? `ring converged (every successor correct) after ${((performance.now() - t0) / 1000).toFixed(1)} s` : `ring NOT converged: ${ringErrors(all)} wrong successors`) + ` (joins took ${(joinMs / 1000).toFixed(1)} s${failed > 0 ? `, ${failed} failed` : ''})`,
+      result: (converged ? `ring converged (every successor correct) after ${((performance.now() - t0) / 1000).toFixed(1)} s` : `FAILED: ring not converged: ${ringErrors(all)} wrong successors`) + ` (joins took ${(joinMs / 1000).toFixed(1)} s${failed > 0 ? `, ${failed} failed` : ''})`,
       timeMs: Math.round(performance.now() - t0)
     }]
   },
@@ -68,7 +68,7 @@ const act: DemoAct = {
     rows.push({
       overlay: 'chord',
       action: `${count} lookups of random keys`,
-      result: `${correct}/${count} found the right owner${failed > 0 ? `, ${failed} failed` : ''}`,
+      result: `${correct < count ? 'FAILED: ' : ''}${correct}/${count} found the right owner${failed > 0 ? `, ${failed} failed` : ''}`,
       hops: `mean ${round(mean(hops))}, max ${Math.max(0, ...hops)} (½·log2 N = ${round(Math.log2(n) / 2)})`,
       messages: round(mean(msgs), 1),
       timeMs: Math.round(performance.now() - tl),

@@ -51,7 +51,7 @@ const act: DemoAct = {
     const rows: DemoRow[] = [{
       overlay: 'gossip',
       action: `node ${origin} broadcasts one rumour`,
-      result: `${arrivals.length + 1}/${n} nodes have it${all ? '' : ' (not all in 15 s)'}; 50 % after ${Math.round(at(0.5))} ms, 90 % after ${Math.round(at(0.9))} ms, all after ${Math.round(at(1))} ms`,
+      result: `${all ? '' : 'FAILED: '}${arrivals.length + 1}/${n} nodes have it${all ? '' : ' (not all in 15 s)'}; 50 % after ${Math.round(at(0.5))} ms, 90 % after ${Math.round(at(0.9))} ms, all after ${Math.round(at(1))} ms`,
       messages: msgs1,
       timeMs: Math.round(at(1)),
       messagesPerNode: round(msgs1 / n, 1)
@@ -74,7 +74,7 @@ const act: DemoAct = {
     rows.push({
       overlay: 'gossip',
       action: `${burst} updates from random nodes`,
-      result: complete ? `every node delivered all ${burst}, each exactly once` : `${missing} deliveries missing after 20 s`,
+      result: complete ? `every node delivered all ${burst}, each exactly once` : `FAILED: ${missing} deliveries missing after 20 s`,
       messages: sent() - before2,
       timeMs: Math.round(performance.now() - t1)
     })
