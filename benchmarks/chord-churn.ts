@@ -6,13 +6,13 @@
  *
  * One hour of virtual time gives ≈3600 lookups per run, a resolution of ~3 failed per 10^4; so each
  * rate runs several seeds (independent rings and churn) and the row pools them. Runs go to worker
- * threads (chord-churn-worker.ts), OVERLAYKIT_BENCH_WORKERS at a time (default: the core count).
+ * threads (lib/chord-churn-worker.ts), OVERLAYKIT_BENCH_WORKERS at a time (default: the core count).
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { Benchmark } from './lib/types.js'
 import { lineChart } from './lib/charts.js'
-import type { ChurnJob } from './chord-churn-worker.js'
+import type { ChurnJob } from './lib/chord-churn-worker.js'
 
 const PAPER: Record<string, { path: number, to: number, failed: number }> = {
   0.05: { path: 3.90, to: 0.05, failed: 0 }, 0.1: { path: 3.83, to: 0.11, failed: 0 }, 0.15: { path: 3.84, to: 0.16, failed: 2 },
@@ -24,7 +24,7 @@ interface RunOut { lookups: number, failed: number, joins: number, failures: num
 
 function runJob (job: ChurnJob, onProgress: (ms: number) => void): Promise<RunOut> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./chord-churn-worker.js', import.meta.url), { workerData: job })
+    const w = new Worker(new URL('./lib/chord-churn-worker.js', import.meta.url), { workerData: job })
     w.on('message', (m: { progress?: number, result?: RunOut }) => {
       if (m.progress !== undefined) onProgress(m.progress)
       if (m.result !== undefined) resolve(m.result)

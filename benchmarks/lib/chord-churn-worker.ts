@@ -3,7 +3,7 @@
  * benchmark run side by side; each run is deterministic by itself, so the pool changes no figure.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { runChurn } from '../src/chord/sim-churn.js'
+import { runChurn } from '../../src/chord/sim-churn.js'
 
 export interface ChurnJob { hosts: number, rate: number, durationMs: number, keys: number, seed: string }
 
