@@ -303,7 +303,9 @@ const MAX_RECURSIVE_HOPS = 64
 /** This host's lookups: it starts them, times them out, and takes its part in others' recursive ones. */
 export class Lookups {
   /** Recursive lookups started here, by request id. */
-  private readonly recursive = new Map<number, RecursiveState>()
+  private recursiveTable: Map<number, RecursiveState> | undefined
+  /** Made on first use (most hosts never start a recursive lookup; 10^6 empty Maps cost ~200 MB). */
+  private get recursive (): Map<number, RecursiveState> { return (this.recursiveTable ??= new Map()) }
 
   constructor (private readonly m: ChordContext) {}
 

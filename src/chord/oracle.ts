@@ -83,8 +83,10 @@ export function oracleBootstrap (machines: ChordMachine[]): void {
   const pre = new Float64Array(n)
   for (let i = 0; i < n; i++) { index.set(ring[i], i); pre[i] = ring[i].p }
   const known: number[] = []
+  const distinct: number[] = []
   for (const m of machines) {
     known.length = 0
+    distinct.length = 0
     for (const v of m.vnodes) {
       const i = index.get(v.self) as number
       known.push(i)
@@ -93,11 +95,13 @@ export function oracleBootstrap (machines: ChordMachine[]): void {
       const succs: NodeInfo[] = []
       for (let j = 1; j < n && j <= m.o.successors; j++) { succs.push(ring[(i + j) % n]); known.push((i + j) % n) }
       v.succs = succs
-      v.fingers.fill(undefined)
       v.nextFinger = -1
-      if (n > 1) fillFingers(v, m.bits, m.mask, i, ring, pre, index, known)
+      distinct.push(n > 1 ? fillFingers(v, m.bits, m.mask, i, ring, pre, known) : 0)
     }
-    m.routes.adopt(sortedKnown(known, ring))
+    const table = sortedKnown(known, ring)
+    m.routes.adopt(table)
+    // the fingers are read from the table when first asked for (VNode.fingers): no 160-slot array per vnode
+    m.vnodes.forEach((v, j) => { v.impliedFingers(table, distinct[j]) })
   }
 }
 
@@ -121,8 +125,8 @@ function lowerBound (pre: Float64Array, x: number): number {
   return lo
 }
 
-/** Fingers of the vnode at ring index i; pushes the ring index of each distinct finger to `known`. */
-function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: NodeInfo[], pre: Float64Array, index: Map<NodeInfo, number>, known: number[]): void {
+/** Fingers of the vnode at ring index i: pushes the ring index of each distinct finger to `known`; returns how many. */
+function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: NodeInfo[], pre: Float64Array, known: number[]): number {
   const n = ring.length
   const self = v.self
   const s = bits - PREFIX_BITS
@@ -130,6 +134,7 @@ function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: Nod
   const succ = ring[(i + 1) % n]
   // fingers below the gap to the successor all equal the successor (kept implicit)
   let k = gapBits(self, succ, s, mask)
+  let count = 0
   while (k < bits) {
     let j: number
     if (numeric && k >= s) {
@@ -139,7 +144,8 @@ function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: Nod
     } else j = successorIndex(ring, v.start(k, mask), bits)
     const f = ring[j]
     if (f === self) break
-    v.fingers[k++] = f
+    k++
+    count++
     known.push(j)
     // following fingers whose start is still at or before f point to f as well: 2^k ≤ dist(self, f)
     const d = (f.p - self.p + P) % P
@@ -148,9 +154,10 @@ function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: Nod
       if (numeric && k >= s && 2 ** (k - s) !== d) within = 2 ** (k - s) < d
       else within = (1n << BigInt(k)) <= ((f.id - self.id) & mask)
       if (!within) break
-      v.fingers[k++] = f
+      k++
     }
   }
+  return count
 }
 
 /** Bit length of the clockwise gap self → succ (numeric unless the prefixes leave it open). */
