@@ -79,6 +79,8 @@ export class SimEvent {
   t = 0
   seq = 0
   hid = -1
+  /** On the free list (recycled): set by release, cleared by alloc. */
+  free = false
   kind: Kind = Kind.Call
   node: SimNode | undefined = undefined
   /** Deliver: the sender; `to` the receiver's id (it may die and rejoin while the message flies). */
