@@ -72,7 +72,14 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
     network: { relay: o.relay === true },
     ...(o.keyFile !== undefined ? { privateKey: await loadOrCreateKey(o.keyFile) } : {})
   })
-  const ctx: NodeOpsContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options }
+  const every = (ms: number, fn: () => void): () => void => {
+    const timer = setInterval(fn, ms)
+    timer.unref()
+    const cancel = (): void => { clearInterval(timer) }
+    node.addEventListener('stop', cancel, { once: true })
+    return cancel
+  }
+  const ctx: NodeOpsContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options, now: () => performance.now(), every }
   const controller = new AbortController()
   let stopping: Promise<void> | undefined
   const stop = async (): Promise<void> => {
