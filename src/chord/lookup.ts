@@ -92,7 +92,8 @@ class IterativeLookup {
       let i = c.length
       let dup = false
       for (let j = 0; j < c.length; j++) {
-        if (c[j].n === n || c[j].n.tag === n.tag) { dup = true; break }
+        // the same node has the same dp: compare dp first, so other candidates' objects stay untouched
+        if (c[j].dp === dp && (c[j].n === n || c[j].n.tag === n.tag)) { dup = true; break }
         if (i === c.length && this.closer(n, dp, c[j].n, c[j].dp)) i = j
       }
       if (dup) continue
