@@ -76,32 +76,53 @@ export function checkRing (machines: ChordMachine[]): string[] {
  * the plain bigint construction.
  */
 export function oracleBootstrap (machines: ChordMachine[]): void {
-  for (const m of machines) for (const v of m.vnodes) v.joined = true
-  const ring = sortedRing(machines)
-  const n = ring.length
-  const index = new Map<NodeInfo, number>()
+  // every vnode with its host, sorted by id (prefixes first, from a typed array: no object per compare)
+  const vs: VNode[] = []
+  const hostOf: number[] = []
+  machines.forEach((m, h) => { for (const v of m.vnodes) { v.joined = true; vs.push(v); hostOf.push(h) } })
+  const n = vs.length
+  const keys = new Float64Array(n)
+  for (let i = 0; i < n; i++) keys[i] = vs[i].self.p
+  const order = new Int32Array(n)
+  for (let i = 0; i < n; i++) order[i] = i
+  order.sort((a, b) => keys[a] !== keys[b] ? keys[a] - keys[b] : compareNodes(vs[a].self, vs[b].self))
+  const ring: NodeInfo[] = new Array(n)
   const pre = new Float64Array(n)
-  for (let i = 0; i < n; i++) { index.set(ring[i], i); pre[i] = ring[i].p }
+  for (let i = 0; i < n; i++) { ring[i] = vs[order[i]].self; pre[i] = keys[order[i]] }
+  const fingers = new FingerCursors(ring, pre)
+  // hosts with several vnodes collect their entries until their last vnode is done
+  const partial = new Map<number, { known: number[], distinct: number[], left: number }>()
   const known: number[] = []
-  const distinct: number[] = []
-  for (const m of machines) {
-    known.length = 0
-    distinct.length = 0
-    for (const v of m.vnodes) {
-      const i = index.get(v.self) as number
-      known.push(i)
-      v.pred = n > 1 ? ring[(i - 1 + n) % n] : undefined
-      if (n > 1) known.push((i - 1 + n) % n)
-      const succs: NodeInfo[] = []
-      for (let j = 1; j < n && j <= m.o.successors; j++) { succs.push(ring[(i + j) % n]); known.push((i + j) % n) }
-      v.succs = succs
-      v.nextFinger = -1
-      distinct.push(n > 1 ? fillFingers(v, m.bits, m.mask, i, ring, pre, known) : 0)
+  for (let i = 0; i < n; i++) {
+    const vi = order[i]
+    const v = vs[vi]
+    const m = machines[hostOf[vi]]
+    const several = m.vnodes.length > 1
+    let acc = several ? partial.get(hostOf[vi]) : undefined
+    if (several && acc === undefined) { acc = { known: [], distinct: new Array(m.vnodes.length).fill(0), left: m.vnodes.length }; partial.set(hostOf[vi], acc) }
+    const into = acc?.known ?? known
+    if (acc === undefined) known.length = 0
+    into.push(i)
+    v.pred = n > 1 ? ring[(i - 1 + n) % n] : undefined
+    if (n > 1) into.push((i - 1 + n) % n)
+    const succs: NodeInfo[] = []
+    for (let j = 1; j < n && j <= m.o.successors; j++) { succs.push(ring[(i + j) % n]); into.push((i + j) % n) }
+    v.succs = succs
+    v.nextFinger = -1
+    const count = n > 1 ? fingers.fill(v, m.bits, m.mask, i, into) : 0
+    if (acc === undefined) {
+      const table = sortedKnown(known, ring)
+      m.routes.adopt(table)
+      // the fingers are read from the table when first asked for (VNode.fingers): no 160-slot array per vnode
+      v.impliedFingers(table, count)
+      continue
     }
-    const table = sortedKnown(known, ring)
+    acc.distinct[m.vnodes.indexOf(v)] = count
+    if (--acc.left > 0) continue
+    const table = sortedKnown(acc.known, ring)
     m.routes.adopt(table)
-    // the fingers are read from the table when first asked for (VNode.fingers): no 160-slot array per vnode
-    m.vnodes.forEach((v, j) => { v.impliedFingers(table, distinct[j]) })
+    m.vnodes.forEach((x, j) => { x.impliedFingers(table, (acc as { distinct: number[] }).distinct[j]) })
+    partial.delete(hostOf[vi])
   }
 }
 
@@ -125,7 +146,50 @@ function lowerBound (pre: Float64Array, x: number): number {
   return lo
 }
 
-/** Fingers of the vnode at ring index i: pushes the ring index of each distinct finger to `known`; returns how many. */
+/**
+ * Fingers of the vnodes in ring order. For k ≥ s the successor of start_k is the first node whose
+ * prefix is ≥ (p + 2^(k−s)) on the unwrapped line (index j in [i+1, i+n], prefix + P past the end);
+ * that target only grows with i, so one cursor per k walks forward over the ring once or twice in
+ * total instead of a binary search per finger. Equal prefixes go to the bigints; a vnode whose
+ * successor gap the prefixes cannot bound (d < 2), and rings with m ≤ 48, take the bigint path.
+ */
+class FingerCursors {
+  private readonly cur: Float64Array
+  constructor (private readonly ring: NodeInfo[], private readonly pre: Float64Array) {
+    this.cur = new Float64Array(Math.max(1, PREFIX_BITS))
+  }
+
+  /** Pushes the ring index of each distinct finger of the vnode at ring index i to `known`; returns how many. */
+  fill (v: VNode, bits: number, mask: bigint, i: number, known: number[]): number {
+    const { ring, pre } = this
+    const n = ring.length
+    const s = bits - PREFIX_BITS
+    const d = (pre[(i + 1) % n] - pre[i] + P) % P
+    if (s <= 0 || d < 2) return fillFingers(v, bits, mask, i, ring, pre, known)
+    // 2^k < gap for every k with 2^(k−s) ≤ d − 1: those fingers are the successor (implicit)
+    const k0 = s + Math.max(0, bitLength(d) - 2)
+    const succ = (i + 1) % n
+    let last = -1
+    let count = 0
+    for (let k = k0; k < bits; k++) {
+      const target = pre[i] + 2 ** (k - s)
+      let j = Math.max(this.cur[k - s], i + 1)
+      while (j < i + n && pre[j % n] + (j >= n ? P : 0) < target) j++
+      this.cur[k - s] = j
+      let f: number
+      if (j < i + n && pre[j % n] + (j >= n ? P : 0) === target) f = successorIndex(ring, v.start(k, mask), bits)
+      else f = j % n
+      if (f === i) break
+      if (f === succ || f === last) continue
+      last = f
+      count++
+      known.push(f)
+    }
+    return count
+  }
+}
+
+/** Fingers of the vnode at ring index i (binary searches): pushes the ring index of each distinct finger to `known`; returns how many. */
 function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: NodeInfo[], pre: Float64Array, known: number[]): number {
   const n = ring.length
   const self = v.self
