@@ -34,6 +34,30 @@ export function successorIndex (ring: NodeInfo[], key: bigint, bits?: number): n
   return lo === ring.length ? 0 : lo
 }
 
+/**
+ * Brute-force ownership over a fixed sorted ring, searching a typed array of the 48-bit prefixes (at
+ * 10^6 vnodes a search over the objects is ~20 cache misses per key) and bigints only on prefix ties.
+ */
+export class RingIndex {
+  private readonly pre: Float64Array
+  constructor (readonly ring: NodeInfo[], private readonly bits: number) {
+    this.pre = Float64Array.from(ring, x => x.p)
+  }
+
+  /** successor(key): the first node with id ≥ key, wrapping. */
+  owner (key: bigint): NodeInfo {
+    const { pre, ring } = this
+    const kp = prefixOf(key, this.bits)
+    let lo = 0; let hi = pre.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (pre[mid] < kp) lo = mid + 1; else hi = mid
+    }
+    while (lo < pre.length && pre[lo] === kp && ring[lo].id < key) lo++
+    return ring[lo === pre.length ? 0 : lo]
+  }
+}
+
 export function ownerOf (ring: NodeInfo[], key: bigint): NodeInfo {
   return ring[successorIndex(ring, key)]
 }
