@@ -7,6 +7,7 @@ import type { Stats } from '../overlay/stats.js'
 import type { Env, IoRequest, Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../overlay/types.js'
 import type { Signer } from '../overlay/identity.js'
 import type { SimNode, SpawnOptions, TimerEvent } from './types.js'
+import type { TimerTable } from './timers.js'
 
 /** What a node's Env asks of its simulator. */
 export interface SimEnvHost {
@@ -32,7 +33,7 @@ export class SimHost<M = any, Mach = Machine<M>> implements SimNode<M, Mach>, En
   sent = 0
   /** @internal */ upFreeAt = 0
   /** @internal */ downFreeAt = 0
-  /** @internal */ timers: Map<string, TimerEvent> | undefined = undefined
+  /** @internal */ timers: TimerTable<TimerEvent> | undefined = undefined
   machine: Mach = undefined as unknown as Mach
   private ownRng: Rng | undefined = undefined
 

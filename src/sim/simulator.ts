@@ -10,6 +10,7 @@ import type { Env, IoRequest, IoResult, Logger, Machine, OverlayEvent, OverlaySp
 import { BlobStore } from './blobs.js'
 import { SimHost } from './env.js'
 import { EventHeap } from './heap.js'
+import { TimerTable } from './timers.js'
 import { type LatencyModel, Partitions, sampleLatency } from './network.js'
 import { Kind, SimEvent, type SimNode, type SimOptions, type SpawnOptions } from './types.js'
 
@@ -213,7 +214,7 @@ export class Simulator {
       case Kind.Deliver: return this.deliver(ev)
       case Kind.Timer: {
         const node = ev.node as SimNode
-        const timers = node.timers as Map<string, SimEvent>
+        const timers = node.timers as TimerTable<SimEvent>
         if (!node.alive) { timers.delete(ev.key); return false }
         this.executed++
         this.mix(node.index, Math.floor(ev.t * 1000) ^ 0x7f)
@@ -322,7 +323,7 @@ export class Simulator {
   setTimer (node: SimNode, key: string, delayMs: number): void {
     if (!node.alive) return
     let timers = node.timers
-    if (timers === undefined) { timers = new Map(); node.timers = timers }
+    if (timers === undefined) { timers = new TimerTable(); node.timers = timers }
     const t = this.clock + Math.max(0, delayMs)
     let ev = timers.get(key)
     if (ev !== undefined) this.queue.remove(ev)

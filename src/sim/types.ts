@@ -6,6 +6,7 @@ import type { Env, IoResult, Machine, OverlaySpec, PeerRef } from '../overlay/ty
 import type { Signer } from '../overlay/identity.js'
 import type { Stats } from '../overlay/stats.js'
 import type { Coords, LatencyModel } from './network.js'
+import type { TimerTable } from './timers.js'
 
 export interface SimOptions {
   /** @default 1 */
@@ -63,7 +64,7 @@ export interface SimNode<M = any, Mach = Machine<M>> {
   readonly spawnOptions: SpawnOptions
   /** @internal */ upFreeAt: number
   /** @internal */ downFreeAt: number
-  /** @internal */ timers: Map<string, TimerEvent> | undefined
+  /** @internal */ timers: TimerTable<TimerEvent> | undefined
 }
 
 /** @internal */
