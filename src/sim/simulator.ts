@@ -20,6 +20,12 @@ export type { SimNode, SimOptions, SpawnOptions } from './types.js'
 /** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
 const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
 
+/**
+ * The node a ref made by spawn belongs to, as a hidden property (non-enumerable: deep equality, spread
+ * and JSON see only `id`), so a send to it skips the id lookup. Refs made elsewhere fall back to it.
+ */
+const HOST = Symbol('overlaykit.sim.host')
+
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
 export class Simulator {
@@ -76,6 +82,7 @@ export class Simulator {
     const ref: PeerRef = { id }
     const stats = this.options.perNodeStats ? new Stats() : this.stats
     const node = new SimHost<M, Mach>(this, id, ref, index, stats, spec, options, spawn, this.loggerFor(spec.name))
+    Object.defineProperty(ref, HOST, { value: node })
     node.machine = spec.create(node, options)
     this.byId.set(id, node as SimNode)
     this.order.push(node as SimNode)
@@ -295,7 +302,8 @@ export class Simulator {
     const codec = from.spec.codec
     const type = codec.typeOf(msg)
     const up = from.spawnOptions.upBps
-    const target = this.byId.get(to.id)
+    let target = (to as { [HOST]?: SimNode })[HOST]
+    if (target === undefined || !target.alive) target = this.byId.get(to.id)
     const capped = (up !== undefined && up > 0) || target?.spawnOptions.downBps !== undefined
     const size = (this.options.measureBytes || capped) ? (codec.sizeOf?.(msg) ?? codec.encode(msg).byteLength) : 0
     from.sent++
