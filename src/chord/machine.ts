@@ -35,8 +35,19 @@ interface Pending {
   late?: LateReply
 }
 
+/**
+ * Hosts made from the same options object share its resolved form, frozen (one is ~350 bytes: 10^6
+ * simulated hosts made from one object would hold 10^6 copies). join() replaces `o` rather than change it.
+ */
+const resolvedOf = new WeakMap<ChordOptions, ResolvedOptions>()
+function sharedOptions (options: ChordOptions): ResolvedOptions {
+  let r = resolvedOf.get(options)
+  if (r === undefined) { r = Object.freeze(resolveOptions(options)); resolvedOf.set(options, r) }
+  return r
+}
+
 export class ChordMachine implements Machine<ChordMessage>, ChordContext {
-  readonly o: ResolvedOptions
+  o: ResolvedOptions
   readonly mask: bigint
   readonly vnodes: VNode[]
   readonly routes: RouteTable
@@ -57,7 +68,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   private pendingTable: Map<number, Pending> | undefined
 
   constructor (readonly env: Env<ChordMessage, ChordEvent>, options: ChordOptions = {}) {
-    this.o = resolveOptions(options)
+    this.o = sharedOptions(options)
     this.mask = ringSize(this.o.bits) - 1n
     this.vnodes = []
     // our own vnodes share env.self as their ref, so the addresses they advertise stay current
@@ -84,7 +95,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
    * state is reset; stored items are kept (and handed on by the usual hand-off).
    */
   join (via: PeerRef): void {
-    this.o.bootstrap = [via]
+    this.o = { ...this.o, bootstrap: [via] }
     for (const v of this.vnodes) {
       v.joined = false; v.pred = undefined; v.succs = []; v.fingers.fill(undefined); v.nextFinger = -1; v.joinAttempts = 0
     }

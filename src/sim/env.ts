@@ -26,8 +26,6 @@ export interface SimEnvHost {
  * prototype (no closures per node).
  */
 export class SimHost<M = any, Mach = Machine<M>> implements SimNode<M, Mach>, Env<M> {
-  readonly self: PeerRef
-  readonly signer: Signer | undefined
   alive = true
   received = 0
   sent = 0
@@ -48,9 +46,10 @@ export class SimHost<M = any, Mach = Machine<M>> implements SimNode<M, Mach>, En
     readonly spawnOptions: SpawnOptions,
     readonly log: Logger
   ) {
-    this.self = ref
-    this.signer = spawnOptions.signer
   }
+
+  get self (): PeerRef { return this.ref }
+  get signer (): Signer | undefined { return this.spawnOptions.signer }
 
   get env (): Env<M> { return this }
 
