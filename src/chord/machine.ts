@@ -65,6 +65,13 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   private readonly reqIds: () => number
   private lookupSeq = 0
   private get pending (): Map<number, Pending> { return (this.pendingTable ??= new Map()) }
+  /** Forget an answered or expired request; the table goes when it is empty (most hosts are idle). */
+  private unpend (req: number): boolean {
+    const t = this.pendingTable
+    if (t === undefined || !t.delete(req)) return false
+    if (t.size === 0) this.pendingTable = undefined
+    return true
+  }
   private pendingTable: Map<number, Pending> | undefined
 
   constructor (readonly env: Env<ChordMessage, ChordEvent>, options: ChordOptions = {}) {
@@ -107,8 +114,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     if (!this.running) return
     this.ring.leaveGracefully()
     this.running = false
-    for (const [req] of this.pending) this.env.clearTimer(`rpc:${req}`)
-    this.pending.clear()
+    for (const [req] of this.pendingTable ?? []) this.env.clearTimer(`rpc:${req}`)
+    this.pendingTable = undefined
     for (const l of [...this.lookups.values()]) l.cancel()
   }
 
@@ -122,7 +129,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
    */
   newReq (): number {
     let r: number
-    do { r = this.reqIds() } while (r === 0 || this.pending.has(r))
+    do { r = this.reqIds() } while (r === 0 || this.pendingTable?.has(r) === true)
     return r
   }
 
@@ -136,7 +143,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   }
 
   cancelRequest (req: number): void {
-    if (this.pending.delete(req)) this.env.clearTimer(`rpc:${req}`)
+    if (this.unpend(req)) this.env.clearTimer(`rpc:${req}`)
   }
 
   send (to: PeerRef, msg: ChordMessage): void { this.env.send(to, msg) }
@@ -234,9 +241,9 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   onTimer (key: string): void {
     if (key.startsWith('rpc:')) {
       const req = Number(key.slice(4))
-      const p = this.pending.get(req)
+      const p = this.pendingTable?.get(req)
       if (p === undefined) return
-      this.pending.delete(req)
+      this.unpend(req)
       p.onTimeout()
       if (p.late !== undefined && this.running) {
         this.pending.set(req, { to: p.to, onReply: p.late.onLate, onTimeout: p.late.onGiveUp })
@@ -250,9 +257,9 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   onPeerUnreachable (peer: PeerRef): void {
     // fail pending requests to it now rather than at their timeouts
-    for (const [req, p] of [...this.pending]) {
+    for (const [req, p] of [...(this.pendingTable ?? [])]) {
       if (p.to !== peer.id) continue
-      this.pending.delete(req)
+      this.unpend(req)
       this.env.clearTimer(`rpc:${req}`)
       p.onTimeout()
     }
@@ -325,9 +332,9 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   private onReply (from: PeerRef, msg: ChordMessage): void {
     const req = (msg as { req?: number }).req
-    const p = req === undefined ? undefined : this.pending.get(req)
+    const p = req === undefined ? undefined : this.pendingTable?.get(req)
     if (p === undefined || p.to !== from.id) { refuse(this.env, from, 'chord:unsolicited', PENALTY.quota); return }
-    this.pending.delete(req as number)
+    this.unpend(req as number)
     this.env.clearTimer(`rpc:${req as number}`)
     if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes, from) }
     else if (msg.t === 'pred') {
