@@ -106,6 +106,8 @@ export interface ChordContext {
   readonly running: boolean
   /** Open lookups by lookup id. */
   readonly lookups: Map<number, OpenLookup>
+  /** Forget a finished lookup (the table goes when empty: most simulated hosts are idle). */
+  lookupDone (lid: number): void
   readonly ring: RingOps
   readonly kv: KvOps
   readonly merge: MergeOps

@@ -135,6 +135,11 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   newLookupId (): number { return ++this.lookupSeq }
 
+  lookupDone (lid: number): void {
+    const t = this.lookupTable
+    if (t !== undefined && t.delete(lid) && t.size === 0) this.lookupTable = undefined
+  }
+
   /** Send a request and wait for the reply with the same req from the same peer, or time out. */
   request (to: PeerRef, msg: ChordMessage & { req: number }, onReply: (m: ChordMessage) => void, onTimeout: () => void, timeoutMs = this.o.rpcTimeoutMs, late?: LateReply): void {
     this.pending.set(msg.req, { to: to.id, onReply, onTimeout, late })
