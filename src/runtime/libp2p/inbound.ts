@@ -9,8 +9,10 @@
  * peer) too — decoded with `Error.stackTraceLimit = 0`, so a decoder's DecodeError captures no stack
  * trace (that was most of a garbage frame's cost); a peer over its frames/s or bytes/s has the stream
  * paused until its tokens are back (the muxer window makes the sender wait: nothing is lost;
- * 'driver:throttled'); a peer that holds too many bytes of incomplete frames
- * ('over-budget'), leaves a frame incomplete past the deadline ('deadline') has that stream reset;
+ * 'driver:throttled'); a stream that would take a peer past its buffer budget is reset
+ * ('over-budget'), and with it every other stream of that peer holding part of a frame (what it made
+ * us buffer is released at once, whatever its score); a frame left incomplete past the deadline
+ * (counted from the chunk that brought its length prefix) resets its stream ('deadline');
  * a stream idle too long is closed ('driver:idle-closed'). Each of those adds to the peer's score
  * (see PeerPolicy); past the threshold the driver cuts the peer off.
  */
@@ -94,6 +96,16 @@ export class Inbound<M> {
     for (const [r, peer] of this.readers) if (peer === id) r.stop('peer cut off')
   }
 
+  /** Reset every stream of `id` that holds part of a frame (its total passed its buffer budget). */
+  private resetPeer (id: string): void {
+    for (const [r, peer] of this.readers) {
+      if (peer === id && r.pending > 0) {
+        this.ctx.stats.dropped('over-budget')
+        r.stop('peer over budget')
+      }
+    }
+  }
+
   private async read (stream: Stream, id: string, ch: Channel | undefined): Promise<void> {
     const ctx = this.ctx
     const peers = ctx.peers
@@ -136,6 +148,12 @@ export class Inbound<M> {
       case 'stopped':
         if (end.why === 'idle') { stats.inc('driver:idle-closed'); return }
         stream.abort(new Error(end.why))
+        if (end.why === 'over-budget' && peers.lastOver === 'peer') {
+          // the peer as a whole holds too much: drop everything it made us buffer now, whatever its
+          // score says (the penalty below may also cut it off)
+          peers.lastOver = undefined
+          this.resetPeer(id)
+        }
         if (end.why === 'over-budget' || end.why === 'deadline') {
           if (end.why === 'deadline') stats.dropped('deadline')
           log('resetting a stream from %s: %s', id, end.why)

@@ -35,6 +35,8 @@ export class PeerPolicy {
   private readonly accounts = new Map<string, Account>()
   /** Bytes of incomplete frames held for every peer together. */
   buffered = 0
+  /** Which budget the last refused `hold` would have passed (the reader's owner resets accordingly). */
+  lastOver: 'peer' | 'total' | undefined
 
   constructor (
     readonly policy: ResourcePolicy,
@@ -66,14 +68,19 @@ export class PeerPolicy {
 
   /**
    * `delta` more (or, negative, fewer) bytes of incomplete frames held for `peer`. False when taking
-   * them would pass the peer's or the protocol's budget: nothing is charged, the caller resets the stream.
+   * them would pass the peer's or the protocol's budget (`lastOver` says which): nothing is charged,
+   * the caller resets the stream (and, past the peer's own budget, all that peer's streams).
    */
   hold (peer: string, delta: number): boolean {
     const a = this.accounts.get(peer)
     if (a === undefined) return delta <= 0
-    if (delta > 0 && (a.buffered + delta > this.policy.maxBufferedBytesPerPeer || this.buffered + delta > this.policy.maxBufferedBytesTotal)) {
-      this.stats.dropped('over-budget')
-      return false
+    if (delta > 0) {
+      const overPeer = a.buffered + delta > this.policy.maxBufferedBytesPerPeer
+      if (overPeer || this.buffered + delta > this.policy.maxBufferedBytesTotal) {
+        this.lastOver = overPeer ? 'peer' : 'total'
+        this.stats.dropped('over-budget')
+        return false
+      }
     }
     a.buffered += delta
     this.buffered += delta
