@@ -33,6 +33,8 @@ export interface CutOff {
 
 export class PeerPolicy {
   private readonly accounts = new Map<string, Account>()
+  /** 'driver:penalty:<reason>' per reason, built once (not a new string per dropped frame). */
+  private readonly counterNames = new Map<string, string>()
   /** Bytes of incomplete frames held for every peer together. */
   buffered = 0
   /** Which budget the last refused `hold` would have passed (the reader's owner resets accordingly). */
@@ -109,7 +111,9 @@ export class PeerPolicy {
   /** Adds a penalty; past the threshold the peer is refused and the driver cuts it off. */
   penalize (peer: string, reason: string, weight: number, now: number = performance.now()): void {
     if (weight <= 0) return
-    this.stats.inc(`driver:penalty:${reason}`)
+    let counter = this.counterNames.get(reason)
+    if (counter === undefined) { counter = `driver:penalty:${reason}`; this.counterNames.set(reason, counter) }
+    this.stats.inc(counter)
     const a = this.account(peer, now)
     if (!a.score.add(weight, now) || this.gate.isRefused(peer, now)) return
     const s = this.policy.score
