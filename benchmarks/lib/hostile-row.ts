@@ -20,13 +20,13 @@ import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { ping, type PingService } from '../../src/ping/service.js'
+import { type PingService } from '../../src/ping/service.js'
 import { pingCodec } from '../../src/ping/codec.js'
 import { PING_PROTOCOL } from '../../src/ping/spec.js'
-import { chord, type ChordService } from '../../src/chord/service.js'
 import { CHORD_PROTOCOL } from '../../src/chord/spec.js'
-import { createNode } from '../../src/runtime/libp2p/swarm.js'
-import { connectionLimits } from '../../src/runtime/libp2p/limits.js'
+import { GOSSIP_PROTOCOL } from '../../src/gossip/spec.js'
+import { GNUTELLA_PROTOCOL } from '../../src/gnutella/spec.js'
+import { makeStage, type StageKind } from './hostile-stages.js'
 import type { ResourcePolicyInit } from '../../src/overlay/resources.js'
 import { Histogram } from '../../src/overlay/stats.js'
 import { forceGc } from '../../test/hostile/helpers/victim.js'
@@ -56,24 +56,30 @@ export interface Scenario {
   order: Omit<AttackOrder, 'victim'>
   /** Peers the attack uses (for the RSS goal). */
   peers: number
-  /** Also run with the recommended glibc malloc settings (memory-heavy attacks). */
-  mallocRow?: boolean
+  /** Also run with other process settings (memory-heavy attacks): see ENV_VARIANTS in benchmarks/hostile-load.ts. */
+  envRows?: boolean
+  /** The victim's setup (default 'driver': ping and chord). */
+  stage?: StageKind
+  /** Run in quick mode too (default true). */
+  quick?: boolean
 }
-
-type Victim = Libp2p<{ ping: PingService, chord: ChordService }>
 
 export function scenarios (quick: boolean): Scenario[] {
   const validHex = Buffer.from(pingCodec.encode({ type: 'ping', seq: 7, payload: new Uint8Array(0) })).toString('hex')
   const chordFrame = 2 * MIB - 64
   return [
-    { id: 'slow-partial', attack: 'slow-partial-frames', label: `slow partial frames, 8 peers × 16 streams × ${(chordFrame / MIB).toFixed(0)} MiB (chord)`, peers: 8, mallocRow: true, order: { attack: 'slow-partial-frames', protocol: CHORD_PROTOCOL, frameBytes: chordFrame, peers: 8, streams: 16 } },
+    { id: 'slow-partial', attack: 'slow-partial-frames', label: `slow partial frames, 8 peers × 16 streams × ${(chordFrame / MIB).toFixed(0)} MiB (chord)`, peers: 8, envRows: true, order: { attack: 'slow-partial-frames', protocol: CHORD_PROTOCOL, frameBytes: chordFrame, peers: 8, streams: 16 } },
     { id: 'prefix-silence', attack: 'prefix-then-silence', label: 'length prefix then silence, 8 peers × 16 streams (chord)', peers: 8, order: { attack: 'prefix-then-silence', protocol: CHORD_PROTOCOL, frameBytes: chordFrame, peers: 8, streams: 16 } },
     { id: 'garbage-20k', attack: 'garbage-flood', label: '1-byte garbage at 20k frames/s (ping)', peers: 1, order: { attack: 'garbage-flood', protocol: PING_PROTOCOL, rate: 20_000 } },
     { id: 'garbage-max', attack: 'garbage-flood', label: '1-byte garbage, unthrottled (ping)', peers: 1, order: { attack: 'garbage-flood', protocol: PING_PROTOCOL, rate: 0 } },
     { id: 'valid-flood', attack: 'valid-flood', label: 'valid pings, unthrottled', peers: 1, order: { attack: 'valid-flood', protocol: PING_PROTOCOL, validFrameHex: validHex } },
     { id: 'fresh-ids', attack: 'fresh-id-connections', label: `${quick ? 100 : 300} connections from fresh peer ids`, peers: quick ? 100 : 300, order: { attack: 'fresh-id-connections', protocol: PING_PROTOCOL, connections: quick ? 100 : 300 } },
-    { id: 'stream-flood', attack: 'stream-flood', label: 'many streams per connection (ping)', peers: 1, order: { attack: 'stream-flood', protocol: PING_PROTOCOL } }
-  ]
+    { id: 'stream-flood', attack: 'stream-flood', label: 'many streams per connection (ping)', peers: 1, order: { attack: 'stream-flood', protocol: PING_PROTOCOL } },
+    { id: 'chord-stores', attack: 'chord-stores', stage: 'chord', label: 'chord: 3000 × 64 KiB stores of keys the victim does not hold', peers: 1, order: { attack: 'chord-stores', protocol: CHORD_PROTOCOL } },
+    { id: 'gossip-updates', attack: 'gossip-updates', stage: 'gossip', envRows: true, label: 'gossip: 200 distinct 1 MiB updates (20 origins × 10)', peers: 1, order: { attack: 'gossip-updates', protocol: GOSSIP_PROTOCOL, origins: 20, perOrigin: 10, valueBytes: MIB } },
+    { id: 'gnutella-queries', attack: 'gnutella-queries', stage: 'gnutella', label: 'gnutella: 30k queries with fresh ids from a neighbour', peers: 1, order: { attack: 'gnutella-queries', protocol: GNUTELLA_PROTOCOL, count: 30_000 } },
+    { id: 'gnutella-slots', attack: 'gnutella-slots', stage: 'gnutella-slots', quick: false, label: 'gnutella: 8 fake identities holding every neighbour slot', peers: 8, order: { attack: 'gnutella-slots', protocol: GNUTELLA_PROTOCOL, peers: 8 } }
+  ].filter(x => !quick || x.quick !== false) as Scenario[]
 }
 
 // memoryUsage.rss() alone: the full process.memoryUsage() walks the heap spaces (tens of ms under
@@ -81,7 +87,7 @@ export function scenarios (quick: boolean): Scenario[] {
 function rssMiB (): number { return process.memoryUsage.rss() / MIB }
 
 /** Honest peers ping the victim in a loop; latencies go to whichever histogram is current. */
-function honestLoad (honest: Array<Libp2p<{ ping: PingService }>>, victim: Victim): { set: (h: Histogram | undefined) => void, stop: () => Promise<void>, failures: () => number } {
+function honestLoad (honest: Array<Libp2p<{ ping: PingService }>>, victim: Libp2p): { set: (h: Histogram | undefined) => void, stop: () => Promise<void>, failures: () => number } {
   let current: Histogram | undefined
   let running = true
   let failures = 0
@@ -112,19 +118,11 @@ async function until (cond: () => boolean, limitMs: number): Promise<boolean> {
 
 export async function runAttack (log: (line: string) => void, s: Scenario, policyName: 'defaults' | 'off', windowMs: number): Promise<Record<string, unknown>> {
   const policy = policyName === 'off' ? OFF : undefined
-  const victim: Victim = await createNode({
-    ping: ping({ timeoutMs: 10_000, driver: { resources: policy } }),
-    chord: chord({ driver: { resources: policy } })
-  }, { transport: 'tcp', config: { connectionManager: connectionLimits('node', { maxConnections: MAX_CONNECTIONS }) } })
-  const honest: Array<Libp2p<{ ping: PingService }>> = []
-  for (let i = 0; i < 4; i++) {
-    const h = await createNode({ ping: ping({ timeoutMs: 10_000 }) }, { transport: 'tcp' })
-    await h.dial(victim.getMultiaddrs()[0])
-    honest.push(h)
-  }
+  const stage = await makeStage(s.stage ?? 'driver', policy, MAX_CONNECTIONS)
+  const { victim, honest } = stage
   const banned = new Map<string, number>()
   const sinceOffence = new Map<string, number>()
-  for (const svc of [victim.services.ping, victim.services.chord]) {
+  for (const svc of stage.services) {
     svc.onEvent(e => {
       if (e.type !== 'driver:peer-banned') return
       banned.set(e.peer as string, performance.now())
@@ -152,8 +150,11 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     load.set(before)
     await until(() => false, windowMs)
     // the attacker joins
-    const order: AttackOrder = { ...s.order, victim: victim.getMultiaddrs()[0].toString() }
-    child = spawn(process.execPath, [ATTACKER, JSON.stringify(order)], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const order: AttackOrder = { ...s.order, ...stage.order, victim: victim.getMultiaddrs()[0].toString() }
+    const measured0 = stage.measure?.() ?? {}
+    // the attacker runs with plain settings whatever the victim's
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MALLOC_') && k !== 'NODE_OPTIONS'))
+    child = spawn(process.execPath, [ATTACKER, JSON.stringify(order)], { stdio: ['pipe', 'pipe', 'inherit'], env })
     const events: Array<Record<string, unknown>> = []
     let startedAt = 0
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', l => {
@@ -182,6 +183,7 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     await profile?.()
     rssPeak = Math.max(rssPeak, rssMiB())
     load.set(undefined)
+    const stageCols: Record<string, unknown> = { ...(await stage.after?.(startedAt)) }
     // the attacking peers that got in (a per-IP admission rate may have kept some out)
     const attackers = named.filter(p => firstSeen.has(p))
     // a cut-off may come after the window (a 10 s frame deadline): wait for it, bounded
@@ -194,6 +196,8 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     child.stdin?.end()
     await Promise.race([exited, until(() => false, 15_000)])
     await until(() => victim.getConnections().length <= honest.length, 5000)
+    // the stage's counters once the attacker has left (what it made the victim keep, forward, refuse)
+    for (const [k, v] of Object.entries(stage.measure?.() ?? {})) stageCols[k] = round(v - (measured0[k] ?? 0))
     forceGc()
     await until(() => false, 200)
     forceGc()
@@ -202,6 +206,15 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     const heapAfter = (mem.heapUsed - mem0.heapUsed) / MIB
     const arrayBuffersAfter = (mem.arrayBuffers - mem0.arrayBuffers) / MIB
     const heapTotalAfter = (mem.heapTotal - mem0.heapTotal) / MIB
+    // and once more after a while (V8's memory reducer gives unused heap back on its own schedule)
+    let rssSettled: number | null = null
+    const settleMs = Number(process.env.HOSTILE_SETTLE_MS ?? 0)
+    if (settleMs > 0) {
+      await until(() => false, settleMs)
+      forceGc()
+      rssSettled = rssMiB() - rss0
+      log(`settled after ${settleMs} ms: RSS ${round(rssSettled)} MiB, heap committed ${round((process.memoryUsage().heapTotal - mem0.heapTotal) / MIB)} MiB`)
+    }
     if (process.env.HOSTILE_MEM_DETAIL !== undefined) log(`memory before ${JSON.stringify(mem0)} after ${JSON.stringify(mem)} spaces ${JSON.stringify(getHeapSpaceStatistics().map(x => [x.space_name, Math.round(x.space_size / MIB)]))}`)
     const b = before.summary()
     const d = during.summary()
@@ -213,8 +226,8 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     goals.push('p99 during ≤ 3× before', `RSS growth ≤ ${64 * s.peers} MiB`, 'RSS after ≤ +32 MiB')
     if (s.attack === 'garbage-flood') { met &&= cutAfterOffenceMs !== null && cutAfterOffenceMs <= 1000; goals.push('cut off ≤ 1000 ms after its first garbage frame') }
     if (s.attack === 'fresh-id-connections') { met &&= peakConnections <= MAX_CONNECTIONS; goals.push(`connections ≤ ${MAX_CONNECTIONS}`) }
-    const driver = victim.services.ping.driver
-    const counters = (k: string): number => driver.stats.get(k) + victim.services.chord.driver.stats.get(k)
+    for (const [text, ok] of stage.goals?.(stageCols) ?? []) { met &&= ok; goals.push(text) }
+    const counters = (k: string): number => stage.services.reduce((a, svc) => a + svc.driver.stats.get(k), 0)
     log(`${policyName} · ${s.label}: p99 ${honestP99MsBefore} → ${honestP99MsDuring} ms, lag p99 ${round(lag.percentile(99) / 1e6)} ms, RSS +${rssGrowthMiB} / after ${round(rssAfter)} MiB, cut ${cutOffMs === null ? '-' : Math.round(cutOffMs)} ms (${cutAfterOffenceMs ?? '-'} ms after the first offence)`)
     return {
       attack: s.label,
@@ -229,12 +242,13 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
       heapAfterMiB: round(heapAfter),
       arrayBuffersAfterMiB: round(arrayBuffersAfter),
       heapCommittedAfterMiB: round(heapTotalAfter),
-      mallocEnv: mallocEnv(),
+      processEnv: processEnv(),
       cutOffMs: cutOffMs === null ? null : Math.round(cutOffMs),
       cutAfterOffenceMs,
       peakConnections,
       attackersIn: `${attackers.length}/${named.length}`,
       banned: counters('driver:banned'),
+      ...stageCols,
       goal: goals.join('; '),
       met
     }
@@ -243,16 +257,16 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     victim.removeEventListener('connection:open', onOpen as any)
     await load.stop()
     for (const h of honest) for (const c of h.getConnections()) c.abort(new Error('done'))
-    await Promise.all([victim.stop(), ...honest.map(async h => { await h.stop() })])
+    await Promise.all([victim.stop(), ...honest.map(async h => { await h.stop() }), stage.stop?.()])
   }
 }
 
 function round (x: number): number { return Math.round(x * 100) / 100 }
 
 
-/** glibc malloc settings of this process (the rows with and without them differ only there). */
-function mallocEnv (): string {
-  const e = Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_')).map(([k, v]) => `${k}=${v ?? ''}`)
+/** glibc malloc and NODE_OPTIONS settings of this process (the rows with and without them differ only there). */
+function processEnv (): string {
+  const e = Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_') || k === 'NODE_OPTIONS').map(([k, v]) => `${k}=${v ?? ''}`)
   return e.length === 0 ? '-' : e.join(' ')
 }
 
