@@ -143,12 +143,14 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
   try {
     // warm up, then measure the honest latency before
     await until(() => false, 300)
-    forceGc()
-    const rss0 = rssMiB()
-    const mem0 = process.memoryUsage()
     const before = new Histogram()
     load.set(before)
     await until(() => false, windowMs)
+    // the start is the victim under honest load, just before the attacker joins (the honest loops'
+    // allocation rate alone grows V8's young generation to its maximum within the first seconds)
+    forceGc()
+    const rss0 = rssMiB()
+    const mem0 = process.memoryUsage()
     // the attacker joins
     const order: AttackOrder = { ...s.order, ...stage.order, victim: victim.getMultiaddrs()[0].toString() }
     const measured0 = stage.measure?.() ?? {}
@@ -170,13 +172,14 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     const startedEvt = events.find(e => e.event === 'started' || e.event === 'error') as Record<string, unknown>
     if (startedEvt.event === 'error') throw new Error(`attacker: ${String(startedEvt.message)}`)
     const named = (startedEvt.peers as string[]) ?? []
+    if (startedEvt.admitted !== undefined) log(`attacker: ${String(startedEvt.admitted)} of ${named.length} admitted as neighbours`)
     const during = new Histogram()
     load.set(during)
     const lag = monitorEventLoopDelay({ resolution: 10 })
     lag.enable()
     const profile = await startProfile()
     let rssPeak = rssMiB()
-    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMiB()) }, 20)
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMiB()) }, 50)
     await until(() => false, windowMs)
     lag.disable()
     clearInterval(sampler)

