@@ -13,6 +13,8 @@ import { FsBlobStorage, type BlobStorage } from '../../runtime/libp2p/storage.js
 import { stripPeerId } from '../../runtime/libp2p/addrs.js'
 import { toPeerRef } from '../../runtime/libp2p/service.js'
 import { RUNS_ON_LIMITED_CONNECTION } from '../../runtime/libp2p/limited.js'
+import { optionalComponent } from '../../runtime/libp2p/components.js'
+import { acquireGate } from '../../runtime/policy/gate.js'
 import { InvalidArgumentError } from '../../overlay/errors.js'
 import { WriteBatcher } from '../../runtime/bytestream/batch.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
@@ -164,6 +166,7 @@ export class BitTorrentService implements Startable {
   private transport: Libp2pTransport | undefined
   private readonly torrents = new Map<string, Torrent>()
   private started = false
+  private releaseGate: (() => void) | undefined
   private hashers: { hash: (parts: readonly Uint8Array[]) => Promise<Uint8Array>, stop: () => Promise<void> } | undefined
 
   constructor (private readonly components: OverlayComponents, readonly init: BitTorrentInit = {}) {
@@ -198,7 +201,14 @@ export class BitTorrentService implements Startable {
       this.hashers = new Sha1Workers(this.init.hashWorkers)
       hashAsync = this.hashers.hash
     }
-    this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1, hashAsync })
+    // refusals go through the node's shared list (as the libp2p overlays'): a peer cut off here is
+    // refused by the node, with its connections closed, and one cut off elsewhere is refused here
+    const { gate, release } = acquireGate(optionalComponent(this.components, 'connectionGater'), this.components)
+    this.releaseGate = release
+    const onCutOff = (peer: string): void => {
+      try { for (const c of this.components.connectionManager.getConnections(peerIdFromString(peer))) c.abort(new Error('peer cut off')) } catch { /* not a libp2p peer id (a TCP peer) */ }
+    }
+    this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1, hashAsync, gate, onCutOff })
     this.transport = new Libp2pTransport(this.components, this.host)
     this.host.addTransport(this.transport)
     await this.components.registrar.handle(PEER_WIRE_PROTOCOL, (stream: Stream, connection: Connection) => { this.transport?.inbound(stream, connection) }, {
@@ -229,6 +239,8 @@ export class BitTorrentService implements Startable {
     await this.components.registrar.unhandle(PEER_WIRE_PROTOCOL).catch(() => {})
     await this.trackerDriver.stop()
     await this.tcp?.close()
+    this.releaseGate?.()
+    this.releaseGate = undefined
   }
 
   isStarted (): boolean { return this.started }
