@@ -302,7 +302,7 @@ export class TorrentMachine implements Machine<WireMsg> {
     }
     if (!this.picker.have.get(r.index)) { this.violation(p, 'request for a piece we lack', false); return }
     if (p.amChoking) { this.env.stats.inc('bt:request_while_choked'); return }
-    // each peer's pending requests are bounded (an honest pipeline is at most maxPipeline, 128)
+    // each peer's pending requests are bounded (an honest pipeline is at most maxPipeline, 250)
     if (p.queued >= this.o.maxQueuedRequests) { this.env.stats.inc('bt:request_dropped'); return }
     this.uploads.enqueue(p, r.index, r.begin, r.length)
   }

@@ -5,6 +5,7 @@
  */
 import { ByteReader, ByteWriter } from '../overlay/codec.js'
 import { DecodeError } from '../overlay/errors.js'
+import { allocUnsafe } from 'uint8arrays/alloc'
 import type { Codec } from '../overlay/types.js'
 
 export const PROTOCOL_NAME = 'BitTorrent protocol'
@@ -205,7 +206,11 @@ export class WireParser {
       this.buffered -= n
       return out
     }
-    const out = new Uint8Array(n)
+    // a frame across receive buffers (about one piece message in four): joined into a buffer that
+    // is not zeroed first, since every byte is written
+    const raw = allocUnsafe(n)
+    // a plain Uint8Array over it (Node's allocUnsafe gives a Buffer, whose slice() is a view)
+    const out = new Uint8Array(raw.buffer, raw.byteOffset, n)
     let off = 0
     while (off < n) {
       const c = this.chunks[0]

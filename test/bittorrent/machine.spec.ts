@@ -8,12 +8,18 @@ import { runSwarm } from '../../src/bittorrent/sim-swarm.js'
 import { chooseUnchoked } from '../../src/bittorrent/choker.js'
 import { PiecePicker } from '../../src/bittorrent/picker.js'
 import { Bitfield } from '../../src/bittorrent/bitfield.js'
+import { DEFAULTS } from '../../src/bittorrent/options.js'
 import type { TorrentMachine, TorrentOptions } from '../../src/bittorrent/machine.js'
 import type { WireMsg } from '../../src/bittorrent/wire.js'
 
 type Node = SimNode<WireMsg, TorrentMachine>
 
 describe('bittorrent machine (simulator)', function () {
+  it('a full default pipeline fits in a default peer\'s request queue (none of it is dropped)', () => {
+    assert.ok(DEFAULTS.maxPipeline > 128, 'a deeper pipeline than 128 keeps a fast link busy')
+    assert.ok(DEFAULTS.maxPipeline <= DEFAULTS.maxQueuedRequests, `maxPipeline ${DEFAULTS.maxPipeline} > maxQueuedRequests ${DEFAULTS.maxQueuedRequests}`)
+  })
+
   this.timeout(30_000)
   const content = new Rng('machine').bytes(1024 * 1024)
   const { metainfo } = createTorrent([{ path: 'a', data: content.subarray(0, 300_000) }, { path: 'b', data: content.subarray(300_000) }], { name: 'pair', pieceLength: 65536 })
