@@ -14,7 +14,7 @@ function bitLength (x: bigint): number { return x === 0n ? 0 : x.toString(2).len
 const LEAVE_BATCH = 256
 const DEAD_MAX = 256
 /** fix_fingers rounds a vnode may skip in a row while its neighbourhood changes. */
-const FIX_SKIP_MAX = 4
+const FIX_SKIP_MAX = 8
 
 export class Maintenance implements RingOps {
   constructor (private readonly m: ChordContext) {}
