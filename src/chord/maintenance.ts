@@ -58,14 +58,14 @@ export class Maintenance implements RingOps {
   private readonly fixSkips: number[] = []
 
   /**
-   * Skip this fix_fingers round while v's neighbourhood is still changing (its stabilize period is
-   * below a quarter of stabilizeMs): finger lookups through a ring being formed find owners about to
-   * change and open connections to nodes that will not stay fingers. At most FIX_SKIP_MAX rounds in a
-   * row, so fingers still follow a ring under steady churn.
+   * Skip this fix_fingers round while v's neighbourhood is still changing (its stabilize period has not
+   * backed off to stabilizeMs yet, ~1.5 s after the last change): finger lookups through a forming
+   * ring find owners about to change and open connections to nodes that will not stay fingers. At
+   * most FIX_SKIP_MAX rounds in a row, so fingers still follow a ring under steady churn.
    */
   private deferFix (i: number): boolean {
     const { stabilizeMs, stabilizeMinMs } = this.m.o
-    const busy = stabilizeMinMs > 0 && (this.pace[i] ?? stabilizeMs) < stabilizeMs / 4
+    const busy = stabilizeMinMs > 0 && (this.pace[i] ?? stabilizeMs) < stabilizeMs
     if (busy && (this.fixSkips[i] ?? 0) < FIX_SKIP_MAX) { this.fixSkips[i] = (this.fixSkips[i] ?? 0) + 1; return true }
     this.fixSkips[i] = 0
     return false
