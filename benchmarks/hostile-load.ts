@@ -1,253 +1,72 @@
 /**
- * hostile-load — each attack of issue 13 against a victim among honest peers. The victim (this
- * process) runs ping and chord with the driver's DEFAULT resource policy and the 'node' connection
- * profile, over TCP (Noise + yamux); 4 honest peers (this process) ping it in a loop. The attacker
- * runs in a child process (its CPU is not the victim's), joins, attacks for a window, then leaves.
- *
- * Per attack: honest ping latency p50/p99 before and p99 during the attack window, the event-loop
- * delay p99 during it (perf_hooks, 10 ms resolution), RSS growth during (peak − start) and after the
- * attacker left (after a forced full GC: the flag is set at run time with v8.setFlagsFromString, so
- * the after-numbers are honest without --expose-gc), and the time from the attack's first frame to the
- * victim cutting the last attacking peer off (driver:peer-banned).
+ * hostile-load — each attack of issue 13 against a victim among honest peers. Each row runs in a
+ * fresh process (benchmarks/lib/hostile-row.ts: the victim with ping and chord under the driver's
+ * DEFAULT resource policy and the 'node' connection profile, over TCP; 4 honest peers pinging it in a
+ * loop; the attacker in a child process of its own), so RSS before and after is that row's alone.
  *
  * Goals (issue 13): honest p99 during ≤ 3× before; RSS growth ≤ 64 MiB per attacking peer and back
  * within 32 MiB of the start after it leaves; a garbage sender cut off within 1 s; the node holds no
  * more than its configured connections. Rows with `policy: 'off'` (full runs only) repeat the attacks
  * with the defences switched off (budgets of 1 GiB, no deadline, no rate, no score) for the before/after
- * comparison; their `met` is what it is.
+ * comparison; their `met` is what it is. Rows whose `processEnv` is set ran the victim's process with
+ * those settings (ENV_VARIANTS); the others with none.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { ping, type PingService } from '../src/ping/service.js'
-import { pingCodec } from '../src/ping/codec.js'
-import { PING_PROTOCOL } from '../src/ping/spec.js'
-import { chord, type ChordService } from '../src/chord/service.js'
-import { CHORD_PROTOCOL } from '../src/chord/spec.js'
-import { createNode } from '../src/runtime/libp2p/swarm.js'
-import { connectionLimits } from '../src/runtime/libp2p/limits.js'
-import { RESOURCE_DEFAULTS, type ResourcePolicyInit } from '../src/overlay/resources.js'
-import { Histogram } from '../src/overlay/stats.js'
-import { forceGc } from '../test/hostile/helpers/victim.js'
-import type { AttackOrder } from '../test/hostile/helpers/attacker-process.js'
+import { RESOURCE_DEFAULTS } from '../src/overlay/resources.js'
+import { MAX_CONNECTIONS, scenarios, type RowOrder } from './lib/hostile-row.js'
 import type { Benchmark, BenchContext } from './lib/types.js'
-import type { Libp2p } from '@libp2p/interface'
 
-const MIB = 2 ** 20
-const ATTACKER = fileURLToPath(new URL('../test/hostile/helpers/attacker-process.js', import.meta.url))
-const MAX_CONNECTIONS = 64
+const ROW = fileURLToPath(new URL('./lib/hostile-row.js', import.meta.url))
+/**
+ * Process settings the memory-heavy rows are repeated with: glibc's arena and trim settings (often
+ * suggested; they did not help here), and what docs/limits.md recommends for a node — large
+ * allocations (Noise's 64 KiB chunks) from mmap, so they go back to the OS when freed, and a V8
+ * young generation capped at 8 MiB semi-spaces (it grows to 32 MiB under an attack's allocation rate
+ * and is not given back).
+ */
+export const ENV_VARIANTS: Array<Record<string, string>> = [
+  { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' },
+  { MALLOC_MMAP_THRESHOLD_: '32768', NODE_OPTIONS: '--max-semi-space-size=8' }
+]
 
-/** Defences off: what the driver did before issue 13 (for the before/after table). */
-const OFF: ResourcePolicyInit = {
-  maxBufferedBytesPerPeer: 2 ** 30,
-  maxBufferedBytesTotal: 2 ** 30,
-  frameDeadlineMs: 2 ** 30,
-  streamIdleMs: 0,
-  frames: { perSec: 1e12, burst: 1e12 },
-  bytes: { perSec: 1e15, burst: 1e15 },
-  score: { threshold: Infinity }
+async function runRow (ctx: BenchContext, order: RowOrder, env: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MALLOC_') && k !== 'NODE_OPTIONS'))
+  const child = spawn(process.execPath, [ROW, JSON.stringify(order)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...clean, ...env } })
+  let row: Record<string, unknown> | undefined
+  createInterface({ input: child.stdout }).on('line', l => { if (l.startsWith('ROW ')) row = JSON.parse(l.slice(4)); else ctx.log(l) })
+  createInterface({ input: child.stderr }).on('line', l => { ctx.log(l) })
+  const code = await new Promise<number | null>(resolve => { child.once('exit', resolve) })
+  if (row === undefined) throw new Error(`${order.scenario} (${order.policy}): the row process exited with ${String(code)} and no row`)
+  return row
 }
-
-interface Scenario {
-  attack: AttackOrder['attack']
-  label: string
-  order: Omit<AttackOrder, 'victim'>
-  /** Peers the attack uses (for the RSS goal). */
-  peers: number
-}
-
-type Victim = Libp2p<{ ping: PingService, chord: ChordService }>
-
-function scenarios (quick: boolean): Scenario[] {
-  const validHex = Buffer.from(pingCodec.encode({ type: 'ping', seq: 7, payload: new Uint8Array(0) })).toString('hex')
-  const chordFrame = 2 * MIB - 64
-  return [
-    { attack: 'slow-partial-frames', label: `slow partial frames, 8 peers × 16 streams × ${(chordFrame / MIB).toFixed(0)} MiB (chord)`, peers: 8, order: { attack: 'slow-partial-frames', protocol: CHORD_PROTOCOL, frameBytes: chordFrame, peers: 8, streams: 16 } },
-    { attack: 'prefix-then-silence', label: 'length prefix then silence, 8 peers × 16 streams (chord)', peers: 8, order: { attack: 'prefix-then-silence', protocol: CHORD_PROTOCOL, frameBytes: chordFrame, peers: 8, streams: 16 } },
-    { attack: 'garbage-flood', label: '1-byte garbage at 20k frames/s (ping)', peers: 1, order: { attack: 'garbage-flood', protocol: PING_PROTOCOL, rate: 20_000 } },
-    { attack: 'garbage-flood', label: '1-byte garbage, unthrottled (ping)', peers: 1, order: { attack: 'garbage-flood', protocol: PING_PROTOCOL, rate: 0 } },
-    { attack: 'valid-flood', label: 'valid pings, unthrottled', peers: 1, order: { attack: 'valid-flood', protocol: PING_PROTOCOL, validFrameHex: validHex } },
-    { attack: 'fresh-id-connections', label: `${quick ? 100 : 300} connections from fresh peer ids`, peers: quick ? 100 : 300, order: { attack: 'fresh-id-connections', protocol: PING_PROTOCOL, connections: quick ? 100 : 300 } },
-    { attack: 'stream-flood', label: 'many streams per connection (ping)', peers: 1, order: { attack: 'stream-flood', protocol: PING_PROTOCOL } }
-  ]
-}
-
-function rssMiB (): number { return process.memoryUsage().rss / MIB }
-
-/** Honest peers ping the victim in a loop; latencies go to whichever histogram is current. */
-function honestLoad (honest: Array<Libp2p<{ ping: PingService }>>, victim: Victim): { set: (h: Histogram | undefined) => void, stop: () => Promise<void>, failures: () => number } {
-  let current: Histogram | undefined
-  let running = true
-  let failures = 0
-  const id = victim.peerId.toString()
-  const loops = honest.map(async h => {
-    while (running) {
-      const t0 = performance.now()
-      try {
-        await h.services.ping.ping(id)
-        current?.add(performance.now() - t0)
-      } catch {
-        failures++
-        current?.add(performance.now() - t0)
-      }
-    }
-  })
-  return { set: h => { current = h }, stop: async () => { running = false; await Promise.all(loops) }, failures: () => failures }
-}
-
-async function until (cond: () => boolean, limitMs: number): Promise<boolean> {
-  const end = performance.now() + limitMs
-  while (!cond()) {
-    if (performance.now() > end) return false
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-  return true
-}
-
-async function runAttack (ctx: BenchContext, s: Scenario, policyName: 'defaults' | 'off', windowMs: number): Promise<Record<string, unknown>> {
-  const policy = policyName === 'off' ? OFF : undefined
-  const victim: Victim = await createNode({
-    ping: ping({ timeoutMs: 10_000, driver: { resources: policy } }),
-    chord: chord({ driver: { resources: policy } })
-  }, { transport: 'tcp', config: { connectionManager: connectionLimits('node', { maxConnections: MAX_CONNECTIONS }) } })
-  const honest: Array<Libp2p<{ ping: PingService }>> = []
-  for (let i = 0; i < 4; i++) {
-    const h = await createNode({ ping: ping({ timeoutMs: 10_000 }) }, { transport: 'tcp' })
-    await h.dial(victim.getMultiaddrs()[0])
-    honest.push(h)
-  }
-  const banned = new Map<string, number>()
-  const sinceOffence = new Map<string, number>()
-  for (const svc of [victim.services.ping, victim.services.chord]) {
-    svc.onEvent(e => {
-      if (e.type !== 'driver:peer-banned') return
-      banned.set(e.peer as string, performance.now())
-      sinceOffence.set(e.peer as string, e.sinceFirstOffenceMs as number)
-    })
-  }
-  let peakConnections = 0
-  // when the victim first saw each peer: the cut-off time is measured on the victim's side
-  const firstSeen = new Map<string, number>()
-  const onOpen = (evt: CustomEvent<{ remotePeer: { toString: () => string } }>): void => {
-    peakConnections = Math.max(peakConnections, victim.getConnections().length)
-    const p = evt.detail.remotePeer.toString()
-    if (!firstSeen.has(p)) firstSeen.set(p, performance.now())
-  }
-  victim.addEventListener('connection:open', onOpen as any)
-  const load = honestLoad(honest, victim)
-  let child: ChildProcess | undefined
-  try {
-    // warm up, then measure the honest latency before
-    await until(() => false, 300)
-    forceGc()
-    const rss0 = rssMiB()
-    const mem0 = process.memoryUsage()
-    const heap0 = (mem0.heapUsed + mem0.arrayBuffers) / MIB
-    const before = new Histogram()
-    load.set(before)
-    await until(() => false, windowMs)
-    // the attacker joins
-    const order: AttackOrder = { ...s.order, victim: victim.getMultiaddrs()[0].toString() }
-    child = spawn(process.execPath, [ATTACKER, JSON.stringify(order)], { stdio: ['pipe', 'pipe', 'inherit'] })
-    const events: Array<Record<string, unknown>> = []
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', l => { try { events.push(JSON.parse(l)) } catch { ctx.log(`attacker: ${l}`) } })
-    let gone = false
-    const exited = new Promise<void>(resolve => { child?.once('exit', () => { gone = true; resolve() }) })
-    if (!await until(() => gone || events.some(e => e.event === 'started' || e.event === 'error'), 90_000) || gone) throw new Error(`${s.label}: the attacker did not start`)
-    const startedEvt = events.find(e => e.event === 'started' || e.event === 'error') as Record<string, unknown>
-    if (startedEvt.event === 'error') throw new Error(`attacker: ${String(startedEvt.message)}`)
-    const startedAt = performance.now()
-    const named = (startedEvt.peers as string[]) ?? []
-    const during = new Histogram()
-    load.set(during)
-    const lag = monitorEventLoopDelay({ resolution: 10 })
-    lag.enable()
-    let rssPeak = rssMiB()
-    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMiB()) }, 20)
-    await until(() => false, windowMs)
-    lag.disable()
-    clearInterval(sampler)
-    rssPeak = Math.max(rssPeak, rssMiB())
-    load.set(undefined)
-    // the attacking peers that got in (a per-IP admission rate may have kept some out)
-    const attackers = named.filter(p => firstSeen.has(p))
-    // a cut-off may come after the window (a 10 s frame deadline): wait for it, bounded
-    const cut = attackers.length > 0 && await until(() => attackers.every(p => banned.has(p)), 15_000)
-    const cutOffMs = cut ? Math.max(...attackers.map(p => (banned.get(p) as number) - (firstSeen.get(p) ?? startedAt))) : null
-    const cutAfterOffenceMs = cut ? Math.max(...attackers.map(p => sinceOffence.get(p) ?? 0)) : null
-    // the attacker leaves
-    child.stdin?.write('stop\n')
-    child.stdin?.end()
-    await Promise.race([exited, until(() => false, 15_000)])
-    await until(() => victim.getConnections().length <= honest.length, 5000)
-    forceGc()
-    await until(() => false, 200)
-    forceGc()
-    const rssAfter = rssMiB() - rss0
-    const mem = process.memoryUsage()
-    const heapAfter = (mem.heapUsed + mem.arrayBuffers) / MIB - heap0
-    const b = before.summary()
-    const d = during.summary()
-    const honestP99MsBefore = round(b.p99)
-    const honestP99MsDuring = round(d.p99)
-    const rssGrowthMiB = round(rssPeak - rss0)
-    const goals: string[] = []
-    let met = honestP99MsDuring <= 3 * honestP99MsBefore && rssGrowthMiB <= 64 * s.peers && rssAfter <= 32
-    goals.push('p99 during ≤ 3× before', `RSS growth ≤ ${64 * s.peers} MiB`, 'RSS after ≤ +32 MiB')
-    if (s.attack === 'garbage-flood') { met &&= cutAfterOffenceMs !== null && cutAfterOffenceMs <= 1000; goals.push('cut off ≤ 1000 ms after its first garbage frame') }
-    if (s.attack === 'fresh-id-connections') { met &&= peakConnections <= MAX_CONNECTIONS; goals.push(`connections ≤ ${MAX_CONNECTIONS}`) }
-    const driver = victim.services.ping.driver
-    const counters = (k: string): number => driver.stats.get(k) + victim.services.chord.driver.stats.get(k)
-    ctx.log(`${policyName} · ${s.label}: p99 ${honestP99MsBefore} → ${honestP99MsDuring} ms, lag p99 ${round(lag.percentile(99) / 1e6)} ms, RSS +${rssGrowthMiB} / after ${round(rssAfter)} MiB, cut ${cutOffMs === null ? '-' : Math.round(cutOffMs)} ms (${cutAfterOffenceMs ?? '-'} ms after the first offence)`)
-    return {
-      attack: s.label,
-      policy: policyName,
-      honestP50MsBefore: round(b.p50),
-      honestP99MsBefore,
-      honestP99MsDuring,
-      honestFailures: load.failures(),
-      loopLagP99Ms: round(lag.percentile(99) / 1e6),
-      rssGrowthMiB,
-      rssAfterMiB: round(rssAfter),
-      heapAfterMiB: round(heapAfter),
-      cutOffMs: cutOffMs === null ? null : Math.round(cutOffMs),
-      cutAfterOffenceMs,
-      peakConnections,
-      attackersIn: `${attackers.length}/${named.length}`,
-      banned: counters('driver:banned'),
-      goal: goals.join('; '),
-      met
-    }
-  } finally {
-    child?.kill()
-    victim.removeEventListener('connection:open', onOpen as any)
-    await load.stop()
-    for (const h of honest) for (const c of h.getConnections()) c.abort(new Error('done'))
-    await Promise.all([victim.stop(), ...honest.map(async h => { await h.stop() })])
-  }
-}
-
-function round (x: number): number { return Math.round(x * 100) / 100 }
 
 const bench: Benchmark = {
   name: 'hostile-load',
   description: 'issue 13 attacks against a live victim among honest peers: honest latency, loop lag, RSS, time to cut off',
   async run (ctx) {
     const windowMs = ctx.quick ? 1500 : 3000
+    const only = process.env.HOSTILE_LOAD_ONLY?.split(',').filter(x => x !== '')
     const rows: Array<Record<string, unknown>> = []
     const variants: Array<'defaults' | 'off'> = ctx.quick ? ['defaults'] : ['defaults', 'off']
-    for (const policyName of variants) {
-      for (const s of scenarios(ctx.quick)) rows.push(await runAttack(ctx, s, policyName, windowMs))
+    for (const policy of variants) {
+      for (const s of scenarios(ctx.quick)) {
+        if (only !== undefined && !only.includes(s.id)) continue
+        const order: RowOrder = { scenario: s.id, policy, windowMs, quick: ctx.quick }
+        rows.push(await runRow(ctx, order))
+        // memory-heavy attacks again with other process settings (defaults policy only)
+        if (s.envRows === true && policy === 'defaults') for (const env of ENV_VARIANTS) rows.push(await runRow(ctx, order, env))
+      }
     }
     return {
-      params: { transport: 'tcp', honestPeers: 4, windowMs, maxConnections: MAX_CONNECTIONS, policy: RESOURCE_DEFAULTS, variants, seed: ctx.seed },
+      params: { transport: 'tcp', honestPeers: 4, windowMs, maxConnections: MAX_CONNECTIONS, policy: RESOURCE_DEFAULTS, variants, envVariants: ENV_VARIANTS, seed: ctx.seed, node: process.version },
       rows,
       notes: [
-        'Victim and honest peers share this process; the attacker runs in a child process over TCP. RSS is the whole process (victim and the 4 honest peers).',
-        'RSS after = after the attacker left and two forced full GCs (v8.setFlagsFromString(\'--expose-gc\') at run time).',
+        'Each row runs in a fresh process: victim and honest peers share it; the attacker runs in a child process over TCP. RSS is that whole process (victim and the 4 honest peers).',
+        'RSS/heap/arrayBuffers after = after the attacker left and forced full GCs (v8.setFlagsFromString(\'--expose-gc\') at run time), relative to before the attack.',
         'Rows with policy "off" disable budgets, deadlines, rates and the score (the driver before issue 13) for comparison; "defaults" is RESOURCE_DEFAULTS with the \'node\' connection profile (maxConnections 64).',
-        'Overlay-quota attacks (Chord stores, gossip 1 MiB updates, Gnutella query floods) are not in this run: their quotas belong to the overlays.'
+        'processEnv: glibc (MALLOC_*) and NODE_OPTIONS settings of the victim\'s process for that row ("-" = none).'
       ]
     }
   }

@@ -9,6 +9,7 @@
 import { decodeGuard } from '../overlay/codec.js'
 import { UnknownTypeError } from '../overlay/errors.js'
 import { unknownEnum } from '../overlay/pb-enum.js'
+import { protobufCheck } from '../overlay/pb-check.js'
 import { bigIntToBytes, bytesToBigInt } from '../overlay/ids.js'
 import type { Codec } from '../overlay/types.js'
 import type { ChordMessage, WireItem } from './messages.js'
@@ -105,6 +106,8 @@ export function chordCodec (bits = 160): Codec<ChordMessage> {
 
   return {
     maxFrameBytes: LIMITS.frameBytes,
+    // garbage and unknown types are dropped by the driver without an exception (decode would throw)
+    check: protobufCheck(ChordFrame.Type.codec(), LIMITS.frameBytes),
     encode (msg: ChordMessage): Uint8Array {
       const f: Partial<ChordFrame> & { type: ChordFrame.Type } = { type: toType[msg.t] }
       switch (msg.t) {

@@ -85,6 +85,9 @@ export interface Machine<M> {
   onIo? (token: string, result: IoResult): void
 }
 
+/** What `Codec.check` says of a frame. */
+export type CheckResult = 'ok' | 'undecodable' | 'unknown-type'
+
 /** Encodes one overlay's message union to bytes and back, with hard limits. */
 export interface Codec<M> {
   /** Largest frame this codec accepts or produces, in bytes. */
@@ -92,6 +95,12 @@ export interface Codec<M> {
   encode (msg: M): Uint8Array
   /** Throws DecodeError (never anything else) on bad input. */
   decode (bytes: Uint8Array): M
+  /**
+   * Optional cheap check that never throws: 'undecodable' or 'unknown-type' means decode would throw
+   * (a DecodeError or an UnknownTypeError), and a driver drops the frame under that name without
+   * calling decode, so rejecting garbage costs no exception. 'ok' does not promise that decode succeeds.
+   */
+  check? (bytes: Uint8Array): CheckResult
   /** Message type name, for per-type stats ("find_successor", "query_hit", ...). */
   typeOf (msg: M): string
   /** Size on the wire; defaults to encode(msg).byteLength. Drivers use it for bandwidth and stats. */

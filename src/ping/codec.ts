@@ -4,6 +4,7 @@ import { LimitError, UnknownTypeError } from '../overlay/errors.js'
 import type { Codec } from '../overlay/types.js'
 import { PingFrame } from './pb.js'
 import { unknownEnum } from '../overlay/pb-enum.js'
+import { protobufCheck } from '../overlay/pb-check.js'
 
 export type PingMessage =
   | { type: 'ping', seq: number, payload: Uint8Array }
@@ -39,6 +40,8 @@ export const pingCodec: Codec<PingMessage> = {
       return { type: f.kind === PingFrame.Kind.PING ? 'ping' : 'pong', seq: f.seq, payload: f.payload }
     })
   },
+  // garbage and unknown kinds are dropped by the driver without an exception (decode would throw)
+  check: protobufCheck(PingFrame.Kind.codec(), MAX_FRAME),
   typeOf (msg) { return msg.type },
   sizeOf (msg) { return 8 + msg.payload.byteLength }
 }

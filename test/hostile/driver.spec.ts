@@ -11,7 +11,7 @@ import { encodeFrame } from '../../src/runtime/libp2p/frames.js'
 import { pingCodec } from '../../src/ping/codec.js'
 import { PING_PROTOCOL } from '../../src/ping/spec.js'
 import { CONNECTION_PROFILES } from '../../src/runtime/libp2p/limits.js'
-import { attackerNode, flood, freshIdConnections, GARBAGE_BYTE, openStreams, partialFrames, stopAttackers } from './helpers/attacks.js'
+import { attackerNode, flood, freshIdConnections, GARBAGE_BYTE, lengthPrefix, openStreams, partialFrames, stopAttackers } from './helpers/attacks.js'
 import { createVictim, heapMiB, TEST_POLICY, type Victim } from './helpers/victim.js'
 import { waitFor } from '../runtime/util.js'
 import type { Libp2p } from '@libp2p/interface'
@@ -73,6 +73,33 @@ for (const transport of ['memory', 'tcp'] as const) {
       attackers = []
       const growth = heapMiB() - heapBefore
       assert.ok(growth < 32, `memory after the attack: +${growth.toFixed(1)} MiB`)
+    })
+
+    it('a peer past its buffer budget has every stream holding part of a frame reset at once, whatever its score', async function () {
+      // a light over-budget penalty and a long deadline: the budget alone must release what the peer made us hold
+      await victim.stop()
+      victim = await createVictim(transport, { policy: { ...TEST_POLICY, frameDeadlineMs: 60_000, score: { ...TEST_POLICY.score, weights: { ...TEST_POLICY.score?.weights, overBudget: 1 } } } })
+      const budget = driver().policy.maxBufferedBytesPerPeer
+      const a = await attackerNode(transport)
+      attackers.push(a)
+      const { streams } = await openStreams(a, victim.node.getMultiaddrs()[0], PING_PROTOCOL, 5)
+      assert.equal(streams.length, 5)
+      const part = Math.floor(budget / 4.25)
+      const partial = (s: typeof streams[number], bytes: number): void => {
+        const prefix = lengthPrefix(pingCodec.maxFrameBytes - 1)
+        const b = new Uint8Array(prefix.byteLength + bytes)
+        b.set(prefix)
+        s.send(b)
+      }
+      for (const s of streams.slice(0, 4)) partial(s, part)
+      await waitFor(() => driver().resources().bufferedBytes >= 4 * part, 'four partial frames held')
+      assert.equal(dropped('over-budget'), 0)
+      partial(streams[4], Math.ceil(budget / 8))
+      await waitFor(() => driver().resources().bufferedBytes === 0, 'everything the peer made us hold released')
+      await waitFor(() => streams.every(s => s.status !== 'open'), 'all five streams reset')
+      assert.ok(dropped('over-budget') >= 5, `over-budget drops ${dropped('over-budget')}`)
+      assert.ok(!victim.refuses(a.peerId.toString()), 'the budget acted, not the score')
+      await assertHonestServed()
     })
 
     it('a length prefix then silence: each stream is reset at the frame deadline and the peer cut off', async function () {

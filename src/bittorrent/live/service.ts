@@ -13,6 +13,8 @@ import { FsBlobStorage, type BlobStorage } from '../../runtime/libp2p/storage.js
 import { stripPeerId } from '../../runtime/libp2p/addrs.js'
 import { toPeerRef } from '../../runtime/libp2p/service.js'
 import { RUNS_ON_LIMITED_CONNECTION } from '../../runtime/libp2p/limited.js'
+import { optionalComponent } from '../../runtime/libp2p/components.js'
+import { acquireGate } from '../../runtime/policy/gate.js'
 import { InvalidArgumentError } from '../../overlay/errors.js'
 import { WriteBatcher } from '../../runtime/bytestream/batch.js'
 import { TorrentHost, type ConnSink, type WireConn, type WireTransport } from './host.js'
@@ -54,8 +56,11 @@ export interface BitTorrentInit {
    */
   maxInboundStreams?: number
   /**
-   * Worker threads that SHA-1-verify pieces off the event loop (Node); 0 hashes on the event loop.
-   * Unset: one per core beyond the first, 1 to 4. @default undefined
+   * Worker threads that SHA-1-verify pieces off the event loop (Node); 0 hashes on the event loop
+   * with node:crypto (about 50 ms per 64 MiB). Off by default: moving a piece to a worker (one copy,
+   * a message each way, more garbage) cost the event loop more than the hashing it saves
+   * (benchmarks/results/bittorrent-live-one-leecher.md). In browsers pieces are hashed by WebCrypto,
+   * off the page's thread, whatever this says. @default 0
    */
   hashWorkers?: number
   /** Seed for machine randomness (tests). @default random */
@@ -161,6 +166,7 @@ export class BitTorrentService implements Startable {
   private transport: Libp2pTransport | undefined
   private readonly torrents = new Map<string, Torrent>()
   private started = false
+  private releaseGate: (() => void) | undefined
   private hashers: { hash: (parts: readonly Uint8Array[]) => Promise<Uint8Array>, stop: () => Promise<void> } | undefined
 
   constructor (private readonly components: OverlayComponents, readonly init: BitTorrentInit = {}) {
@@ -188,14 +194,21 @@ export class BitTorrentService implements Startable {
       } catch { /* the pure-JS SHA-1 */ }
     }
     let hashAsync: ((parts: readonly Uint8Array[]) => Promise<Uint8Array>) | undefined
-    if (sha1 !== undefined && this.init.hashWorkers !== 0) {
+    if (sha1 !== undefined && (this.init.hashWorkers ?? 0) > 0) {
       // Node only, loaded on demand like the TCP endpoint below (bundlers leave it out)
       const workers = './sha1-workers.js'
       const { Sha1Workers } = await import(/* @vite-ignore */ /* webpackIgnore: true */ workers) as typeof import('./sha1-workers.js')
       this.hashers = new Sha1Workers(this.init.hashWorkers)
       hashAsync = this.hashers.hash
     }
-    this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1, hashAsync })
+    // refusals go through the node's shared list (as the libp2p overlays'): a peer cut off here is
+    // refused by the node, with its connections closed, and one cut off elsewhere is refused here
+    const { gate, release } = acquireGate(optionalComponent(this.components, 'connectionGater'), this.components)
+    this.releaseGate = release
+    const onCutOff = (peer: string): void => {
+      try { for (const c of this.components.connectionManager.getConnections(peerIdFromString(peer))) c.abort(new Error('peer cut off')) } catch { /* not a libp2p peer id (a TCP peer) */ }
+    }
+    this.host = new TorrentHost({ self: this.self, storage: this.init.storage, seed: this.init.seed, sha1, hashAsync, gate, onCutOff })
     this.transport = new Libp2pTransport(this.components, this.host)
     this.host.addTransport(this.transport)
     await this.components.registrar.handle(PEER_WIRE_PROTOCOL, (stream: Stream, connection: Connection) => { this.transport?.inbound(stream, connection) }, {
@@ -226,6 +239,8 @@ export class BitTorrentService implements Startable {
     await this.components.registrar.unhandle(PEER_WIRE_PROTOCOL).catch(() => {})
     await this.trackerDriver.stop()
     await this.tcp?.close()
+    this.releaseGate?.()
+    this.releaseGate = undefined
   }
 
   isStarted (): boolean { return this.started }
@@ -256,7 +271,7 @@ export class BitTorrentService implements Startable {
       files = [{ path: name ?? 'data', data: input }]; name ??= 'data'; content = input
     } else files = input
     if (name === undefined) throw new InvalidArgumentError('seed: give a name')
-    const { torrent, metainfo } = createTorrent(files, { name, pieceLength: opts.pieceLength, announce: opts.announce, multiFile: opts.multiFile ?? files.length > 1 })
+    const { torrent, metainfo } = createTorrent(files, { name, pieceLength: opts.pieceLength, announce: opts.announce, multiFile: opts.multiFile ?? files.length > 1, sha1: this.host?.sha1 })
     if (content === undefined && storage === undefined) {
       // in-memory files: keep the concatenated content in the machine
       content = new Uint8Array(metainfo.length)

@@ -7,7 +7,9 @@
  *
  * Peer policy: framing errors and undecodable frames are counted and scored per peer (the same
  * PeerPolicy as the libp2p driver, with the host's ResourcePolicy); machines' refusals (`refuse()`)
- * add to it; a peer past the threshold has its connections closed and is refused for a back-off.
+ * add to it; a peer past the threshold has its connections closed and is refused for a back-off —
+ * over libp2p through the node's shared refusal list (`gate`), so the same peer is refused by the
+ * node's connection gater and its other overlays, and a peer they cut off is refused here.
  * Bulk data (BitTorrent's pieces) is paced by the machine's own choking and request pipeline, so no
  * frames/s bucket applies here.
  */
@@ -264,6 +266,14 @@ export interface ByteStreamHostOptions {
   signer?: Signer
   /** Budgets and scoring (frame rates do not apply: bulk data is paced by the machines). @default {} */
   resources?: ResourcePolicyInit
+  /**
+   * The node's refusal list (policy/gate.ts `acquireGate`), shared with its libp2p overlays and
+   * consulted by its connection gater: a peer one of them cut off is refused here, and one this host
+   * cuts off is refused by the node. @default a list of this host's own
+   */
+  gate?: PeerGate
+  /** Called when a peer is cut off, after its sessions are dropped (e.g. to close its libp2p connections). */
+  onCutOff?: (peer: string, reason: string) => void
 }
 
 export class ByteStreamHost<M> {
@@ -274,8 +284,8 @@ export class ByteStreamHost<M> {
   readonly storage: BlobStorage | undefined
   readonly signer: Signer | undefined
   readonly peers: PeerPolicy
-  /** Peers refused after passing their score (this host's own list). */
-  readonly gate = new PeerGate()
+  /** Peers refused after passing their score: the node's list when given, else this host's own. */
+  readonly gate: PeerGate
   self: PeerRef
 
   constructor (readonly protocol: ByteProtocol<M>, opts: ByteStreamHostOptions) {
@@ -283,9 +293,11 @@ export class ByteStreamHost<M> {
     this.storage = opts.storage
     this.signer = opts.signer
     this.rng = seedRng(opts.seed, opts.self.id)
+    this.gate = opts.gate ?? new PeerGate()
     this.peers = new PeerPolicy(resolveResourcePolicy(opts.resources), this.gate, this.stats, c => {
       log('cutting off %s (%s) for %d ms', c.peer, c.reason, c.backoffMs)
       for (const m of this.machines.values()) m.drop(c.peer)
+      try { opts.onCutOff?.(c.peer, c.reason) } catch (err) { log('onCutOff failed - %e', err) }
     })
   }
 

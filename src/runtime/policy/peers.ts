@@ -33,8 +33,12 @@ export interface CutOff {
 
 export class PeerPolicy {
   private readonly accounts = new Map<string, Account>()
+  /** 'driver:penalty:<reason>' per reason, built once (not a new string per dropped frame). */
+  private readonly counterNames = new Map<string, string>()
   /** Bytes of incomplete frames held for every peer together. */
   buffered = 0
+  /** Which budget the last refused `hold` would have passed (the reader's owner resets accordingly). */
+  lastOver: 'peer' | 'total' | undefined
 
   constructor (
     readonly policy: ResourcePolicy,
@@ -66,14 +70,19 @@ export class PeerPolicy {
 
   /**
    * `delta` more (or, negative, fewer) bytes of incomplete frames held for `peer`. False when taking
-   * them would pass the peer's or the protocol's budget: nothing is charged, the caller resets the stream.
+   * them would pass the peer's or the protocol's budget (`lastOver` says which): nothing is charged,
+   * the caller resets the stream (and, past the peer's own budget, all that peer's streams).
    */
   hold (peer: string, delta: number): boolean {
     const a = this.accounts.get(peer)
     if (a === undefined) return delta <= 0
-    if (delta > 0 && (a.buffered + delta > this.policy.maxBufferedBytesPerPeer || this.buffered + delta > this.policy.maxBufferedBytesTotal)) {
-      this.stats.dropped('over-budget')
-      return false
+    if (delta > 0) {
+      const overPeer = a.buffered + delta > this.policy.maxBufferedBytesPerPeer
+      if (overPeer || this.buffered + delta > this.policy.maxBufferedBytesTotal) {
+        this.lastOver = overPeer ? 'peer' : 'total'
+        this.stats.dropped('over-budget')
+        return false
+      }
     }
     a.buffered += delta
     this.buffered += delta
@@ -102,7 +111,9 @@ export class PeerPolicy {
   /** Adds a penalty; past the threshold the peer is refused and the driver cuts it off. */
   penalize (peer: string, reason: string, weight: number, now: number = performance.now()): void {
     if (weight <= 0) return
-    this.stats.inc(`driver:penalty:${reason}`)
+    let counter = this.counterNames.get(reason)
+    if (counter === undefined) { counter = `driver:penalty:${reason}`; this.counterNames.set(reason, counter) }
+    this.stats.inc(counter)
     const a = this.account(peer, now)
     if (!a.score.add(weight, now) || this.gate.isRefused(peer, now)) return
     const s = this.policy.score

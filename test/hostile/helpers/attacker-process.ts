@@ -10,10 +10,11 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { encodeFrame } from '../../../src/runtime/libp2p/frames.js'
 import { pool } from '../../../src/runtime/libp2p/swarm.js'
 import { attackerNode, flood, freshIdConnections, GARBAGE_BYTE, openStreams, partialFrames, stopAttackers, type AttackName } from './attacks.js'
+import { overlayAttack, type OverlayAttackName } from './overlay-attacks.js'
 import type { Libp2p, Stream } from '@libp2p/interface'
 
 export interface AttackOrder {
-  attack: AttackName
+  attack: AttackName | OverlayAttackName
   /** The victim's TCP multiaddr with /p2p/<id>. */
   victim: string
   protocol: string
@@ -28,6 +29,15 @@ export interface AttackOrder {
   validFrameHex?: string
   /** Fresh identities for 'fresh-id-connections'. */
   connections?: number
+  /** 'chord-stores': which 64 KiB values to store (index i = a value starting with i, big-endian; the victim holds none of their keys). */
+  keyIndices?: number[]
+  /** Bytes per stored value or update. */
+  valueBytes?: number
+  /** 'gossip-updates': signing identities (origins), updates per origin. */
+  origins?: number
+  perOrigin?: number
+  /** 'gnutella-queries': queries to flood. */
+  count?: number
 }
 
 function out (o: Record<string, unknown>): void { process.stdout.write(JSON.stringify(o) + '\n') }
@@ -95,6 +105,15 @@ async function main (): Promise<void> {
       sent = r.connected
       break
     }
+    case 'chord-stores':
+    case 'gossip-updates':
+    case 'gnutella-queries':
+    case 'gnutella-slots': {
+      const r = await overlayAttack(order, o => { out(o) }, () => stop)
+      nodes.push(...r.nodes)
+      sent = r.sent
+      break
+    }
     case 'stream-flood': {
       const node = await attackerNode('tcp')
       nodes.push(node)
@@ -110,7 +129,9 @@ async function main (): Promise<void> {
       break
     }
   }
-  out({ event: 'stats', sent })
+  // what the attacker's own drivers did (overlay attacks): sends, drops, dial failures
+  const drivers = nodes.map(n => (n.services as { puppet?: { driver: { stats: { counters: Map<string, number>, messages: Map<string, { sent: number, dropped: number }> } } } }).puppet?.driver.stats).filter(x => x !== undefined)
+  out({ event: 'stats', sent, drivers: drivers.map(st => ({ counters: Object.fromEntries(st.counters), messages: Object.fromEntries([...st.messages].map(([k, m]) => [k, { sent: m.sent, dropped: m.dropped }])) })) })
   await stopped
   await stopAttackers(nodes)
   out({ event: 'left' })
