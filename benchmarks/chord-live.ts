@@ -87,10 +87,13 @@ async function runChord (ctx: BenchContext, n: number, run: Run, pairs: Readonly
     // the cost of signing: the same value sizes, readers and order alternating, one at a time
     const value = new Uint8Array(1024).fill(7)
     const written: Array<{ plain: string, author: number, name: string }> = []
+    let putErrors = 0
     for (let i = 0; i < run.records; i++) {
       const a = rng.int(n)
-      await svc(a).put(`plain-${i}`, value)
-      await svc(a).putSigned(`name-${i}`, value)
+      try {
+        await svc(a).put(`plain-${i}`, value)
+        await svc(a).putSigned(`name-${i}`, value)
+      } catch (err) { putErrors++; ctx.log(`chord (${run.link}): put ${i} failed: ${(err as Error).message}`) }
       written.push({ plain: `plain-${i}`, author: a, name: `name-${i}` })
     }
     const plain = measure(); const signed = measure()
@@ -106,7 +109,7 @@ async function runChord (ctx: BenchContext, n: number, run: Run, pairs: Readonly
       if (i % 2 === 1) both.reverse()
       for (const f of both) await f()
     }
-    rows.push(opRow({ system: 'chord', link: run.link, op: 'get (plain key, open node)' }, plain, 2 * run.records))
+    rows.push({ ...opRow({ system: 'chord', link: run.link, op: 'get (plain key, open node)' }, plain, 2 * run.records), putErrors })
     const ratio = signed.latency.summary().p50 / plain.latency.summary().p50
     rows.push({ ...opRow({ system: 'chord', link: run.link, op: 'get (signed record, verified)' }, signed, 2 * run.records), ratioToPlain: +ratio.toFixed(2), goal: '≤ 1.10 × plain p50', met: ratio <= 1.1 })
     ctx.log(`chord (${run.link}): signed get p50 ${ratio.toFixed(2)} × plain`)

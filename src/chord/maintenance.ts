@@ -234,11 +234,23 @@ export class Maintenance implements RingOps {
     }
     const local = this.m.routes.vnodeOf(succ)
     if (local !== undefined) { handle(local.joined, local.pred, local.succs); return }
+    // one round in flight per vnode and successor: the fast period never outruns the link (its reply
+    // acts for the rounds skipped meanwhile), so a slow or queued link is not mistaken for a dead peer
+    const i = v.self.vnode
+    if (this.asking[i] === succ.tag) return
+    this.asking[i] = succ.tag
     const req = this.m.newReq()
     this.m.request(succ.ref, { t: 'get_pred', req, vnode: succ.vnode }, (msg) => {
+      if (this.asking[i] === succ.tag) this.asking[i] = undefined
       if (msg.t === 'pred') handle(msg.ok, msg.pred, msg.nodes)
-    }, () => { this.dropSuccessor(v, succ); this.m.peerFailed(succ.peer) })
+    }, () => {
+      if (this.asking[i] === succ.tag) this.asking[i] = undefined
+      this.dropSuccessor(v, succ); this.m.peerFailed(succ.peer)
+    })
   }
+
+  /** Per vnode: the successor a get_pred is outstanding to (see stabilize). */
+  private readonly asking: Array<string | undefined> = []
 
   /** The successor did not answer (or lost its vnode): drop it and try the next one at once. */
   private dropSuccessor (v: VNode, succ: NodeInfo): void {
