@@ -78,6 +78,8 @@ export class Maintenance implements RingOps {
    * Other lookups ending here (fix_fingers, applications) change nothing.
    */
   keyQueried (key: bigint, asker: string): void {
+    // nothing to hurry without adaptive maintenance (oracle-built rings): skip the id derivation
+    if (!this.m.o.maintenance || this.m.o.stabilizeMinMs <= 0) return
     for (const v of this.m.vnodes) {
       if (!v.joined || v.succs.length === 0 || !inOpen(key, v.self.id, v.successor.id)) continue
       if (this.isOwnId(asker, key)) this.hurry(v)
