@@ -307,6 +307,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     switch (msg.t) {
       case 'find': {
         const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)
+        // answered as the key's predecessor: the asker may be a node joining just after us (checked by stabilizing soon)
+        if (a.done && msg.confirm !== true) this.ring.keyQueried(msg.key, from.id)
         const after = msg.succ === true && !a.done ? this.routes.after(msg.key, msg.kp ?? prefixOf(msg.key, this.o.bits)) : undefined
         this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: after === undefined || a.nodes.includes(after) ? a.nodes : [...a.nodes, after] })
         return
