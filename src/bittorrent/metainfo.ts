@@ -148,6 +148,8 @@ export interface CreateTorrentOptions {
   /** Seconds since the epoch; omitted when undefined (keeps output deterministic). */
   creationDate?: number
   createdBy?: string
+  /** SHA-1 for the piece hashes (e.g. node:crypto's, several times faster than the portable one). @default @noble/hashes sha1 */
+  sha1?: (data: Uint8Array) => Uint8Array
 }
 
 /**
@@ -163,6 +165,7 @@ export function createTorrent (files: CreateFile[], opts: CreateTorrentOptions):
   if (total === 0) throw new InvalidArgumentError('createTorrent: empty content')
   const pieceCount = Math.ceil(total / pieceLength)
   const pieces = new Uint8Array(pieceCount * 20)
+  const hash = opts.sha1 ?? sha1
   // hash piece by piece across file boundaries without concatenating everything
   const buf = new Uint8Array(pieceLength)
   let fill = 0
@@ -173,10 +176,10 @@ export function createTorrent (files: CreateFile[], opts: CreateTorrentOptions):
       const n = Math.min(pieceLength - fill, f.data.length - off)
       buf.set(f.data.subarray(off, off + n), fill)
       fill += n; off += n
-      if (fill === pieceLength) { pieces.set(sha1(buf), index * 20); index++; fill = 0 }
+      if (fill === pieceLength) { pieces.set(hash(buf), index * 20); index++; fill = 0 }
     }
   }
-  if (fill > 0) { pieces.set(sha1(buf.subarray(0, fill)), index * 20); index++ }
+  if (fill > 0) { pieces.set(hash(buf.subarray(0, fill)), index * 20); index++ }
 
   const info: Record<string, unknown> = { name: opts.name, 'piece length': pieceLength, pieces }
   if (files.length === 1 && opts.multiFile !== true) {

@@ -36,12 +36,12 @@ export const bittorrentNodeOps: NodeOpsFactory = (o, seed) => {
         if (typeof args.torrent !== 'string') throw new Error('download needs "torrent": a base64 .torrent or a .torrent path under --opt dir')
         const bytes = args.torrent.endsWith('.torrent') ? new Uint8Array(await readFile(join(ctx.options.dir ?? '.', args.torrent))) : new Uint8Array(Buffer.from(args.torrent, 'base64'))
         const into = join(ctx.options.dir ?? '.', typeof args.into === 'string' ? args.into : 'downloads')
-        const t0 = Date.now()
+        const t0 = ctx.now()
         const t = await svc(ctx).download(bytes, { ...common(ctx), path: into, signal, onProgress: (p) => ctx.emit({ event: 'bittorrent:progress', infoHash: p.infoHash, bytes: p.bytes, of: p.wantedBytes, peers: p.peers }) })
         torrents.set(t.infoHash, t)
         await t.done
         const p = t.progress()
-        return { infoHash: t.infoHash, name: t.metainfo.name, bytes: p.bytes, peers: p.peers, seconds: (Date.now() - t0) / 1000, path: into }
+        return { infoHash: t.infoHash, name: t.metainfo.name, bytes: p.bytes, peers: p.peers, seconds: (ctx.now() - t0) / 1000, path: into }
       },
       async torrents () {
         return [...torrents.values()].map(t => { const p = t.progress(); return { infoHash: t.infoHash, name: t.metainfo.name, done: p.done, bytes: p.bytes, of: p.wantedBytes, peers: p.peers, uploaded: p.uploaded } })

@@ -92,7 +92,8 @@ class IterativeLookup {
       let i = c.length
       let dup = false
       for (let j = 0; j < c.length; j++) {
-        if (c[j].n === n || c[j].n.tag === n.tag) { dup = true; break }
+        // the same node has the same dp: compare dp first, so other candidates' objects stay untouched
+        if (c[j].dp === dp && (c[j].n === n || c[j].n.tag === n.tag)) { dup = true; break }
         if (i === c.length && this.closer(n, dp, c[j].n, c[j].dp)) i = j
       }
       if (dup) continue
@@ -303,7 +304,9 @@ const MAX_RECURSIVE_HOPS = 64
 /** This host's lookups: it starts them, times them out, and takes its part in others' recursive ones. */
 export class Lookups {
   /** Recursive lookups started here, by request id. */
-  private readonly recursive = new Map<number, RecursiveState>()
+  private recursiveTable: Map<number, RecursiveState> | undefined
+  /** Made on first use (most hosts never start a recursive lookup; 10^6 empty Maps cost ~200 MB). */
+  private get recursive (): Map<number, RecursiveState> { return (this.recursiveTable ??= new Map()) }
 
   constructor (private readonly m: ChordContext) {}
 

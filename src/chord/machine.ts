@@ -7,6 +7,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { ringSize, utf8 } from '../overlay/ids.js'
 import type { Env, Machine, PeerRef } from '../overlay/types.js'
+import type { Rng } from '../overlay/rng.js'
 import type { ChordContext, LateReply, LookupCallback, LookupRequest, OpenLookup, RouteAnswer } from './context.js'
 import type { ChordEvent } from './events.js'
 import { Lookups } from './lookup.js'
@@ -34,14 +35,27 @@ interface Pending {
   late?: LateReply
 }
 
+/**
+ * Hosts made from the same options object share its resolved form, frozen (one is ~350 bytes: 10^6
+ * simulated hosts made from one object would hold 10^6 copies). join() replaces `o` rather than change it.
+ */
+const resolvedOf = new WeakMap<ChordOptions, ResolvedOptions>()
+function sharedOptions (options: ChordOptions): ResolvedOptions {
+  let r = resolvedOf.get(options)
+  if (r === undefined) { r = Object.freeze(resolveOptions(options)); resolvedOf.set(options, r) }
+  return r
+}
+
 export class ChordMachine implements Machine<ChordMessage>, ChordContext {
-  readonly o: ResolvedOptions
+  o: ResolvedOptions
   readonly mask: bigint
   readonly vnodes: VNode[]
   readonly routes: RouteTable
   readonly store: ChordStore
   /** Open lookups (for abort and the overall timeout). */
-  readonly lookups = new Map<number, OpenLookup>()
+  get lookups (): Map<number, OpenLookup> { return (this.lookupTable ??= new Map()) }
+  /** Made on first use, as `pending` (empty Maps are ~200 bytes each per host at 10^6 simulated hosts). */
+  private lookupTable: Map<number, OpenLookup> | undefined
   running = false
   readonly ring: Maintenance
   readonly kv: Replication
@@ -50,10 +64,11 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   private readonly lk: Lookups
   private readonly reqIds: () => number
   private lookupSeq = 0
-  private readonly pending = new Map<number, Pending>()
+  private get pending (): Map<number, Pending> { return (this.pendingTable ??= new Map()) }
+  private pendingTable: Map<number, Pending> | undefined
 
   constructor (readonly env: Env<ChordMessage, ChordEvent>, options: ChordOptions = {}) {
-    this.o = resolveOptions(options)
+    this.o = sharedOptions(options)
     this.mask = ringSize(this.o.bits) - 1n
     this.vnodes = []
     // our own vnodes share env.self as their ref, so the addresses they advertise stay current
@@ -80,7 +95,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
    * state is reset; stored items are kept (and handed on by the usual hand-off).
    */
   join (via: PeerRef): void {
-    this.o.bootstrap = [via]
+    this.o = { ...this.o, bootstrap: [via] }
     for (const v of this.vnodes) {
       v.joined = false; v.pred = undefined; v.succs = []; v.fingers.fill(undefined); v.nextFinger = -1; v.joinAttempts = 0
     }
@@ -276,7 +291,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   onMessage (from: PeerRef, msg: ChordMessage): void {
     if (!this.running) return
-    if (this.merge.dead.size > 0) this.merge.peerSeen(from.id)
+    if (this.merge.anyDead) this.merge.peerSeen(from.id)
     switch (msg.t) {
       case 'find': {
         const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)
@@ -334,8 +349,9 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 function requestIds (env: Env<ChordMessage, ChordEvent>): () => number {
   const signer = env.signer
   if (signer === undefined) {
-    const rng = env.rng.fork('chord/request-ids')
-    return () => rng.u32()
+    // forked on the first request (a fork depends only on the seed and label): hosts that never ask save two Rngs
+    let rng: Rng | undefined
+    return () => (rng ??= env.rng.fork('chord/request-ids')).u32()
   }
   let secret: Uint8Array | undefined
   let block = new Uint32Array(0)

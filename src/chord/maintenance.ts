@@ -153,7 +153,9 @@ export class Maintenance implements RingOps {
   }
 
   /** Successors dropped as dead, until when they are not adopted back from a stale predecessor pointer. */
-  private readonly dead = new Map<string, number>()
+  private get dead (): Map<string, number> { return (this.deadMap ??= new Map()) }
+  /** Made on first use (an empty Map is ~200 bytes per host). */
+  private deadMap: Map<string, number> | undefined
 
   private markDead (tag: string): void {
     const now = this.m.env.now()
@@ -213,7 +215,8 @@ export class Maintenance implements RingOps {
   }
 
   /** Predecessor hosts being pinged (at most one probe each, however many notifies arrive). */
-  private readonly probing = new Set<string>()
+  private get probing (): Set<string> { return (this.probingSet ??= new Set()) }
+  private probingSet: Set<string> | undefined
 
   /** Ping a predecessor host; a silent one is forgotten (and its range replicated by us at once). */
   private probePred (n: NodeInfo, onDead?: () => void): void {

@@ -37,7 +37,7 @@ export const chordNodeOps: NodeOpsFactory = (o, seed) => ({
     // also re-joins through its bootstrap peers.
     let rejoining = false
     let next = 0
-    const timer = setInterval(() => {
+    ctx.every(Number(ctx.options.rejoinCheckMs ?? 3000), () => {
       if (rejoining || !s.isStarted()) return
       const alone = s.ring().vnodes.every(v => v.successors.length === 0 || v.successors[0] === v.id)
       if (!alone) return
@@ -47,9 +47,7 @@ export const chordNodeOps: NodeOpsFactory = (o, seed) => ({
       s.join(b, { signal: AbortSignal.timeout(10_000) })
         .then(() => ctx.emit({ event: 'chord:rejoined', via: b }), (err: Error) => ctx.log(`chord: re-join failed: ${err.message}`))
         .finally(() => { rejoining = false })
-    }, Number(ctx.options.rejoinCheckMs ?? 3000))
-    timer.unref()
-    ctx.node.addEventListener('stop', () => clearInterval(timer), { once: true })
+    })
     let last: Error | undefined
     for (let attempt = 0; attempt < 3 * ctx.bootstrap.length; attempt++) {
       const b = ctx.bootstrap[attempt % ctx.bootstrap.length]

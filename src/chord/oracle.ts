@@ -34,6 +34,30 @@ export function successorIndex (ring: NodeInfo[], key: bigint, bits?: number): n
   return lo === ring.length ? 0 : lo
 }
 
+/**
+ * Brute-force ownership over a fixed sorted ring, searching a typed array of the 48-bit prefixes (at
+ * 10^6 vnodes a search over the objects is ~20 cache misses per key) and bigints only on prefix ties.
+ */
+export class RingIndex {
+  private readonly pre: Float64Array
+  constructor (readonly ring: NodeInfo[], private readonly bits: number) {
+    this.pre = Float64Array.from(ring, x => x.p)
+  }
+
+  /** successor(key): the first node with id ≥ key, wrapping. */
+  owner (key: bigint): NodeInfo {
+    const { pre, ring } = this
+    const kp = prefixOf(key, this.bits)
+    let lo = 0; let hi = pre.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (pre[mid] < kp) lo = mid + 1; else hi = mid
+    }
+    while (lo < pre.length && pre[lo] === kp && ring[lo].id < key) lo++
+    return ring[lo === pre.length ? 0 : lo]
+  }
+}
+
 export function ownerOf (ring: NodeInfo[], key: bigint): NodeInfo {
   return ring[successorIndex(ring, key)]
 }
@@ -76,28 +100,53 @@ export function checkRing (machines: ChordMachine[]): string[] {
  * the plain bigint construction.
  */
 export function oracleBootstrap (machines: ChordMachine[]): void {
-  for (const m of machines) for (const v of m.vnodes) v.joined = true
-  const ring = sortedRing(machines)
-  const n = ring.length
-  const index = new Map<NodeInfo, number>()
+  // every vnode with its host, sorted by id (prefixes first, from a typed array: no object per compare)
+  const vs: VNode[] = []
+  const hostOf: number[] = []
+  machines.forEach((m, h) => { for (const v of m.vnodes) { v.joined = true; vs.push(v); hostOf.push(h) } })
+  const n = vs.length
+  const keys = new Float64Array(n)
+  for (let i = 0; i < n; i++) keys[i] = vs[i].self.p
+  const order = new Int32Array(n)
+  for (let i = 0; i < n; i++) order[i] = i
+  order.sort((a, b) => keys[a] !== keys[b] ? keys[a] - keys[b] : compareNodes(vs[a].self, vs[b].self))
+  const ring: NodeInfo[] = new Array(n)
   const pre = new Float64Array(n)
-  for (let i = 0; i < n; i++) { index.set(ring[i], i); pre[i] = ring[i].p }
+  for (let i = 0; i < n; i++) { ring[i] = vs[order[i]].self; pre[i] = keys[order[i]] }
+  const fingers = new FingerCursors(ring, pre)
+  // hosts with several vnodes collect their entries until their last vnode is done
+  const partial = new Map<number, { known: number[], distinct: number[], left: number }>()
   const known: number[] = []
-  for (const m of machines) {
-    known.length = 0
-    for (const v of m.vnodes) {
-      const i = index.get(v.self) as number
-      known.push(i)
-      v.pred = n > 1 ? ring[(i - 1 + n) % n] : undefined
-      if (n > 1) known.push((i - 1 + n) % n)
-      const succs: NodeInfo[] = []
-      for (let j = 1; j < n && j <= m.o.successors; j++) { succs.push(ring[(i + j) % n]); known.push((i + j) % n) }
-      v.succs = succs
-      v.fingers.fill(undefined)
-      v.nextFinger = -1
-      if (n > 1) fillFingers(v, m.bits, m.mask, i, ring, pre, index, known)
+  for (let i = 0; i < n; i++) {
+    const vi = order[i]
+    const v = vs[vi]
+    const m = machines[hostOf[vi]]
+    const several = m.vnodes.length > 1
+    let acc = several ? partial.get(hostOf[vi]) : undefined
+    if (several && acc === undefined) { acc = { known: [], distinct: new Array(m.vnodes.length).fill(0), left: m.vnodes.length }; partial.set(hostOf[vi], acc) }
+    const into = acc?.known ?? known
+    if (acc === undefined) known.length = 0
+    into.push(i)
+    v.pred = n > 1 ? ring[(i - 1 + n) % n] : undefined
+    if (n > 1) into.push((i - 1 + n) % n)
+    const succs: NodeInfo[] = []
+    for (let j = 1; j < n && j <= m.o.successors; j++) { succs.push(ring[(i + j) % n]); into.push((i + j) % n) }
+    v.succs = succs
+    v.nextFinger = -1
+    const count = n > 1 ? fingers.fill(v, m.bits, m.mask, i, into) : 0
+    if (acc === undefined) {
+      const table = sortedKnown(known, ring)
+      m.routes.adopt(table)
+      // the fingers are read from the table when first asked for (VNode.fingers): no 160-slot array per vnode
+      v.impliedFingers(table, count)
+      continue
     }
-    m.routes.adopt(sortedKnown(known, ring))
+    acc.distinct[m.vnodes.indexOf(v)] = count
+    if (--acc.left > 0) continue
+    const table = sortedKnown(acc.known, ring)
+    m.routes.adopt(table)
+    m.vnodes.forEach((x, j) => { x.impliedFingers(table, (acc as { distinct: number[] }).distinct[j]) })
+    partial.delete(hostOf[vi])
   }
 }
 
@@ -121,8 +170,51 @@ function lowerBound (pre: Float64Array, x: number): number {
   return lo
 }
 
-/** Fingers of the vnode at ring index i; pushes the ring index of each distinct finger to `known`. */
-function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: NodeInfo[], pre: Float64Array, index: Map<NodeInfo, number>, known: number[]): void {
+/**
+ * Fingers of the vnodes in ring order. For k ≥ s the successor of start_k is the first node whose
+ * prefix is ≥ (p + 2^(k−s)) on the unwrapped line (index j in [i+1, i+n], prefix + P past the end);
+ * that target only grows with i, so one cursor per k walks forward over the ring once or twice in
+ * total instead of a binary search per finger. Equal prefixes go to the bigints; a vnode whose
+ * successor gap the prefixes cannot bound (d < 2), and rings with m ≤ 48, take the bigint path.
+ */
+class FingerCursors {
+  private readonly cur: Float64Array
+  constructor (private readonly ring: NodeInfo[], private readonly pre: Float64Array) {
+    this.cur = new Float64Array(Math.max(1, PREFIX_BITS))
+  }
+
+  /** Pushes the ring index of each distinct finger of the vnode at ring index i to `known`; returns how many. */
+  fill (v: VNode, bits: number, mask: bigint, i: number, known: number[]): number {
+    const { ring, pre } = this
+    const n = ring.length
+    const s = bits - PREFIX_BITS
+    const d = (pre[(i + 1) % n] - pre[i] + P) % P
+    if (s <= 0 || d < 2) return fillFingers(v, bits, mask, i, ring, pre, known)
+    // 2^k < gap for every k with 2^(k−s) ≤ d − 1: those fingers are the successor (implicit)
+    const k0 = s + Math.max(0, bitLength(d) - 2)
+    const succ = (i + 1) % n
+    let last = -1
+    let count = 0
+    for (let k = k0; k < bits; k++) {
+      const target = pre[i] + 2 ** (k - s)
+      let j = Math.max(this.cur[k - s], i + 1)
+      while (j < i + n && pre[j % n] + (j >= n ? P : 0) < target) j++
+      this.cur[k - s] = j
+      let f: number
+      if (j < i + n && pre[j % n] + (j >= n ? P : 0) === target) f = successorIndex(ring, v.start(k, mask), bits)
+      else f = j % n
+      if (f === i) break
+      if (f === succ || f === last) continue
+      last = f
+      count++
+      known.push(f)
+    }
+    return count
+  }
+}
+
+/** Fingers of the vnode at ring index i (binary searches): pushes the ring index of each distinct finger to `known`; returns how many. */
+function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: NodeInfo[], pre: Float64Array, known: number[]): number {
   const n = ring.length
   const self = v.self
   const s = bits - PREFIX_BITS
@@ -130,6 +222,7 @@ function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: Nod
   const succ = ring[(i + 1) % n]
   // fingers below the gap to the successor all equal the successor (kept implicit)
   let k = gapBits(self, succ, s, mask)
+  let count = 0
   while (k < bits) {
     let j: number
     if (numeric && k >= s) {
@@ -139,7 +232,8 @@ function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: Nod
     } else j = successorIndex(ring, v.start(k, mask), bits)
     const f = ring[j]
     if (f === self) break
-    v.fingers[k++] = f
+    k++
+    count++
     known.push(j)
     // following fingers whose start is still at or before f point to f as well: 2^k ≤ dist(self, f)
     const d = (f.p - self.p + P) % P
@@ -148,9 +242,10 @@ function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: Nod
       if (numeric && k >= s && 2 ** (k - s) !== d) within = 2 ** (k - s) < d
       else within = (1n << BigInt(k)) <= ((f.id - self.id) & mask)
       if (!within) break
-      v.fingers[k++] = f
+      k++
     }
   }
+  return count
 }
 
 /** Bit length of the clockwise gap self → succ (numeric unless the prefixes leave it open). */

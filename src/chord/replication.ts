@@ -28,11 +28,12 @@ export class Replication implements KvOps {
   /** Items being offered to their owner by rehome() (one batch at a time). */
   private rehoming = false
 
-  readonly adm: Admission
+  private admission: Admission | undefined
 
-  constructor (private readonly m: ChordContext) {
-    this.adm = new Admission(m)
-  }
+  constructor (private readonly m: ChordContext) {}
+
+  /** Made on first use: a host that never stores anything (a lookup-only ring of 10^6) skips its six Maps. */
+  get adm (): Admission { return (this.admission ??= new Admission(this.m)) }
 
   keyRingId (key: Uint8Array): bigint { return hashToId(key, this.m.bits) }
 

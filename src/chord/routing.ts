@@ -10,8 +10,6 @@ export class VNode {
   pred: NodeInfo | undefined
   /** succs[0] is the successor; empty means "alone on the ring" (successor = self). */
   succs: NodeInfo[] = []
-  /** finger[i]; undefined means "not known yet, use the successor". */
-  readonly fingers: Array<NodeInfo | undefined>
   /** fix_fingers cursor. */
   nextFinger = -1
   /** True once the join lookup found a successor (or we are the first node). */
@@ -20,9 +18,70 @@ export class VNode {
   fastFix = false
   /** Join attempts so far (cycles through the bootstrap list). */
   joinAttempts = 0
+  private fingerArray: Array<NodeInfo | undefined> | undefined
+  /** Set by impliedFingers: the host's sorted table the fingers are read from when first asked for. */
+  private fingersFrom: NodeInfo[] | undefined
+  private fingersDistinct = 0
 
-  constructor (readonly self: NodeInfo, readonly bits: number) {
-    this.fingers = new Array(bits).fill(undefined)
+  constructor (readonly self: NodeInfo, readonly bits: number) {}
+
+  /**
+   * finger[i]; undefined means "not known yet, use the successor". Made on first use: a ring written
+   * by the oracle routes with the host's sorted table only, and 160 slots per vnode (1.3 KB) are most
+   * of a host's memory at 10^6 hosts.
+   */
+  get fingers (): Array<NodeInfo | undefined> {
+    if (this.fingerArray === undefined) {
+      this.fingerArray = new Array(this.bits).fill(undefined)
+      if (this.fingersFrom !== undefined) this.readFingers(this.fingersFrom, this.fingerArray)
+      this.fingersFrom = undefined
+    }
+    return this.fingerArray
+  }
+
+  /**
+   * The fingers are those of a converged ring whose nodes include everything in `known` (the host's
+   * sorted table, which holds every true finger): they are read from it when first asked for.
+   * `distinct` is how many distinct fingers that gives (for entry counts without materializing).
+   */
+  impliedFingers (known: NodeInfo[], distinct: number): void {
+    this.fingerArray = undefined
+    this.fingersFrom = known
+    this.fingersDistinct = distinct
+  }
+
+  /** Distinct finger entries. */
+  distinctFingers (): number {
+    if (this.fingerArray === undefined) return this.fingersFrom === undefined ? 0 : this.fingersDistinct
+    let n = 0
+    let last: NodeInfo | undefined
+    for (const f of this.fingerArray) if (f !== undefined && f !== last) { n++; last = f }
+    return n
+  }
+
+  /**
+   * finger[k] = successor(self + 2^k) = the first node of `known` clockwise at distance ≥ 2^k (known
+   * holds every true finger and only ring nodes, so none sits between start_k and that finger);
+   * fingers equal to the successor stay implicit (undefined), as the oracle and fix_fingers leave them.
+   */
+  private readFingers (known: NodeInfo[], out: Array<NodeInfo | undefined>): void {
+    const n = known.length
+    const i0 = known.indexOf(this.self)
+    if (i0 < 0 || n < 2) return
+    const mask = (1n << BigInt(this.bits)) - 1n
+    const succ = known[(i0 + 1) % n]
+    let j = 1
+    let d = (known[(i0 + 1) % n].id - this.self.id) & mask
+    for (let k = 0; k < this.bits; k++) {
+      const start = 1n << BigInt(k)
+      while (j < n && d < start) {
+        j++
+        if (j < n) d = (known[(i0 + j) % n].id - this.self.id) & mask
+      }
+      if (j >= n) break
+      const f = known[(i0 + j) % n]
+      if (f !== succ) out[k] = f
+    }
   }
 
   get successor (): NodeInfo { return this.succs[0] ?? this.self }
@@ -136,9 +195,7 @@ export class RouteTable {
   entryCount (): number {
     let n = 0
     for (const v of this.vnodes) {
-      let last: NodeInfo | undefined
-      for (const f of v.fingers) if (f !== undefined && f !== last) { n++; last = f }
-      n += v.succs.length + (v.pred !== undefined ? 1 : 0)
+      n += v.distinctFingers() + v.succs.length + (v.pred !== undefined ? 1 : 0)
     }
     return n
   }

@@ -12,7 +12,7 @@ import type { ChordMachine } from './machine.js'
 import type { ChordMessage } from './messages.js'
 import { compareNodes, type NodeInfo } from './node.js'
 import type { ChordOptions } from './options.js'
-import { oracleBootstrap, ownerOf, sortedRing, successorIndex } from './oracle.js'
+import { oracleBootstrap, RingIndex, sortedRing, successorIndex } from './oracle.js'
 import { chordSpecFor } from './spec.js'
 
 export type ChordSimNode = SimNode<ChordMessage, ChordMachine>
@@ -85,8 +85,8 @@ export interface LookupRun {
  */
 export function runLookups (sim: Simulator, nodes: ChordSimNode[], run: LookupRun): LookupStats {
   const liveNodes = nodes.filter(n => n.alive)
-  const ring = sortedRing(liveNodes.map(n => n.machine))
   const bits = liveNodes[0].machine.bits
+  const ring = new RingIndex(sortedRing(liveNodes.map(n => n.machine)), bits)
   const st: LookupStats = { count: 0, hops: new Histogram(), timeouts: new Histogram(), latency: new Histogram(), messages: new Histogram(), failed: 0, records: run.keepRecords === true ? [] : undefined }
   const rng = sim.rng.fork('lookups')
   const spacing = run.spacingMs ?? 1
@@ -95,7 +95,7 @@ export function runLookups (sim: Simulator, nodes: ChordSimNode[], run: LookupRu
     const from = liveNodes[rng.int(liveNodes.length)]
     const key = randomKey(rng, bits)
     from.machine.lookup({ key, verifyOwner: run.verifyOwner }, (err, res?: LookupOutcome) => {
-      const expected = ownerOf(ring, key)
+      const expected = ring.owner(key)
       const ok = err == null && res !== undefined && res.owner.tag === expected.tag
       st.count++
       if (!ok) st.failed++

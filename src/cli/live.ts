@@ -11,6 +11,7 @@ import { tcp } from '@libp2p/tcp'
 import { memory } from '@libp2p/memory'
 import { webSockets } from '@libp2p/websockets'
 import type { PrivateKey } from '@libp2p/interface'
+import { connectionLimits, type ConnectionProfile } from '../runtime/libp2p/limits.js'
 import { reachabilityListen, reachabilityTransportManager, reachabilityTransports, withReachability, type ReachabilityOptions } from '../runtime/libp2p/reachability.js'
 
 export type Transport = 'memory' | 'tcp' | 'ws'
@@ -29,6 +30,12 @@ export interface LiveNodeOptions<S extends Record<string, unknown>> {
   privateKey?: PrivateKey
   /** Identify (on by default), relay server, relay reservations, hole punching (runtime/libp2p/reachability.ts). @default {} */
   network?: ReachabilityOptions
+  /**
+   * Connection admission (runtime/libp2p/limits.ts, docs/limits.md): 'node' for a node on a real
+   * network, 'local-test' for many nodes dialling each other from one host (the demo swarm).
+   * @default 'node'
+   */
+  limits?: ConnectionProfile
 }
 
 let memorySeq = 0
@@ -57,12 +64,7 @@ export async function createLiveNode<S extends Record<string, unknown>> (o: Live
     transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: 2 * 1024 * 1024 } })],
-    connectionManager: {
-      inboundConnectionThreshold: 10_000,
-      maxIncomingPendingConnections: 256,
-      maxConnections: 1024,
-      maxParallelDials: 32
-    },
+    connectionManager: { ...connectionLimits(o.limits ?? 'node'), maxParallelDials: 32 },
     // nodes find each other through the overlays (bootstrap addresses, PeerRefs), not via mDNS/DHT
     peerDiscovery: [],
     services: withReachability(o.services as any, o.network ?? {}, { directDial: transport !== 'memory' })

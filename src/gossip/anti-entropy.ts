@@ -13,7 +13,7 @@
  * at once (the timer is re-armed), so a partition heal or a rumor that missed someone is repaired
  * at the fast rate. Rumors arriving do not reset it: rumor mongering spreads them, and anti-entropy
  * only has to catch what it missed. To catch it soon, a new rumor arms one follow-up exchange
- * 2 × periodMs later (once rumor mongering has had time to finish; several rumors share it) with a
+ * followUpMs (default 2 × periodMs) later (once rumor mongering has had time to finish; several rumors share it) with a
  * peer that took no part in this node's rumor traffic since the last exchange: the peers it pushed to
  * and heard from have the rumor, a node that missed it is among the others. So an idle node costs a
  * frame per maxPeriodMs, a busy one about one more frame per broadcast, and a node that a rumor
@@ -59,7 +59,7 @@ export class AntiEntropy {
   /** A new rumor here: make sure an exchange follows soon (adaptive only). */
   rumorArrived (): void {
     if (!this.adaptive || this.followUp || !this.ctx.running()) return
-    const delay = this.ctx.nextDelay(2 * this.ctx.o.antiEntropy.periodMs)
+    const delay = this.ctx.nextDelay(this.ctx.o.antiEntropy.followUpMs)
     if (this.ctx.env.now() + delay >= this.dueAt) return
     this.followUp = true
     this.arm(delay)

@@ -39,9 +39,13 @@ export interface GossipOptions {
    * larger (unset: equal to periodMs, a fixed period as in the paper): while exchanges find nothing
    * to repair the period doubles up to maxPeriodMs, and the first exchange that repairs something
    * brings it straight back to periodMs (`gossip()`: 1000 ms, backing off to 8000 ms when idle).
-   * @default { periodMs: 10000, mode: 'push-pull', maxPeriodMs: 10000 }
+   * Adaptive only: a new rumor arms one follow-up exchange `followUpMs` later (unset: 2 × periodMs,
+   * once rumor mongering has had time to finish), which is how a node the rumor missed is found
+   * before the backed-off period; shorter finds stragglers sooner, at the cost of exchanges that
+   * may run while the rumor is still spreading.
+   * @default { periodMs: 10000, mode: 'push-pull', maxPeriodMs: 10000, followUpMs: 20000 }
    */
-  antiEntropy?: { periodMs: number, mode?: AeMode, maxPeriodMs?: number }
+  antiEntropy?: { periodMs: number, mode?: AeMode, maxPeriodMs?: number, followUpMs?: number }
   /** @default { kind: 'full' } */
   membership?: MembershipOptions
   /**
@@ -116,7 +120,7 @@ export const DEFAULTS = {
   eager: false,
   connectionLimit: 0,
   hunt: 0,
-  antiEntropy: { periodMs: 10_000, mode: 'push-pull', maxPeriodMs: 10_000 },
+  antiEntropy: { periodMs: 10_000, mode: 'push-pull', maxPeriodMs: 10_000, followUpMs: 20_000 },
   membership: { kind: 'full' },
   recovery: { periodMs: 5000, maxPeers: 32 },
   ttlMs: 60_000,
@@ -166,7 +170,7 @@ export interface ResolvedOptions {
   eager: boolean
   connectionLimit: number
   hunt: number
-  antiEntropy: { periodMs: number, mode: AeMode, maxPeriodMs: number }
+  antiEntropy: { periodMs: number, mode: AeMode, maxPeriodMs: number, followUpMs: number }
   membership: MembershipOptions
   recovery: { periodMs: number, maxPeers: number }
   ttlMs: number
@@ -231,5 +235,6 @@ function resolveAe (ae: GossipOptions['antiEntropy']): ResolvedOptions['antiEntr
   const periodMs = ae?.periodMs ?? d.periodMs
   // a period given without a maximum is a fixed period
   const maxPeriodMs = ae?.maxPeriodMs ?? (ae?.periodMs !== undefined ? periodMs : d.maxPeriodMs)
-  return { periodMs, mode: ae?.mode ?? d.mode, maxPeriodMs: Math.max(periodMs, maxPeriodMs) }
+  if (ae?.followUpMs !== undefined && !(ae.followUpMs > 0)) throw new RangeError(`antiEntropy.followUpMs must be > 0, got ${String(ae.followUpMs)}`)
+  return { periodMs, mode: ae?.mode ?? d.mode, maxPeriodMs: Math.max(periodMs, maxPeriodMs), followUpMs: ae?.followUpMs ?? (ae?.periodMs !== undefined ? 2 * periodMs : d.followUpMs) }
 }

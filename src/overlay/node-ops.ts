@@ -27,6 +27,10 @@ export interface NodeOpsContext {
   log (line: string): void
   /** The node's `--opt key=value` options. */
   options: Record<string, string>
+  /** Milliseconds on the driver's clock (for durations in answers). */
+  now (): number
+  /** Run `fn` every `ms` until the node stops (the driver owns timers); returns a cancel. */
+  every (ms: number, fn: () => void): () => void
 }
 
 /** One control operation: `{"op":"lookup","key":"a"}` → its JSON-able answer. */

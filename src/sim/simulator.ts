@@ -8,8 +8,9 @@ import { Rng } from '../overlay/rng.js'
 import { Stats } from '../overlay/stats.js'
 import type { Env, IoRequest, IoResult, Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../overlay/types.js'
 import { BlobStore } from './blobs.js'
-import { SimEnv } from './env.js'
+import { SimHost } from './env.js'
 import { EventHeap } from './heap.js'
+import { TimerTable } from './timers.js'
 import { type LatencyModel, Partitions, sampleLatency } from './network.js'
 import { Kind, SimEvent, type SimNode, type SimOptions, type SpawnOptions } from './types.js'
 
@@ -18,6 +19,12 @@ export type { SimNode, SimOptions, SpawnOptions } from './types.js'
 
 /** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
 const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
+
+/**
+ * The node a ref made by spawn belongs to, as a hidden property (non-enumerable: deep equality, spread
+ * and JSON see only `id`), so a send to it skips the id lookup. Refs made elsewhere fall back to it.
+ */
+const HOST = Symbol('overlaykit.sim.host')
 
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
@@ -74,12 +81,9 @@ export class Simulator {
     if (existing?.alive === true) throw new Error(`a live node with id ${id} already exists`)
     const ref: PeerRef = { id }
     const stats = this.options.perNodeStats ? new Stats() : this.stats
-    const node = {
-      id, ref, index, alive: true, stats, received: 0, sent: 0, spec, options, spawnOptions: spawn,
-      upFreeAt: 0, downFreeAt: 0, timers: undefined, env: undefined, machine: undefined
-    } as unknown as SimNode<M, Mach> & { machine: Mach, env: Env<M> }
-    node.env = new SimEnv<M>(this, node as unknown as SimNode, this.loggerFor(spec.name))
-    node.machine = spec.create(node.env, options)
+    const node = new SimHost<M, Mach>(this, id, ref, index, stats, spec, options, spawn, this.loggerFor(spec.name))
+    Object.defineProperty(ref, HOST, { value: node })
+    node.machine = spec.create(node, options)
     this.byId.set(id, node as SimNode)
     this.order.push(node as SimNode)
     node.machine.start()
@@ -165,8 +169,9 @@ export class Simulator {
       const ev = queue.pop() as SimEvent
       this.clock = ev.t
       if (this.execute(ev)) n++
-      // a delivery re-queued behind the receiver's downlink is still in the queue: not recycled yet
-      if (ev.hid < 0) this.release(ev)
+      // a delivery re-queued behind the receiver's downlink, or a timer re-armed while it fired, is
+      // queued again (not recycled yet); a timer cleared while it fired was recycled by clearTimer
+      if (ev.hid < 0 && !ev.free) this.release(ev)
     }
     if (until !== Infinity && this.clock < until && queue.peekTime() > until) this.clock = until
     return n
@@ -191,6 +196,7 @@ export class Simulator {
 
   private alloc (kind: Kind, t: number): SimEvent {
     const ev = this.free.pop() ?? new SimEvent()
+    ev.free = false
     ev.kind = kind
     ev.t = t
     return ev
@@ -200,6 +206,7 @@ export class Simulator {
   private release (ev: SimEvent): void {
     ev.node = undefined; ev.from = undefined; ev.msg = undefined; ev.fn = undefined
     ev.result = undefined; ev.peer = undefined; ev.downDone = false
+    ev.free = true
     this.free.push(ev)
   }
 
@@ -214,11 +221,14 @@ export class Simulator {
       case Kind.Deliver: return this.deliver(ev)
       case Kind.Timer: {
         const node = ev.node as SimNode
-        node.timers?.delete(ev.key)
-        if (!node.alive) return false
+        const timers = node.timers as TimerTable<SimEvent>
+        if (!node.alive) { timers.delete(ev.key); return false }
         this.executed++
         this.mix(node.index, Math.floor(ev.t * 1000) ^ 0x7f)
+        // the event stays in the node's table while onTimer runs, so a periodic timer re-armed there
+        // is pushed again as it is (no table delete, lookup miss, insert and new event per period)
         ;(node.machine as Machine<unknown>).onTimer(ev.key)
+        if (ev.hid < 0 && timers.get(ev.key) === ev) timers.delete(ev.key)
         return true
       }
       case Kind.Call:
@@ -259,7 +269,7 @@ export class Simulator {
       }
       return false
     }
-    if (!this.partitions.connected(from.id, to.id)) { from.stats.dropped('sim:partition'); return false }
+    if (this.partitions.active && !this.partitions.connected(from.id, to.id)) { from.stats.dropped('sim:partition'); return false }
     // download serialization: the message occupies the receiver's downlink after it arrives
     const down = to.spawnOptions.downBps
     if (!ev.downDone && down !== undefined && down > 0) {
@@ -292,13 +302,14 @@ export class Simulator {
     const codec = from.spec.codec
     const type = codec.typeOf(msg)
     const up = from.spawnOptions.upBps
-    const target = this.byId.get(to.id)
+    let target = (to as { [HOST]?: SimNode })[HOST]
+    if (target === undefined || !target.alive) target = this.byId.get(to.id)
     const capped = (up !== undefined && up > 0) || target?.spawnOptions.downBps !== undefined
     const size = (this.options.measureBytes || capped) ? (codec.sizeOf?.(msg) ?? codec.encode(msg).byteLength) : 0
     from.sent++
     from.stats.sent(type, size)
     if (this.options.lossRate > 0 && this.netRng.next() < this.options.lossRate) { from.stats.dropped('sim:loss'); return }
-    if (!this.partitions.connected(from.id, to.id)) { from.stats.dropped('sim:partition'); return }
+    if (this.partitions.active && !this.partitions.connected(from.id, to.id)) { from.stats.dropped('sim:partition'); return }
     let depart = this.clock
     if (up !== undefined && up > 0) {
       depart = Math.max(this.clock, from.upFreeAt) + (size * 1000) / up
@@ -320,7 +331,7 @@ export class Simulator {
   setTimer (node: SimNode, key: string, delayMs: number): void {
     if (!node.alive) return
     let timers = node.timers
-    if (timers === undefined) { timers = new Map(); node.timers = timers }
+    if (timers === undefined) { timers = new TimerTable(); node.timers = timers }
     const t = this.clock + Math.max(0, delayMs)
     let ev = timers.get(key)
     if (ev !== undefined) this.queue.remove(ev)

@@ -6,6 +6,7 @@ import type { Env, IoResult, Machine, OverlaySpec, PeerRef } from '../overlay/ty
 import type { Signer } from '../overlay/identity.js'
 import type { Stats } from '../overlay/stats.js'
 import type { Coords, LatencyModel } from './network.js'
+import type { TimerTable } from './timers.js'
 
 export interface SimOptions {
   /** @default 1 */
@@ -63,7 +64,7 @@ export interface SimNode<M = any, Mach = Machine<M>> {
   readonly spawnOptions: SpawnOptions
   /** @internal */ upFreeAt: number
   /** @internal */ downFreeAt: number
-  /** @internal */ timers: Map<string, TimerEvent> | undefined
+  /** @internal */ timers: TimerTable<TimerEvent> | undefined
 }
 
 /** @internal */
@@ -79,6 +80,8 @@ export class SimEvent {
   t = 0
   seq = 0
   hid = -1
+  /** On the free list (recycled): set by release, cleared by alloc. */
+  free = false
   kind: Kind = Kind.Call
   node: SimNode | undefined = undefined
   /** Deliver: the sender; `to` the receiver's id (it may die and rejoin while the message flies). */

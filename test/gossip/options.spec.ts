@@ -30,6 +30,6 @@ describe('gossip options', () => {
     for (const name of Object.keys(PROFILES.live)) assert.ok(name in DEFAULTS, name)
     const live = resolveOptions(PROFILES.live)
     assert.equal(live.k, 2)
-    assert.deepEqual(live.antiEntropy, { periodMs: 1000, mode: 'push-pull', maxPeriodMs: 8000 })
+    assert.deepEqual(live.antiEntropy, { periodMs: 1000, mode: 'push-pull', maxPeriodMs: 8000, followUpMs: 2000 })
   })
 })

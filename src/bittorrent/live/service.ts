@@ -56,8 +56,11 @@ export interface BitTorrentInit {
    */
   maxInboundStreams?: number
   /**
-   * Worker threads that SHA-1-verify pieces off the event loop (Node); 0 hashes on the event loop.
-   * Unset: one per core beyond the first, 1 to 4. @default undefined
+   * Worker threads that SHA-1-verify pieces off the event loop (Node); 0 hashes on the event loop
+   * with node:crypto (about 50 ms per 64 MiB). Off by default: moving a piece to a worker (one copy,
+   * a message each way, more garbage) cost the event loop more than the hashing it saves
+   * (benchmarks/results/bittorrent-live-one-leecher.md). In browsers pieces are hashed by WebCrypto,
+   * off the page's thread, whatever this says. @default 0
    */
   hashWorkers?: number
   /** Seed for machine randomness (tests). @default random */
@@ -191,7 +194,7 @@ export class BitTorrentService implements Startable {
       } catch { /* the pure-JS SHA-1 */ }
     }
     let hashAsync: ((parts: readonly Uint8Array[]) => Promise<Uint8Array>) | undefined
-    if (sha1 !== undefined && this.init.hashWorkers !== 0) {
+    if (sha1 !== undefined && (this.init.hashWorkers ?? 0) > 0) {
       // Node only, loaded on demand like the TCP endpoint below (bundlers leave it out)
       const workers = './sha1-workers.js'
       const { Sha1Workers } = await import(/* @vite-ignore */ /* webpackIgnore: true */ workers) as typeof import('./sha1-workers.js')
@@ -268,7 +271,7 @@ export class BitTorrentService implements Startable {
       files = [{ path: name ?? 'data', data: input }]; name ??= 'data'; content = input
     } else files = input
     if (name === undefined) throw new InvalidArgumentError('seed: give a name')
-    const { torrent, metainfo } = createTorrent(files, { name, pieceLength: opts.pieceLength, announce: opts.announce, multiFile: opts.multiFile ?? files.length > 1 })
+    const { torrent, metainfo } = createTorrent(files, { name, pieceLength: opts.pieceLength, announce: opts.announce, multiFile: opts.multiFile ?? files.length > 1, sha1: this.host?.sha1 })
     if (content === undefined && storage === undefined) {
       // in-memory files: keep the concatenated content in the machine
       content = new Uint8Array(metainfo.length)

@@ -2,12 +2,18 @@
  * `overlaykit node --overlay chord [--listen MULTIADDR…] [--bootstrap MULTIADDR…] [--ws]`: a
  * long-running real node for swarms across machines (see ../node/run.ts).
  */
-import type { Command } from 'commander'
+import { InvalidArgumentError, type Command } from 'commander'
+import { CONNECTION_PROFILES, type ConnectionProfile } from '../../runtime/libp2p/limits.js'
 import type { CliIo } from '../plugin.js'
 import { parseList } from '../options.js'
 import { collectWith, parseMultiaddr, parsePeerMultiaddr } from '../addrs.js'
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...parseList(v)]
+
+function parseLimits (v: string): ConnectionProfile {
+  if (v in CONNECTION_PROFILES) return v as ConnectionProfile
+  throw new InvalidArgumentError(`--limits must be one of ${Object.keys(CONNECTION_PROFILES).join(', ')}, got "${v}"`)
+}
 
 export default function register (program: Command, _io: CliIo): void {
   program.command('node')
@@ -20,9 +26,10 @@ export default function register (program: Command, _io: CliIo): void {
     .option('--announce <multiaddr>', 'address to announce instead of the listen addresses, repeatable', collectWith(parseMultiaddr, true), [])
     .option('--key <file>', 'keep the node identity in this file (created if missing)')
     .option('--relay', 'also run a circuit relay v2 server for peers behind NATs and browsers (libp2p\'s limits: 128 KiB, 2 min per relayed connection)', false)
+    .option('--limits <profile>', 'connection admission: "node" (a real network: 256 connections, 5 inbound/s per IP) or "local-test" (many nodes on one host); see docs/limits.md', parseLimits, 'node')
     .option('--opt <key=value>', 'overlay option, repeatable (e.g. role=server, vnodes=4)', collect, [])
     .action(async (_opts: unknown, self: Command) => {
-      const o = self.optsWithGlobals<{ overlay: string[], listen?: string[], bootstrap: string[], ws: boolean, exitOnEof: boolean, relay: boolean, announce: string[], key?: string, opt: string[], seed: number | string }>()
+      const o = self.optsWithGlobals<{ overlay: string[], listen?: string[], bootstrap: string[], ws: boolean, exitOnEof: boolean, relay: boolean, limits: ConnectionProfile, announce: string[], key?: string, opt: string[], seed: number | string }>()
       const options: Record<string, string> = {}
       for (const kv of o.opt) {
         const eq = kv.indexOf('=')
@@ -37,6 +44,7 @@ export default function register (program: Command, _io: CliIo): void {
         ws: o.ws,
         exitOnEof: o.exitOnEof,
         relay: o.relay,
+        limits: o.limits,
         announce: o.announce,
         ...(o.key !== undefined ? { keyFile: o.key } : {}),
         // a live node's randomness should differ per process unless the user pins it

@@ -97,7 +97,7 @@ export async function runDemo (o: DemoOptions, io: CliIo, external?: AbortSignal
     const ts = performance.now()
     const bar = io.progress('starting the swarm', o.nodes)
     for (let i = 0; i < o.nodes; i++) {
-      const node = await createLiveNode({ transport: o.transport, services: { slot: actSlot() } })
+      const node = await createLiveNode({ transport: o.transport, services: { slot: actSlot() }, limits: 'local-test' })
       node.addEventListener('connection:open', (e) => { if (current !== undefined && e.detail.direction === 'outbound') current.connections++ })
       swarm.push(node)
       bar.tick()

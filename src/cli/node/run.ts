@@ -12,6 +12,7 @@ import { startControl, type ControlRequest } from './control.js'
 import type { NodeOps, NodeOpsContext, NodeOpsFactory } from '../../overlay/node-ops.js'
 import { KITS, type OverlayKit } from '../../overlays.js'
 import { nodeLimitsStatus } from '../../runtime/libp2p/status.js'
+import { connectionLimits, type ConnectionProfile } from '../../runtime/libp2p/limits.js'
 
 /** The overlays `overlaykit node` can run: every registry entry with node operations. */
 export function nodeOverlays (): Map<string, NodeOpsFactory> {
@@ -42,6 +43,8 @@ export interface NodeRunOptions {
   options: Record<string, string>
   /** Also run a circuit relay v2 server (`--relay`). @default false */
   relay?: boolean
+  /** Connection admission profile (`--limits`, docs/limits.md). @default 'node' */
+  limits?: ConnectionProfile
   /** @default process.stdin */
   input?: NodeJS.ReadableStream
   /** Stop when the input ends (`--exit-on-eof`); otherwise say that requests are no longer read and keep running. @default false */
@@ -70,9 +73,17 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
     announce: o.announce,
     services,
     network: { relay: o.relay === true },
+    limits: o.limits ?? 'node',
     ...(o.keyFile !== undefined ? { privateKey: await loadOrCreateKey(o.keyFile) } : {})
   })
-  const ctx: NodeOpsContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options }
+  const every = (ms: number, fn: () => void): () => void => {
+    const timer = setInterval(fn, ms)
+    timer.unref()
+    const cancel = (): void => { clearInterval(timer) }
+    node.addEventListener('stop', cancel, { once: true })
+    return cancel
+  }
+  const ctx: NodeOpsContext = { node, bootstrap: o.bootstrap, emit: (e) => write(e), log, options: o.options, now: () => performance.now(), every }
   const controller = new AbortController()
   let stopping: Promise<void> | undefined
   const stop = async (): Promise<void> => {
@@ -111,7 +122,9 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
         links: node.getConnections().map(c => ({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), limited: c.limits !== undefined })),
         overlays: Object.fromEntries(chosen.map(a => [a.name, a.status?.(ctx) ?? {}])),
         // per overlay: bytes held for peers, worst scores, refused peers, drops and penalties (docs/limits.md)
-        limits: nodeLimitsStatus(node)
+        limits: nodeLimitsStatus(node),
+        // connection admission in force (libp2p connection manager)
+        admission: { profile: o.limits ?? 'node', ...connectionLimits(o.limits ?? 'node') }
       }
       case 'peers': return node.getPeers().map(p => p.toString())
       case 'connect': {

@@ -16,7 +16,7 @@ const act: DemoAct = {
   description: 'central index server: log in, share, search the index, download peer to peer',
   async available () { return null },
   async prepare ({ transport, seed }) {
-    server = await createLiveNode({ transport, services: { napsterServer: napsterServer({ driver: { seed: `${String(seed)}/napster-server` } }) } })
+    server = await createLiveNode({ transport, limits: 'local-test', services: { napsterServer: napsterServer({ driver: { seed: `${String(seed)}/napster-server` } }) } })
   },
   async cleanup () { await server?.stop(); server = undefined },
   async services (i, _n, seed) {
