@@ -60,7 +60,9 @@ const bench: Benchmark = {
       notes: [
         'wallSeconds: from spawning the CLI to its exit (module loading, the heap-sizing re-run, building the ring, the lookups); cpuSeconds and peakRssMiB: of the process that simulated the ring.',
         'The machine has 2 cores shared with other work: compare cpuSeconds with wallSeconds and the load averages to see how much of the wall time was waiting for the CPU.',
-        'Build = spawning the hosts and the oracle bootstrap; lookups start 1 ms apart in virtual time and every answer is checked against brute-force ownership.'
+        'Build = spawning the hosts and the oracle bootstrap; lookups start 1 ms apart in virtual time and every answer is checked against brute-force ownership.',
+        'Default flags: for a ring of ≥ 50k vnodes the CLI re-runs itself with 64 MiB semi-spaces (and a --max-old-space-size sized for the ring when Node\'s default is too small); that re-run is inside wallSeconds.',
+        'Memory per host (heap after build, 10^5 hosts): 7.2 KB before this round, 3.1 KB now: fingers implied by the sorted table until asked for, per-host Maps made on first use, one resolved options object per options object, a node and its Env one object, timers in two fields before a Map.'
       ]
     }
   }

@@ -20,9 +20,10 @@ import type { PeerRef } from '../overlay/types.js'
 import type { ChordContext } from './context.js'
 import type { WireItem } from './messages.js'
 import { deriveNodeId, prefixOf } from './node.js'
-import { Namespaces, type RecordNamespace } from './records.js'
+import { Namespaces, signedNamespace, type RecordNamespace } from './records.js'
+import { SIGNATURE_BYTES } from '../overlay/identity.js'
 import { inHalfOpen } from '../overlay/ids.js'
-import { itemId, KIND_PROVIDERS, type StoredItem } from './store.js'
+import { bytesEqual, itemId, KIND_PROVIDERS, type StoredItem } from './store.js'
 
 /** Hosts of slack beyond `replicas` when deciding whether we should hold a key. */
 const SLACK = 1
@@ -33,6 +34,17 @@ const WANT_MAX = 65_536
 const IDS_MAX = 4096
 
 export type Verdict = { ok: true, ns: RecordNamespace | undefined } | { ok: false, reason: string }
+
+/** Bytes of signed records remembered as valid per node (read path), and the largest record remembered. */
+const READ_MEMO_BYTES = 4 * 1024 * 1024
+const READ_MEMO_MAX_RECORD = 64 * 1024
+
+/** Map key of a record: its trailing signature (compared in full on a hit). */
+function memoId (record: Uint8Array): string {
+  let s = ''
+  for (let i = record.byteLength - SIGNATURE_BYTES; i < record.byteLength; i++) s += String.fromCharCode(record[i])
+  return s
+}
 
 export class Admission {
   readonly namespaces: Namespaces
@@ -155,14 +167,42 @@ export class Admission {
     return this.bytes(from, w, rid, current, false)
   }
 
+  /**
+   * Signed records this node has found valid on reads, by content (key ‖ record bytes, compared in
+   * full): the check is a pure function of those bytes, so reading the same record again (polling a
+   * name, or a copy this node holds) skips the signature check. Per node, bounded in bytes.
+   */
+  private readonly readValid = new Map<string, { key: Uint8Array, record: Uint8Array }>()
+  private readValidBytes = 0
+
   /** A record read back from `from` for `key`: valid for its namespace? (keys without one pass). */
   read (from: PeerRef, key: Uint8Array, value: Uint8Array): boolean {
     const ns = this.namespaces.of(key)
     if (ns === undefined) return true
+    const memo = ns === signedNamespace && value.byteLength >= SIGNATURE_BYTES && value.byteLength <= READ_MEMO_MAX_RECORD
+    const id = memo ? memoId(value) : ''
+    if (memo) {
+      const hit = this.readValid.get(id)
+      if (hit !== undefined && bytesEqual(hit.key, key) && bytesEqual(hit.record, value)) { this.m.env.stats.inc('chord:read-verify-cached'); return true }
+    }
     const bad = ns.validate(key, value)
-    if (bad === undefined) return true
+    if (bad === undefined) {
+      if (memo) this.remember(id, key, value)
+      return true
+    }
     this.refuse(from, bad, PENALTY.invalid)
     return false
+  }
+
+  private remember (id: string, key: Uint8Array, record: Uint8Array): void {
+    const old = this.readValid.get(id)
+    if (old !== undefined) { this.readValid.delete(id); this.readValidBytes -= old.key.byteLength + old.record.byteLength }
+    this.readValid.set(id, { key: key.slice(), record: record.slice() })
+    this.readValidBytes += key.byteLength + record.byteLength
+    for (const [k, e] of this.readValid) {
+      if (this.readValidBytes <= READ_MEMO_BYTES) break
+      this.readValid.delete(k); this.readValidBytes -= e.key.byteLength + e.record.byteLength
+    }
   }
 
   private bytes (from: PeerRef, w: WireItem, _rid: bigint, current: StoredItem | undefined, isWrite: boolean): Verdict {

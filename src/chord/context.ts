@@ -58,6 +58,8 @@ export interface RingOps {
   notify: (v: VNode, target: NodeInfo) => void
   /** Routing entries were removed: rebuild the merged table and refill empty successor lists. */
   tableChanged: () => void
+  /** A lookup step for `key` was answered here as its predecessor's: stabilize soon where a node may have joined. */
+  keyQueried: (key: bigint, asker: string) => void
 }
 
 /** The replicated store's owner/replica side (kv.ts), as the other parts use it. */
@@ -106,6 +108,8 @@ export interface ChordContext {
   readonly running: boolean
   /** Open lookups by lookup id. */
   readonly lookups: Map<number, OpenLookup>
+  /** Forget a finished lookup (the table goes when empty: most simulated hosts are idle). */
+  lookupDone (lid: number): void
   readonly ring: RingOps
   readonly kv: KvOps
   readonly merge: MergeOps

@@ -63,7 +63,7 @@ class IterativeLookup {
   cancel (): void {
     this.finished = true
     if (this.current >= 0) this.m.cancelRequest(this.current)
-    this.m.lookups.delete(this.lid)
+    this.m.lookupDone(this.lid)
   }
 
   /**
@@ -268,7 +268,7 @@ class IterativeLookup {
   private succeed (owners: NodeInfo[]): void {
     if (this.finished) return
     this.finished = true
-    this.m.lookups.delete(this.lid)
+    this.m.lookupDone(this.lid)
     this.m.env.clearTimer(`lookup:${this.lid}`)
     const res: LookupOutcome = {
       key: this.r.key, owner: owners[0], owners, hops: this.hops, path: this.path,
@@ -282,7 +282,7 @@ class IterativeLookup {
     if (this.finished) return
     this.finished = true
     if (this.current >= 0) this.m.cancelRequest(this.current)
-    this.m.lookups.delete(this.lid)
+    this.m.lookupDone(this.lid)
     this.m.env.clearTimer(`lookup:${this.lid}`)
     if (this.r.internal !== true) {
       this.m.env.stats.inc('chord:lookup-failed')
@@ -351,7 +351,7 @@ export class Lookups {
     const req = this.m.newReq()
     const st: RecursiveState = { lid, req, r, cb, startedAt: started }
     table.set(req, st)
-    const cancel = (): void => { table.delete(req); this.m.lookups.delete(lid); this.m.env.clearTimer(`lookup:${lid}`) }
+    const cancel = (): void => { table.delete(req); this.m.lookupDone(lid); this.m.env.clearTimer(`lookup:${lid}`) }
     // no answer within the budget: fall back to an iterative lookup (which handles dead hops)
     this.m.lookups.set(lid, {
       cancel,
@@ -381,7 +381,7 @@ export class Lookups {
     const st = this.recursive.get(msg.req)
     if (st === undefined) { refuse(this.m.env, from, 'chord:unsolicited', PENALTY.quota); return }
     this.recursive.delete(msg.req)
-    this.m.lookups.delete(st.lid)
+    this.m.lookupDone(st.lid)
     this.m.env.clearTimer(`lookup:${st.lid}`)
     const nodes = this.m.valid(msg.nodes, from)
     if (nodes.length === 0) { st.cb(new UnreachableError('lookup: empty owner list')); return }

@@ -65,6 +65,13 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   private readonly reqIds: () => number
   private lookupSeq = 0
   private get pending (): Map<number, Pending> { return (this.pendingTable ??= new Map()) }
+  /** Forget an answered or expired request; the table goes when it is empty (most hosts are idle). */
+  private unpend (req: number): boolean {
+    const t = this.pendingTable
+    if (t === undefined || !t.delete(req)) return false
+    if (t.size === 0) this.pendingTable = undefined
+    return true
+  }
   private pendingTable: Map<number, Pending> | undefined
 
   constructor (readonly env: Env<ChordMessage, ChordEvent>, options: ChordOptions = {}) {
@@ -107,8 +114,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     if (!this.running) return
     this.ring.leaveGracefully()
     this.running = false
-    for (const [req] of this.pending) this.env.clearTimer(`rpc:${req}`)
-    this.pending.clear()
+    for (const [req] of this.pendingTable ?? []) this.env.clearTimer(`rpc:${req}`)
+    this.pendingTable = undefined
     for (const l of [...this.lookups.values()]) l.cancel()
   }
 
@@ -122,11 +129,16 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
    */
   newReq (): number {
     let r: number
-    do { r = this.reqIds() } while (r === 0 || this.pending.has(r))
+    do { r = this.reqIds() } while (r === 0 || this.pendingTable?.has(r) === true)
     return r
   }
 
   newLookupId (): number { return ++this.lookupSeq }
+
+  lookupDone (lid: number): void {
+    const t = this.lookupTable
+    if (t !== undefined && t.delete(lid) && t.size === 0) this.lookupTable = undefined
+  }
 
   /** Send a request and wait for the reply with the same req from the same peer, or time out. */
   request (to: PeerRef, msg: ChordMessage & { req: number }, onReply: (m: ChordMessage) => void, onTimeout: () => void, timeoutMs = this.o.rpcTimeoutMs, late?: LateReply): void {
@@ -136,7 +148,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   }
 
   cancelRequest (req: number): void {
-    if (this.pending.delete(req)) this.env.clearTimer(`rpc:${req}`)
+    if (this.unpend(req)) this.env.clearTimer(`rpc:${req}`)
   }
 
   send (to: PeerRef, msg: ChordMessage): void { this.env.send(to, msg) }
@@ -234,9 +246,9 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   onTimer (key: string): void {
     if (key.startsWith('rpc:')) {
       const req = Number(key.slice(4))
-      const p = this.pending.get(req)
+      const p = this.pendingTable?.get(req)
       if (p === undefined) return
-      this.pending.delete(req)
+      this.unpend(req)
       p.onTimeout()
       if (p.late !== undefined && this.running) {
         this.pending.set(req, { to: p.to, onReply: p.late.onLate, onTimeout: p.late.onGiveUp })
@@ -250,9 +262,9 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   onPeerUnreachable (peer: PeerRef): void {
     // fail pending requests to it now rather than at their timeouts
-    for (const [req, p] of [...this.pending]) {
+    for (const [req, p] of [...(this.pendingTable ?? [])]) {
       if (p.to !== peer.id) continue
-      this.pending.delete(req)
+      this.unpend(req)
       this.env.clearTimer(`rpc:${req}`)
       p.onTimeout()
     }
@@ -295,6 +307,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     switch (msg.t) {
       case 'find': {
         const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)
+        // answered as the key's predecessor: the asker may be a node joining just after us (checked by stabilizing soon)
+        if (a.done && msg.confirm !== true) this.ring.keyQueried(msg.key, from.id)
         const after = msg.succ === true && !a.done ? this.routes.after(msg.key, msg.kp ?? prefixOf(msg.key, this.o.bits)) : undefined
         this.send(from, { t: 'next', req: msg.req, done: a.done, nodes: after === undefined || a.nodes.includes(after) ? a.nodes : [...a.nodes, after] })
         return
@@ -325,9 +339,9 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   private onReply (from: PeerRef, msg: ChordMessage): void {
     const req = (msg as { req?: number }).req
-    const p = req === undefined ? undefined : this.pending.get(req)
+    const p = req === undefined ? undefined : this.pendingTable?.get(req)
     if (p === undefined || p.to !== from.id) { refuse(this.env, from, 'chord:unsolicited', PENALTY.quota); return }
-    this.pending.delete(req as number)
+    this.unpend(req as number)
     this.env.clearTimer(`rpc:${req as number}`)
     if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes, from) }
     else if (msg.t === 'pred') {

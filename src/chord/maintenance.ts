@@ -6,13 +6,15 @@
 import { inHalfOpen, inOpen } from '../overlay/ids.js'
 import type { ChordContext, RingOps } from './context.js'
 import type { WireItem } from './messages.js'
-import { compareNodes, type NodeInfo } from './node.js'
+import { compareNodes, deriveNodeId, type NodeInfo } from './node.js'
 import type { VNode } from './routing.js'
 
 function bitLength (x: bigint): number { return x === 0n ? 0 : x.toString(2).length }
 
 const LEAVE_BATCH = 256
 const DEAD_MAX = 256
+/** fix_fingers rounds a vnode may skip in a row while its neighbourhood changes. */
+const FIX_SKIP_MAX = 8
 
 export class Maintenance implements RingOps {
   constructor (private readonly m: ChordContext) {}
@@ -21,11 +23,81 @@ export class Maintenance implements RingOps {
     return period * (0.5 + this.m.env.rng.next())
   }
 
+  /**
+   * Adaptive stabilization, per vnode: the current period (ms) and whether its neighbourhood changed
+   * since its last round. A change (successor list or predecessor changed, a node joined just after it)
+   * sets the period to stabilizeMinMs at once; each quiet round doubles it, up to stabilizeMs. A
+   * forming ring thus repairs itself in tens of ms per step, a quiet ring pays the plain period.
+   */
+  private readonly pace: number[] = []
+  private readonly changed: boolean[] = []
+
+  /** The neighbourhood of v changed: stabilize within the fast period (never later than planned). */
+  private hurry (v: VNode): void {
+    const min = this.m.o.stabilizeMinMs
+    if (min <= 0 || !this.m.o.maintenance) return
+    const i = v.self.vnode
+    this.changed[i] = true
+    if ((this.pace[i] ?? Infinity) > min) {
+      this.pace[i] = min
+      this.m.env.setTimer(`stab:${i}`, this.jitter(min))
+    }
+  }
+
+  /** The period after a stabilize round of vnode i: back to the minimum after a change, else doubled. */
+  private nextPace (i: number): number {
+    const { stabilizeMs: max, stabilizeMinMs: min } = this.m.o
+    if (min <= 0) return max
+    const p = this.changed[i] === true ? min : Math.min(max, 2 * (this.pace[i] ?? max))
+    this.changed[i] = false
+    this.pace[i] = p
+    return p
+  }
+
+  /** fix_fingers rounds skipped in a row, per vnode (see deferFix). */
+  private readonly fixSkips: number[] = []
+
+  /**
+   * Skip this fix_fingers round while v's neighbourhood is still changing (its stabilize period has not
+   * backed off to stabilizeMs yet, ~1.5 s after the last change): finger lookups through a forming
+   * ring find owners about to change and open connections to nodes that will not stay fingers. At
+   * most FIX_SKIP_MAX rounds in a row, so fingers still follow a ring under steady churn.
+   */
+  private deferFix (i: number): boolean {
+    const { stabilizeMs, stabilizeMinMs } = this.m.o
+    const busy = stabilizeMinMs > 0 && (this.pace[i] ?? stabilizeMs) < stabilizeMs
+    if (busy && (this.fixSkips[i] ?? 0) < FIX_SKIP_MAX) { this.fixSkips[i] = (this.fixSkips[i] ?? 0) + 1; return true }
+    this.fixSkips[i] = 0
+    return false
+  }
+
+  /**
+   * A lookup step from `asker` for `key` was answered here as the key's predecessor. When the key is
+   * one of the asker's own ring ids (a join lookup: ids are bound to peer ids, so this cannot be
+   * faked for another peer), a node is joining just after one of our vnodes: stabilize it soon.
+   * Other lookups ending here (fix_fingers, applications) change nothing.
+   */
+  keyQueried (key: bigint, asker: string): void {
+    // nothing to hurry without adaptive maintenance (oracle-built rings): skip the id derivation
+    if (!this.m.o.maintenance || this.m.o.stabilizeMinMs <= 0) return
+    for (const v of this.m.vnodes) {
+      if (!v.joined || v.succs.length === 0 || !inOpen(key, v.self.id, v.successor.id)) continue
+      if (this.isOwnId(asker, key)) this.hurry(v)
+    }
+  }
+
+  /** Is `key` the id of one of `peer`'s vnodes (index below our own vnode count, the usual configuration)? */
+  private isOwnId (peer: string, key: bigint): boolean {
+    for (let i = 0; i < this.m.vnodes.length; i++) if (deriveNodeId(peer, i, this.m.bits) === key) return true
+    return false
+  }
+
   startMaintenance (): void {
     if (this.m.o.bootstrap.length === 0) this.firstHost()
     else for (const v of this.m.vnodes) this.join(v)
     if (!this.m.o.maintenance) return
     for (let i = 0; i < this.m.vnodes.length; i++) {
+      this.pace[i] = this.m.o.stabilizeMs
       this.m.env.setTimer(`stab:${i}`, this.jitter(this.m.o.stabilizeMs))
       this.m.env.setTimer(`fix:${i}`, this.jitter(this.m.o.fixFingersMs))
     }
@@ -66,10 +138,35 @@ export class Maintenance implements RingOps {
       v.joined = true
       this.setSuccs(v, res.owners)
       this.m.env.emit({ type: 'chord:joined', vnode: v.self.vnode, id: this.m.hex(v.self), successor: this.m.hex(v.successor) })
+      this.hurry(v)
       this.stabilize(v)
-      v.fastFix = true
-      this.fixFinger(v)
+      // fingers start from the nodes the join lookup met (no lookup round: every such lookup opens
+      // connections, the main cost of forming a live ring); fix_fingers then checks them one by one
+      this.seedFingers(v, [...res.path, ...res.owners])
     })
+  }
+
+  /**
+   * Candidate fingers from nodes we heard of: finger i = the first seen node at or after start(i).
+   * Only candidates (an unseen node may sit closer to a start): routing through a real node that is not
+   * the exact finger only costs a hop, never a wrong owner (owners come from successor lists), and
+   * every node listed here is bound to its peer id; fix_fingers replaces each in turn.
+   */
+  private seedFingers (v: VNode, seen: NodeInfo[]): void {
+    const mask = this.m.mask
+    const ds = seen.filter(n => n.peer !== this.m.self.id).map(n => ({ n, d: (n.id - v.self.id) & mask }))
+    if (ds.length === 0) return
+    ds.sort((a, b) => a.d < b.d ? -1 : a.d > b.d ? 1 : 0)
+    const i0 = bitLength((v.successor.id - v.self.id) & mask)
+    let k = 0
+    for (let j = i0; j < this.m.bits; j++) {
+      const off = 1n << BigInt(j)
+      while (k < ds.length && ds[k].d < off) k++
+      if (k >= ds.length) break
+      v.fingers[j] = ds[k].n
+    }
+    v.nextFinger = i0
+    this.m.routes.invalidate()
   }
 
   onMaintenanceTimer (key: string): void {
@@ -78,8 +175,8 @@ export class Maintenance implements RingOps {
     const kind = colon < 0 ? key : key.slice(0, colon)
     const v = colon < 0 ? undefined : this.m.vnodes[Number(key.slice(colon + 1))]
     switch (kind) {
-      case 'stab': if (v !== undefined) { this.stabilize(v); this.m.env.setTimer(key, this.jitter(this.m.o.stabilizeMs)) } return
-      case 'fix': if (v !== undefined) { if (!v.fastFix) this.fixFinger(v); this.m.env.setTimer(key, this.jitter(this.m.o.fixFingersMs)) } return
+      case 'stab': if (v !== undefined) { this.stabilize(v); this.m.env.setTimer(key, this.jitter(this.nextPace(v.self.vnode))) } return
+      case 'fix': if (v !== undefined) { if (!v.fastFix && !this.deferFix(v.self.vnode)) this.fixFinger(v); this.m.env.setTimer(key, this.jitter(this.m.o.fixFingersMs)) } return
       case 'join': if (v !== undefined && !v.joined) this.join(v); return
       case 'chk': this.checkPredecessors(); this.m.env.setTimer(key, this.jitter(this.m.o.checkPredecessorMs)); return
       case 'repl': this.m.kv.replicate(); this.m.env.setTimer(key, this.jitter(this.m.o.replicateMs)); return
@@ -110,6 +207,7 @@ export class Maintenance implements RingOps {
     const next = this.cleanList(v, list)
     const oldHead = v.succs[0]?.tag
     const oldReplicas = this.replicaHosts(v)
+    if (next.length !== v.succs.length || next.some((n, i) => n.tag !== v.succs[i].tag)) this.hurry(v)
     v.succs = next
     this.m.routes.invalidate()
     if (next[0]?.tag !== oldHead) this.m.env.emit({ type: 'chord:successor', vnode: v.self.vnode, successor: next[0] === undefined ? undefined : this.m.hex(next[0]) })
@@ -132,14 +230,29 @@ export class Maintenance implements RingOps {
       const between = pred !== undefined && pred.tag !== v.self.tag && inOpen(pred.id, v.self.id, succ.id) && !this.recentlyDead(pred.tag)
       this.setSuccs(v, between ? [pred, succ, ...nodes] : [succ, ...nodes])
       if (v.succs[0] !== undefined) this.notify(v, v.succs[0])
+      // a closer successor: ask it at once rather than next round, so a node that joined through a
+      // stale view walks to its place at one round trip per step (each step is strictly closer)
+      if (between && this.m.o.stabilizeMinMs > 0) this.stabilize(v)
     }
     const local = this.m.routes.vnodeOf(succ)
     if (local !== undefined) { handle(local.joined, local.pred, local.succs); return }
+    // one round in flight per vnode and successor: the fast period never outruns the link (its reply
+    // acts for the rounds skipped meanwhile), so a slow or queued link is not mistaken for a dead peer
+    const i = v.self.vnode
+    if (this.asking[i] === succ.tag) return
+    this.asking[i] = succ.tag
     const req = this.m.newReq()
     this.m.request(succ.ref, { t: 'get_pred', req, vnode: succ.vnode }, (msg) => {
+      if (this.asking[i] === succ.tag) this.asking[i] = undefined
       if (msg.t === 'pred') handle(msg.ok, msg.pred, msg.nodes)
-    }, () => { this.dropSuccessor(v, succ); this.m.peerFailed(succ.peer) })
+    }, () => {
+      if (this.asking[i] === succ.tag) this.asking[i] = undefined
+      this.dropSuccessor(v, succ); this.m.peerFailed(succ.peer)
+    })
   }
+
+  /** Per vnode: the successor a get_pred is outstanding to (see stabilize). */
+  private readonly asking: Array<string | undefined> = []
 
   /** The successor did not answer (or lost its vnode): drop it and try the next one at once. */
   private dropSuccessor (v: VNode, succ: NodeInfo): void {
@@ -200,6 +313,7 @@ export class Maintenance implements RingOps {
     }
     if (v.pred?.tag === n.tag) return
     v.pred = n
+    this.hurry(v)
     this.m.routes.invalidate()
     this.m.env.emit({ type: 'chord:predecessor', vnode, predecessor: this.m.hex(n) })
     if (v.succs.length === 0) this.setSuccs(v, [n])

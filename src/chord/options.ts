@@ -24,6 +24,13 @@ export interface ChordOptions {
   maintenance?: boolean
   /** Mean stabilize period per vnode; each period is uniform in [0.5, 1.5] × this. @default 1000 */
   stabilizeMs?: number
+  /**
+   * Fastest stabilize period: right after a vnode's successor list or predecessor changes (or a node
+   * joins just after it) it stabilizes this often, and each quiet round doubles the period back up to
+   * stabilizeMs. A forming ring converges in a few of these; a quiet one pays only stabilizeMs.
+   * 0 keeps the period fixed at stabilizeMs. @default 50
+   */
+  stabilizeMinMs?: number
   /** Mean fix_fingers period per vnode (one finger lookup per period), same jitter. @default 1000 */
   fixFingersMs?: number
   /** check_predecessor period. @default 2000 */
@@ -90,7 +97,7 @@ export interface ChordOptions {
 
 export interface ResolvedOptions {
   bits: number; vnodes: number; successors: number; replicas: number; bootstrap: PeerRef[]
-  maintenance: boolean; stabilizeMs: number; fixFingersMs: number; checkPredecessorMs: number
+  maintenance: boolean; stabilizeMs: number; stabilizeMinMs: number; fixFingersMs: number; checkPredecessorMs: number
   replicateMs: number; rpcTimeoutMs: number; lookupTimeoutMs: number; alternates: number
   lookupMode: 'iterative' | 'recursive'; verifyOwner: boolean; repairOnTimeout: boolean
   mergeCheckMs: number; mergeMemory: number; mergeForgetMs: number
@@ -109,6 +116,7 @@ export const DEFAULTS = {
   bootstrap: [] as PeerRef[],
   maintenance: true,
   stabilizeMs: 1000,
+  stabilizeMinMs: 50,
   fixFingersMs: 1000,
   checkPredecessorMs: 2000,
   replicateMs: 5000,
@@ -159,6 +167,7 @@ export function resolveOptions (o: ChordOptions = {}): ResolvedOptions {
     bootstrap: o.bootstrap ?? [...d.bootstrap],
     maintenance: o.maintenance ?? d.maintenance,
     stabilizeMs,
+    stabilizeMinMs: Math.max(0, Math.min(stabilizeMs, o.stabilizeMinMs ?? d.stabilizeMinMs)),
     fixFingersMs: o.fixFingersMs ?? d.fixFingersMs,
     checkPredecessorMs: o.checkPredecessorMs ?? d.checkPredecessorMs,
     replicateMs: o.replicateMs ?? d.replicateMs,

@@ -64,6 +64,10 @@ export class Replication implements KvOps {
 
   replicateSoon (): void {
     if (!this.m.o.maintenance) return
+    // nothing of ours to restore: the periodic round still lets replicas push back what we lack. While
+    // a ring forms, replica sets change at every join, and each early round would open connections
+    // to transient targets.
+    if (this.m.store.size === 0) return
     this.forward = true
     this.m.env.setTimer('replsoon', Math.min(50, this.m.o.replicateMs))
   }

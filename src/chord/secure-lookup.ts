@@ -87,7 +87,7 @@ export class DisjointLookup {
     this.finished = true
     for (const q of this.reqs) this.m.cancelRequest(q)
     this.reqs.clear()
-    this.m.lookups.delete(this.lid)
+    this.m.lookupDone(this.lid)
   }
 
   fail (err: Error): void {
@@ -213,7 +213,7 @@ export class DisjointLookup {
     if (this.finished) return
     this.finished = true
     for (const q of this.reqs) this.m.cancelRequest(q)
-    this.m.lookups.delete(this.lid)
+    this.m.lookupDone(this.lid)
     this.m.env.clearTimer(`lookup:${this.lid}`)
     const longest = this.paths.reduce<NodeInfo[]>((a, p) => p.nodes.length > a.length ? p.nodes : a, [])
     const res: LookupOutcome = {

@@ -228,7 +228,7 @@ export class Simulator {
         // the event stays in the node's table while onTimer runs, so a periodic timer re-armed there
         // is pushed again as it is (no table delete, lookup miss, insert and new event per period)
         ;(node.machine as Machine<unknown>).onTimer(ev.key)
-        if (ev.hid < 0 && timers.get(ev.key) === ev) timers.delete(ev.key)
+        if (ev.hid < 0 && timers.get(ev.key) === ev) this.dropTimer(node, timers, ev.key)
         return true
       }
       case Kind.Call:
@@ -350,8 +350,14 @@ export class Simulator {
     if (timers === undefined) return
     const ev = timers.get(key)
     if (ev === undefined) return
-    timers.delete(key)
+    this.dropTimer(node, timers, key)
     if (this.queue.remove(ev)) this.release(ev)
+  }
+
+  /** The table goes when its last timer does (a host idle between lookups keeps none). */
+  private dropTimer (node: SimNode, timers: TimerTable<SimEvent>, key: string): void {
+    timers.delete(key)
+    if (timers.size === 0) node.timers = undefined
   }
 
   /** @internal */
