@@ -45,7 +45,10 @@ export interface Stage {
 }
 
 export async function makeStage (kind: StageKind, policy: ResourcePolicyInit | undefined, maxConnections: number): Promise<Stage> {
-  const config = { connectionManager: connectionLimits('node', { maxConnections }) }
+  // the 'node' profile; for the overlay rows with a per-IP rate fit for a dozen honest peers that all
+  // dial from 127.0.0.1 (a ring forming at once); the 'driver' rows keep the profile's 5/s
+  const perIp = kind === 'driver' ? {} : { inboundConnectionThreshold: 100 }
+  const config = { connectionManager: connectionLimits('node', { maxConnections, ...perIp }) }
   const pingSvc = ping({ timeoutMs: 10_000, driver: { resources: policy } })
   const honestPing = (): Libp2p<{ ping: PingService }> extends infer T ? Promise<T> : never => createNode({ ping: ping({ timeoutMs: 10_000 }) }, { transport: 'tcp' }) as any
   const connectAll = async (victim: Libp2p, honest: Libp2p[]): Promise<void> => { for (const h of honest) await h.dial(victim.getMultiaddrs()[0]) }
