@@ -92,7 +92,7 @@ const bench: Benchmark = {
         `Goal per row: 0 keys lost and failed lookups per 10^4 ≤ the paper's: ${missed.length === 0 ? 'met at every R' : 'missed at R = ' + missed.map(r => String(r.rate)).join(', ')}.`,
         `Keys lost with replication 3, all seeds: ${lost}.`,
         `Mean path and mean timeouts ≤ paper: ${worse.length === 0 ? 'met at every R' : 'above at R = ' + worse.map(r => String(r.rate)).join(', ')}.`,
-        'Failed = an error, or an owner other than the successor of the key among the joined live vnodes at the moment the lookup completed (brute force). Lookups do not confirm the owner (verifyOwner off, as in the paper's protocol).',
+        'Failed = an error, or an owner other than the successor of the key among the joined live vnodes at the moment the lookup completed (brute force). Lookups do not confirm the owner (verifyOwner off, as in the paper protocol).',
         `Each run is ${durationMs / 1000} s of virtual time (≈${durationMs / 1000} lookups); ${seeds} seed(s) per rate pooled, so failed/10^4 has a resolution of ≈${(10_000_000 / durationMs / seeds).toFixed(1)} per 10^4. Seed k = 0 of each rate is the single run of earlier versions (table perSeed).`
       ],
       charts: {
