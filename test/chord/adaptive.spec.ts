@@ -3,9 +3,17 @@ import { chordSpecFor } from '../../src/chord/spec.js'
 import { PROFILES } from '../../src/chord/options.js'
 import { checkRing, sortedRing } from '../../src/chord/oracle.js'
 import { FAST, joinRing, live, settle, type ChordNode } from './helpers.js'
+import type { Simulator } from '../../src/sim/index.js'
 
 /** get_pred requests (one per stabilize round that reaches a remote successor) sent by these nodes so far. */
 const rounds = (nodes: ChordNode[]): number => nodes.reduce((a, n) => a + (n.stats.messages.get('get_pred')?.sent ?? 0), 0)
+
+/** Stabilize rounds of `nodes` over the next 5 s, and what one round per node per stabilizeMs would give. */
+function quietRounds (sim: Simulator, nodes: ChordNode[]): { n: number, expected: number } {
+  const r0 = rounds(nodes)
+  sim.run({ until: sim.now + 5000 })
+  return { n: rounds(nodes) - r0, expected: nodes.length * 5000 / FAST.stabilizeMs! }
+}
 
 describe('chord adaptive stabilization (simulator)', () => {
   // stabilizeMs 500 (FAST), fastest period 25 ms: quiet rounds every ~500 ms, busy ones every ~25 ms
@@ -16,10 +24,7 @@ describe('chord adaptive stabilization (simulator)', () => {
     assert.deepEqual(settle(sim, nodes), [])
     sim.run({ until: sim.now + 10_000 })
     // quiet: about one round per node per stabilizeMs (jitter 0.5–1.5×); the fast period would give 20×
-    const q0 = rounds(nodes)
-    sim.run({ until: sim.now + 5000 })
-    const quiet = rounds(nodes) - q0
-    const expected = nodes.length * 5000 / FAST.stabilizeMs!
+    const { n: quiet, expected } = quietRounds(sim, nodes)
     assert.ok(quiet <= 1.3 * expected && quiet >= 0.7 * expected, `quiet rounds ${quiet}, expected about ${expected}`)
 
     // a new node joins: it and the nodes around it stabilize at the fast period until the ring is right
@@ -45,10 +50,7 @@ describe('chord adaptive stabilization (simulator)', () => {
 
     // quiet again: back to the plain period
     sim.run({ until: sim.now + 10_000 })
-    const r0 = rounds(all)
-    sim.run({ until: sim.now + 5000 })
-    const after = rounds(all) - r0
-    const expected2 = all.length * 5000 / FAST.stabilizeMs!
+    const { n: after, expected: expected2 } = quietRounds(sim, all)
     assert.ok(after <= 1.3 * expected2, `rounds once quiet again ${after}, expected about ${expected2}`)
   })
 
@@ -56,10 +58,7 @@ describe('chord adaptive stabilization (simulator)', () => {
     const { sim, nodes } = joinRing(8, { bits: 32, stabilizeMinMs: 0 }, { seed: 4, perNodeStats: true })
     assert.deepEqual(settle(sim, nodes), [])
     sim.run({ until: sim.now + 2000 })
-    const r0 = rounds(nodes)
-    sim.run({ until: sim.now + 5000 })
-    const n = rounds(nodes) - r0
-    const expected = nodes.length * 5000 / FAST.stabilizeMs!
+    const { n, expected } = quietRounds(sim, nodes)
     assert.ok(n <= 1.3 * expected && n >= 0.7 * expected, `rounds ${n}, expected about ${expected}`)
   })
 
