@@ -8,13 +8,12 @@ import type { ChordContext, RingOps } from './context.js'
 import type { WireItem } from './messages.js'
 import { compareNodes, deriveNodeId, type NodeInfo } from './node.js'
 import type { VNode } from './routing.js'
+import { StabilizePacing } from './pacing.js'
 
 function bitLength (x: bigint): number { return x === 0n ? 0 : x.toString(2).length }
 
 const LEAVE_BATCH = 256
 const DEAD_MAX = 256
-/** fix_fingers rounds a vnode may skip in a row while its neighbourhood changes. */
-const FIX_SKIP_MAX = 8
 
 export class Maintenance implements RingOps {
   constructor (private readonly m: ChordContext) {}
@@ -23,53 +22,13 @@ export class Maintenance implements RingOps {
     return period * (0.5 + this.m.env.rng.next())
   }
 
-  /**
-   * Adaptive stabilization, per vnode: the current period (ms) and whether its neighbourhood changed
-   * since its last round. A change (successor list or predecessor changed, a node joined just after it)
-   * sets the period to stabilizeMinMs at once; each quiet round doubles it, up to stabilizeMs. A
-   * forming ring thus repairs itself in tens of ms per step, a quiet ring pays the plain period.
-   */
-  private readonly pace: number[] = []
-  private readonly changed: boolean[] = []
+  /** Adaptive stabilization and fix_fingers deferral (pacing.ts); made on first use (oracle rings never need it). */
+  private _pacing: StabilizePacing | undefined
+  private get pacing (): StabilizePacing { return (this._pacing ??= new StabilizePacing(this.m, (p) => this.jitter(p))) }
 
-  /** The neighbourhood of v changed: stabilize within the fast period (never later than planned). */
-  private hurry (v: VNode): void {
-    const min = this.m.o.stabilizeMinMs
-    if (min <= 0 || !this.m.o.maintenance) return
-    const i = v.self.vnode
-    this.changed[i] = true
-    if ((this.pace[i] ?? Infinity) > min) {
-      this.pace[i] = min
-      this.m.env.setTimer(`stab:${i}`, this.jitter(min))
-    }
-  }
-
-  /** The period after a stabilize round of vnode i: back to the minimum after a change, else doubled. */
-  private nextPace (i: number): number {
-    const { stabilizeMs: max, stabilizeMinMs: min } = this.m.o
-    if (min <= 0) return max
-    const p = this.changed[i] === true ? min : Math.min(max, 2 * (this.pace[i] ?? max))
-    this.changed[i] = false
-    this.pace[i] = p
-    return p
-  }
-
-  /** fix_fingers rounds skipped in a row, per vnode (see deferFix). */
-  private readonly fixSkips: number[] = []
-
-  /**
-   * Skip this fix_fingers round while v's neighbourhood is still changing (its stabilize period has not
-   * backed off to stabilizeMs yet, ~1.5 s after the last change): finger lookups through a forming
-   * ring find owners about to change and open connections to nodes that will not stay fingers. At
-   * most FIX_SKIP_MAX rounds in a row, so fingers still follow a ring under steady churn.
-   */
-  private deferFix (i: number): boolean {
-    const { stabilizeMs, stabilizeMinMs } = this.m.o
-    const busy = stabilizeMinMs > 0 && (this.pace[i] ?? stabilizeMs) < stabilizeMs
-    if (busy && (this.fixSkips[i] ?? 0) < FIX_SKIP_MAX) { this.fixSkips[i] = (this.fixSkips[i] ?? 0) + 1; return true }
-    this.fixSkips[i] = 0
-    return false
-  }
+  private hurry (v: VNode): void { this.pacing.hurry(v) }
+  private nextPace (i: number): number { return this.pacing.nextPace(i) }
+  private deferFix (i: number): boolean { return this.pacing.deferFix(i) }
 
   /**
    * A lookup step from `asker` for `key` was answered here as the key's predecessor. When the key is
@@ -97,7 +56,7 @@ export class Maintenance implements RingOps {
     else for (const v of this.m.vnodes) this.join(v)
     if (!this.m.o.maintenance) return
     for (let i = 0; i < this.m.vnodes.length; i++) {
-      this.pace[i] = this.m.o.stabilizeMs
+      this.pacing.reset(i)
       this.m.env.setTimer(`stab:${i}`, this.jitter(this.m.o.stabilizeMs))
       this.m.env.setTimer(`fix:${i}`, this.jitter(this.m.o.fixFingersMs))
     }

@@ -1,0 +1,64 @@
+/**
+ * Adaptive stabilization for Maintenance (maintenance.ts), per vnode: how soon the next stabilize
+ * round runs, and whether a fix_fingers round waits while the neighbourhood still changes.
+ */
+import type { ChordContext } from './context.js'
+import type { VNode } from './routing.js'
+
+/** fix_fingers rounds a vnode may skip in a row while its neighbourhood changes. */
+const FIX_SKIP_MAX = 8
+
+export class StabilizePacing {
+  constructor (private readonly m: ChordContext, private readonly jitter: (period: number) => number) {}
+
+  /** Vnode i starts at the plain period (maintenance start). */
+  reset (i: number): void { this.pace[i] = this.m.o.stabilizeMs }
+
+  /**
+   * Adaptive stabilization, per vnode: the current period (ms) and whether its neighbourhood changed
+   * since its last round. A change (successor list or predecessor changed, a node joined just after it)
+   * sets the period to stabilizeMinMs at once; each quiet round doubles it, up to stabilizeMs. A
+   * forming ring thus repairs itself in tens of ms per step, a quiet ring pays the plain period.
+   */
+  private readonly pace: number[] = []
+  private readonly changed: boolean[] = []
+
+  /** The neighbourhood of v changed: stabilize within the fast period (never later than planned). */
+  hurry (v: VNode): void {
+    const min = this.m.o.stabilizeMinMs
+    if (min <= 0 || !this.m.o.maintenance) return
+    const i = v.self.vnode
+    this.changed[i] = true
+    if ((this.pace[i] ?? Infinity) > min) {
+      this.pace[i] = min
+      this.m.env.setTimer(`stab:${i}`, this.jitter(min))
+    }
+  }
+
+  /** The period after a stabilize round of vnode i: back to the minimum after a change, else doubled. */
+  nextPace (i: number): number {
+    const { stabilizeMs: max, stabilizeMinMs: min } = this.m.o
+    if (min <= 0) return max
+    const p = this.changed[i] === true ? min : Math.min(max, 2 * (this.pace[i] ?? max))
+    this.changed[i] = false
+    this.pace[i] = p
+    return p
+  }
+
+  /** fix_fingers rounds skipped in a row, per vnode (see deferFix). */
+  private readonly fixSkips: number[] = []
+
+  /**
+   * Skip this fix_fingers round while v's neighbourhood is still changing (its stabilize period has not
+   * backed off to stabilizeMs yet, ~1.5 s after the last change): finger lookups through a forming
+   * ring find owners about to change and open connections to nodes that will not stay fingers. At
+   * most FIX_SKIP_MAX rounds in a row, so fingers still follow a ring under steady churn.
+   */
+  deferFix (i: number): boolean {
+    const { stabilizeMs, stabilizeMinMs } = this.m.o
+    const busy = stabilizeMinMs > 0 && (this.pace[i] ?? stabilizeMs) < stabilizeMs
+    if (busy && (this.fixSkips[i] ?? 0) < FIX_SKIP_MAX) { this.fixSkips[i] = (this.fixSkips[i] ?? 0) + 1; return true }
+    this.fixSkips[i] = 0
+    return false
+  }
+}
