@@ -5,19 +5,14 @@
  * machine.ts, which keeps the wire dispatch after the handshake; this part reaches the machine only
  * through `HandshakeContext`.
  */
-import type { Metainfo } from './metainfo.js'
-import type { TorrentEvent } from './options.js'
 import { Peer } from './peer.js'
-import type { PiecePicker } from './picker.js'
 import { equalBytes } from './sha1.js'
 import { decodeExtHandshake, decodeUtMetadata, encodeExtHandshake, encodeUtMetadata, EXTENSION_BIT, METADATA_PIECE, UT_METADATA_ID } from './ut-metadata.js'
 import type { WireMsg } from './wire.js'
-import type { Env, PeerRef } from '../overlay/types.js'
+import type { TorrentCore } from './context.js'
+import type { PeerRef } from '../overlay/types.js'
 
-export interface HandshakeContext {
-  readonly env: Env<WireMsg, TorrentEvent>
-  readonly meta: Metainfo
-  readonly picker: PiecePicker
+export interface HandshakeContext extends TorrentCore {
   readonly peers: Map<string, Peer>
   readonly peerId: Uint8Array
   readonly maxPeers: number

@@ -241,12 +241,8 @@ export class TorrentMachine implements Machine<WireMsg> {
     p.gotFirst = true
     switch (msg.type) {
       case 'keepalive': return
-      case 'choke':
-        p.peerChoking = true
-        // BEP 3: a choke discards our pending requests
-        this.requests.releaseAll(p)
-        this.requests.fillAll()
-        return
+      // BEP 3: a choke discards our pending requests
+      case 'choke': p.peerChoking = true; this.requests.releaseAll(p); this.requests.fillAll(); return
       case 'unchoke': p.peerChoking = false; this.requests.fill(p); return
       case 'interested': p.peerInterested = true; this.fillSlots(); return
       case 'not_interested':

@@ -5,21 +5,19 @@
  * (`verify`), the verified/wanted byte counts and the progress report. The machine reaches it through
  * `PiecesContext`.
  */
-import { pieceHash, pieceSize, type Metainfo } from './metainfo.js'
+import { pieceHash, pieceSize } from './metainfo.js'
 import { MemoryStore } from './memory-store.js'
-import type { TorrentEvent, TorrentOptions, TorrentProgress, PieceHasher } from './options.js'
+import type { TorrentOptions, TorrentProgress, PieceHasher } from './options.js'
 import type { Peer } from './peer.js'
-import type { PartialPiece, PiecePicker } from './picker.js'
+import type { PartialPiece } from './picker.js'
 import { Resume } from './resume.js'
 import { sha1 as defaultSha1, equalBytes, type Sha1 } from './sha1.js'
 import { IoStore, VirtualStore, type PieceStore, type StorageKind } from './store.js'
 import type { WireMsg } from './wire.js'
-import type { Env, IoResult } from '../overlay/types.js'
+import type { TorrentCore } from './context.js'
+import type { IoResult } from '../overlay/types.js'
 
-export interface PiecesContext {
-  readonly env: Env<WireMsg, TorrentEvent>
-  readonly meta: Metainfo
-  readonly picker: PiecePicker
+export interface PiecesContext extends TorrentCore {
   readonly peers: ReadonlyMap<string, Peer>
   readonly banThreshold: number
   stopped (): boolean
