@@ -156,7 +156,8 @@ class IterativeLookup {
       if (this.finished) return
       this.timeouts++
       this.markFailed(n.peer)
-      this.m.peerFailed(n.peer)
+      // routed around in this lookup at once; dropped from the tables only when dead (rtt.ts)
+      if (this.m.missed(n.peer)) this.m.peerFailed(n.peer)
       const r = via === undefined ? Infinity : (this.reasked?.get(via.tag) ?? 0)
       if (via !== undefined && r < REASK_LIMIT && !this.isFailed(via.peer)) {
         (this.reasked ??= new Map()).set(via.tag, r + 1)
@@ -189,7 +190,8 @@ class IterativeLookup {
   private owned (nodes: NodeInfo[]): void {
     const live = nodes.filter(n => !this.isFailed(n.peer))
     if (live.length === 0) { this.step(); return }
-    if (!this.verify || live[0].peer === this.m.self.id) { this.succeed(live); return }
+    // a path disturbed by a timeout may end at a stale predecessor: then the owner confirms, always
+    if ((!this.verify && this.timeouts === 0) || live[0].peer === this.m.self.id) { this.succeed(live); return }
     this.verifying = live
     this.ownerSkips = nodes.findIndex(n => !this.isFailed(n.peer))
     this.confirm()
@@ -233,14 +235,14 @@ class IterativeLookup {
       if (this.finished) return
       this.timeouts++
       this.markFailed(o.peer)
-      this.m.peerFailed(o.peer)
+      if (this.m.missed(o.peer)) this.m.peerFailed(o.peer)
       list.shift()
       this.ownerSkips++
       this.lateOwners++
       this.confirm()
     }, undefined, {
       // a slow owner (a round trip over the timeout) is still the owner: a late "yes" wins
-      graceMs: this.m.o.rpcTimeoutMs,
+      graceMs: this.m.rpcTimeout(),
       onLate: (msg) => {
         this.lateOwners--
         if (this.finished || msg.t !== 'next') return

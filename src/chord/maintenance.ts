@@ -188,7 +188,9 @@ export class Maintenance implements RingOps {
       // a predecessor we just dropped as dead is not adopted back: we notify succ, which then probes it
       const between = pred !== undefined && pred.tag !== v.self.tag && inOpen(pred.id, v.self.id, succ.id) && !this.recentlyDead(pred.tag)
       this.setSuccs(v, between ? [pred, succ, ...nodes] : [succ, ...nodes])
-      if (v.succs[0] !== undefined) this.notify(v, v.succs[0])
+      // a successor that already names us its predecessor needs no notify (a third of a quiet ring's
+      // stabilization traffic; on a slow link every message queues behind the others)
+      if (v.succs[0] !== undefined && !(v.succs[0].tag === succ.tag && pred?.tag === v.self.tag)) this.notify(v, v.succs[0])
       // a closer successor: ask it at once rather than next round, so a node that joined through a
       // stale view walks to its place at one round trip per step (each step is strictly closer)
       if (between && this.m.o.stabilizeMinMs > 0) this.stabilize(v)
@@ -206,6 +208,8 @@ export class Maintenance implements RingOps {
       if (msg.t === 'pred') handle(msg.ok, msg.pred, msg.nodes)
     }, () => {
       if (this.asking[i] === succ.tag) this.asking[i] = undefined
+      // one timeout is suspicion (rtt.ts): ask again at once; dropped when it stays silent
+      if (!this.m.missed(succ.peer)) { if (this.m.running) this.stabilize(v); return }
       this.dropSuccessor(v, succ); this.m.peerFailed(succ.peer)
     })
   }
@@ -300,6 +304,7 @@ export class Maintenance implements RingOps {
     this.m.request(n.ref, { t: 'ping', req }, () => { this.probing.delete(peer) }, () => {
       this.probing.delete(peer)
       if (!this.m.running) return
+      if (!this.m.missed(peer)) { this.probePred(n, onDead); return }
       this.m.merge.lost(n)
       for (const v of this.m.vnodes) {
         if (v.pred?.peer === peer) { v.pred = undefined; this.m.env.emit({ type: 'chord:predecessor', vnode: v.self.vnode, predecessor: undefined }) }

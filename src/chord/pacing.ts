@@ -7,6 +7,10 @@ import type { VNode } from './routing.js'
 
 /** fix_fingers rounds a vnode may skip in a row while its neighbourhood changes. */
 const FIX_SKIP_MAX = 8
+/** A neighbourhood is calm this many stabilize periods after its last change (50 ms doubling to 1 s takes ~1.5 s). */
+const CALM_PERIODS = 1.5
+/** The fast stabilize period is at least this many smoothed round trips. */
+const RTT_SPACING = 2
 
 export class StabilizePacing {
   constructor (private readonly m: ChordContext, private readonly jitter: (period: number) => number) {}
@@ -22,13 +26,16 @@ export class StabilizePacing {
    */
   private readonly pace: number[] = []
   private readonly changed: boolean[] = []
+  /** When the neighbourhood of each vnode last changed (for deferFix). */
+  private readonly changedAt: number[] = []
 
   /** The neighbourhood of v changed: stabilize within the fast period (never later than planned). */
   hurry (v: VNode): void {
-    const min = this.m.o.stabilizeMinMs
-    if (min <= 0 || !this.m.o.maintenance) return
+    if (this.m.o.stabilizeMinMs <= 0 || !this.m.o.maintenance) return
+    const min = this.fastest()
     const i = v.self.vnode
     this.changed[i] = true
+    this.changedAt[i] = this.m.env.now()
     if ((this.pace[i] ?? Infinity) > min) {
       this.pace[i] = min
       this.m.env.setTimer(`stab:${i}`, this.jitter(min))
@@ -37,26 +44,39 @@ export class StabilizePacing {
 
   /** The period after a stabilize round of vnode i: back to the minimum after a change, else doubled. */
   nextPace (i: number): number {
-    const { stabilizeMs: max, stabilizeMinMs: min } = this.m.o
-    if (min <= 0) return max
+    const { stabilizeMs: max, stabilizeMinMs } = this.m.o
+    if (stabilizeMinMs <= 0) return max
+    const min = this.fastest()
     const p = this.changed[i] === true ? min : Math.min(max, 2 * (this.pace[i] ?? max))
     this.changed[i] = false
     this.pace[i] = p
     return p
   }
 
+  /**
+   * The fast period: stabilizeMinMs, but never under RTT_SPACING smoothed round trips (while this host
+   * measures slow ones, rtt.ts), so a fast round leaves the link idle at least half the time and
+   * lookups do not queue behind maintenance.
+   */
+  private fastest (): number {
+    const { stabilizeMs, stabilizeMinMs } = this.m.o
+    const srtt = this.m.srtt
+    return srtt < 0 ? stabilizeMinMs : Math.min(stabilizeMs, Math.max(stabilizeMinMs, RTT_SPACING * srtt))
+  }
+
   /** fix_fingers rounds skipped in a row, per vnode (see deferFix). */
   private readonly fixSkips: number[] = []
 
   /**
-   * Skip this fix_fingers round while v's neighbourhood is still changing (its stabilize period has not
-   * backed off to stabilizeMs yet, ~1.5 s after the last change): finger lookups through a forming
+   * Skip this fix_fingers round while v's neighbourhood is still changing (less than CALM_PERIODS
+   * stabilize periods since the last change, the time the fast period takes to back off): finger lookups through a forming
    * ring find owners about to change and open connections to nodes that will not stay fingers. At
    * most FIX_SKIP_MAX rounds in a row, so fingers still follow a ring under steady churn.
    */
   deferFix (i: number): boolean {
     const { stabilizeMs, stabilizeMinMs } = this.m.o
-    const busy = stabilizeMinMs > 0 && (this.pace[i] ?? stabilizeMs) < stabilizeMs
+    const at = this.changedAt[i]
+    const busy = stabilizeMinMs > 0 && at !== undefined && this.m.env.now() - at < CALM_PERIODS * stabilizeMs
     if (busy && (this.fixSkips[i] ?? 0) < FIX_SKIP_MAX) { this.fixSkips[i] = (this.fixSkips[i] ?? 0) + 1; return true }
     this.fixSkips[i] = 0
     return false
