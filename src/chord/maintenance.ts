@@ -135,7 +135,7 @@ export class Maintenance implements RingOps {
     const v = colon < 0 ? undefined : this.m.vnodes[Number(key.slice(colon + 1))]
     switch (kind) {
       case 'stab': if (v !== undefined) { this.stabilize(v); this.m.env.setTimer(key, this.jitter(this.nextPace(v.self.vnode))) } return
-      case 'fix': if (v !== undefined) { if (!v.fastFix && !this.deferFix(v.self.vnode)) this.fixFinger(v); this.m.env.setTimer(key, this.jitter(this.m.o.fixFingersMs)) } return
+      case 'fix': if (v !== undefined) { if (!v.fastFix && !this.deferFix(v.self.vnode)) this.fixFinger(v); this.m.env.setTimer(key, this.jitter(this.pacing.fixPeriod(v.self.vnode))) } return
       case 'join': if (v !== undefined && !v.joined) this.join(v); return
       case 'chk': this.checkPredecessors(); this.m.env.setTimer(key, this.jitter(this.m.o.checkPredecessorMs)); return
       case 'repl': this.m.kv.replicate(); this.m.env.setTimer(key, this.jitter(this.m.o.replicateMs)); return
@@ -337,6 +337,7 @@ export class Maintenance implements RingOps {
       if (err != null || res === undefined) { v.fastFix = false; return }
       const o = res.owner
       let j = i
+      this.pacing.fingerResult(v.self.vnode, (v.fingers[i] ?? v.successor).tag !== o.tag)
       if (o.tag === v.self.tag) {
         for (; j < bits; j++) v.fingers[j] = undefined
       } else {

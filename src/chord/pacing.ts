@@ -11,6 +11,10 @@ const FIX_SKIP_MAX = 8
 const CALM_PERIODS = 1.5
 /** The fast stabilize period is at least this many smoothed round trips. */
 const RTT_SPACING = 2
+/** fix_fingers slows down to this many times fixFingersMs while its lookups find the fingers unchanged. */
+const FIX_MAX_FACTOR = 8
+/** ...by this factor per unchanged result (log2 N lookups make a round: about one quiet round to the maximum at N = 64). */
+const FIX_SLOWDOWN = 1.5
 
 export class StabilizePacing {
   constructor (private readonly m: ChordContext, private readonly jitter: (period: number) => number) {}
@@ -80,5 +84,20 @@ export class StabilizePacing {
     if (busy && (this.fixSkips[i] ?? 0) < FIX_SKIP_MAX) { this.fixSkips[i] = (this.fixSkips[i] ?? 0) + 1; return true }
     this.fixSkips[i] = 0
     return false
+  }
+
+  private readonly fixPace: number[] = []
+
+  /** The fix_fingers period of vnode i. */
+  fixPeriod (i: number): number { return this.fixPace[i] ?? this.m.o.fixFingersMs }
+
+  /**
+   * A fix_fingers lookup of vnode i came back: a changed finger resets the period to fixFingersMs,
+   * an unchanged one stretches it (up to FIX_MAX_FACTOR ×): a quiet ring stops paying a lookup per
+   * second per vnode, a changing one keeps the paper's pace.
+   */
+  fingerResult (i: number, changed: boolean): void {
+    const base = this.m.o.fixFingersMs
+    this.fixPace[i] = changed ? base : Math.min(FIX_MAX_FACTOR * base, FIX_SLOWDOWN * this.fixPeriod(i))
   }
 }
