@@ -66,22 +66,26 @@ async function runChord (ctx: BenchContext, n: number, run: Run, pairs: Readonly
     await sleep(2000)
     const conns = connectionsPerNode(cs.nodes)
     const elu = await idleElu(idleMs)
+    // every node stays up: each peer dropped as dead is a false verdict (a slow link or a busy process)
+    const count = (name: string): number => cs.nodes.reduce((a, x) => a + x.services.chord.stats.get(name), 0)
     rows.push({
       system: 'chord', link: run.link, op: 'idle swarm', nodes: n, joinsMs, ringFormationMs, fingersMs, connectionsAtRing: connsAtRing, connectionsPerNode: conns, idleElu: elu,
+      falseDrops: count('chord:peer-dropped'), lateReplies: count('chord:late-reply'),
       ...(run.latencyMs === 0 ? { goal: 'ringFormationMs ≤ 5000 (64 nodes, idle machine)', met: ringFormationMs <= 5000 } : {})
     })
 
     const m = measure()
+    let timeouts = 0
     for (const [a, b] of pairs) {
       const target = svc(b).machine.vnodes[0].self
       const t = performance.now()
       try {
         const r = await svc(a).lookup(target.id)
-        m.latency.add(performance.now() - t); m.hops.add(r.hops); m.messages.add(r.messages)
+        m.latency.add(performance.now() - t); m.hops.add(r.hops); m.messages.add(r.messages); timeouts += r.timeouts
         if (r.owner.id !== target.peer) m.wrong++
       } catch { m.errors++ }
     }
-    rows.push(opRow({ system: 'chord', link: run.link, op: 'lookup(target id)' }, m, pairs.length))
+    rows.push({ ...opRow({ system: 'chord', link: run.link, op: 'lookup(target id)' }, m, pairs.length), timeouts })
     ctx.log(`chord (${run.link}): ${pairs.length} lookups p50 ${m.latency.summary().p50.toFixed(2)} ms`)
 
     // the cost of signing: the same value sizes, readers and order alternating, one at a time

@@ -261,6 +261,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   /** Forget a peer everywhere after it failed to answer. */
   peerFailed (peer: string): void {
     if (!this.o.repairOnTimeout) return
+    this.env.stats.inc('chord:peer-dropped')
     this.merge.lost(this.routes.known().find(n => n.peer === peer))
     if (this.routes.removePeer(peer)) this.ring.tableChanged()
   }

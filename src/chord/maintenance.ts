@@ -87,7 +87,7 @@ export class Maintenance implements RingOps {
   private join (v: VNode): void {
     const b = this.m.o.bootstrap
     const via = b[v.joinAttempts++ % b.length]
-    this.m.lookup({ key: v.self.id, via, internal: true }, (err, res) => {
+    this.m.lookup({ key: v.self.id, via, internal: true, ...(this.m.o.recursiveJoin ? { mode: 'recursive' } : {}) }, (err, res) => {
       if (!this.m.running) return
       if (err != null || res === undefined) {
         this.m.env.log('vnode %d join through %s failed: %s', v.self.vnode, via.id, err?.message)
