@@ -2,9 +2,11 @@
  * chord-live — 64 real libp2p nodes in one process (memory transport, Noise + yamux) running Chord,
  * and, in the same run, 64 nodes running @libp2p/kad-dht 16 (k 20, alpha 3) on a swarm with the same
  * libp2p services: real @libp2p/identify (plus the relay client every overlaykit node has), the ping
- * service and the same connection-monitor settings on both. Two runs: the link as fast as the CPU
- * allows (one process, CPU-bound), and a run where every buffer is delayed 25 ms per direction (the
- * memory transport's `latency` option), where kad-dht's parallel rounds meet Chord's sequential hops.
+ * service and the same connection-monitor settings on both. Three runs: the link as fast as the CPU
+ * allows (one process, CPU-bound); a run where every buffer is delayed 25 ms per direction (the
+ * memory transport's `latency` option: one buffer after another, a serial link), where kad-dht's
+ * parallel rounds meet Chord's sequential hops; and the same 25 ms as a pure propagation delay
+ * (lib/propagation-memory.ts), not a goal row.
  *
  * Per system: connections per node, ring-formation time (Chord: from the first join until every
  * successor and predecessor is right, `ringFormationMs`; then until every finger is right) or bootstrap
@@ -26,6 +28,7 @@ import { checkRing, sortedRing, successorIndex } from '../src/chord/oracle.js'
 import { Rng } from '../src/overlay/rng.js'
 import { createSwarm, pool } from '../src/runtime/libp2p/swarm.js'
 import { runKad } from './lib/kad-swarm.js'
+import { propagationMemory } from './lib/propagation-memory.js'
 import { connectionsPerNode, idleElu, measure, opRow, sleep, until, type Measure } from './lib/live-measure.js'
 
 /** Every finger of every vnode is the true successor of its start (a finger left unset stands for the successor). */
@@ -42,7 +45,8 @@ function fingersExact (machines: ChordMachine[]): boolean {
   return true
 }
 
-interface Run { link: string, latencyMs: number, lookups: number, records: number }
+/** propagation: every buffer delayed independently (benchmark wrapper) instead of the memory transport's serial `latency`. */
+interface Run { link: string, latencyMs: number, lookups: number, records: number, propagation?: boolean }
 
 async function runChord (ctx: BenchContext, n: number, run: Run, pairs: ReadonlyArray<readonly [number, number]>, config: Partial<Libp2pOptions<any>>, idleMs: number): Promise<Array<Record<string, unknown>>> {
   const rows: Array<Record<string, unknown>> = []
@@ -123,12 +127,14 @@ async function runChord (ctx: BenchContext, n: number, run: Run, pairs: Readonly
 
 const bench: Benchmark = {
   name: 'chord-live',
-  description: 'Live 64-node libp2p swarms (memory transport, real identify): Chord ring formation and lookups vs @libp2p/kad-dht 16, CPU-bound and with 25 ms links',
+  description: 'Live 64-node libp2p swarms (memory transport, real identify): Chord ring formation and lookups vs @libp2p/kad-dht 16, CPU-bound, with 25 ms serial links and with 25 ms propagation delay',
   async run (ctx) {
     const n = ctx.quick ? 16 : 64
     const runs: Run[] = [
       { link: '0 ms (CPU-bound)', latencyMs: 0, lookups: ctx.quick ? 20 : 60, records: ctx.quick ? 10 : 30 },
-      { link: '25 ms per direction', latencyMs: 25, lookups: ctx.quick ? 10 : 20, records: ctx.quick ? 5 : 10 }
+      { link: '25 ms per direction', latencyMs: 25, lookups: ctx.quick ? 10 : 20, records: ctx.quick ? 5 : 10 },
+      // not a goal row: the same 25 ms without the serial link (every buffer delayed on its own, order kept)
+      { link: '25 ms propagation only', latencyMs: 25, lookups: ctx.quick ? 10 : 20, records: ctx.quick ? 5 : 10, propagation: true }
     ]
     const idleMs = ctx.quick ? 2000 : 5000
     const rows: Array<Record<string, unknown>> = []
@@ -136,7 +142,7 @@ const bench: Benchmark = {
     for (const run of runs) {
       const rng = new Rng(`${ctx.seed}/live/${run.latencyMs}`)
       const pairs = Array.from({ length: run.lookups }, () => { const a = rng.int(n); let b = rng.int(n - 1); if (b >= a) b++; return [a, b] as const })
-      const config: Partial<Libp2pOptions<any>> = run.latencyMs > 0 ? { transports: [memory({ latency: run.latencyMs })] } : {}
+      const config: Partial<Libp2pOptions<any>> = run.latencyMs > 0 ? { transports: [run.propagation === true ? propagationMemory(run.latencyMs) : memory({ latency: run.latencyMs })] } : {}
       const chordRows = await runChord(ctx, n, run, pairs, config, idleMs)
       const kad = await runKad({ n, seed: `${ctx.seed}/kad`, pairs, config, link: run.link, idleMs, log: ctx.log })
       const c = chordRows.find(r => r.op === 'lookup(target id)') as Record<string, any>
@@ -146,19 +152,23 @@ const bench: Benchmark = {
       const latGoal = run.latencyMs === 0 ? 0.1 : 1
       c.ratioToFindPeerP50 = +latRatio.toFixed(3)
       c.ratioToFindPeerMessages = +msgRatio.toFixed(3)
-      c.goal = `p50 ≤ ${latGoal} × and messages ≤ 0.25 × kad-dht findPeer (early exit)`
-      c.met = latRatio <= latGoal && msgRatio <= 0.25
+      const met = latRatio <= latGoal && msgRatio <= 0.25 && c.wrong === 0
+      if (run.propagation !== true) {
+        c.goal = `p50 ≤ ${latGoal} × and messages ≤ 0.25 × kad-dht findPeer (early exit), 0 wrong owners`
+        c.met = met
+      }
       rows.push(...chordRows, ...kad.rows)
       const sg = chordRows.find(r => r.op === 'get (signed record, verified)') as Record<string, any>
-      notes.push(`${run.link}: Chord lookup p50 ${String(c.p50Ms)} ms vs kad-dht findPeer (early exit) ${String(f.p50Ms)} ms = ${latRatio.toFixed(3)}× (goal ≤ ${latGoal}×), messages ${String(c.messagesPerOp)} vs ${String(f.messagesPerOp)} = ${msgRatio.toFixed(3)}× (goal ≤ 0.25×): ${c.met === true ? 'met' : 'NOT met'}.`)
+      notes.push(`${run.link}: Chord lookup p50 ${String(c.p50Ms)} ms vs kad-dht findPeer (early exit) ${String(f.p50Ms)} ms = ${latRatio.toFixed(3)}× (goal ≤ ${latGoal}×), messages ${String(c.messagesPerOp)} vs ${String(f.messagesPerOp)} = ${msgRatio.toFixed(3)}× (goal ≤ 0.25×), wrong owners ${String(c.wrong)}: ${run.propagation === true ? `${met ? 'would meet' : 'would not meet'} the 25 ms goal (not a goal row)` : met ? 'met' : 'NOT met'}.`)
       notes.push(`${run.link}: signed get p50 ${String(sg.p50Ms)} ms = ${String(sg.ratioToPlain)}× plain (goal ≤ 1.10×): ${sg.met === true ? 'met' : 'NOT met'}.`)
     }
     const ring = rows.find(r => r.system === 'chord' && r.op === 'idle swarm' && r.link === runs[0].link) as Record<string, any>
     notes.unshift(`Ring formation (${n} nodes, memory transport, CPU-bound run): ${String(ring.ringFormationMs)} ms (goal ≤ 5000: ${ring.met === true ? 'met' : 'NOT met'}); every finger exact after ${String(ring.fingersMs ?? '> 60000')} ms.`)
     notes.push(
-      'The memory transport delays each buffer by `latency` ms on the receiving side, one buffer after another per connection and direction: back-to-back buffers queue behind each other, so it is a delay plus serialisation, not a pure propagation delay. Both swarms see the same links.',
+      'The memory transport delays each buffer by `latency` ms on the receiving side, one buffer after another per connection and direction: back-to-back buffers queue behind each other (~40 buffers/s per direction at 25 ms; yamux adds a window update per data frame, Noise/multistream/identify/ping their own), so it is a delay plus serialisation, not a pure propagation delay; that is the goal row, as the issue asks. The row "25 ms propagation only" runs the same swarms over benchmarks/lib/propagation-memory.ts, where every buffer arrives 25 ms after it was sent, independently of the others (order kept): the latency a WAN user sees without the 40 buffers/s link. Both swarms see the same links in each row.',
       'wrong: Chord owner ≠ target; findPeer returned another peer; getClosestPeers did not list the target among its final peers. meanHops: Chord path length; kad-dht peers queried.',
       'idleElu: event-loop utilisation of the whole process (only that swarm runs) over the idle window, after the warm-up; connectionsAtRing: when the ring was first right.',
+      'falseDrops: peers a Chord node dropped from its tables as dead (no node fails in this benchmark, so every one is a false verdict: a slow link or a busy process), from the first join to the end of the idle window; lateReplies: replies that came after their request timed out (each one a request that would have declared a live peer dead with a fixed timeout); timeouts: request timeouts summed over the measured lookups.',
       'Lookups run one at a time; wall-clock latencies on a shared 2-core machine are noisy, compare ratios within one run.'
     )
     return {
@@ -166,7 +176,7 @@ const bench: Benchmark = {
         nodes: n,
         runs: runs.map(r => `${r.link}: ${r.lookups} lookups per op, ${r.records} records × 2 gets each kind`),
         transport: 'memory (Noise + yamux), identify + relay client + ping on every node, connection monitor pinging every connection (libp2p defaults, abortConnectionOnPingFailure off)',
-        chord: 'm 160, r = 12, iterative, verifyOwner off, stabilize 1000 ms adaptive down to 50 ms, open (plain keys accepted, for the unsigned get row); joins through node 0, 8 in flight at a time',
+        chord: 'm 160, r = 12, iterative lookups, verifyOwner off (the owner confirms only when a lookup saw a timeout), rpcTimeoutMs 2000 as the floor of SRTT + 4·RTTVAR (cap 4×), a peer dropped after 2 timeouts in a row, stabilize 1000 ms adaptive down to max(50 ms, 2·SRTT), fix_fingers 1000 ms stretched up to 8× while fingers stay, recursive joins, open (plain keys accepted, for the unsigned get row); joins through node 0, 8 in flight at a time',
         kad: 'kad-dht 16 defaults (k 20, alpha 3), clientMode false, passthroughMapper; star dials to node 0 (8 at a time) then one self-lookup per node (2 at a time)',
         records: '1 KiB values; plain put vs putSigned from the same random node, gets alternating order',
         idleWindowMs: idleMs,
