@@ -60,12 +60,13 @@ async function runChord (ctx: BenchContext, n: number, run: Run, pairs: Readonly
     // one retry (as for kad-dht's dials): on a loaded machine a Noise handshake can outlast the dial timeout
     await pool(Array.from({ length: n - 1 }, (_, i) => async () => { await svc(i + 1).join(cs.addr(0)).catch(async () => { await svc(i + 1).join(cs.addr(0)) }) }), 8)
     const joinsMs = Date.now() - t0
-    await until(() => checkRing(machines).length === 0, 120_000, 'the chord ring')
-    const ringFormationMs = Date.now() - t0
+    // a ring still wrong after the limit is a result too (lookups then measure the wrong owners it gives)
+    let ringFormationMs: number | undefined
+    try { await until(() => checkRing(machines).length === 0, 120_000, 'the chord ring'); ringFormationMs = Date.now() - t0 } catch { ctx.log(`chord (${run.link}): ring not right after 120 s (${checkRing(machines).length} errors)`) }
     const connsAtRing = connectionsPerNode(cs.nodes)
     let fingersMs: number | undefined
     try { await until(() => fingersExact(machines), 60_000, 'finger tables'); fingersMs = Date.now() - t0 } catch { ctx.log('chord: fingers not all exact after 60 s') }
-    ctx.log(`chord (${run.link}): joins ${joinsMs} ms, ring ${ringFormationMs} ms, fingers ${fingersMs ?? '> 60000'} ms`)
+    ctx.log(`chord (${run.link}): joins ${joinsMs} ms, ring ${ringFormationMs ?? '> 120000'} ms, fingers ${fingersMs ?? '> 60000'} ms`)
     // warm-up (not measured): the connections lookups use, as kad-dht's self-lookups open its own
     for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) await svc(i).lookup(svc((i * 7 + k * 13 + 1) % n).machine.vnodes[0].self.id).catch(() => {})
     await sleep(2000)
@@ -76,7 +77,7 @@ async function runChord (ctx: BenchContext, n: number, run: Run, pairs: Readonly
     rows.push({
       system: 'chord', link: run.link, op: 'idle swarm', nodes: n, joinsMs, ringFormationMs, fingersMs, connectionsAtRing: connsAtRing, connectionsPerNode: conns, idleElu: elu,
       falseDrops: count('chord:peer-dropped'), lateReplies: count('chord:late-reply'),
-      ...(run.latencyMs === 0 ? { goal: 'ringFormationMs ≤ 5000 (64 nodes, idle machine)', met: ringFormationMs <= 5000 } : {})
+      ...(run.latencyMs === 0 ? { goal: 'ringFormationMs ≤ 5000 (64 nodes, idle machine)', met: ringFormationMs !== undefined && ringFormationMs <= 5000 } : {})
     })
 
     const m = measure()
@@ -164,7 +165,7 @@ const bench: Benchmark = {
       notes.push(`${run.link}: signed get p50 ${String(sg.p50Ms)} ms = ${String(sg.ratioToPlain)}× plain (goal ≤ 1.10×): ${sg.met === true ? 'met' : 'NOT met'}.`)
     }
     const ring = rows.find(r => r.system === 'chord' && r.op === 'idle swarm' && r.link === runs[0].link) as Record<string, any>
-    notes.unshift(`Ring formation (${n} nodes, memory transport, CPU-bound run): ${String(ring.ringFormationMs)} ms (goal ≤ 5000: ${ring.met === true ? 'met' : 'NOT met'}); every finger exact after ${String(ring.fingersMs ?? '> 60000')} ms.`)
+    notes.unshift(`Ring formation (${n} nodes, memory transport, CPU-bound run): ${String(ring.ringFormationMs ?? '> 120000')} ms (goal ≤ 5000: ${ring.met === true ? 'met' : 'NOT met'}); every finger exact after ${String(ring.fingersMs ?? '> 60000')} ms.`)
     notes.push(
       'The memory transport delays each buffer by `latency` ms on the receiving side, one buffer after another per connection and direction: back-to-back buffers queue behind each other (~40 buffers/s per direction at 25 ms; yamux adds a window update per data frame, Noise/multistream/identify/ping their own), so it is a delay plus serialisation, not a pure propagation delay; that is the goal row, as the issue asks. The row "25 ms propagation only" runs the same swarms over benchmarks/lib/propagation-memory.ts, where every buffer arrives 25 ms after it was sent, independently of the others (order kept): the latency a WAN user sees without the 40 buffers/s link. Both swarms see the same links in each row.',
       'wrong: Chord owner ≠ target; findPeer returned another peer; getClosestPeers did not list the target among its final peers. meanHops: Chord path length; kad-dht peers queried.',

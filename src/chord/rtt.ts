@@ -12,8 +12,7 @@
  *
  * One estimator per host, not per peer: per-peer state would cost every simulated host a table (10^6
  * hosts), and the spread between peers shows in RTTVAR. It is made on the first round trip of
- * RTT_SAMPLE_MIN_MS or more: hosts on fast links never pay for it. The smoothed round trip also paces
- * fast stabilization (pacing.ts).
+ * RTT_SAMPLE_MIN_MS or more: hosts on fast links never pay for it.
  */
 
 /** Timeouts in a row, nothing heard in between, before a peer is dropped as dead. */
