@@ -127,6 +127,14 @@ export interface ChordContext {
   lookup: (req: LookupRequest, cb: LookupCallback) => () => void
   /** A peer failed to answer: remember it for the merge check and drop it from the tables. */
   peerFailed: (peer: string) => void
+  /** A request to `peer` timed out: true when that makes it dead (rtt.ts); else it is only a suspect. */
+  missed: (peer: string) => boolean
+  /** Timed out and not heard from since. */
+  suspect: (peer: string) => boolean
+  /** The timeout of the next request (rpcTimeoutMs, or more while round trips are slow). */
+  rpcTimeout: () => number
+  /** Smoothed round trip this host measures (ms); -1 while every round trip has been fast. */
+  readonly srtt: number
   /** Third-party node lists: keep only entries whose id is derived from their peer id. */
   valid: (list: NodeInfo[], from?: PeerRef) => NodeInfo[]
   hex: (n: NodeInfo) => string

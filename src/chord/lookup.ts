@@ -156,7 +156,8 @@ class IterativeLookup {
       if (this.finished) return
       this.timeouts++
       this.markFailed(n.peer)
-      this.m.peerFailed(n.peer)
+      // routed around in this lookup at once; dropped from the tables only when dead (rtt.ts)
+      if (this.m.missed(n.peer)) this.m.peerFailed(n.peer)
       const r = via === undefined ? Infinity : (this.reasked?.get(via.tag) ?? 0)
       if (via !== undefined && r < REASK_LIMIT && !this.isFailed(via.peer)) {
         (this.reasked ??= new Map()).set(via.tag, r + 1)
@@ -189,7 +190,8 @@ class IterativeLookup {
   private owned (nodes: NodeInfo[]): void {
     const live = nodes.filter(n => !this.isFailed(n.peer))
     if (live.length === 0) { this.step(); return }
-    if (!this.verify || live[0].peer === this.m.self.id) { this.succeed(live); return }
+    // a path disturbed by a timeout may end at a stale predecessor: then the owner confirms, always
+    if ((!this.verify && this.timeouts === 0) || live[0].peer === this.m.self.id) { this.succeed(live); return }
     this.verifying = live
     this.ownerSkips = nodes.findIndex(n => !this.isFailed(n.peer))
     this.confirm()
@@ -233,14 +235,14 @@ class IterativeLookup {
       if (this.finished) return
       this.timeouts++
       this.markFailed(o.peer)
-      this.m.peerFailed(o.peer)
+      if (this.m.missed(o.peer)) this.m.peerFailed(o.peer)
       list.shift()
       this.ownerSkips++
       this.lateOwners++
       this.confirm()
     }, undefined, {
       // a slow owner (a round trip over the timeout) is still the owner: a late "yes" wins
-      graceMs: this.m.o.rpcTimeoutMs,
+      graceMs: this.m.rpcTimeout(),
       onLate: (msg) => {
         this.lateOwners--
         if (this.finished || msg.t !== 'next') return
@@ -321,7 +323,7 @@ export class Lookups {
       op.start()
       return () => { op.cancel(); this.m.env.clearTimer(`lookup:${lid}`) }
     }
-    if ((r.mode ?? this.m.o.lookupMode) === 'recursive' && r.via === undefined) return this.startRecursive(r, lid, cb)
+    if ((r.mode ?? this.m.o.lookupMode) === 'recursive') return this.startRecursive(r, lid, cb)
     const op = new IterativeLookup(this.m, r, lid, cb)
     this.m.lookups.set(lid, { cancel: () => { op.cancel() }, fail: (e) => { op.fail(e) } })
     this.m.env.setTimer(`lookup:${lid}`, this.m.o.lookupTimeoutMs)
@@ -337,8 +339,14 @@ export class Lookups {
     else l.cancel()
   }
 
+  /**
+   * A recursive lookup; through `r.via` (a join: the contact and the nodes it forwards to use the
+   * connections they have, and only the key's predecessor, the joiner's predecessor-to-be, connects
+   * back; an iterative join would open a connection to every node on the path).
+   */
   private startRecursive (r: LookupRequest, lid: number, cb: LookupCallback): () => void {
-    const a = this.m.route(r.key)
+    const a: { done: boolean, nodes: NodeInfo[] } = r.via === undefined ? this.m.route(r.key) : { done: false, nodes: [] }
+    const first = r.via ?? a.nodes[0]?.ref
     const started = this.m.env.now()
     const finish = (nodes: NodeInfo[], hops: number, path: NodeInfo[]): void => {
       const res: LookupOutcome = { key: r.key, owner: nodes[0], owners: nodes, hops, path, timeouts: 0, messages: hops + 1, latencyMs: this.m.env.now() - started }
@@ -346,7 +354,7 @@ export class Lookups {
       cb(null, res)
     }
     if (a.done) { finish(a.nodes, 0, []); return () => {} }
-    if (a.nodes.length === 0) { cb(new UnreachableError('lookup: no route')); return () => {} }
+    if (first === undefined) { cb(new UnreachableError('lookup: no route')); return () => {} }
     const table = this.recursive
     const req = this.m.newReq()
     const st: RecursiveState = { lid, req, r, cb, startedAt: started }
@@ -361,8 +369,8 @@ export class Lookups {
         this.start({ ...r, mode: 'iterative' }, cb)
       }
     })
-    this.m.env.setTimer(`lookup:${lid}`, this.m.o.rpcTimeoutMs * 4)
-    this.m.send(a.nodes[0].ref, { t: 'rfind', req, key: r.key, origin: this.m.self.id, originAddrs: [...(this.m.self.addrs ?? [])], hops: 1, path: [a.nodes[0]] })
+    this.m.env.setTimer(`lookup:${lid}`, this.m.rpcTimeout() * 4)
+    this.m.send(first, { t: 'rfind', req, key: r.key, origin: this.m.self.id, originAddrs: [...(this.m.self.addrs ?? [])], hops: 1, path: a.nodes.length > 0 ? [a.nodes[0]] : [] })
     return cancel
   }
 
@@ -370,7 +378,12 @@ export class Lookups {
   onRecursiveFind (msg: Extract<ChordMessage, { t: 'rfind' }>): void {
     const origin: PeerRef = msg.originAddrs.length > 0 ? { id: msg.origin, addrs: msg.originAddrs } : { id: msg.origin }
     const a = this.m.route(msg.key)
-    if (a.done) { this.m.send(origin, { t: 'rdone', req: msg.req, nodes: a.nodes, hops: msg.hops, path: msg.path }); return }
+    if (a.done) {
+      // answered as the key's predecessor: the origin may be joining just after us (see Maintenance.keyQueried)
+      this.m.ring.keyQueried(msg.key, msg.origin)
+      this.m.send(origin, { t: 'rdone', req: msg.req, nodes: a.nodes, hops: msg.hops, path: msg.path })
+      return
+    }
     const next = a.nodes[0]
     if (next === undefined || msg.hops >= MAX_RECURSIVE_HOPS) return
     this.m.send(next.ref, { ...msg, hops: msg.hops + 1, path: msg.path.length < MAX_RECURSIVE_HOPS ? [...msg.path, next] : msg.path })

@@ -16,6 +16,7 @@ import { RingMerge } from './merge.js'
 import { PENALTY, refuse } from '../overlay/penalty.js'
 import type { ChordMessage } from './messages.js'
 import { Replication } from './replication.js'
+import { PeerHealth, RTT_SAMPLE_MIN_MS } from './rtt.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
 import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
 import { RouteTable, VNode } from './routing.js'
@@ -30,6 +31,8 @@ export type { RouteAnswer, LateReply } from './context.js'
 
 interface Pending {
   to: string
+  /** When the request left (for the round-trip estimate). */
+  at: number
   onReply: (msg: ChordMessage) => void
   onTimeout: () => void
   late?: LateReply
@@ -141,11 +144,32 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   }
 
   /** Send a request and wait for the reply with the same req from the same peer, or time out. */
-  request (to: PeerRef, msg: ChordMessage & { req: number }, onReply: (m: ChordMessage) => void, onTimeout: () => void, timeoutMs = this.o.rpcTimeoutMs, late?: LateReply): void {
-    this.pending.set(msg.req, { to: to.id, onReply, onTimeout, late })
-    this.env.setTimer(`rpc:${msg.req}`, timeoutMs)
+  request (to: PeerRef, msg: ChordMessage & { req: number }, onReply: (m: ChordMessage) => void, onTimeout: () => void, timeoutMs?: number, late?: LateReply): void {
+    this.pending.set(msg.req, { to: to.id, at: this.env.now(), onReply, onTimeout, late })
+    this.env.setTimer(`rpc:${msg.req}`, timeoutMs ?? this.rpcTimeout())
     this.env.send(to, msg)
   }
+
+  /** Round trips and suspects (rtt.ts); made on the first slow round trip or the first timeout. */
+  private health: PeerHealth | undefined
+
+  /** The timeout of the next request: rpcTimeoutMs, or more while this host measures slow round trips. */
+  rpcTimeout (): number { return this.health?.timeout() ?? this.o.rpcTimeoutMs }
+
+  /** Smoothed round trip this host measures (ms); -1 while every round trip has been fast. */
+  get srtt (): number { return this.health?.smoothed ?? -1 }
+
+  private observeRtt (ms: number): void {
+    if (this.health === undefined && ms < RTT_SAMPLE_MIN_MS) return
+    ;(this.health ??= new PeerHealth(this.o.rpcTimeoutMs)).observe(ms)
+  }
+
+  /** A request to `peer` timed out: true when that makes it dead (rtt.ts: suspect first). */
+  missed (peer: string): boolean {
+    return (this.health ??= new PeerHealth(this.o.rpcTimeoutMs)).missed(peer)
+  }
+
+  suspect (peer: string): boolean { return this.health?.suspect(peer) === true }
 
   cancelRequest (req: number): void {
     if (this.unpend(req)) this.env.clearTimer(`rpc:${req}`)
@@ -237,6 +261,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   /** Forget a peer everywhere after it failed to answer. */
   peerFailed (peer: string): void {
     if (!this.o.repairOnTimeout) return
+    this.env.stats.inc('chord:peer-dropped')
     this.merge.lost(this.routes.known().find(n => n.peer === peer))
     if (this.routes.removePeer(peer)) this.ring.tableChanged()
   }
@@ -250,10 +275,12 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
       if (p === undefined) return
       this.unpend(req)
       p.onTimeout()
-      if (p.late !== undefined && this.running) {
-        this.pending.set(req, { to: p.to, onReply: p.late.onLate, onTimeout: p.late.onGiveUp })
-        this.env.setTimer(key, p.late.graceMs)
-      }
+      if (!this.running) return
+      // a late reply is still awaited for a while: it proves the peer alive and measures the link
+      // (never penalised as unsolicited); the caller's own late handler, if any, gets it
+      const late = p.late
+      this.pending.set(req, { to: p.to, at: p.at, onReply: late?.onLate ?? lateReply, onTimeout: late?.onGiveUp ?? noop })
+      this.env.setTimer(key, late?.graceMs ?? this.rpcTimeout())
       return
     }
     if (key.startsWith('lookup:')) { this.lk.timedOut(Number(key.slice(7))); return }
@@ -304,6 +331,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   onMessage (from: PeerRef, msg: ChordMessage): void {
     if (!this.running) return
     if (this.merge.anyDead) this.merge.peerSeen(from.id)
+    this.health?.heard(from.id)
     switch (msg.t) {
       case 'find': {
         const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)
@@ -343,6 +371,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     if (p === undefined || p.to !== from.id) { refuse(this.env, from, 'chord:unsolicited', PENALTY.quota); return }
     this.unpend(req as number)
     this.env.clearTimer(`rpc:${req as number}`)
+    this.observeRtt(this.env.now() - p.at)
+    if (p.onReply === lateReply) { this.env.stats.inc('chord:late-reply'); return }
     if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes, from) }
     else if (msg.t === 'pred') {
       const pred = msg.pred !== undefined && !this.derived(msg.pred) ? (this.badNode(from, msg.pred), undefined) : msg.pred
@@ -358,6 +388,10 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   hex (n: NodeInfo): string { return nodeHex(n, this.o.bits) }
 }
+
+/** The reply handler of a request that timed out and has no late handler of its own. */
+function lateReply (): void {}
+function noop (): void {}
 
 /** The request-id source of one node (see newReq). */
 function requestIds (env: Env<ChordMessage, ChordEvent>): () => number {

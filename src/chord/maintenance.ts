@@ -87,7 +87,7 @@ export class Maintenance implements RingOps {
   private join (v: VNode): void {
     const b = this.m.o.bootstrap
     const via = b[v.joinAttempts++ % b.length]
-    this.m.lookup({ key: v.self.id, via, internal: true }, (err, res) => {
+    this.m.lookup({ key: v.self.id, via, internal: true, ...(this.m.o.recursiveJoin ? { mode: 'recursive' } : {}) }, (err, res) => {
       if (!this.m.running) return
       if (err != null || res === undefined) {
         this.m.env.log('vnode %d join through %s failed: %s', v.self.vnode, via.id, err?.message)
@@ -135,7 +135,7 @@ export class Maintenance implements RingOps {
     const v = colon < 0 ? undefined : this.m.vnodes[Number(key.slice(colon + 1))]
     switch (kind) {
       case 'stab': if (v !== undefined) { this.stabilize(v); this.m.env.setTimer(key, this.jitter(this.nextPace(v.self.vnode))) } return
-      case 'fix': if (v !== undefined) { if (!v.fastFix && !this.deferFix(v.self.vnode)) this.fixFinger(v); this.m.env.setTimer(key, this.jitter(this.m.o.fixFingersMs)) } return
+      case 'fix': if (v !== undefined) { if (!v.fastFix && !this.deferFix(v.self.vnode)) this.fixFinger(v); this.m.env.setTimer(key, this.jitter(this.pacing.fixPeriod(v.self.vnode))) } return
       case 'join': if (v !== undefined && !v.joined) this.join(v); return
       case 'chk': this.checkPredecessors(); this.m.env.setTimer(key, this.jitter(this.m.o.checkPredecessorMs)); return
       case 'repl': this.m.kv.replicate(); this.m.env.setTimer(key, this.jitter(this.m.o.replicateMs)); return
@@ -188,7 +188,9 @@ export class Maintenance implements RingOps {
       // a predecessor we just dropped as dead is not adopted back: we notify succ, which then probes it
       const between = pred !== undefined && pred.tag !== v.self.tag && inOpen(pred.id, v.self.id, succ.id) && !this.recentlyDead(pred.tag)
       this.setSuccs(v, between ? [pred, succ, ...nodes] : [succ, ...nodes])
-      if (v.succs[0] !== undefined) this.notify(v, v.succs[0])
+      // a successor that already names us its predecessor needs no notify (a third of a quiet ring's
+      // stabilization traffic; on a slow link every message queues behind the others)
+      if (v.succs[0] !== undefined && !(v.succs[0].tag === succ.tag && pred?.tag === v.self.tag)) this.notify(v, v.succs[0])
       // a closer successor: ask it at once rather than next round, so a node that joined through a
       // stale view walks to its place at one round trip per step (each step is strictly closer)
       if (between && this.m.o.stabilizeMinMs > 0) this.stabilize(v)
@@ -206,6 +208,8 @@ export class Maintenance implements RingOps {
       if (msg.t === 'pred') handle(msg.ok, msg.pred, msg.nodes)
     }, () => {
       if (this.asking[i] === succ.tag) this.asking[i] = undefined
+      // one timeout is suspicion (rtt.ts): ask again at once; dropped when it stays silent
+      if (!this.m.missed(succ.peer)) { if (this.m.running) this.stabilize(v); return }
       this.dropSuccessor(v, succ); this.m.peerFailed(succ.peer)
     })
   }
@@ -300,6 +304,7 @@ export class Maintenance implements RingOps {
     this.m.request(n.ref, { t: 'ping', req }, () => { this.probing.delete(peer) }, () => {
       this.probing.delete(peer)
       if (!this.m.running) return
+      if (!this.m.missed(peer)) { this.probePred(n, onDead); return }
       this.m.merge.lost(n)
       for (const v of this.m.vnodes) {
         if (v.pred?.peer === peer) { v.pred = undefined; this.m.env.emit({ type: 'chord:predecessor', vnode: v.self.vnode, predecessor: undefined }) }
@@ -332,6 +337,7 @@ export class Maintenance implements RingOps {
       if (err != null || res === undefined) { v.fastFix = false; return }
       const o = res.owner
       let j = i
+      this.pacing.fingerResult(v.self.vnode, (v.fingers[i] ?? v.successor).tag !== o.tag)
       if (o.tag === v.self.tag) {
         for (; j < bits; j++) v.fingers[j] = undefined
       } else {

@@ -45,6 +45,13 @@ export interface ChordOptions {
   alternates?: number
   /** Lookup style: the caller drives each step (iterative), or nodes forward (recursive). @default 'iterative' */
   lookupMode?: 'iterative' | 'recursive'
+  /**
+   * The join lookup is forwarded by the contact (recursive): the nodes on its path use the connections
+   * they have and only the new node's predecessor-to-be connects back, where an iterative join opens a
+   * connection from the new node to every node on the path (the main cost of forming a live ring).
+   * Falls back to an iterative join when no answer comes. @default true
+   */
+  recursiveJoin?: boolean
   /** A lookup contacts the presumed owner to confirm it is alive and owns the key (not counted as a hop). @default false */
   verifyOwner?: boolean
   /** Drop a peer from this host's tables when a request to it times out. @default true */
@@ -99,7 +106,7 @@ export interface ResolvedOptions {
   bits: number; vnodes: number; successors: number; replicas: number; bootstrap: PeerRef[]
   maintenance: boolean; stabilizeMs: number; stabilizeMinMs: number; fixFingersMs: number; checkPredecessorMs: number
   replicateMs: number; rpcTimeoutMs: number; lookupTimeoutMs: number; alternates: number
-  lookupMode: 'iterative' | 'recursive'; verifyOwner: boolean; repairOnTimeout: boolean
+  lookupMode: 'iterative' | 'recursive'; recursiveJoin: boolean; verifyOwner: boolean; repairOnTimeout: boolean
   mergeCheckMs: number; mergeMemory: number; mergeForgetMs: number
   maxValueBytes: number; providerTtlMs: number; tombstoneMs: number; store?: () => ChordStore
   maxVnodes: number; open: boolean; namespaces: Record<string, RecordNamespace>
@@ -124,6 +131,7 @@ export const DEFAULTS = {
   lookupTimeoutMs: 30000,
   alternates: 4,
   lookupMode: 'iterative' as 'iterative' | 'recursive',
+  recursiveJoin: true,
   verifyOwner: false,
   repairOnTimeout: true,
   mergeCheckMs: 5000,
@@ -175,6 +183,7 @@ export function resolveOptions (o: ChordOptions = {}): ResolvedOptions {
     lookupTimeoutMs: o.lookupTimeoutMs ?? d.lookupTimeoutMs,
     alternates: Math.max(1, o.alternates ?? d.alternates),
     lookupMode: o.lookupMode ?? d.lookupMode,
+    recursiveJoin: o.recursiveJoin ?? d.recursiveJoin,
     verifyOwner: o.verifyOwner ?? d.verifyOwner,
     repairOnTimeout: o.repairOnTimeout ?? d.repairOnTimeout,
     mergeCheckMs: Math.max(0, o.mergeCheckMs ?? (o.stabilizeMs === undefined ? d.mergeCheckMs : 5 * stabilizeMs)),
