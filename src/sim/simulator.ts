@@ -8,7 +8,7 @@ import { Rng } from '../overlay/rng.js'
 import { Stats } from '../overlay/stats.js'
 import type { Env, IoRequest, IoResult, Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../overlay/types.js'
 import { BlobStore } from './blobs.js'
-import { SimHost } from './env.js'
+import { HOST, SimHost } from './env.js'
 import { EventHeap } from './heap.js'
 import { TimerTable } from './timers.js'
 import { type LatencyModel, Partitions, sampleLatency } from './network.js'
@@ -19,12 +19,6 @@ export type { SimNode, SimOptions, SpawnOptions } from './types.js'
 
 /** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
 const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
-
-/**
- * The node a ref made by spawn belongs to, as a hidden property (non-enumerable: deep equality, spread
- * and JSON see only `id`), so a send to it skips the id lookup. Refs made elsewhere fall back to it.
- */
-const HOST = Symbol('overlaykit.sim.host')
 
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
@@ -79,10 +73,8 @@ export class Simulator {
     const id = spawn.id ?? spawn.signer?.id ?? Simulator.nodeId(index)
     const existing = this.byId.get(id)
     if (existing?.alive === true) throw new Error(`a live node with id ${id} already exists`)
-    const ref: PeerRef = { id }
     const stats = this.options.perNodeStats ? new Stats() : this.stats
-    const node = new SimHost<M, Mach>(this, id, ref, index, stats, spec, options, spawn, this.loggerFor(spec.name))
-    Object.defineProperty(ref, HOST, { value: node })
+    const node = new SimHost<M, Mach>(this, id, index, stats, spec, options, spawn, this.loggerFor(spec.name))
     node.machine = spec.create(node, options)
     this.byId.set(id, node as SimNode)
     this.order.push(node as SimNode)
