@@ -110,6 +110,8 @@ const command: SimCommand = {
     })
     bar.stop()
     if (o.bootstrap === 'join') sim.run({ until: sim.now + 120_000 })
+    const buildWallMs = Math.round(performance.now() - t0)
+    const buildCpu = process.cpuUsage(c0)
     const crashed = o.fail > 0 ? failFraction(sim, nodes, o.fail) : 0
     const lb = io.progress('lookups', o.lookups)
     const st = runLookups(sim, nodes, { count: o.lookups, spacingMs: o.fail > 0 ? 10 : 1, keepRecords: o.out !== undefined, onProgress: d => { lb.update(d) } })
@@ -128,6 +130,8 @@ const command: SimCommand = {
       seed: o.seed,
       wallMs: Math.round(performance.now() - t0),
       cpuMs: Math.round((process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000),
+      buildWallMs,
+      buildCpuMs: Math.round((buildCpu.user + buildCpu.system) / 1000),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       simEvents: sim.eventCount
     }
