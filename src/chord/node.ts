@@ -26,24 +26,37 @@ export interface NodeInfo {
   readonly ref: PeerRef
 }
 
+/**
+ * Memo of derived ids, for the checks of ids other peers claim (isDerived, admission), which repeat
+ * for the same peers. Bounded: a host's own ids are derived once and not memoised (at 10^6 simulated
+ * hosts a memo of every host's id was ~100 bytes per host for nothing).
+ */
 const idMemo = new Map<string, bigint>()
-const MEMO_MAX = 1_000_000
+const MEMO_MAX = 1 << 16
 
 /** ring id of (peer, vnode): H(utf8(peer) ‖ 0x00 ‖ u32be(vnode)), top `bits` bits. Memoised (pure). */
 export function deriveNodeId (peer: string, vnode: number, bits: number): bigint {
   const k = `${bits}:${peer}/${vnode}`
   let id = idMemo.get(k)
   if (id !== undefined) return id
+  id = hashNodeId(peer, vnode, bits)
+  if (idMemo.size >= MEMO_MAX) idMemo.clear()
+  idMemo.set(k, id)
+  return id
+}
+
+function hashNodeId (peer: string, vnode: number, bits: number): bigint {
   const pb = utf8(peer)
   const data = new Uint8Array(pb.length + 5)
   data.set(pb, 0)
   data[pb.length] = 0
   new DataView(data.buffer).setUint32(pb.length + 1, vnode >>> 0, false)
-  id = hashToId(data, bits)
-  if (idMemo.size >= MEMO_MAX) idMemo.clear()
-  idMemo.set(k, id)
-  return id
+  return hashToId(data, bits)
 }
+
+/** Module-private mark: the m for which this object's id was found derived (0 = not checked). */
+const VERIFIED = Symbol('chord.verified')
+type Checked = NodeInfo & { [VERIFIED]?: number }
 
 export function prefixOf (id: bigint, bits: number): number {
   return bits >= PREFIX_BITS ? Number(id >> BigInt(bits - PREFIX_BITS)) : Number(id) * 2 ** (PREFIX_BITS - bits)
@@ -54,23 +67,21 @@ export function prefixOf (id: bigint, bits: number): number {
  * node's current listen addresses).
  */
 export function makeNode (peer: string, vnode: number, bits: number, addrs?: readonly string[], id?: bigint, ref?: PeerRef): NodeInfo {
-  const nid = id ?? deriveNodeId(peer, vnode, bits)
-  const n: NodeInfo = {
+  const nid = id ?? hashNodeId(peer, vnode, bits)
+  // the mark is in the literal, so it is stored in the object (added afterwards it went to a separate
+  // property array: ~40 bytes more per node); an id we derived ourselves needs no check later, a
+  // claimed id (decoded) is checked on first use
+  const n: Checked = {
     peer,
     vnode,
     id: nid,
     p: prefixOf(nid, bits),
     tag: `${peer}/${vnode}`,
-    ref: ref ?? (addrs !== undefined && addrs.length > 0 ? { id: peer, addrs } : { id: peer })
+    ref: ref ?? (addrs !== undefined && addrs.length > 0 ? { id: peer, addrs } : { id: peer }),
+    [VERIFIED]: id === undefined ? bits : 0
   }
-  // an id we derived ourselves needs no check later; a claimed id (decoded) is checked on first use
-  ;(n as Checked)[VERIFIED] = id === undefined ? bits : 0
   return n
 }
-
-/** Module-private mark: the m for which this object's id was found derived (0 = not checked). */
-const VERIFIED = Symbol('chord.verified')
-type Checked = NodeInfo & { [VERIFIED]?: number }
 
 /**
  * True when `n.id` is the id derived from (n.peer, n.vnode) and the vnode index is below the network's

@@ -38,7 +38,7 @@ export function buildRing (spec: RingSpec): { sim: Simulator, nodes: ChordSimNod
   const nodes: ChordSimNode[] = []
   const oracle = (spec.bootstrap ?? 'oracle') === 'oracle'
   // one options object for every oracle host (each node keeps its options: 10^6 copies add up)
-  const oracleOpts: ChordOptions = { maintenance: false, ...opts }
+  const oracleOpts: ChordOptions = { maintenance: false, ...opts, bits: opts.bits ?? 160 }
   for (let i = 0; i < spec.hosts; i++) {
     if (oracle) nodes.push(sim.spawn(cspec, oracleOpts, spec.spawn?.(i)))
     else {

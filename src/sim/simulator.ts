@@ -8,7 +8,7 @@ import { Rng } from '../overlay/rng.js'
 import { Stats } from '../overlay/stats.js'
 import type { Env, IoRequest, IoResult, Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../overlay/types.js'
 import { BlobStore } from './blobs.js'
-import { SimHost } from './env.js'
+import { HOST, SimHost } from './env.js'
 import { EventHeap } from './heap.js'
 import { TimerTable } from './timers.js'
 import { type LatencyModel, Partitions, sampleLatency } from './network.js'
@@ -19,12 +19,6 @@ export type { SimNode, SimOptions, SpawnOptions } from './types.js'
 
 /** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
 const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
-
-/**
- * The node a ref made by spawn belongs to, as a hidden property (non-enumerable: deep equality, spread
- * and JSON see only `id`), so a send to it skips the id lookup. Refs made elsewhere fall back to it.
- */
-const HOST = Symbol('overlaykit.sim.host')
 
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
@@ -79,10 +73,8 @@ export class Simulator {
     const id = spawn.id ?? spawn.signer?.id ?? Simulator.nodeId(index)
     const existing = this.byId.get(id)
     if (existing?.alive === true) throw new Error(`a live node with id ${id} already exists`)
-    const ref: PeerRef = { id }
     const stats = this.options.perNodeStats ? new Stats() : this.stats
-    const node = new SimHost<M, Mach>(this, id, ref, index, stats, spec, options, spawn, this.loggerFor(spec.name))
-    Object.defineProperty(ref, HOST, { value: node })
+    const node = new SimHost<M, Mach>(this, id, index, stats, spec, options, spawn, this.loggerFor(spec.name))
     node.machine = spec.create(node, options)
     this.byId.set(id, node as SimNode)
     this.order.push(node as SimNode)
@@ -131,13 +123,13 @@ export class Simulator {
 
   after (delayMs: number, fn: () => void): void {
     const ev = this.alloc(Kind.Call, this.clock + Math.max(0, delayMs))
-    ev.fn = fn
+    ev.msg = fn
     this.push(ev)
   }
 
   at (timeMs: number, fn: () => void): void {
     const ev = this.alloc(Kind.Call, Math.max(this.clock, timeMs))
-    ev.fn = fn
+    ev.msg = fn
     this.push(ev)
   }
 
@@ -204,8 +196,7 @@ export class Simulator {
 
   /** Back to the free list, dropping references so recycled events keep nothing alive. */
   private release (ev: SimEvent): void {
-    ev.node = undefined; ev.from = undefined; ev.msg = undefined; ev.fn = undefined
-    ev.result = undefined; ev.peer = undefined; ev.downDone = false
+    ev.node = undefined; ev.from = undefined; ev.msg = undefined; ev.downDone = false
     ev.free = true
     this.free.push(ev)
   }
@@ -234,21 +225,21 @@ export class Simulator {
       case Kind.Call:
         this.executed++
         this.mix(0x51, Math.floor(ev.t * 1000))
-        ;(ev.fn as () => void)()
+        ;(ev.msg as () => void)()
         return true
       case Kind.Io: {
         const node = ev.node as SimNode
         if (!node.alive) return false
         this.executed++
         this.mix(node.index, 0x10)
-        ;(node.machine as Machine<unknown>).onIo?.(ev.key, ev.result as IoResult)
+        ;(node.machine as Machine<unknown>).onIo?.(ev.key, ev.msg as IoResult)
         return true
       }
       case Kind.Unreachable: {
         const node = ev.node as SimNode
         if (!node.alive) return false
         this.executed++
-        ;(node.machine as Machine<unknown>).onPeerUnreachable?.(ev.peer as PeerRef)
+        ;(node.machine as Machine<unknown>).onPeerUnreachable?.(ev.msg as PeerRef)
         return true
       }
     }
@@ -257,14 +248,14 @@ export class Simulator {
   private deliver (ev: SimEvent): boolean {
     // resolved at send time; look again only if that node died (it may have rejoined under its id)
     let to = ev.node
-    if (to === undefined || !to.alive) to = this.byId.get(ev.to)
+    if (to === undefined || !to.alive) to = this.byId.get(ev.key)
     const from = ev.from as SimNode
     if (to === undefined || !to.alive) {
       from.stats.dropped('sim:dead-peer')
       if (this.options.notifyUnreachable && from.alive) {
         const u = this.alloc(Kind.Unreachable, this.clock + sampleLatency(this.options.latency, this.netRng))
         u.node = from
-        u.peer = { id: ev.to }
+        u.msg = { id: ev.key }
         this.push(u)
       }
       return false
@@ -323,7 +314,7 @@ export class Simulator {
       this.linkLast.set(link, arrive)
     }
     const ev = this.alloc(Kind.Deliver, arrive)
-    ev.from = from; ev.to = to.id; ev.node = target; ev.msg = msg; ev.size = size
+    ev.from = from; ev.key = to.id; ev.node = target; ev.msg = msg; ev.size = size
     this.push(ev)
   }
 
@@ -369,7 +360,7 @@ export class Simulator {
   io (node: SimNode, req: IoRequest): void {
     if (!node.alive) return
     const ev = this.alloc(Kind.Io, this.clock + this.options.ioLatencyMs)
-    ev.node = node; ev.key = req.token; ev.result = this.blobs.perform(node.id, req)
+    ev.node = node; ev.key = req.token; ev.msg = this.blobs.perform(node.id, req)
     this.push(ev)
   }
 

@@ -73,7 +73,9 @@ export const enum Kind { Deliver, Timer, Call, Io, Unreachable }
 /**
  * One class for every kind of event, so the queue and the run loop see one object shape (monomorphic
  * property access), and events are recycled through a free list: a steady-state run allocates no
- * event objects. `node` is the node the event happens at (the receiver of a delivery).
+ * event objects. `node` is the node the event happens at (the receiver of a delivery). Fields are
+ * shared between kinds (`msg`, `key`) so an event is 112 bytes, not 144: at 10^4+ nodes the queued
+ * events do not fit in the cache, and each is read cold when it runs.
  */
 /** @internal */
 export class SimEvent {
@@ -84,17 +86,14 @@ export class SimEvent {
   free = false
   kind: Kind = Kind.Call
   node: SimNode | undefined = undefined
-  /** Deliver: the sender; `to` the receiver's id (it may die and rejoin while the message flies). */
+  /** Deliver: the sender. */
   from: SimNode | undefined = undefined
-  to = ''
+  /** Deliver: the message; Call: the function; Io: the result; Unreachable: the peer. */
   msg: unknown = undefined
   size = 0
   downDone = false
-  /** Timer key, or io token. */
+  /** Timer: its key; Io: the token; Deliver: the receiver's id (it may die and rejoin while the message flies). */
   key = ''
-  fn: (() => void) | undefined = undefined
-  result: IoResult | undefined = undefined
-  peer: PeerRef | undefined = undefined
 }
 /** @internal */
 export type TimerEvent = SimEvent

@@ -23,12 +23,12 @@ interface ChordSimOptions {
 }
 
 /**
- * Heap a simulated ring needs, measured (benchmarks/results/chord-scale.md): about 3.4 KB per vnode
- * with its routing state (oracle ring; 4 KB counted), plus 100 bytes per lookup of statistics and
- * 512 MiB of headroom.
+ * Heap a simulated ring needs, measured (benchmarks/results/chord-scale.md): about 2 KB per vnode with
+ * its routing state at 10^5-10^6 hosts (oracle ring; 2.6 KB counted, for the longer successor lists
+ * of bigger rings), plus 100 bytes per lookup of statistics and 1 GiB of headroom for the GC.
  */
 function heapNeededMiB (vnodes: number, lookups: number): number {
-  return Math.ceil((vnodes * 4000 + lookups * 100) / 2 ** 20) + 512
+  return Math.ceil((vnodes * 2600 + lookups * 100) / 2 ** 20) + 1024
 }
 
 /** From this many vnodes the ring is worth a re-run with a larger young generation (see rerunWithHeap). */
@@ -41,17 +41,16 @@ const BIG_RING = 50_000
 const SEMI_SPACE_MIB = 64
 
 /**
- * Node's default heap limit (about 4 GiB here) is too small for 10^6 hosts, and its young generation
- * too small for building big rings quickly: run the same command again in a child Node with
- * --max-old-space-size sized for the ring (when the default is too small) and --max-semi-space-size,
- * pass its output through and exit with its code. OVERLAYKIT_SIM_HEAP=off disables this; the child
- * is marked so it never re-runs itself.
+ * Node's young generation is too small for building big rings quickly, and its default heap limit is
+ * either too small for 10^6 hosts or (on a big machine) lets the heap, and so the RSS, grow far past
+ * what the ring needs: run the same command again in a child Node with --max-semi-space-size and
+ * --max-old-space-size sized for the ring, pass its output through and exit with its code.
+ * OVERLAYKIT_SIM_HEAP=off disables this; the child is marked so it never re-runs itself.
  */
 function rerunWithHeap (vnodes: number, neededMiB: number, io: { info: (line: string) => void }): void {
   const limitMiB = getHeapStatistics().heap_size_limit / 2 ** 20
   if ((limitMiB >= neededMiB && vnodes < BIG_RING) || process.env.OVERLAYKIT_SIM_HEAP != null) return
-  const flags = [`--max-semi-space-size=${SEMI_SPACE_MIB}`]
-  if (limitMiB < neededMiB) flags.push(`--max-old-space-size=${neededMiB}`)
+  const flags = [`--max-semi-space-size=${SEMI_SPACE_MIB}`, `--max-old-space-size=${neededMiB}`]
   io.info(`sim chord: a ring of ${vnodes} vnodes needs about ${neededMiB} MiB of heap (Node's limit here is ${Math.round(limitMiB)} MiB): re-running with ${flags.join(' ')}`)
   const r = spawnSync(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, OVERLAYKIT_SIM_HEAP: String(neededMiB) } })
   process.exit(r.status ?? 1)
@@ -65,7 +64,7 @@ const command: SimCommand = {
   description: 'Chord DHT: lookup hops, timeouts and failures on a simulated ring (optional vnodes, failures, churn, key load)',
   configure (cmd: Command): void {
     cmd
-      .option('--nodes <n>', 'hosts on the ring (a big ring re-runs the command with a larger young generation, and with --max-old-space-size sized for it when Node\'s default heap is too small; OVERLAYKIT_SIM_HEAP=off disables that)', parsePositiveInt, 1000)
+      .option('--nodes <n>', 'hosts on the ring (a big ring re-runs the command with a larger young generation and --max-old-space-size sized for it; OVERLAYKIT_SIM_HEAP=off disables that)', parsePositiveInt, 1000)
       .option('--lookups <n>', 'lookups of random keys', parsePositiveInt, 10_000)
       .option('--vnodes <v>', 'virtual nodes per host', parsePositiveInt, 1)
       .option('--successors <r>', 'successor-list length (default max(8, 2·log2 N))', parsePositiveInt)
@@ -111,6 +110,8 @@ const command: SimCommand = {
     })
     bar.stop()
     if (o.bootstrap === 'join') sim.run({ until: sim.now + 120_000 })
+    const buildWallMs = Math.round(performance.now() - t0)
+    const buildCpu = process.cpuUsage(c0)
     const crashed = o.fail > 0 ? failFraction(sim, nodes, o.fail) : 0
     const lb = io.progress('lookups', o.lookups)
     const st = runLookups(sim, nodes, { count: o.lookups, spacingMs: o.fail > 0 ? 10 : 1, keepRecords: o.out !== undefined, onProgress: d => { lb.update(d) } })
@@ -129,6 +130,8 @@ const command: SimCommand = {
       seed: o.seed,
       wallMs: Math.round(performance.now() - t0),
       cpuMs: Math.round((process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000),
+      buildWallMs,
+      buildCpuMs: Math.round((buildCpu.user + buildCpu.system) / 1000),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       simEvents: sim.eventCount
     }
