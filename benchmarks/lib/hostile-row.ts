@@ -124,9 +124,12 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
   const { victim, honest } = stage
   const banned = new Map<string, number>()
   const sinceOffence = new Map<string, number>()
+  // the penalties that crossed the threshold
+  const cutReasons = new Set<string>()
   for (const svc of stage.services) {
     svc.onEvent(e => {
       if (e.type !== 'driver:peer-banned') return
+      cutReasons.add(e.reason as string)
       banned.set(e.peer as string, performance.now())
       sinceOffence.set(e.peer as string, e.sinceFirstOffenceMs as number)
     })
@@ -251,6 +254,7 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
       processEnv: processEnv(),
       cutOffMs: cutOffMs === null ? null : Math.round(cutOffMs),
       cutAfterOffenceMs,
+      cutReason: [...cutReasons].join(' ') || null,
       peakConnections,
       attackersIn: `${attackers.length}/${named.length}`,
       banned: counters('driver:banned'),
