@@ -169,6 +169,7 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
         const e = JSON.parse(l)
         if (e.event === 'started') startedAt = performance.now()
         events.push(e)
+        if (e.event === 'stats' && process.env.HOSTILE_ATTACKER_STATS !== undefined) log(`attacker stats: ${l}`)
       } catch { log(`attacker: ${l}`) }
     })
     let gone = false
