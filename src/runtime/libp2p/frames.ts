@@ -59,6 +59,11 @@ const MAX_PREFIX_BYTES = 8
  * the reservation (~0.1 ms) would cost more than the frame.
  */
 export const CONTIGUOUS_FRAME_BYTES = 256 * 1024
+/**
+ * …once this much of its body is here: a bare length prefix (the cheapest thing an attacker can send)
+ * does not make us reserve anything.
+ */
+export const CONTIGUOUS_AFTER_BYTES = 64 * 1024
 
 /** A buffer of `n` bytes outside glibc's heap (see CONTIGUOUS_FRAME_BYTES). */
 function reserve (n: number): Uint8Array {
@@ -202,7 +207,7 @@ export class FrameReader {
         break
       }
       if (buf.byteLength < i + len) {
-        if (len >= CONTIGUOUS_FRAME_BYTES) {
+        if (len >= CONTIGUOUS_FRAME_BYTES && buf.byteLength - i >= CONTIGUOUS_AFTER_BYTES) {
           // collect the rest of this frame in one buffer: the chunks held so far are released now
           const target = reserve(len)
           buf.consume(i)
