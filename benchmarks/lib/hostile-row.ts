@@ -184,9 +184,12 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     const lag = monitorEventLoopDelay({ resolution: 10 })
     lag.enable()
     const profile = await startProfile()
+    // CPU of this process (victim and honest peers) over the window: robust to a loaded machine
+    const cpu0 = process.cpuUsage()
     let rssPeak = rssMiB()
     const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssMiB()) }, 50)
     await until(() => false, windowMs)
+    const cpu = process.cpuUsage(cpu0)
     lag.disable()
     clearInterval(sampler)
     await profile?.()
@@ -238,7 +241,7 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
     if (s.attack === 'fresh-id-connections') { met &&= peakConnections <= MAX_CONNECTIONS; goals.push(`connections ≤ ${MAX_CONNECTIONS}`) }
     for (const [text, ok] of stage.goals?.(stageCols) ?? []) { met &&= ok; goals.push(text) }
     const counters = (k: string): number => stage.services.reduce((a, svc) => a + svc.driver.stats.get(k), 0)
-    log(`${policyName} · ${s.label}: p99 ${honestP99MsBefore} → ${honestP99MsDuring} ms, lag p99 ${round(lag.percentile(99) / 1e6)} ms, RSS +${rssGrowthMiB} / after ${round(rssAfter)} MiB, cut ${cutOffMs === null ? '-' : Math.round(cutOffMs)} ms (${cutAfterOffenceMs ?? '-'} ms after the first offence)`)
+    log(`${policyName} · ${s.label}: p99 ${honestP99MsBefore} → ${honestP99MsDuring} ms, lag p99 ${round(lag.percentile(99) / 1e6)} ms, CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms, RSS +${rssGrowthMiB} / after ${round(rssAfter)} MiB, cut ${cutOffMs === null ? '-' : Math.round(cutOffMs)} ms (${cutAfterOffenceMs ?? '-'} ms after the first offence)`)
     return {
       attack: s.label,
       policy: policyName,
@@ -247,6 +250,7 @@ export async function runAttack (log: (line: string) => void, s: Scenario, polic
       honestP99MsDuring,
       honestFailures: load.failures(),
       loopLagP99Ms: round(lag.percentile(99) / 1e6),
+      cpuMsDuring: Math.round((cpu.user + cpu.system) / 1000),
       rssGrowthMiB,
       rssAfterMiB: round(rssAfter),
       heapAfterMiB: round(heapAfter),

@@ -21,11 +21,12 @@ class FakeStream extends EventTarget {
   end (): void { this.dispatchEvent(new Event('end')) }
 }
 
-function reader (max = 4 * 2 ** 20): { s: FakeStream, r: FrameReader, frames: Uint8Array[], held: () => number } {
+/** A reader whose owner says the peer is `crowded` (holds part of a frame on another stream): large partial frames go to one buffer. */
+function reader (crowded = true, max = 4 * 2 ** 20): { s: FakeStream, r: FrameReader, frames: Uint8Array[], held: () => number } {
   const s = new FakeStream()
   const frames: Uint8Array[] = []
   let held = 0
-  const r = new FrameReader(s as unknown as Stream, max, { frame: b => { frames.push(b.slice()) }, hold: d => { held += d; return true } })
+  const r = new FrameReader(s as unknown as Stream, max, { frame: b => { frames.push(b.slice()) }, hold: d => { held += d; return true }, crowded: () => crowded })
   return { s, r, frames, held: () => held }
 }
 
@@ -36,8 +37,8 @@ describe('FrameReader', function () {
     const sizes = [0, 1, 200, 70_000, CONTIGUOUS_FRAME_BYTES - 1, CONTIGUOUS_FRAME_BYTES, 300_000, 2_100_000, 5, CONTIGUOUS_FRAME_BYTES + 3]
     const bodies = sizes.map(n => rng.bytes(n))
     const wire = new Uint8ArrayList(...bodies.map(b => encodeFrame(b, Infinity))).subarray()
-    for (const asList of [false, true]) {
-      const { s, frames, held } = reader()
+    for (const [asList, crowded] of [[false, true], [true, true], [false, false]]) {
+      const { s, frames, held } = reader(crowded)
       let at = 0
       while (at < wire.byteLength) {
         const n = Math.min(wire.byteLength - at, 1 + rng.int(90_000))
@@ -61,6 +62,27 @@ describe('FrameReader', function () {
     assert.deepEqual(frames, [a, b])
   })
 
+  it('compact() moves a large partial frame into one buffer without restarting its deadline; the frame completes intact', function () {
+    const body = rng.bytes(600_000)
+    const wire = new Uint8ArrayList(encodeFrame(body, Infinity), encodeFrame(rng.bytes(3), Infinity)).subarray()
+    const { s, r, frames, held } = reader(false)
+    assert.equal(r.compact(), false, 'nothing pending')
+    s.push(wire.subarray(0, 3 + 1000))
+    assert.equal(r.compact(), false, 'less than CONTIGUOUS_AFTER_BYTES of the body')
+    s.push(wire.subarray(1003, 200_000))
+    const since = r.partialSince
+    assert.ok(since > 0)
+    assert.equal(r.compact(), true)
+    assert.equal(r.compact(), false, 'already collected')
+    assert.equal(r.partialSince, since, 'the deadline still counts from the prefix')
+    assert.equal(r.pending, 200_000 - 3)
+    assert.equal(held(), 200_000 - 3)
+    s.push(wire.subarray(200_000))
+    assert.equal(frames.length, 2)
+    assert.deepEqual(frames[0], body)
+    assert.equal(held(), 0)
+  })
+
   it('counts a partial large frame as held, and a stream ending inside it as truncated', async function () {
     const body = rng.bytes(1_000_000)
     const wire = encodeFrame(body, Infinity)
@@ -82,7 +104,7 @@ describe('FrameReader', function () {
     let waits = 1
     let both!: () => void
     const delivered = new Promise<void>(resolve => { both = resolve })
-    const r = new FrameReader(s as unknown as Stream, Infinity, { frame: b => { if (frames.push(b.slice()) === 2) both() }, admit: () => waits-- > 0 ? 1 : 0 })
+    const r = new FrameReader(s as unknown as Stream, Infinity, { frame: b => { if (frames.push(b.slice()) === 2) both() }, admit: () => waits-- > 0 ? 1 : 0, crowded: () => true })
     const a = rng.bytes(CONTIGUOUS_FRAME_BYTES + 100)
     const b = rng.bytes(7)
     const wire = new Uint8ArrayList(encodeFrame(a, Infinity), encodeFrame(b, Infinity)).subarray()

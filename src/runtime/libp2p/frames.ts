@@ -47,22 +47,20 @@ export type ReadEnd =
 const MAX_PREFIX_BYTES = 8
 
 /**
- * A frame announcing at least this many bytes that is not complete in what has arrived is collected
- * into one buffer of its announced length instead of being held as the transport's chunks. Those
- * chunks (Noise's decrypted messages, ≤ 64 KiB each) come from glibc's heap: held for long (a slow or
- * never-finished frame) among short-lived allocations, they leave holes glibc never gives back to the
- * OS — tens of MiB of RSS after a slow-partial-frames attack although the JS heap and ArrayBuffers are
- * back where they were. The one buffer is a resizable ArrayBuffer, which V8 reserves with mmap and
- * releases with munmap, outside glibc (a plain one this size lands in glibc's heap too once glibc has
- * raised its mmap threshold); its pages are only committed as bytes are written, so an announced but
- * unsent body costs address space, not memory. Below the threshold the chunks are few per frame and
- * the reservation (~0.1 ms) would cost more than the frame.
+ * A partial frame announcing at least this many bytes may be collected into one buffer of its
+ * announced length instead of being held as the transport's chunks (`compact`). Those chunks (Noise's
+ * decrypted messages, ≤ 64 KiB each) come from glibc's heap: held for long among short-lived
+ * allocations (slow or never-finished frames), they leave holes glibc never gives back to the OS —
+ * tens of MiB of RSS after a slow-partial-frames attack although the JS heap and ArrayBuffers are back
+ * where they were. The one buffer is a resizable ArrayBuffer, which V8 reserves with mmap and releases
+ * with munmap, outside glibc (a plain one this size lands in glibc's heap too once glibc has raised its
+ * mmap threshold). Fresh pages cost page faults (~3–4 ms per MiB on this VM) where glibc would reuse
+ * warm ones, so only frames that look held for long are collected: when the peer already holds part
+ * of a frame on another stream (our own driver sends one frame at a time per peer and protocol), or
+ * when the owner's sweep finds the frame pending for a while. Honest large frames never pay.
  */
 export const CONTIGUOUS_FRAME_BYTES = 256 * 1024
-/**
- * …once this much of its body is here: a bare length prefix (the cheapest thing an attacker can send)
- * does not make us reserve anything.
- */
+/** …once this much of its body is here (a bare length prefix, the cheapest thing to send, reserves nothing). */
 export const CONTIGUOUS_AFTER_BYTES = 64 * 1024
 
 /** A buffer of `n` bytes outside glibc's heap (see CONTIGUOUS_FRAME_BYTES). */
@@ -87,6 +85,11 @@ export interface FrameSink {
    * tries again then.
    */
   admit? (bytes: number): number
+  /**
+   * Does the peer hold part of a frame on another stream too? `held` is what this reader holds (as
+   * last reported through `hold`). True makes the reader collect its large partial frame in one buffer.
+   */
+  crowded? (held: number): boolean
 }
 
 /**
@@ -106,6 +109,8 @@ export class FrameReader {
   /** The large frame being collected in one buffer (CONTIGUOUS_FRAME_BYTES), and how much of it has arrived. */
   private big: Uint8Array | undefined
   private bigFilled = 0
+  /** The next fall in `pending` is a frame moving into one buffer, not a frame completing. */
+  private keepSince = false
   private held = 0
   private done = false
   private throttle: ReturnType<typeof setTimeout> | undefined
@@ -207,14 +212,7 @@ export class FrameReader {
         break
       }
       if (buf.byteLength < i + len) {
-        if (len >= CONTIGUOUS_FRAME_BYTES && buf.byteLength - i >= CONTIGUOUS_AFTER_BYTES) {
-          // collect the rest of this frame in one buffer: the chunks held so far are released now
-          const target = reserve(len)
-          buf.consume(i)
-          this.big = target
-          this.fill(target, buf)
-          buf.consume(this.bigFilled)
-        }
+        if (len >= CONTIGUOUS_FRAME_BYTES && buf.byteLength - i >= CONTIGUOUS_AFTER_BYTES && this.sink.crowded?.(this.held) === true) this.collect(i, len)
         break
       }
       const wait = this.sink.admit?.(len) ?? 0
@@ -226,6 +224,40 @@ export class FrameReader {
     }
     this.account()
     if (this.pendingEnd && this.throttle === undefined) this.finish(this.endState())
+  }
+
+  /**
+   * Collect the pending large frame in one buffer (see CONTIGUOUS_FRAME_BYTES), for an owner whose
+   * sweep finds it pending for a while. False when there is nothing to collect.
+   */
+  compact (): boolean {
+    // throttled, the buffer may start with complete frames waiting their turn: nothing to do then
+    if (this.done || this.big !== undefined || this.throttle !== undefined) return false
+    const buf = this.buf
+    let len = 0
+    let i = 0
+    for (;;) {
+      if (i >= buf.byteLength || i >= MAX_PREFIX_BYTES) return false
+      const b = buf.get(i)
+      len += (b & 0x7f) * 2 ** (7 * i)
+      i++
+      if (b < 0x80) break
+    }
+    if (len < CONTIGUOUS_FRAME_BYTES || buf.byteLength - i < CONTIGUOUS_AFTER_BYTES || buf.byteLength >= i + len) return false
+    this.collect(i, len)
+    this.account()
+    return true
+  }
+
+  /** Move the pending frame (prefix of `i` bytes, body of `len`) from the chunks into one buffer; the chunks are released now. */
+  private collect (i: number, len: number): void {
+    const target = reserve(len)
+    this.buf.consume(i)
+    this.big = target
+    this.fill(target, this.buf)
+    this.buf.consume(this.bigFilled)
+    // the prefix bytes leave `pending`: not a completed frame, so the frame deadline keeps running
+    this.keepSince = true
   }
 
   private pause (ms: number): void {
@@ -248,7 +280,8 @@ export class FrameReader {
     }
     // a throttled stream waits on us, not the peer: no frame deadline runs meanwhile
     if (now === 0 || this.throttle !== undefined) this.partialSince = 0
-    else if (this.partialSince === 0 || delta < 0) this.partialSince = this.lastActivity
+    else if (this.partialSince === 0 || (delta < 0 && !this.keepSince)) this.partialSince = this.lastActivity
+    this.keepSince = false
   }
 
   private endState (): ReadEnd {
