@@ -35,6 +35,13 @@ const IDS_MAX = 4096
 
 export type Verdict = { ok: true, ns: RecordNamespace | undefined } | { ok: false, reason: string }
 
+/**
+ * A store request refused as not ours is penalised per this many bytes it carried (at least once): a
+ * peer whose view lags sends a few small misplaced writes, while a flood of large ones costs us their
+ * transfer and decoding — 64 KiB each takes 8 refusals' worth, so such a writer is cut off after ~13.
+ */
+const MISPLACED_UNIT_BYTES = 8 * 1024
+
 /** Bytes of signed records remembered as valid per node (read path), and the largest record remembered. */
 const READ_MEMO_BYTES = 4 * 1024 * 1024
 const READ_MEMO_MAX_RECORD = 64 * 1024
@@ -127,7 +134,7 @@ export class Admission {
   /** A write (store request, or this host's own put) of `w`; `current` is what we hold. */
   write (from: PeerRef, w: WireItem, op: 'put' | 'delete' | 'provide', rid: bigint, current: StoredItem | undefined): Verdict {
     const mine = from.id === this.m.self.id
-    if (!mine && !this.shouldHold(rid)) return this.no(from, 'not-responsible', PENALTY.refused)
+    if (!mine && !this.shouldHold(rid)) return this.no(from, 'not-responsible', PENALTY.refused * Math.max(1, sizeOf(w) / MISPLACED_UNIT_BYTES))
     if (op === 'provide' || w.kind === KIND_PROVIDERS) {
       // a provider record names only the peer that sent it
       if (w.providers.some(p => p.peer !== from.id)) return this.no(from, 'provider-not-sender', PENALTY.invalid)

@@ -9,7 +9,7 @@
  *
  * Cost (this machine, Node 24, Ed25519 through node:crypto): see the `signed` option in options.ts.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../overlay/hash.js'
 import { type Signer, verifySignature } from '../overlay/identity.js'
 import { type MapEntryWire, type Update, UpdateKind } from './types.js'
 
@@ -22,8 +22,18 @@ export function originPeer (origin: string): string {
   return i < 0 ? origin : origin.slice(0, i)
 }
 
-function payloadHash (u: Update): Uint8Array {
-  return u.hash ?? sha256(u.data ?? new Uint8Array(0))
+/** Payloads at least this large keep their hash (verifying and storing an update both need it). */
+const MEMO_FROM = 4096
+const hashes = new WeakMap<Uint8Array, Uint8Array>()
+
+/** The SHA-256 of the update's payload (an announcement carries it); computed once per payload. */
+export function payloadHash (u: Update): Uint8Array {
+  if (u.hash !== undefined) return u.hash
+  const data = u.data ?? new Uint8Array(0)
+  if (data.byteLength < MEMO_FROM) return sha256(data)
+  let h = hashes.get(data)
+  if (h === undefined) { h = sha256(data); hashes.set(data, h) }
+  return h
 }
 
 /** The bytes an origin signs: a domain tag, every field in a fixed order, and the payload's hash. */

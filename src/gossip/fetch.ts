@@ -3,7 +3,7 @@
  * pulls the body from an announcer, tries the next one on a timeout or a bad body, and checks the
  * hash before taking it in.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../overlay/hash.js'
 import type { PeerRef } from '../overlay/types.js'
 import type { GossipContext } from './context.js'
 import { idKey, type Update } from './types.js'

@@ -250,10 +250,12 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     if (u.time + o.ttlMs <= now) { this.env.stats.inc('gossip:expired'); return false }
     if (u.time > now + o.maxClockSkewMs) { refuse(this.env, from, 'gossip:from-future'); return false }
     if (!validUpdate(u, o)) { refuse(this.env, from, 'gossip:invalid', PENALTY.invalid); return false }
+    // the origin's byte quota before the signature: hashing and verifying a large payload is the
+    // dearest step, and an update over its origin's quota is refused whoever signed it
+    if (!this.store.room(u)) { refuse(this.env, from, 'gossip:quota-origin', PENALTY.quota); return false }
     if (!this.authentic(from, u)) return false
     if (u.kind !== UpdateKind.Message && !this.plausibleClock(from, u.lamport ?? 0)) return false
     if (!this.seen.admit(u.origin, now - o.ttlMs)) { refuse(this.env, from, 'gossip:origins-full', PENALTY.quota); return false }
-    if (!this.store.room(u)) { refuse(this.env, from, 'gossip:quota-origin', PENALTY.quota); return false }
     if (u.data === undefined) return this.fetch.announce(from, u)
     this.seen.add(u.origin, u.seq, u.time)
     this.env.stats.inc(via === 'ae' ? 'gossip:ae-repaired' : 'gossip:received-new')

@@ -3,10 +3,9 @@
  * count (`maxStored`) and bytes (`maxStoredBytes`), the oldest going first, by bytes per origin peer
  * (`maxStoredBytesPerOrigin`: `room` refuses more), and by the TTL (`expire`).
  */
-import { sha256 } from '@noble/hashes/sha2.js'
 import type { ResolvedOptions } from './options.js'
 import { digestHas, type indexDigest } from './seen.js'
-import { originPeer } from './auth.js'
+import { originPeer, payloadHash } from './auth.js'
 import { idKey, type Update } from './types.js'
 
 /** What an update costs besides its payload (ids, maps, the record itself), so tiny updates count too. */
@@ -58,7 +57,7 @@ export class UpdateStore {
     while (this.bytes + c > this.o.maxStoredBytes && this.items.size > 0) this.evictOldest()
     const large = u.size > this.o.maxInlineBytes
     const wire: Update = large
-      ? { ...u, data: undefined, hash: u.hash ?? sha256(u.data ?? new Uint8Array(0)) }
+      ? { ...u, data: undefined, hash: payloadHash(u) }
       : u
     const peer = originPeer(u.origin)
     const s: Stored = { u, wire, hot: hot && this.o.mode !== 'none', counter: 0, at: now, useful: 0, useless: 0, peer, cost: c }

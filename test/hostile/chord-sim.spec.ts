@@ -125,6 +125,25 @@ describe('hostile chord peers (simulator)', function () {
     assert.ok(adm.storedBytes <= 256 * 1024)
   })
 
+  it('a misplaced store is penalised by its size: a lagging view\'s small write lightly, a 64 KiB one 8 times as much', () => {
+    const { nodes } = signedRing(8, 7)
+    const victim = nodes[2]; const attacker = nodes[7]
+    const adm = (victim.machine as ChordMachine).kv.adm
+    const weights: number[] = []
+    // the simulator only counts refusals: record what the driver's score would be charged
+    ;(victim.machine as ChordMachine).env.penalize = (_peer, name, w) => { if (name === 'chord:not-responsible') weights.push(w ?? 1) }
+    const misplaced = (size: number): Uint8Array => {
+      const v = new Uint8Array(size)
+      for (let i = 0; ; i++) { new DataView(v.buffer).setUint32(0, i); if (!adm.shouldHold(hashToId(immutableKey(v), BITS))) return v }
+    }
+    for (const v of [misplaced(100), misplaced(64 * 1024)]) {
+      victim.machine.onMessage(attacker.ref, { t: 'store', req: 1, item: item(immutableKey(v), v, 0), op: 'put' })
+    }
+    assert.equal(weights.length, 2)
+    assert.equal(weights[0], 1)
+    assert.ok(weights[1] >= 8 && weights[1] < 8.1, `64 KiB: ${weights[1]}`)
+  })
+
   it('provider records can only name their sender', () => {
     const { sim, nodes } = signedRing(8, 7)
     const key = utf8('info-hash')

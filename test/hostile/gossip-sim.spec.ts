@@ -98,6 +98,27 @@ describe('gossip under attack (simulator)', () => {
     assert.equal(b.machine.has(u), true, 'kept for relaying')
   })
 
+  it('an update over its origin\'s byte quota is refused before its signature is checked (no hashing of a payload that will not be kept)', () => {
+    const quota = 64 * 1024
+    const v = fakeNode('', { signed: true, mode: 'none', antiEntropy: { periodMs: 0 }, maxStoredBytesPerOrigin: quota, maxInlineBytes: 1024 }, 1, identity(0))
+    v.clock.now = 100
+    const [key] = attackerKeys(1, 'quota')
+    const big = (seq: number, sign: boolean): ReturnType<typeof craft> => {
+      const u = craft({ origin: `${key.id}/1`, seq, time: 100, data: new Uint8Array(40 * 1024).fill(seq), by: key })
+      return sign ? u : { ...u, sig: new Uint8Array(64) }
+    }
+    v.machine.onMessage({ id: 'relay' }, { type: 'rumor', updates: [big(1, true)], pull: false })
+    assert.equal(v.stats.get('gossip:delivered'), 1)
+    // the origin has room for no second 40 KiB update: a forged one is refused by the quota, not the signature
+    v.machine.onMessage({ id: 'relay' }, { type: 'rumor', updates: [big(2, false)], pull: false })
+    assert.equal(v.stats.get('gossip:quota-origin'), 1)
+    assert.equal(v.stats.get('gossip:bad-signature'), 0)
+    // within the quota a forgery is still caught by its signature
+    v.machine.onMessage({ id: 'relay' }, { type: 'rumor', updates: [craft({ origin: `${key.id}/1`, seq: 3, time: 100, text: 'small', by: attackerKeys(2, 'quota')[1] })], pull: false })
+    assert.equal(v.stats.get('gossip:bad-signature'), 1)
+    assert.equal(v.stats.get('gossip:delivered'), 1)
+  })
+
   it('a map write with Lamport clock 2^53 − 1 is refused; an honest put wins everywhere and never fails', () => {
     const { sim, nodes, attacker } = hostileSwarm(5)
     const [key] = attackerKeys(1, 'lamport')

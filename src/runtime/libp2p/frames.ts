@@ -46,6 +46,30 @@ export type ReadEnd =
 /** Longest varint length prefix we accept (enough for any 53-bit length). */
 const MAX_PREFIX_BYTES = 8
 
+/**
+ * A partial frame announcing at least this many bytes may be collected into one buffer of its
+ * announced length instead of being held as the transport's chunks (`compact`). Those chunks (Noise's
+ * decrypted messages, ≤ 64 KiB each) come from glibc's heap: held for long among short-lived
+ * allocations (slow or never-finished frames), they leave holes glibc never gives back to the OS —
+ * tens of MiB of RSS after a slow-partial-frames attack although the JS heap and ArrayBuffers are back
+ * where they were. The one buffer is a resizable ArrayBuffer, which V8 reserves with mmap and releases
+ * with munmap, outside glibc (a plain one this size lands in glibc's heap too once glibc has raised its
+ * mmap threshold). Fresh pages cost page faults (~3–4 ms per MiB on this VM) where glibc would reuse
+ * warm ones, so only frames that look held for long are collected: when the peer already holds part
+ * of a frame on another stream (our own driver sends one frame at a time per peer and protocol), or
+ * when the owner's sweep finds the frame pending for a while. Honest large frames never pay.
+ */
+export const CONTIGUOUS_FRAME_BYTES = 256 * 1024
+/** …once this much of its body is here (a bare length prefix, the cheapest thing to send, reserves nothing). */
+export const CONTIGUOUS_AFTER_BYTES = 64 * 1024
+
+/** A buffer of `n` bytes outside glibc's heap (see CONTIGUOUS_FRAME_BYTES). */
+function reserve (n: number): Uint8Array {
+  // the options argument (ES2024) is missing from the project's TypeScript lib
+  const Resizable = ArrayBuffer as unknown as new (n: number, opts: { maxByteLength: number }) => ArrayBuffer
+  return new Uint8Array(new Resizable(n, { maxByteLength: n }), 0, n)
+}
+
 /** What a reader reports to its owner; every call is synchronous and must not throw. */
 export interface FrameSink {
   frame (body: Uint8Array): void
@@ -61,6 +85,11 @@ export interface FrameSink {
    * tries again then.
    */
   admit? (bytes: number): number
+  /**
+   * Does the peer hold part of a frame on another stream too? `held` is what this reader holds (as
+   * last reported through `hold`). True makes the reader collect its large partial frame in one buffer.
+   */
+  crowded? (held: number): boolean
 }
 
 /**
@@ -77,6 +106,11 @@ export class FrameReader {
   partialSince = 0
   lastActivity = performance.now()
   private readonly buf = new Uint8ArrayList()
+  /** The large frame being collected in one buffer (CONTIGUOUS_FRAME_BYTES), and how much of it has arrived. */
+  private big: Uint8Array | undefined
+  private bigFilled = 0
+  /** The next fall in `pending` is a frame moving into one buffer, not a frame completing. */
+  private keepSince = false
   private held = 0
   private done = false
   private throttle: ReturnType<typeof setTimeout> | undefined
@@ -99,7 +133,7 @@ export class FrameReader {
   }
 
   /** Bytes held for incomplete frames (and, while throttled, complete frames not yet delivered). */
-  get pending (): number { return this.buf.byteLength }
+  get pending (): number { return this.buf.byteLength + this.bigFilled }
 
   /** Paused by the rate limit. */
   get throttled (): boolean { return this.throttle !== undefined }
@@ -118,23 +152,49 @@ export class FrameReader {
     if (this.held > 0) this.sink.hold?.(-this.held)
     this.held = 0
     this.buf.consume(this.buf.byteLength)
+    this.big = undefined
+    this.bigFilled = 0
     this.partialSince = 0
     this.resolve(end)
   }
 
   private onMessage (evt: StreamMessageEvent): void {
     if (this.done) return
-    this.buf.append(evt.data)
+    const big = this.big
+    if (big !== undefined && this.bigFilled < big.byteLength) this.fill(big, evt.data)
+    else this.buf.append(evt.data)
     this.lastActivity = performance.now()
     // bytes already in flight when we paused: held (and budgeted) until the throttle ends
     if (this.throttle !== undefined) { this.account(); return }
     this.process()
   }
 
+  /** Copy what `data` has of the large frame into it; the rest (the next frames) goes to the chunk buffer. */
+  private fill (big: Uint8Array, data: Uint8Array | Uint8ArrayList): void {
+    for (const chunk of data instanceof Uint8Array ? [data] : data) {
+      const room = big.byteLength - this.bigFilled
+      if (room === 0) { this.buf.append(chunk); continue }
+      const n = Math.min(room, chunk.byteLength)
+      big.set(n === chunk.byteLength ? chunk : chunk.subarray(0, n), this.bigFilled)
+      this.bigFilled += n
+      if (n < chunk.byteLength) this.buf.append(chunk.subarray(n))
+    }
+  }
+
   /** Deliver every complete frame in the buffer, unless the rate limit says wait. */
   private process (): void {
     const buf = this.buf
     const max = this.maxFrameBytes
+    const big = this.big
+    if (big !== undefined) {
+      if (this.bigFilled < big.byteLength) { this.account(); return }
+      const wait = this.sink.admit?.(big.byteLength) ?? 0
+      if (wait > 0) { this.pause(wait); this.account(); return }
+      this.big = undefined
+      this.bigFilled = 0
+      this.sink.frame(big)
+      if (this.done) return
+    }
     while (buf.byteLength > 0) {
       // unsigned varint length, checked against the limit byte by byte
       let len = 0
@@ -151,7 +211,10 @@ export class FrameReader {
         if (i >= MAX_PREFIX_BYTES) { this.finish({ reason: 'oversize', error: new InvalidDataLengthError('length prefix too long') }); return }
         break
       }
-      if (buf.byteLength < i + len) break
+      if (buf.byteLength < i + len) {
+        if (len >= CONTIGUOUS_FRAME_BYTES && buf.byteLength - i >= CONTIGUOUS_AFTER_BYTES && this.sink.crowded?.(this.held) === true) this.collect(i, len)
+        break
+      }
       const wait = this.sink.admit?.(len) ?? 0
       if (wait > 0) { this.pause(wait); break }
       const body = buf.subarray(i, i + len)
@@ -161,6 +224,40 @@ export class FrameReader {
     }
     this.account()
     if (this.pendingEnd && this.throttle === undefined) this.finish(this.endState())
+  }
+
+  /**
+   * Collect the pending large frame in one buffer (see CONTIGUOUS_FRAME_BYTES), for an owner whose
+   * sweep finds it pending for a while. False when there is nothing to collect.
+   */
+  compact (): boolean {
+    // throttled, the buffer may start with complete frames waiting their turn: nothing to do then
+    if (this.done || this.big !== undefined || this.throttle !== undefined) return false
+    const buf = this.buf
+    let len = 0
+    let i = 0
+    for (;;) {
+      if (i >= buf.byteLength || i >= MAX_PREFIX_BYTES) return false
+      const b = buf.get(i)
+      len += (b & 0x7f) * 2 ** (7 * i)
+      i++
+      if (b < 0x80) break
+    }
+    if (len < CONTIGUOUS_FRAME_BYTES || buf.byteLength - i < CONTIGUOUS_AFTER_BYTES || buf.byteLength >= i + len) return false
+    this.collect(i, len)
+    this.account()
+    return true
+  }
+
+  /** Move the pending frame (prefix of `i` bytes, body of `len`) from the chunks into one buffer; the chunks are released now. */
+  private collect (i: number, len: number): void {
+    const target = reserve(len)
+    this.buf.consume(i)
+    this.big = target
+    this.fill(target, this.buf)
+    this.buf.consume(this.bigFilled)
+    // the prefix bytes leave `pending`: not a completed frame, so the frame deadline keeps running
+    this.keepSince = true
   }
 
   private pause (ms: number): void {
@@ -175,7 +272,7 @@ export class FrameReader {
 
   /** Tell the owner how much is held now; a refusal stops the reader. */
   private account (): void {
-    const now = this.buf.byteLength
+    const now = this.pending
     const delta = now - this.held
     if (delta !== 0) {
       if (this.sink.hold !== undefined && !this.sink.hold(delta)) { this.finish({ reason: 'stopped', why: 'over-budget' }); return }
@@ -183,12 +280,13 @@ export class FrameReader {
     }
     // a throttled stream waits on us, not the peer: no frame deadline runs meanwhile
     if (now === 0 || this.throttle !== undefined) this.partialSince = 0
-    else if (this.partialSince === 0 || delta < 0) this.partialSince = this.lastActivity
+    else if (this.partialSince === 0 || (delta < 0 && !this.keepSince)) this.partialSince = this.lastActivity
+    this.keepSince = false
   }
 
   private endState (): ReadEnd {
-    return this.buf.byteLength > 0
-      ? { reason: 'truncated', error: new Error(`stream ended inside a frame (${this.buf.byteLength} bytes pending)`) }
+    return this.pending > 0
+      ? { reason: 'truncated', error: new Error(`stream ended inside a frame (${this.pending} bytes pending)`) }
       : { reason: 'eof' }
   }
 

@@ -24,6 +24,9 @@ import type { Channel } from './channel.js'
 import type { DriverContext } from './context.js'
 import type { Connection, Stream } from '@libp2p/interface'
 
+/** A large frame pending this long is collected in one buffer at the next sweep (FrameReader.compact). */
+const COMPACT_AFTER_MS = 250
+
 export class Inbound<M> {
   /** Every reader, inbound and outbound, with its peer. */
   private readonly readers = new Map<FrameReader, string>()
@@ -114,7 +117,8 @@ export class Inbound<M> {
     const reader = new FrameReader(stream, ctx.spec.codec.maxFrameBytes, {
       frame: body => { this.deliver(id, body) },
       hold: delta => peers.hold(id, delta),
-      admit: bytes => peers.admit(id, bytes, performance.now())
+      admit: bytes => peers.admit(id, bytes, performance.now()),
+      crowded: held => peers.bufferedOf(id) > held
     })
     this.readers.set(reader, id)
     const end = await reader.ended
@@ -211,12 +215,13 @@ export class Inbound<M> {
     ctx.peers.penalize(id, 'decode-error', ctx.peers.policy.score.weights.decodeError, now)
   }
 
-  /** Reset streams whose frame is overdue; close streams idle too long. */
+  /** Reset streams whose frame is overdue; close streams idle too long; collect large frames pending for a while in one buffer. */
   private sweep (): void {
     const now = performance.now()
     const p = this.ctx.peers.policy
     for (const [r] of this.readers) {
       if (r.partialSince > 0 && now - r.partialSince > p.frameDeadlineMs) r.stop('deadline')
+      else if (r.partialSince > 0 && now - r.partialSince > COMPACT_AFTER_MS) r.compact()
       else if (p.streamIdleMs > 0 && now - r.lastActivity > p.streamIdleMs && r.stream.direction === 'inbound') r.stop('idle')
     }
   }

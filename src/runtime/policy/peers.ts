@@ -68,6 +68,9 @@ export class PeerPolicy {
     if (a.streams <= 0 && a.buffered === 0 && a.score.current(performance.now()) === 0) this.accounts.delete(peer)
   }
 
+  /** Bytes of incomplete frames held for `peer` now. */
+  bufferedOf (peer: string): number { return this.accounts.get(peer)?.buffered ?? 0 }
+
   /**
    * `delta` more (or, negative, fewer) bytes of incomplete frames held for `peer`. False when taking
    * them would pass the peer's or the protocol's budget (`lastOver` says which): nothing is charged,
