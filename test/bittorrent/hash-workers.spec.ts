@@ -1,5 +1,5 @@
 /**
- * Off-loop piece hashing (hashWorkers > 0, the default in Node with more than one core): the
+ * Off-loop piece hashing (hashWorkers > 0, opt-in since the default hashes on the event loop): the
  * worker pool's digests equal node:crypto's, a download verified by it is byte-identical, and a
  * stopped pool refuses new work with an error instead of hanging.
  */

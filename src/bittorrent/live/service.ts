@@ -57,11 +57,10 @@ export interface BitTorrentInit {
   maxInboundStreams?: number
   /**
    * Worker threads that SHA-1-verify pieces off the event loop (Node); 0 hashes on the event loop
-   * with node:crypto (about 50 ms per 64 MiB). A finished piece costs the event loop one copy into a
-   * reused buffer and a message each way (sha1-workers.ts); on a machine with a spare core that is
-   * less than the hashing (benchmarks/results/bittorrent-live-one-leecher.md). In browsers pieces are
-   * hashed by WebCrypto, off the page's thread, whatever this says. @default 1 when the machine has
-   * more than one core, else 0
+   * with node:crypto (about 50 ms per 64 MiB). Off by default: moving a piece to a worker (one copy,
+   * a message each way, more garbage) cost the event loop more than the hashing it saves
+   * (benchmarks/results/bittorrent-live-one-leecher.md). In browsers pieces are hashed by WebCrypto,
+   * off the page's thread, whatever this says. @default 0
    */
   hashWorkers?: number
   /** Seed for machine randomness (tests). @default random */
@@ -195,15 +194,12 @@ export class BitTorrentService implements Startable {
       } catch { /* the pure-JS SHA-1 */ }
     }
     let hashAsync: ((parts: readonly Uint8Array[]) => Promise<Uint8Array>) | undefined
-    if (sha1 !== undefined && this.init.hashWorkers !== 0) {
+    if (sha1 !== undefined && (this.init.hashWorkers ?? 0) > 0) {
       // Node only, loaded on demand like the TCP endpoint below (bundlers leave it out)
       const workers = './sha1-workers.js'
-      const { Sha1Workers, defaultHashWorkers } = await import(/* @vite-ignore */ /* webpackIgnore: true */ workers) as typeof import('./sha1-workers.js')
-      const threads = this.init.hashWorkers ?? defaultHashWorkers()
-      if (threads > 0) {
-        this.hashers = new Sha1Workers(threads)
-        hashAsync = this.hashers.hash
-      }
+      const { Sha1Workers } = await import(/* @vite-ignore */ /* webpackIgnore: true */ workers) as typeof import('./sha1-workers.js')
+      this.hashers = new Sha1Workers(this.init.hashWorkers)
+      hashAsync = this.hashers.hash
     }
     // refusals go through the node's shared list (as the libp2p overlays'): a peer cut off here is
     // refused by the node, with its connections closed, and one cut off elsewhere is refused here

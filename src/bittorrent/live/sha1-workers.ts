@@ -34,9 +34,6 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024
 /** Batch buffers kept for reuse (each at least MAX_BATCH_BYTES: a batch is flushed once it reaches that). */
 const POOLED_BUFFERS = 4
 
-/** BitTorrentInit.hashWorkers' default: one worker when there is a core besides the event loop's. */
-export function defaultHashWorkers (): number { return availableParallelism() > 1 ? 1 : 0 }
-
 interface Waiter { resolve: (d: Uint8Array) => void, reject: (e: Error) => void }
 interface Batch { pieces: Array<readonly Uint8Array[]>, waiters: Waiter[], bytes: number }
 
