@@ -32,6 +32,24 @@ describe('bittorrent: SHA-1 on worker threads (hashWorkers)', function () {
     await assert.rejects(pool.hash([new Uint8Array(1)]), /stopped/)
   })
 
+  it('batch buffers come back from the workers and are reused: later batches still hash exactly their own bytes', async () => {
+    const pool = new Sha1Workers(1)
+    const rng = new Rng('sha1-pool')
+    const expect = (parts: Uint8Array[]): Uint8Array => { const h = createHash('sha1'); for (const p of parts) h.update(p); return new Uint8Array(h.digest()) }
+    try {
+      // one round at a time, so each batch gets the buffer the previous one returned; sizes shrink and
+      // grow, so stale bytes past a smaller batch would show; one piece is larger than a pooled buffer
+      for (const size of [300_000, 5_000, 200_000, 5 * 1024 * 1024, 17]) {
+        const pieces = Array.from({ length: 3 }, () => [rng.bytes(size), rng.bytes(1 + rng.int(100))])
+        const digests = await Promise.all(pieces.map(async p => await pool.hash(p)))
+        for (const [i, d] of digests.entries()) assert.deepEqual(d, expect(pieces[i]), `size ${size}, piece ${i}`)
+      }
+      assert.ok((pool as unknown as { pool: ArrayBuffer[] }).pool.length >= 1, 'a returned buffer is kept')
+    } finally {
+      await pool.stop()
+    }
+  })
+
   it('a leecher verifying on a worker downloads byte-identical', async () => {
     const swarm = await createSwarm<{ bittorrent: BitTorrentService }>(2, (i) => ({ bittorrent: bittorrent({ seed: `hw-${i}`, hashWorkers: i }) }), { transport: 'memory', seed: 'hash-workers', connect: 'full' })
     try {

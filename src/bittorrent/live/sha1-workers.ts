@@ -4,9 +4,12 @@
  * io result arrives, so verifying pieces no longer blocks the event loop that parses the peer wire.
  *
  * Pieces completed in the same turn of the event loop go to a worker as one message: their blocks are
- * copied once into a fresh buffer that is transferred (not cloned) to the worker, which hashes each
- * piece with node:crypto and transfers the digests back. Blocks may be views into larger receive
- * buffers, which a structured clone would copy whole; one copy of the piece bytes is all this costs.
+ * copied once into a buffer that is transferred (not cloned) to the worker, which hashes each piece
+ * with node:crypto and transfers the buffer back with the digests. Blocks may be views into larger
+ * receive buffers, which a structured clone would copy whole; one copy of the piece bytes is all this
+ * costs. The buffers are kept for the next batches: a fresh one per batch (the first version) cost
+ * page faults and garbage that outweighed the hashing it moved off the loop, and a SharedArrayBuffer
+ * is filled by V8 with relaxed-atomic copies, several times slower than memcpy.
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -22,12 +25,14 @@ parentPort.on('message', (m) => {
     out.set(createHash('sha1').update(all.subarray(off, off + m.sizes[i])).digest(), 20 * i)
     off += m.sizes[i]
   }
-  parentPort.postMessage({ id: m.id, digests: out }, [out.buffer])
+  parentPort.postMessage({ id: m.id, digests: out, buf: m.buf }, [out.buffer, m.buf])
 })
 `
 
 /** A batch is sent at the end of the current turn, or at once when it holds this many bytes. */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024
+/** Batch buffers kept for reuse (each at least MAX_BATCH_BYTES: a batch is flushed once it reaches that). */
+const POOLED_BUFFERS = 4
 
 interface Waiter { resolve: (d: Uint8Array) => void, reject: (e: Error) => void }
 interface Batch { pieces: Array<readonly Uint8Array[]>, waiters: Waiter[], bytes: number }
@@ -36,6 +41,7 @@ export class Sha1Workers {
   private readonly workers: Worker[] = []
   private readonly pending = new Map<number, { worker: Worker, waiters: Waiter[] }>()
   private batch: Batch | undefined
+  private readonly pool: ArrayBuffer[] = []
   private seq = 0
   private next = 0
   private stopped = false
@@ -63,7 +69,8 @@ export class Sha1Workers {
     const b = this.batch
     this.batch = undefined
     if (b === undefined || b.pieces.length === 0) return
-    const buf = new ArrayBuffer(b.bytes)
+    let buf = this.pool.pop()
+    if (buf === undefined || buf.byteLength < b.bytes) buf = new ArrayBuffer(Math.max(b.bytes, MAX_BATCH_BYTES))
     const all = new Uint8Array(buf)
     const sizes: number[] = []
     let off = 0
@@ -83,7 +90,8 @@ export class Sha1Workers {
       const w = new Worker(WORKER_SOURCE, { eval: true })
       // idle workers must not keep a process alive; a pending hash is always tied to a live stream
       w.unref()
-      w.on('message', (m: { id: number, digests: Uint8Array }) => {
+      w.on('message', (m: { id: number, digests: Uint8Array, buf: ArrayBuffer }) => {
+        if (this.pool.length < POOLED_BUFFERS && !this.stopped) this.pool.push(m.buf)
         const p = this.pending.get(m.id)
         if (p === undefined) return
         this.pending.delete(m.id)
