@@ -4,10 +4,7 @@
  * lookups (lookup.ts), ring maintenance (maintenance.ts), replication (replication.ts) and the ring
  * merge (merge.ts) — which see it only through the narrow ChordContext (context.ts).
  */
-import { sha256 } from '@noble/hashes/sha2.js'
-import { ringSize, utf8 } from '../overlay/ids.js'
 import type { Env, Machine, PeerRef } from '../overlay/types.js'
-import type { Signer } from '../overlay/identity.js'
 import type { ChordContext, LateReply, LookupCallback, LookupRequest, OpenLookup, RouteAnswer } from './context.js'
 import type { ChordEvent } from './events.js'
 import { Lookups } from './lookup.js'
@@ -19,6 +16,7 @@ import { Replication } from './replication.js'
 import { PeerHealth, RTT_SAMPLE_MIN_MS } from './rtt.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
 import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
+import { maskOf, signedRequestIds, unsignedRequestId } from './request-ids.js'
 import { RouteTable, VNode } from './routing.js'
 import { MemoryStore, type ChordStore } from './store.js'
 
@@ -397,42 +395,3 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 /** The reply handler of a request that timed out and has no late handler of its own. */
 function lateReply (): void {}
 function noop (): void {}
-
-/** One mask per m, shared by every host (a 160-bit bigint per host is ~40 bytes at 10^6 hosts). */
-const masks = new Map<number, bigint>()
-function maskOf (bits: number): bigint {
-  let m = masks.get(bits)
-  if (m === undefined) { m = ringSize(bits) - 1n; masks.set(bits, m) }
-  return m
-}
-
-/** An unsigned node's n-th request id: FNV-1a of its id plus n·φ, through murmur3's finalizer (a bijection of n). */
-function unsignedRequestId (id: string, n: number): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193)
-  let x = (h + Math.imul(n, 0x9e3779b9)) | 0
-  x ^= x >>> 16; x = Math.imul(x, 0x85ebca6b)
-  x ^= x >>> 13; x = Math.imul(x, 0xc2b2ae35)
-  x ^= x >>> 16
-  return x >>> 0
-}
-
-/** A signed node's request-id source (see newReq). */
-function signedRequestIds (signer: Signer): () => number {
-  let secret: Uint8Array | undefined
-  let block = new Uint32Array(0)
-  let pos = 0
-  let counter = 0
-  const input = new Uint8Array(40)
-  return () => {
-    if (pos >= block.length) {
-      secret ??= sha256(signer.sign(utf8('overlaykit/chord/request-ids')))
-      input.set(secret, 0)
-      new DataView(input.buffer).setFloat64(32, counter++)
-      const h = sha256(input)
-      block = new Uint32Array(h.buffer, h.byteOffset, 8)
-      pos = 0
-    }
-    return block[pos++]
-  }
-}
