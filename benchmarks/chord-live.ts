@@ -178,7 +178,7 @@ const bench: Benchmark = {
         nodes: n,
         runs: runs.map(r => `${r.link}: ${r.lookups} lookups per op, ${r.records} records × 2 gets each kind`),
         transport: 'memory (Noise + yamux), identify + relay client + ping on every node, connection monitor pinging every connection (libp2p defaults, abortConnectionOnPingFailure off)',
-        chord: 'm 160, r = 12, iterative lookups, verifyOwner off (the owner confirms only when a lookup saw a timeout), rpcTimeoutMs 2000 as the floor of SRTT + 4·RTTVAR (cap 4×), a peer dropped after 2 timeouts in a row, stabilize 1000 ms adaptive down to max(50 ms, 2·SRTT), fix_fingers 1000 ms stretched up to 8× while fingers stay, recursive joins, open (plain keys accepted, for the unsigned get row); joins through node 0, 8 in flight at a time',
+        chord: 'm 160, r = 12, iterative lookups, verifyOwner off (the owner confirms only when a lookup saw a timeout), rpcTimeoutMs 2000 as the floor of SRTT + 4·RTTVAR (cap 4×), a peer dropped after 2 timeouts in a row, stabilize 1000 ms adaptive down to stabilizeMinMs 50 ms, fix_fingers 1000 ms stretched up to 8× while fingers stay, recursive joins, open (plain keys accepted, for the unsigned get row); joins through node 0, 8 in flight at a time',
         kad: 'kad-dht 16 defaults (k 20, alpha 3), clientMode false, passthroughMapper; star dials to node 0 (8 at a time) then one self-lookup per node (2 at a time)',
         records: '1 KiB values; plain put vs putSigned from the same random node, gets alternating order',
         idleWindowMs: idleMs,
