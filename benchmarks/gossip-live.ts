@@ -237,6 +237,18 @@ const bench: Benchmark = {
     const wanSigned = await runOurs(n, latencyCount, ctx.seed, { ...initWan, signed: true }, false, rateCount, idleMs, LATENCY)
     const wanOpen = await runOurs(n, latencyCount, ctx.seed, { ...initWan, signed: false }, false, rateCount, idleMs, LATENCY)
     load.oursLatency = os.loadavg()[0]
+    // the signing cost, settled over repeats: one swarm per side varies more between runs than the
+    // 10 % the goal allows (unsigned p50 moved 31.5 -> 38.6 ms between two runs of the same code), so
+    // signed and unsigned swarms alternate, each order equally often, and the goal compares medians
+    const repeats = ctx.quick ? 0 : 4
+    const rep: Array<{ signed: boolean, p: Phases }> = []
+    for (let r = 0; r < repeats; r++) {
+      for (const signed of r % 2 === 0 ? [false, true] : [true, false]) {
+        ctx.log(`repeat ${r + 1}/${repeats}: ours ${signed ? 'signed' : 'unsigned'}`)
+        rep.push({ signed, p: await runOurs(n, count, ctx.seed, { ...init, signed }, false, rateCount, idleMs) })
+      }
+    }
+    load.repeats = os.loadavg()[0]
     ctx.log('gossipsub signed')
     const gsSigned = await runGossipsub(n, count, ctx.seed, true, true, rateCount, idleMs)
     load.gossipsubSigned = os.loadavg()[0]
@@ -265,6 +277,9 @@ const bench: Benchmark = {
       { overlay: OURS, signed: true, phase: 'idle', idleFramesPerNodePerSec: +(oursSigned.idleFramesPerNodePerSec ?? 0).toFixed(3) },
       { overlay: GS, signed: true, phase: 'idle', idleFramesPerNodePerSec: +(gsSigned.idleFramesPerNodePerSec ?? 0).toFixed(3) }
     ]
+    rep.forEach((x, i) => rows.push(row(OURS, x.signed, `back to back, repeat ${Math.floor(i / 2) + 1}`, x.p.b2b, x.p)))
+    const median = (xs: number[]): number => { const v = [...xs].sort((a, b) => a - b); const h = v.length >> 1; return v.length % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2 }
+    const med = (signed: boolean, k: 'p50' | 'p99'): number => median(rep.filter(x => x.signed === signed).map(x => x.p.b2b[k]))
     const idle = oursSigned.idleFramesPerNodePerSec ?? Infinity
     const rateOurs = (oursSigned.rate as Measured).framesPerNode
     const rateGs = (gsSigned.rate as Measured).framesPerNode
@@ -272,6 +287,12 @@ const bench: Benchmark = {
       { goal: 'delivery 100 % (every row)', measured: Math.min(oursSigned.b2b.delivery, oursOpen.b2b.delivery, (oursSigned.rate as Measured).delivery), reference: 1, met: oursSigned.b2b.delivery === 1 && oursOpen.b2b.delivery === 1 && (oursSigned.rate as Measured).delivery === 1 },
       { goal: 'signed time-to-all p50 ≤ 1.1× unsigned (ours, same run)', measured: +oursSigned.b2b.p50.toFixed(1), reference: +(1.1 * oursOpen.b2b.p50).toFixed(1), met: oursSigned.b2b.p50 <= 1.1 * oursOpen.b2b.p50 },
       { goal: 'signed time-to-all p99 ≤ 1.1× unsigned (ours, same run)', measured: +oursSigned.b2b.p99.toFixed(1), reference: +(1.1 * oursOpen.b2b.p99).toFixed(1), met: oursSigned.b2b.p99 <= 1.1 * oursOpen.b2b.p99 },
+      ...(repeats > 0
+        ? [
+            { goal: `signed time-to-all p50 ≤ 1.1× unsigned (ours, medians of ${repeats} alternating repeats)`, measured: +med(true, 'p50').toFixed(1), reference: +(1.1 * med(false, 'p50')).toFixed(1), met: med(true, 'p50') <= 1.1 * med(false, 'p50') },
+            { goal: `signed time-to-all p99 ≤ 1.1× unsigned (ours, medians of ${repeats} alternating repeats)`, measured: +med(true, 'p99').toFixed(1), reference: +(1.1 * med(false, 'p99')).toFixed(1), met: med(true, 'p99') <= 1.1 * med(false, 'p99') }
+          ]
+        : []),
       { goal: `signed time-to-all p50 ≤ 1.1× unsigned, ${LATENCY} ms links`, measured: +wanSigned.b2b.p50.toFixed(1), reference: +(1.1 * wanOpen.b2b.p50).toFixed(1), met: wanSigned.b2b.p50 <= 1.1 * wanOpen.b2b.p50 },
       { goal: `signed time-to-all p99 ≤ 1.1× unsigned, ${LATENCY} ms links`, measured: +wanSigned.b2b.p99.toFixed(1), reference: +(1.1 * wanOpen.b2b.p99).toFixed(1), met: wanSigned.b2b.p99 <= 1.1 * wanOpen.b2b.p99 },
       { goal: 'idle anti-entropy ≤ 1 frame/s/node', measured: +idle.toFixed(3), reference: 1, met: idle <= 1 },
@@ -293,6 +314,7 @@ const bench: Benchmark = {
       rows,
       notes: [
         `Goals: ${goals.map(g => `${String(g.goal)}: ${g.met === true ? 'met' : 'missed'} (${String(g.measured)} vs ${String(g.reference)})`).join('; ')}.`,
+        `Repeats: after the six swarms, ${repeats} more pairs of our swarms back to back (${count} broadcasts each), unsigned first in odd repeats and signed first in even ones; the rows "repeat k" and the goal rows on medians come from them. The "same run" goal rows compare one swarm per side and are kept for continuity.`,
         'Six swarms one after the other in one process on the same 2 cores: ours signed (back to back, then idle, then 1 broadcast/s), ours unsigned (back to back), ours signed and unsigned with link latency (back to back), gossipsub signed (the same three phases as ours signed), gossipsub unsigned (back to back). Every node runs the real @libp2p/identify (gossipsub learns /meshsub peers from it; ours does not need it, but pays for it the same).',
         `The cost of signing: every node verifies each new update once (Ed25519 through @libp2p/crypto, i.e. Node's native crypto: about 86 µs per verification, 70 µs per signature on this machine), so one broadcast costs ${n} verifications ≈ ${(n * 0.086).toFixed(1)} ms of CPU. In this one-process swarm that CPU is serialized with all ${n} nodes' other work, so the zero-latency run adds it to time-to-all almost whole; with ${LATENCY} ms links (memory transport \`latency\`, added per buffer and direction) the CPU is mostly idle and a delivery waits only for the verifications on its own path (a few hops), which is what a user with one node per machine sees. Both are reported; each has its goal row.`,
         `Slowest times-to-all (ms), the tail behind p99: ours signed ${oursSigned.b2b.slowest.join(', ')}; ours unsigned ${oursOpen.b2b.slowest.join(', ')}; with ${LATENCY} ms links signed ${wanSigned.b2b.slowest.join(', ')}, unsigned ${wanOpen.b2b.slowest.join(', ')}; gossipsub signed ${gsSigned.b2b.slowest.join(', ')}, unsigned ${gsOpen.b2b.slowest.join(', ')}. A broadcast whose rumor misses a node (each node forwards once to 6 of its ~11 peers) completes only when anti-entropy's follow-up finds it, so p99 is set by how many such broadcasts a run happens to have.`,
