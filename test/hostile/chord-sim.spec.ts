@@ -189,6 +189,29 @@ describe('hostile chord peers (simulator)', function () {
     }
   })
 
+  it('a late reply is taken from the peer asked only, once, and never penalised; a third party answering the late request is refused', () => {
+    const { sim, nodes } = signedRing(4, 11)
+    const [asker, asked, attacker] = [nodes[0], nodes[1], nodes[3]]
+    const req = asker.machine.newReq()
+    let replies = 0; let timeouts = 0
+    // links take 10 ms each way: a 5 ms timeout fires first, and the pong comes in the grace period
+    asker.machine.request(asked.ref, { t: 'ping', req }, () => { replies++ }, () => { timeouts++ }, 5)
+    sim.run({ until: sim.now + 6 })
+    assert.equal(timeouts, 1)
+    // while the late reply is awaited, a third party that learnt the id answers first
+    const unsolicited = asker.stats.get('chord:unsolicited')
+    attacker.env.send(asker.ref, { t: 'pong', req })
+    sim.run({ until: sim.now + 100 })
+    assert.equal(asker.stats.get('chord:unsolicited'), unsolicited + 1)
+    assert.equal(asker.stats.get('chord:late-reply'), 1)
+    assert.equal(replies, 0, 'the caller already heard its timeout; the late reply only proves the peer alive')
+    // the same reply again, now that nothing is pending: refused as unsolicited
+    asked.env.send(asker.ref, { t: 'pong', req })
+    sim.run({ until: sim.now + 100 })
+    assert.equal(asker.stats.get('chord:unsolicited'), unsolicited + 2)
+    assert.equal(asker.stats.get('chord:late-reply'), 1)
+  })
+
   it('recursive lookups cannot be hijacked by guessing request ids', () => {
     const { sim, nodes } = signedRing(8, 9)
     const attacker = nodes[7]
