@@ -9,25 +9,10 @@ import { privateKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
+import { nodeCrypto, type NodeCrypto } from './native-crypto.js'
 
-/**
- * Node's crypto, reached synchronously where it exists (`process.getBuiltinModule`, Node >= 22.3):
- * libp2p's Ed25519 builds a KeyObject from a JWK on every call, which costs about a quarter of a
- * verification, so we keep one KeyObject per key instead. Browsers go through libp2p/noble as before.
- */
-interface NodeCryptoKeys {
-  createPublicKey (k: { key: Uint8Array, format: 'der', type: 'spki' }): unknown
-  createPrivateKey (k: { key: Uint8Array, format: 'der', type: 'pkcs8' }): unknown
-  verify (alg: null, data: Uint8Array, key: unknown, sig: Uint8Array): boolean
-  sign (alg: null, data: Uint8Array, key: unknown): Uint8Array
-}
-const nodeCrypto: NodeCryptoKeys | undefined = (() => {
-  try {
-    return (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as NodeCryptoKeys | undefined
-  } catch {
-    return undefined
-  }
-})()
+// libp2p's Ed25519 builds a KeyObject from a JWK on every call (about a quarter of a verification):
+// where Node's crypto is at hand (native-crypto.ts) we keep one KeyObject per key instead
 // DER prefixes of an Ed25519 SubjectPublicKeyInfo and PKCS#8 private key (RFC 8410): prefix + 32 raw bytes
 const SPKI_ED25519 = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00])
 const PKCS8_ED25519 = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
@@ -117,7 +102,7 @@ export function verifySignature (peerId: string, data: Uint8Array, sig: Uint8Arr
   if (entry === undefined || sig.byteLength !== SIGNATURE_BYTES) return false
   const key = entry.key
   try {
-    if (entry.native !== undefined) return (nodeCrypto as NodeCryptoKeys).verify(null, data, entry.native, sig)
+    if (entry.native !== undefined) return (nodeCrypto as NodeCrypto).verify(null, data, entry.native, sig)
     const ok = key.verify(data, sig)
     if (typeof ok === 'boolean') return ok
     // An asynchronous implementation (not Ed25519 in Node or browsers): verify with noble instead.
