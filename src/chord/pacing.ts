@@ -33,8 +33,8 @@ export class StabilizePacing {
 
   /** The neighbourhood of v changed: stabilize within the fast period (never later than planned). */
   hurry (v: VNode): void {
-    if (this.m.o.stabilizeMinMs <= 0 || !this.m.o.maintenance) return
-    const min = this.fastest()
+    const min = this.m.o.stabilizeMinMs
+    if (min <= 0 || !this.m.o.maintenance) return
     const i = v.self.vnode
     this.changed[i] = true
     this.changedAt[i] = this.m.env.now()
@@ -46,21 +46,16 @@ export class StabilizePacing {
 
   /** The period after a stabilize round of vnode i: back to the minimum after a change, else doubled. */
   nextPace (i: number): number {
-    const { stabilizeMs: max, stabilizeMinMs } = this.m.o
-    if (stabilizeMinMs <= 0) return max
-    const min = this.fastest()
+    // not widened on slow links: one get_pred is outstanding per vnode at a time (maintenance.ts), so
+    // rounds already follow the round trip; spacing them at 2·SRTT made a CPU-bound 64-node ring form
+    // in 12.9 s instead of ~6 (chord-live, seed 1)
+    const { stabilizeMs: max, stabilizeMinMs: min } = this.m.o
+    if (min <= 0) return max
     const p = this.changed[i] === true ? min : Math.min(max, 2 * (this.pace[i] ?? max))
     this.changed[i] = false
     this.pace[i] = p
     return p
   }
-
-  /**
-   * The fast period. No wider on slow links: one get_pred is outstanding per vnode at a time
-   * (maintenance.ts), so rounds already follow the round trip; spacing them at 2·SRTT made a CPU-bound
-   * 64-node ring form in 12.9 s instead of ~6 (chord-live, seed 1).
-   */
-  private fastest (): number { return this.m.o.stabilizeMinMs }
 
   /** fix_fingers rounds skipped in a row, per vnode (see deferFix). */
   private readonly fixSkips: number[] = []
