@@ -120,6 +120,19 @@ export class IterativeLookup {
   private markFailed (peer: string): void { (this.failed ??= new Set()).add(peer) }
 
   /**
+   * A request of this lookup to `peer` timed out: count it, route around the peer in this lookup at
+   * once, and drop it from the tables only when dead (rtt.ts). False once the lookup has finished.
+   */
+  private hopTimedOut (peer: string): boolean {
+    this.current = -1
+    if (this.finished) return false
+    this.timeouts++
+    this.markFailed(peer)
+    if (this.m.missed(peer)) this.m.peerFailed(peer)
+    return true
+  }
+
+  /**
    * Ask n for the key. `via` named n; if n is dead, via is asked again with the dead peers excluded
    * (its next-best finger or successor), as a recursive lookup would fall back at via.
    */
@@ -141,12 +154,7 @@ export class IterativeLookup {
       if (msg.done) this.owned(msg.nodes)
       else { this.add(msg.nodes, n); this.step() }
     }, () => {
-      this.current = -1
-      if (this.finished) return
-      this.timeouts++
-      this.markFailed(n.peer)
-      // routed around in this lookup at once; dropped from the tables only when dead (rtt.ts)
-      if (this.m.missed(n.peer)) this.m.peerFailed(n.peer)
+      if (!this.hopTimedOut(n.peer)) return
       const r = via === undefined ? Infinity : (this.reasked?.get(via.tag) ?? 0)
       if (via !== undefined && r < REASK_LIMIT && !this.isFailed(via.peer)) {
         (this.reasked ??= new Map()).set(via.tag, r + 1)
@@ -220,11 +228,7 @@ export class IterativeLookup {
       this.m.env.stats.inc('chord:owner-unconfirmed')
       this.succeed(list)
     }, () => {
-      this.current = -1
-      if (this.finished) return
-      this.timeouts++
-      this.markFailed(o.peer)
-      if (this.m.missed(o.peer)) this.m.peerFailed(o.peer)
+      if (!this.hopTimedOut(o.peer)) return
       list.shift()
       this.ownerSkips++
       this.lateOwners++
