@@ -61,6 +61,33 @@ describe('blob storage', function () {
     await fs.close()
   })
 
+  it('the filesystem store: concurrent first writes to a new file all land (none truncates another)', async function () {
+    // A downloader keeps several chunk writes in flight and the first ones race to create the file.
+    // The race, made deterministic: the first writer's open is answered only after the second writer
+    // has written its chunk (as a busy libuv thread pool may do in a live process).
+    const s = new FsBlobStorage(join(dir, 'race'))
+    const real = await import('node:fs/promises')
+    let opens = 0
+    let secondWritten: Promise<number> | undefined
+    const slowFirstOpen = {
+      ...real,
+      open: async (...args: Parameters<typeof real.open>) => {
+        const n = opens++
+        const result = await real.open(...args).then(fh => ({ fh }), (err: Error) => ({ err }))
+        if (n === 0) await secondWritten
+        if ('err' in result) throw result.err
+        return result.fh
+      }
+    }
+    ;(s as unknown as { mods: Promise<unknown> }).mods = Promise.resolve({ fs: slowFirstOpen, path: await import('node:path') })
+    const first = s.write('f.bin', 0, new Uint8Array(4096).fill(1))
+    secondWritten = s.write('f.bin', 4096, new Uint8Array(4096).fill(2))
+    await Promise.all([first, secondWritten])
+    const all = await s.read('f.bin', 0, 8192)
+    assert.ok(all.subarray(0, 4096).every(b => b === 1), 'the first chunk was lost')
+    assert.ok(all.subarray(4096).every(b => b === 2), 'the second chunk was lost')
+  })
+
   it('the filesystem store refuses names that leave its root', async function () {
     const root = join(dir, 'jail')
     const s = new FsBlobStorage(root)

@@ -203,11 +203,10 @@ export class FsBlobStorage implements BlobStorage {
     const path = await this.pathOf(store)
     const { fs, path: p } = await this.load()
     await fs.mkdir(p.dirname(path), { recursive: true })
-    // 'a+' would force appends; open read-write and create when missing
-    const fh = await fs.open(path, 'r+').catch(async err => {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return await fs.open(path, 'w+')
-      throw err
-    })
+    // Read-write, created when missing, never truncated: several writes to a new blob run at once (a
+    // downloader's chunks in flight), and a 'w+' open by one of them would erase what another wrote.
+    // ('a+' would force appends.)
+    const fh = await fs.open(path, fs.constants.O_RDWR | fs.constants.O_CREAT)
     try {
       let done = 0
       while (done < data.byteLength) {
