@@ -29,6 +29,7 @@ import { SeenSet } from './seen.js'
 import { type Stored, UpdateStore } from './store.js'
 import { type GossipMessage, idKey, type MapEntryWire, type Update, type UpdateId, UpdateKind } from './types.js'
 import { PeerUpkeep } from './upkeep.js'
+import { PendingChecks } from './verifying.js'
 
 const GC = 'gc'
 
@@ -46,6 +47,8 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
   private readonly learnSenders: boolean
   /** Signs what this node publishes; undefined on an open node. */
   private readonly signer: Signer | undefined
+  /** Signature checks off the event loop, where the driver offers them (verifying.ts). */
+  private readonly checks: PendingChecks | undefined
   /** This incarnation's origin name: peer id + start time, so a restarted node never reuses a seq. */
   private origin = ''
   private seq = 0
@@ -63,6 +66,8 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
       throw new InvalidArgumentError('gossip: signed updates need the node\'s identity key (env.signer; in the simulator spawn with { signer: simIdentity(seed, i) }), or run open with signed: false')
     }
     this.signer = this.o.signed ? env.signer : undefined
+    const verify = env.verify?.bind(env)
+    this.checks = this.signer !== undefined && verify !== undefined && this.o.maxPendingChecks > 0 ? new PendingChecks(verify, this.o.maxPendingChecks) : undefined
     const m = this.o.membership
     this.membership = m.kind === 'cyclon'
       ? new CyclonView(env.self, { viewSize: m.viewSize, shuffleLength: m.shuffleLength })
@@ -101,6 +106,7 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     this.upkeep.stop()
     this.env.clearTimer(GC)
     this.fetch.stop()
+    this.checks?.clear()
   }
 
   running (): boolean { return this.isRunning }
@@ -253,9 +259,35 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     // the origin's byte quota before the signature: hashing and verifying a large payload is the
     // dearest step, and an update over its origin's quota is refused whoever signed it
     if (!this.store.room(u)) { refuse(this.env, from, 'gossip:quota-origin', PENALTY.quota); return false }
+    if (this.checks !== undefined && u.sig !== undefined) {
+      const offer = this.checks.offer(from, u, via)
+      if (offer === 'duplicate') { this.env.stats.inc('gossip:duplicate'); return false }
+      // new to us; admitted (or refused) when the answer comes, in onVerified
+      if (offer === 'waiting') return true
+    }
     if (!this.authentic(from, u)) return false
+    return this.admit(from, u, via)
+  }
+
+  /** The answer to an off-loop signature check (verifying.ts). */
+  onVerified (token: string, ok: boolean): void {
+    const w = this.checks?.settle(token)
+    if (w === undefined || !this.isRunning) return
+    this.env.stats.inc('gossip:verified-off-loop')
+    if (!ok) { refuse(this.env, w.from, 'gossip:bad-signature', PENALTY.invalid); return }
+    const u = w.u
+    // what may have changed while it waited: another copy got in, it expired, its origin's quota filled
+    if (this.seen.has(u.origin, u.seq)) { this.env.stats.inc('gossip:duplicate'); return }
+    if (u.time + this.o.ttlMs <= this.env.now()) { this.env.stats.inc('gossip:expired'); return }
+    if (!this.store.room(u)) { refuse(this.env, w.from, 'gossip:quota-origin', PENALTY.quota); return }
+    this.admit(w.from, u, w.via)
+  }
+
+  /** An authentic update: within the clock and origin bounds, then stored, delivered and spread. */
+  private admit (from: PeerRef, u: Update, via: Via): boolean {
+    const now = this.env.now()
     if (u.kind !== UpdateKind.Message && !this.plausibleClock(from, u.lamport ?? 0)) return false
-    if (!this.seen.admit(u.origin, now - o.ttlMs)) { refuse(this.env, from, 'gossip:origins-full', PENALTY.quota); return false }
+    if (!this.seen.admit(u.origin, now - this.o.ttlMs)) { refuse(this.env, from, 'gossip:origins-full', PENALTY.quota); return false }
     if (u.data === undefined) return this.fetch.announce(from, u)
     this.seen.add(u.origin, u.seq, u.time)
     this.env.stats.inc(via === 'ae' ? 'gossip:ae-repaired' : 'gossip:received-new')

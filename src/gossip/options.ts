@@ -90,6 +90,14 @@ export interface GossipOptions {
    */
   signed?: boolean
   /**
+   * Signature checks handed to the driver at once, where it checks them off the event loop (the live
+   * runtime on Node: libuv's thread pool; see verifying.ts). Past it, updates are verified on the loop
+   * as they arrive; 0 (the default) always verifies on the loop, as the simulator does. Off the loop
+   * pays a thread-pool round trip per hop: it helps only where a core is free for it (measured in
+   * benchmarks/results/gossip-live.md). @default 0
+   */
+  maxPendingChecks?: number
+  /**
    * Clocks may disagree by this much: an update stamped further in the future, or a map write whose
    * (hybrid) Lamport clock is further ahead of this node's clock, is refused. @default 30000
    */
@@ -131,6 +139,7 @@ export const DEFAULTS = {
   causal: false,
   fetchTimeoutMs: 2000,
   signed: true,
+  maxPendingChecks: 0,
   maxClockSkewMs: 30_000,
   maxStoredBytes: 64 * 1024 * 1024,
   maxStoredBytesPerOrigin: 8 * 1024 * 1024,
@@ -183,6 +192,7 @@ export interface ResolvedOptions {
   maxGroup: number
   fetchTimeoutMs: number
   signed: boolean
+  maxPendingChecks: number
   maxClockSkewMs: number
   maxStoredBytes: number
   maxStoredBytesPerOrigin: number
@@ -222,6 +232,7 @@ export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
     maxGroup: typeof causal === 'object' ? (causal.maxGroup ?? MAX_GROUP) : MAX_GROUP,
     fetchTimeoutMs: o.fetchTimeoutMs ?? d.fetchTimeoutMs,
     signed: o.signed ?? d.signed,
+    maxPendingChecks: Math.max(0, Math.floor(o.maxPendingChecks ?? d.maxPendingChecks)),
     maxClockSkewMs: o.maxClockSkewMs ?? d.maxClockSkewMs,
     maxStoredBytes: o.maxStoredBytes ?? d.maxStoredBytes,
     maxStoredBytesPerOrigin: o.maxStoredBytesPerOrigin ?? d.maxStoredBytesPerOrigin,

@@ -111,3 +111,26 @@ export function verifySignature (peerId: string, data: Uint8Array, sig: Uint8Arr
     return false
   }
 }
+
+/** Can signatures be verified off the event loop here (Node's crypto on libuv's thread pool)? */
+export const canVerifyOffLoop = nodeCrypto !== undefined
+
+/**
+ * `verifySignature` off the event loop: Ed25519 keys are checked on libuv's thread pool and `done`
+ * is called later with the answer; anything else (a malformed id, another key type, a wrong-length
+ * signature, no Node crypto) is answered synchronously first and `done` called in a microtask. `done`
+ * is always called exactly once, never synchronously.
+ */
+export function verifySignatureOffLoop (peerId: string, data: Uint8Array, sig: Uint8Array, done: (ok: boolean) => void): void {
+  const entry = cachedKey(peerId)
+  if (entry?.native === undefined || nodeCrypto === undefined || sig.byteLength !== SIGNATURE_BYTES) {
+    const ok = verifySignature(peerId, data, sig)
+    queueMicrotask(() => { done(ok) })
+    return
+  }
+  try {
+    nodeCrypto.verify(null, data, entry.native, sig, (err, ok) => { done(err === null && ok) })
+  } catch {
+    queueMicrotask(() => { done(false) })
+  }
+}

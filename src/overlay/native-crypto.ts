@@ -7,7 +7,9 @@ export interface NodeCrypto {
   hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Uint8Array
   createPublicKey: (k: { key: Uint8Array, format: 'der', type: 'spki' }) => unknown
   createPrivateKey: (k: { key: Uint8Array, format: 'der', type: 'pkcs8' }) => unknown
-  verify: (alg: null, data: Uint8Array, key: unknown, sig: Uint8Array) => boolean
+  verify: ((alg: null, data: Uint8Array, key: unknown, sig: Uint8Array) => boolean) &
+  /** With a callback the check runs on libuv's thread pool, off the event loop. */
+  ((alg: null, data: Uint8Array, key: unknown, sig: Uint8Array, done: (err: Error | null, ok: boolean) => void) => void)
   sign: (alg: null, data: Uint8Array, key: unknown) => Uint8Array
 }
 

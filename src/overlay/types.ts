@@ -58,6 +58,14 @@ export interface Env<M, E extends OverlayEvent = OverlayEvent> {
   emit (event: E): void
   /** Slow local I/O; completion arrives through `Machine.onIo`. Absent where the driver has no storage. */
   io? (request: IoRequest): void
+  /**
+   * Check that `peerId`'s key signed `data`, off the event loop (the live runtime on Node: libuv's
+   * thread pool, so a node verifying many updates stays responsive and uses a second core). The answer
+   * arrives later through `Machine.onVerified(token, ok)`, never synchronously. Absent where checks
+   * are synchronous (the simulator, whose traces must not depend on thread timing; browsers): the
+   * machine calls `verifySignature` itself.
+   */
+  verify? (peerId: string, data: Uint8Array, sig: Uint8Array, token: string): void
   /** Per-node counters and histograms (messages by type, drops, custom). */
   readonly stats: Stats
   readonly log: Logger
@@ -83,6 +91,8 @@ export interface Machine<M> {
   /** A peer connected to us (live) or was introduced (sim). Optional. */
   onPeerConnected? (peer: PeerRef): void
   onIo? (token: string, result: IoResult): void
+  /** The answer to an `env.verify` request. */
+  onVerified? (token: string, ok: boolean): void
 }
 
 /** What `Codec.check` says of a frame. */

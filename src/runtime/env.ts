@@ -7,7 +7,7 @@
 import { Rng } from '../overlay/rng.js'
 import { TimerTable } from '../overlay/timers.js'
 import { performIo, type BlobStorage } from './libp2p/storage.js'
-import type { Signer } from '../overlay/identity.js'
+import { canVerifyOffLoop, verifySignatureOffLoop, type Signer } from '../overlay/identity.js'
 import type { Stats } from '../overlay/stats.js'
 import type { Env, IoRequest, IoResult, Logger, OverlayEvent, PeerRef } from '../overlay/types.js'
 
@@ -55,6 +55,8 @@ export interface EnvParts<M> {
   track?: (p: Promise<void>) => void
   signer?: Signer
   penalize?: (peer: PeerRef, reason: string, weight: number) => void
+  /** Delivers the answer to `env.verify` (the driver checks it is still running); without it, no `env.verify`. */
+  verified?: (token: string, ok: boolean) => void
 }
 
 /** The Rng a live machine gets: seeded from `seed` (or the CSPRNG) and forked by `label`. */
@@ -82,6 +84,10 @@ export function buildEnv<M> (p: EnvParts<M>): Env<M> {
       const io = performIo(storage, req).then(result => { complete(req, result) })
       p.track?.(io)
     }
+  }
+  const { verified } = p
+  if (verified !== undefined && canVerifyOffLoop) {
+    env.verify = (peerId, data, sig, token) => { verifySignatureOffLoop(peerId, data, sig, ok => { verified(token, ok) }) }
   }
   return env
 }

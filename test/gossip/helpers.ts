@@ -20,7 +20,7 @@ export interface FakeNode {
 }
 
 /** A hand-driven node; open (unsigned) unless `options.signed` is true, then `signer` is its identity and `id` is ignored. */
-export function fakeNode (id: string, options: GossipOptions, seed = 1, signer?: Signer): FakeNode {
+export function fakeNode (id: string, options: GossipOptions, seed = 1, signer?: Signer, envExtra: Partial<Env<GossipMessage, any>> = {}): FakeNode {
   const signed = options.signed === true
   if (signed && signer === undefined) throw new Error('a signed fake node needs a signer')
   if (signed && signer !== undefined) id = signer.id
@@ -40,7 +40,8 @@ export function fakeNode (id: string, options: GossipOptions, seed = 1, signer?:
     emit: (e) => { events.push(e) },
     stats,
     log: noop,
-    ...(signed ? { signer } : {})
+    ...(signed ? { signer } : {}),
+    ...envExtra
   }
   const machine = new GossipMachine(env, { ...options, signed })
   machine.start()

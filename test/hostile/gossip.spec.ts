@@ -2,7 +2,8 @@
  * Hostile peers against live gossip: 5 honest libp2p nodes (Noise + yamux, memory and TCP transports)
  * and one attacker that speaks the gossip protocol with crafted frames. Each attack asserts that the
  * honest nodes deliver only authentic data, exactly once, and count the attacker's messages under
- * stable names. Time is driven by waiting for the counters that prove the frames arrived, never by
+ * stable names. Over TCP the honest nodes check signatures off the event loop (src/gossip/verifying.ts),
+ * over memory on it, so both paths meet every attack. Time is driven by waiting for the counters that prove the frames arrived, never by
  * sleeping.
  */
 import assert from 'node:assert/strict'
@@ -45,7 +46,8 @@ for (const transport of ['memory', 'tcp'] as const) {
     before(async () => {
       swarm = await createSwarm<S>(HONEST + 1, i => ({
         gossip: (i < HONEST
-          ? gossip({ periodMs: 100, antiEntropy: { periodMs: 500 }, ...QUOTA })
+          // over TCP the honest nodes check signatures off the event loop (libuv's thread pool), over memory on it
+          ? gossip({ periodMs: 100, antiEntropy: { periodMs: 500 }, ...QUOTA, ...(transport === 'tcp' ? { maxPendingChecks: 256 } : {}) })
           : gossip({ signed: false, mode: 'none', antiEntropy: { periodMs: 0 } })) as any
       }), { transport, connect: 'full', seed: `hostile-gossip-${transport}` })
       honest = swarm.nodes.slice(0, HONEST).map(n => n.services.gossip)
@@ -78,6 +80,7 @@ for (const transport of ['memory', 'tcp'] as const) {
       const id = honest[0].publish('t', enc.encode('real-0'))
       await until(() => everywhere(id, 0), 'the real broadcast')
       for (let i = 1; i < HONEST; i++) assert.equal(delivered(i, id), 1)
+      assert.equal(sum('gossip:verified-off-loop') > 0, transport === 'tcp', 'signatures checked where configured')
     })
 
     it('pre-empted sequence numbers: forged next seqs do not silence the publisher', async () => {

@@ -195,7 +195,7 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> implements DriverConte
   async start (): Promise<void> {
     if (this.running) return
     this.abort = new AbortController()
-    this.generation++
+    const gen = ++this.generation
     const { gate, release } = acquireGate(optionalComponent(this.components, 'connectionGater'), this.components)
     this.gate = gate
     this.releaseGate = release
@@ -211,9 +211,12 @@ export class OverlayDriver<M, O, Mach extends Machine<M>> implements DriverConte
       stats: this.stats,
       log: this.log,
       storage: this.io,
+      // answers that arrive after a stop (or a stop and a restart) are not for this machine
       complete: (req, result) => {
-        const gen = this.generation
         if (this.running && gen === this.generation) this.guard('onIo', () => this.mach?.onIo?.(req.token, result))
+      },
+      verified: (token, ok) => {
+        if (this.running && gen === this.generation) this.guard('onVerified', () => this.mach?.onVerified?.(token, ok))
       },
       signer: this.nodeSigner(),
       penalize: (peer, reason, weight) => { this.peers.penalize(peer.id, reason, weight) }
