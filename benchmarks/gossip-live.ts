@@ -226,6 +226,8 @@ const bench: Benchmark = {
     const init: GossipInit = { ...GOSSIP_PROFILES.live, stop: 'blind-counter', k: 1, fanout: 6, eager: true, antiEntropy: { periodMs: 150, mode: 'push-pull', maxPeriodMs: 2000, followUpMs: 100 } }
     // with link latency the wave takes a few hundred ms: the follow-up waits for it
     const initWan: GossipInit = { ...init, antiEntropy: { periodMs: 150, mode: 'push-pull', maxPeriodMs: 2000, followUpMs: 300 } }
+    // GOSSIP_LIVE_ONLY=off-loop: only the A/B of signature checks on and off the event loop (use --out)
+    if (process.env.GOSSIP_LIVE_ONLY === 'off-loop') return await offLoopOnly(ctx, n, ctx.quick ? 1 : 3, count, init)
     const load: Record<string, number> = { start: os.loadavg()[0] }
     ctx.log(`ours signed: ${n} nodes, ${count} broadcasts back to back, idle, ${rateCount} at 1/s`)
     const oursSigned = await runOurs(n, count, ctx.seed, { ...init, signed: true }, true, rateCount, idleMs)
@@ -324,6 +326,40 @@ const bench: Benchmark = {
         `Load average (1 min) at the start and after each swarm: ${Object.entries(load).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} — other sessions share the 2 cores, so absolute times are inflated for every row; compare rows of the same run. The previous results (${PREVIOUS.p50} / ${PREVIOUS.p99} ms) were measured at load 0.4–0.7, so the "within 10 % of the previous results" rows compare across very different machine loads.`
       ]
     }
+  }
+}
+
+/** Signed swarms checking signatures on the event loop (the default) and off it (maxPendingChecks), and unsigned, interleaved. */
+async function offLoopOnly (ctx: { log: (s: string) => void, seed: number }, n: number, repeats: number, count: number, init: GossipInit): Promise<{ params: Record<string, unknown>, rows: Array<Record<string, unknown>>, notes: string[] }> {
+  const variants = [
+    { variant: 'signed, checks on the event loop (maxPendingChecks 0, the default)', init: { ...init, signed: true, maxPendingChecks: 0 } },
+    { variant: 'signed, checks off the event loop (maxPendingChecks 1024)', init: { ...init, signed: true, maxPendingChecks: 1024 } },
+    { variant: 'unsigned', init: { ...init, signed: false } }
+  ]
+  const load = [os.loadavg()[0]]
+  const rows: Array<Record<string, unknown>> = []
+  for (let r = 0; r < repeats; r++) {
+    for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
+      ctx.log(`repeat ${r + 1}/${repeats}: ${v.variant}`)
+      const c0 = process.cpuUsage()
+      const p = await runOurs(n, count, ctx.seed, v.init, false, 0, 0)
+      const c = process.cpuUsage(c0)
+      rows.push({ variant: v.variant, repeat: r + 1, timeToAllP50ms: +p.b2b.p50.toFixed(1), timeToAllP99ms: +p.b2b.p99.toFixed(1), delivery: +p.b2b.delivery.toFixed(4), processCpuS: +((c.user + c.system) / 1e6).toFixed(1), loadAvg1m: +os.loadavg()[0].toFixed(2) })
+    }
+  }
+  load.push(os.loadavg()[0])
+  const median = (xs: number[]): number => { const v = [...xs].sort((a, b) => a - b); const h = v.length >> 1; return v.length % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2 }
+  for (const v of variants) {
+    const mine = rows.filter(x => x.variant === v.variant)
+    rows.push({ variant: v.variant, repeat: 'median', timeToAllP50ms: median(mine.map(x => x.timeToAllP50ms as number)), timeToAllP99ms: median(mine.map(x => x.timeToAllP99ms as number)), processCpuS: median(mine.map(x => x.processCpuS as number)) })
+  }
+  return {
+    params: { nodes: n, broadcasts: count, repeats, transport: 'memory', part: 'signature checks on vs off the event loop only (GOSSIP_LIVE_ONLY=off-loop)', ours: init, seed: ctx.seed, node: process.version, loadAvgBeforeAfter: load },
+    rows,
+    notes: [
+      'Each row is one fresh 64-node swarm in this process (set-up, warm-up, then the back-to-back broadcasts as in gossip-live); the three variants alternate, in reverse order in even repeats. processCpuS: CPU-seconds of the whole process over the swarm\'s life (all threads, set-up included).',
+      'Off the loop, each node hands its check to libuv\'s thread pool and takes the answer back on a later turn of the event loop, so every hop of a rumor waits for a loop turn; in one process running 64 busy nodes that wait is longer than the verification it replaces.'
+    ]
   }
 }
 

@@ -92,9 +92,11 @@ export interface GossipOptions {
   /**
    * Signature checks handed to the driver at once, where it checks them off the event loop (the live
    * runtime on Node: libuv's thread pool; see verifying.ts). Past it, updates are verified on the loop
-   * as they arrive; 0 (the default) always verifies on the loop, as the simulator does. Off the loop
-   * pays a thread-pool round trip per hop: it helps only where a core is free for it (measured in
-   * benchmarks/results/gossip-live.md). @default 0
+   * as they arrive; 0 (the default) always verifies on the loop, as the simulator does. Off the loop,
+   * each hop of a rumor waits for a turn of the event loop to take the answer back: in a 64-node
+   * one-process swarm that made time-to-all p50 1.9× the on-loop figure (medians of 3, 136.6 vs
+   * 70.6 ms; benchmarks/results/gossip-live-off-loop.md), so it is for a node whose event loop has
+   * other work that must not wait behind verifications. @default 0
    */
   maxPendingChecks?: number
   /**
