@@ -16,7 +16,7 @@ import { Replication } from './replication.js'
 import { PeerHealth, RTT_SAMPLE_MIN_MS } from './rtt.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
 import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
-import { maskOf, signedRequestIds, unsignedRequestId } from './request-ids.js'
+import { maskOf, requestIdSource, unsignedRequestId } from './request-ids.js'
 import { RouteTable, VNode } from './routing.js'
 import { MemoryStore, type ChordStore } from './store.js'
 
@@ -63,7 +63,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   /** Peers dropped as dead, probed by the ring-merge check. */
   readonly merge: RingMerge
   private readonly lk: Lookups
-  /** Signed nodes' request-id source; unsigned ones hash (id, reqCount) instead (see newReq). */
+  /** Live and signed hosts' request-id source; unsigned simulated ones hash (id, reqCount) instead (see newReq). */
   private readonly reqIds: (() => number) | undefined
   private reqCount = 0
   private lookupSeq = 0
@@ -85,7 +85,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     for (let i = 0; i < this.o.vnodes; i++) this.vnodes.push(new VNode(makeNode(env.self.id, i, this.o.bits, undefined, undefined, env.self), this.o.bits))
     this.routes = new RouteTable(env.self.id, this.vnodes)
     this.store = this.o.store?.() ?? new MemoryStore()
-    this.reqIds = env.signer !== undefined ? signedRequestIds(env.signer) : undefined
+    this.reqIds = requestIdSource(env.secret, env.signer)
     this.ring = new Maintenance(this)
     this.kv = new Replication(this)
     this.merge = new RingMerge(this)
@@ -126,10 +126,11 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
 
   /**
    * A fresh request id, unguessable by other peers (a reply is accepted only from the peer asked and
-   * for its id, so a guessed id would let a third party answer). With a node identity the ids come from
-   * SHA-256 over a secret derived from this node's signature (unpredictable without its private key);
-   * without one (an unsigned simulation) from a hash of the node id and a counter (no closure or Rng
-   * per host: ~250 bytes at 10^6 simulated hosts; distinct for 2^32 requests).
+   * for its id, a recursive lookup's answer for its id alone, so a guessed id would let a third party
+   * answer). Live hosts key SHA-256 with `env.secret` (CSPRNG, with or without an Ed25519 key);
+   * simulated signed hosts with a secret derived from their signature; unsigned simulated hosts hash
+   * the node id and a counter (no closure per host: ~250 bytes at 10^6 hosts; distinct for 2^32
+   * requests; predictable, which a lab does not mind).
    */
   newReq (): number {
     let r: number

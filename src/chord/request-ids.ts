@@ -1,7 +1,9 @@
 /**
- * Request ids and the ring mask, shared by every Chord host. Signed nodes draw ids from a secret
- * derived from their own signature, so a third party cannot guess them and answer in the asker's
- * place; unsigned (simulator) hosts use a cheap bijective hash of (id, counter) with no per-host state.
+ * Request ids and the ring mask, shared by every Chord host. A reply is accepted only for an open
+ * request id (and, except for a recursive lookup's answer, only from the peer asked), so ids must be
+ * unguessable wherever a peer may lie: live hosts draw them from `env.secret` (CSPRNG, fresh at every
+ * start); simulated signed hosts from a secret derived from their own signature; unsigned simulated
+ * hosts use a cheap bijective hash of (id, counter) with no per-host state (predictable: labs only).
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { ringSize, utf8 } from '../overlay/ids.js'
@@ -26,17 +28,19 @@ export function unsignedRequestId (id: string, n: number): number {
   return x >>> 0
 }
 
-/** A signed node's request-id source (see newReq). */
-export function signedRequestIds (signer: Signer): () => number {
-  let secret: Uint8Array | undefined
+/** Request ids from SHA-256(secret ‖ counter) blocks; `secret` runs once, on the first id. */
+export function keyedRequestIds (secret: () => Uint8Array): () => number {
   let block = new Uint32Array(0)
   let pos = 0
   let counter = 0
-  const input = new Uint8Array(40)
+  let input: Uint8Array | undefined
   return () => {
     if (pos >= block.length) {
-      secret ??= sha256(signer.sign(utf8('overlaykit/chord/request-ids')))
-      input.set(secret, 0)
+      if (input === undefined) {
+        const k = sha256(secret())
+        input = new Uint8Array(40)
+        input.set(k, 0)
+      }
       new DataView(input.buffer).setFloat64(32, counter++)
       const h = sha256(input)
       block = new Uint32Array(h.buffer, h.byteOffset, 8)
@@ -44,4 +48,15 @@ export function signedRequestIds (signer: Signer): () => number {
     }
     return block[pos++]
   }
+}
+
+/**
+ * A host's request-id source (see ChordMachine.newReq): the live runtime's secret; else (simulated
+ * signed hosts, deterministic) a secret derived from the host's signature, unpredictable without its
+ * private key; else none: the caller falls back to unsignedRequestId.
+ */
+export function requestIdSource (secret: Uint8Array | undefined, signer: Signer | undefined): (() => number) | undefined {
+  if (secret !== undefined && secret.byteLength >= 16) return keyedRequestIds(() => secret)
+  if (signer !== undefined) return keyedRequestIds(() => signer.sign(utf8('overlaykit/chord/request-ids')))
+  return undefined
 }

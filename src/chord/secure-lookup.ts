@@ -155,7 +155,8 @@ export class DisjointLookup {
       if (this.finished) return
       this.timeouts++
       this.failed.add(n.peer)
-      this.m.peerFailed(n.peer)
+      // out of this lookup at once; out of the tables only when it stays silent (rtt.ts, as iterative.ts)
+      if (this.m.missed(n.peer)) this.m.peerFailed(n.peer)
       this.step(p)
     })
   }

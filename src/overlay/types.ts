@@ -75,6 +75,12 @@ export interface Env<M, E extends OverlayEvent = OverlayEvent> {
    */
   readonly signer?: Signer
   /**
+   * 32 bytes from the platform's CSPRNG, drawn when a live driver builds this Env (fresh at every
+   * start), for values other peers must not predict (request ids). Absent in the simulator, whose runs
+   * reproduce from a seed; `rng` is no substitute: its seed may be given, and it is not a CSPRNG.
+   */
+  readonly secret?: Uint8Array
+  /**
    * A peer misbehaved: the machine dropped what it sent. Feeds the driver's peer score (see `refuse` in
    * penalty.ts, which also counts it); `weight` from PENALTY. Absent in drivers without scoring.
    */
