@@ -60,6 +60,10 @@ export interface RingOps {
   tableChanged: () => void
   /** A lookup step for `key` was answered here as its predecessor's: stabilize soon where a node may have joined. */
   keyQueried: (key: bigint, asker: string) => void
+  /** v's neighbourhood changed within the last moments (the ring is forming or repairing around it). */
+  settling: (v: VNode) => boolean
+  /** A message came from `peer` (authenticated by the transport): a predecessor heard from needs no ping. */
+  heard: (peer: string) => void
 }
 
 /** The replicated store's owner/replica side (kv.ts), as the other parts use it. */

@@ -336,6 +336,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     if (!this.running) return
     if (this.merge.anyDead) this.merge.peerSeen(from.id)
     this.health?.heard(from.id)
+    this.ring.heard(from.id)
     switch (msg.t) {
       case 'find': {
         const a = msg.confirm === true ? this.confirmOwner(msg.key, msg.kp, msg.exclude) : this.route(msg.key, msg.kp, msg.exclude)

@@ -45,6 +45,16 @@ export class Maintenance implements RingOps {
     }
   }
 
+  settling (v: VNode): boolean { return this._pacing?.settling(v.self.vnode) === true }
+
+  /** When each vnode last heard from its predecessor's host (see checkPredecessors); made on first use. */
+  private predHeard: number[] | undefined
+
+  heard (peer: string): void {
+    const vs = this.m.vnodes
+    for (let i = 0; i < vs.length; i++) if (vs[i].pred?.peer === peer) (this.predHeard ??= [])[i] = this.m.env.now()
+  }
+
   /** Is `key` the id of one of `peer`'s vnodes (index below our own vnode count, the usual configuration)? */
   private isOwnId (peer: string, key: bigint): boolean {
     for (let i = 0; i < this.m.vnodes.length; i++) if (deriveNodeId(peer, i, this.m.bits) === key) return true
@@ -276,6 +286,8 @@ export class Maintenance implements RingOps {
     }
     if (v.pred?.tag === n.tag) return
     v.pred = n
+    // its notify is the latest word from it (what an earlier predecessor's host said does not count)
+    if (this.predHeard !== undefined) this.predHeard[vnode] = n.peer === this.m.self.id ? -Infinity : this.m.env.now()
     this.hurry(v)
     this.m.routes.invalidate()
     this.m.env.emit({ type: 'chord:predecessor', vnode, predecessor: this.m.hex(n) })
@@ -284,10 +296,20 @@ export class Maintenance implements RingOps {
     this.m.kv.watch()
   }
 
-  /** check_predecessor(): ping each distinct predecessor host; a silent one is forgotten. */
+  /**
+   * check_predecessor(): ping each distinct predecessor host; a silent one is forgotten. A host heard
+   * from within the period (a live predecessor asks us get_pred every stabilize round) is alive
+   * already: no ping. That is most of a quiet ring's check traffic, and of a forming ring's new streams.
+   */
   private checkPredecessors (): void {
     const peers = new Map<string, NodeInfo>()
-    for (const v of this.m.vnodes) if (v.pred !== undefined && v.pred.peer !== this.m.self.id) peers.set(v.pred.peer, v.pred)
+    const since = this.m.env.now() - this.m.o.checkPredecessorMs
+    for (let i = 0; i < this.m.vnodes.length; i++) {
+      const v = this.m.vnodes[i]
+      if (v.pred === undefined || v.pred.peer === this.m.self.id) continue
+      if ((this.predHeard?.[i] ?? -Infinity) > since) continue
+      peers.set(v.pred.peer, v.pred)
+    }
     for (const n of peers.values()) this.probePred(n)
   }
 
@@ -372,6 +394,7 @@ export class Maintenance implements RingOps {
       if (!v.joined) continue
       if (v.pred?.tag === n.tag) {
         v.pred = pred !== undefined && pred.tag !== v.self.tag && pred.tag !== n.tag ? pred : undefined
+        if (this.predHeard !== undefined) this.predHeard[v.self.vnode] = -Infinity
         this.m.env.emit({ type: 'chord:predecessor', vnode: v.self.vnode, predecessor: v.pred === undefined ? undefined : this.m.hex(v.pred) })
       }
       const i = v.succs.findIndex(s => s.tag === n.tag)

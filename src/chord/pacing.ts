@@ -67,12 +67,17 @@ export class StabilizePacing {
    * most FIX_SKIP_MAX rounds in a row, so fingers still follow a ring under steady churn.
    */
   deferFix (i: number): boolean {
-    const { stabilizeMs, stabilizeMinMs } = this.m.o
-    const at = this.changedAt[i]
-    const busy = stabilizeMinMs > 0 && at !== undefined && this.m.env.now() - at < CALM_PERIODS * stabilizeMs
+    const busy = this.settling(i)
     if (busy && (this.fixSkips[i] ?? 0) < FIX_SKIP_MAX) { this.fixSkips[i] = (this.fixSkips[i] ?? 0) + 1; return true }
     this.fixSkips[i] = 0
     return false
+  }
+
+  /** Vnode i's neighbourhood changed less than CALM_PERIODS stabilize periods ago (adaptive stabilization only). */
+  settling (i: number): boolean {
+    const { stabilizeMs, stabilizeMinMs } = this.m.o
+    const at = this.changedAt[i]
+    return stabilizeMinMs > 0 && at !== undefined && this.m.env.now() - at < CALM_PERIODS * stabilizeMs
   }
 
   private readonly fixPace: number[] = []

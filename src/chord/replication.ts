@@ -236,7 +236,10 @@ export class Replication implements KvOps {
         if (!inHalfOpen(it.rid, lo, v.self.id) && !(forward && this.replicaCopyOf(v, it))) continue
         keys.push(it.key); kinds.push(it.kind); versions.push(it.version)
       }
-      // always at least one (possibly empty) digest: it also lets replicas push back what we lack
+      // at least one (possibly empty) digest: it also lets replicas push back what we lack; but not an
+      // empty one while v's neighbourhood is settling: a forming ring changes replica sets at every
+      // join, and each such round opened a connection to a transient target (chord-live)
+      if (keys.length === 0 && this.m.ring.settling(v)) continue
       for (let i = 0; i === 0 || i < keys.length; i += BATCH) {
         const last = i + BATCH >= keys.length
         for (const t of targets) {
