@@ -2,7 +2,8 @@
  * The one Env builder of the live runtime, shared by the libp2p message driver and the byte-stream
  * driver (BitTorrent's peer wire): the same wall clock, the same seeding, real timers over a
  * TimerTable, async I/O over a BlobStorage completing into the machine, the node's Signer, a fresh
- * secret (`env.secret`, from the CSPRNG) and the driver's peer score behind `penalize`. Drivers differ only in how they send and whom they tell.
+ * secret (`env.secret`, from the CSPRNG) and the driver's peer score behind `penalize`. Drivers
+ * differ only in how they send and whom they tell.
  */
 import { Rng } from '../overlay/rng.js'
 import { TimerTable } from '../overlay/timers.js'
