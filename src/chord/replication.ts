@@ -24,6 +24,9 @@ function chunks<T> (items: T[], n = BATCH): T[][] {
   return out
 }
 
+/** Periodic rounds a vnode may skip its empty digest in a row while its neighbourhood settles. */
+const EMPTY_SKIP_MAX = 3
+
 export class Replication implements KvOps {
   /** Items being offered to their owner by rehome() (one batch at a time). */
   private rehoming = false
@@ -80,6 +83,9 @@ export class Replication implements KvOps {
    * hold by their own view (Admission.shouldHold), asked for by `want`.
    */
   private forward = false
+
+  /** Empty periodic digests skipped in a row, per vnode (see replicate); made on first use. */
+  private emptySkips: number[] | undefined
 
   /** Per vnode: its predecessor and replica hosts at the last check (see watch()). */
   private holders = ''
@@ -238,8 +244,14 @@ export class Replication implements KvOps {
       }
       // at least one (possibly empty) digest: it also lets replicas push back what we lack; but not an
       // empty one while v's neighbourhood is settling: a forming ring changes replica sets at every
-      // join, and each such round opened a connection to a transient target (chord-live)
-      if (keys.length === 0 && this.m.ring.settling(v)) continue
+      // join, and each such round opened a connection to a transient target (chord-live). At most
+      // EMPTY_SKIP_MAX rounds in a row, so an owner that lost its items still pulls them under churn.
+      const i = v.self.vnode
+      if (keys.length === 0 && this.m.ring.settling(v) && (this.emptySkips?.[i] ?? 0) < EMPTY_SKIP_MAX) {
+        (this.emptySkips ??= [])[i] = (this.emptySkips[i] ?? 0) + 1
+        continue
+      }
+      if (this.emptySkips !== undefined) this.emptySkips[i] = 0
       for (let i = 0; i === 0 || i < keys.length; i += BATCH) {
         const last = i + BATCH >= keys.length
         for (const t of targets) {

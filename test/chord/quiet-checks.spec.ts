@@ -39,4 +39,17 @@ describe('chord maintenance without needless checks (simulator)', () => {
     // replicas 3: two targets per node per round, ~one round per replicateMs (jitter 0.5–1.5×)
     assert.ok(quiet >= 16 * 2 * 3, `quiet digests ${quiet}`)
   })
+
+  it('an owner whose neighbourhood never settles still sends its empty digest every few rounds', () => {
+    const { sim, nodes } = joinRing(8, { bits: 32 }, { seed: 9, perNodeStats: true })
+    assert.deepEqual(settle(sim, nodes), [])
+    const x = nodes[3]
+    // as under steady churn: its neighbourhood always looks unsettled
+    Object.assign(x.machine.ring, { settling: () => true })
+    const d0 = x.stats.messages.get('digest')?.sent ?? 0
+    sim.run({ until: sim.now + 20 * FAST.replicateMs! })
+    const d = (x.stats.messages.get('digest')?.sent ?? 0) - d0
+    // ~20 rounds x 2 targets: one round in EMPTY_SKIP_MAX + 1 = 4 sends, ~10 digests
+    assert.ok(d >= 6 && d <= 16, `digests ${d}`)
+  })
 })
