@@ -193,12 +193,12 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     const drop = new Set(exclude)
     if (a.done) return { done: true, nodes: a.nodes.filter(x => !drop.has(x.peer)) }
     // skip dead peers: the closest live known node decides, as if the dead ones were not in our tables
-    const known = this.routes.known()
+    const routes = this.routes
     const out: NodeInfo[] = []
-    const n = known.length
-    const idx = this.routes.closestIndex(kp, key)
+    const n = routes.size
+    const idx = routes.closestIndex(kp, key)
     for (let j = 0; j < n && out.length < this.o.alternates; j++) {
-      const c = known[(idx - j + n) % n]
+      const c = routes.at((idx - j + n) % n)
       if (drop.has(c.peer)) continue
       if (c.peer === this.env.self.id) {
         const own = this.routes.vnodeOf(c)
@@ -239,20 +239,20 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     for (const v of this.vnodes) {
       if (v.joined && v.pred !== undefined && inHalfOpenFast(kp, key, v.pred, v.self)) return { done: true, nodes: v.ownerList() }
     }
-    const known = this.routes.known()
-    const idx = this.routes.closestIndex(kp, key)
+    const routes = this.routes
+    const idx = routes.closestIndex(kp, key)
     if (idx < 0) return { done: false, nodes: [] }
-    const x = known[idx]
-    const own = this.routes.vnodeOf(x)
+    const x = routes.at(idx)
+    const own = routes.vnodeOf(x)
     if (own !== undefined) {
       if (x.id === key) return { done: true, nodes: own.ownerList() }
       return { done: true, nodes: own.succs.length > 0 ? own.succs : [own.self] }
     }
     const out: NodeInfo[] = []
-    const n = known.length
+    const n = routes.size
     for (let j = 0; j < n && out.length < this.o.alternates; j++) {
-      const c = known[(idx - j + n) % n]
-      if (c.peer !== this.env.self.id) out.push(c)
+      const c = routes.at((idx - j + n) % n)
+      if (!routes.isOwn(c)) out.push(c)
     }
     return { done: false, nodes: out }
   }
@@ -376,7 +376,10 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     this.env.clearTimer(`rpc:${req as number}`)
     this.observeRtt(this.env.now() - p.at)
     if (p.onReply === lateReply) { this.env.stats.inc('chord:late-reply'); return }
-    if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes, from) }
+    if (msg.t === 'next') {
+      const nodes = this.valid(msg.nodes, from)
+      if (nodes !== msg.nodes) msg = { ...msg, nodes }
+    }
     else if (msg.t === 'pred') {
       const pred = msg.pred !== undefined && !this.derived(msg.pred) ? (this.badNode(from, msg.pred), undefined) : msg.pred
       msg = { ...msg, pred, nodes: this.valid(msg.nodes, from) }
