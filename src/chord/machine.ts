@@ -236,6 +236,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   }
 
   private route0 (key: bigint, kp: number): RouteAnswer {
+    const fast = this.routes.routeCompact(key, kp, this.o.alternates)
+    if (fast !== undefined) return fast
     for (const v of this.vnodes) {
       if (v.joined && v.pred !== undefined && inHalfOpenFast(kp, key, v.pred, v.self)) return { done: true, nodes: v.ownerList() }
     }

@@ -22,27 +22,27 @@ export function sortedRing (machines: ChordMachine[]): NodeInfo[] {
 }
 
 /**
- * The permutation that sorts `keys` (48-bit prefixes), equal keys ordered by `tie` on their indices.
- * The keys are sorted as numbers (a native sort, no comparator call) and each index is placed by a
- * binary search for its key: at 10^6 vnodes a comparator sort over node objects took seconds.
+ * The permutation that sorts `keys` (prefixes in [0, 2^48)), equal keys ordered by `tie` on their
+ * indices. A bucket sort (one bucket per key on average, keys are hashes) and an insertion sort within
+ * each bucket: at 10^6 vnodes a comparator sort over node objects took seconds.
  */
 export function prefixOrder (keys: Float64Array, tie: (a: number, b: number) => number): Int32Array {
   const n = keys.length
-  const sorted = keys.slice().sort()
-  const order = new Int32Array(n).fill(-1)
-  let ties = false
-  for (let i = 0; i < n; i++) {
-    let j = lowerBound(sorted, keys[i])
-    while (order[j] >= 0) { j++; ties = true }
-    order[j] = i
-  }
-  if (!ties) return order
-  // runs of equal prefixes (rare: two ids within 2^(m−48) of each other) are ordered by `tie`
-  for (let i = 0; i < n;) {
-    let j = i + 1
-    while (j < n && sorted[j] === sorted[i]) j++
-    if (j - i > 1) order.subarray(i, j).sort(tie)
-    i = j
+  const scale = n / 2 ** PREFIX_BITS
+  // bucket(k) = floor(k · n / 2^48): monotone in k, so buckets are in key order
+  const start = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) start[Math.min(n - 1, Math.floor(keys[i] * scale)) + 1]++
+  for (let b = 0; b < n; b++) start[b + 1] += start[b]
+  const order = new Int32Array(n)
+  const next = start.slice(0, n)
+  for (let i = 0; i < n; i++) order[next[Math.min(n - 1, Math.floor(keys[i] * scale))]++] = i
+  for (let b = 0; b < n; b++) {
+    for (let j = start[b] + 1; j < start[b + 1]; j++) {
+      const x = order[j]
+      let h = j - 1
+      while (h >= start[b] && (keys[order[h]] > keys[x] || (keys[order[h]] === keys[x] && tie(order[h], x) > 0))) { order[h + 1] = order[h]; h-- }
+      order[h + 1] = x
+    }
   }
   return order
 }
@@ -144,7 +144,9 @@ export function oracleBootstrap (machines: ChordMachine[]): void {
   for (let i = 0; i < n; i++) { ring[i] = vs[order[i]].self; pre[i] = keys[order[i]] }
   const fingers = new FingerCursors(ring, pre)
   const view = new RingView(ring, pre)
-  const tables = new TableChunks()
+  // table entries per vnode: itself, its predecessor, r successors and about log2 n distinct fingers
+  const perVnode = 2 + Math.min(n - 1, machines[0]?.o.successors ?? 0) + Math.ceil(Math.log2(n + 1)) + 4
+  const tables = new TableChunks(n * perVnode)
   // hosts with several vnodes collect their entries until their last vnode is done
   const partial = new Map<number, { known: number[], distinct: number[], left: number }>()
   const known: number[] = []
@@ -160,15 +162,14 @@ export function oracleBootstrap (machines: ChordMachine[]): void {
     into.push(i)
     v.pred = n > 1 ? ring[(i - 1 + n) % n] : undefined
     if (n > 1) into.push((i - 1 + n) % n)
-    // exact-size arrays (grown by push they keep up to ~40 % unused slots: ~150 bytes per host at 10^6)
+    // the list is read from the ring when first asked for (VNode.succs)
     const r = Math.min(n - 1, m.o.successors)
-    const succs: NodeInfo[] = new Array(r)
-    for (let j = 1; j <= r; j++) { succs[j - 1] = ring[(i + j) % n]; into.push((i + j) % n) }
-    v.succs = succs
+    for (let j = 1; j <= r; j++) into.push((i + j) % n)
+    v.impliedSuccs(view, i, r)
     v.nextFinger = -1
     const count = n > 1 ? fingers.fill(v, m.bits, m.mask, i, into) : 0
     if (acc === undefined) {
-      tables.adopt(m, view, known)
+      tables.adoptOne(m, view, known, i)
       // the fingers are read from the table when first asked for (VNode.fingers): no 160-slot array per vnode
       v.impliedFingers(m.routes, count)
       continue
@@ -182,18 +183,26 @@ export function oracleBootstrap (machines: ChordMachine[]): void {
 }
 
 /**
- * Hosts' tables as runs of ring indices in shared Int32Arrays of CHUNK entries (a run never spans two),
- * so a host holds no array of its own (RouteTable.adoptView).
+ * Hosts' tables as runs of ring indices in shared Int32Arrays (a run never spans two), so a host holds
+ * no array of its own (RouteTable.adoptView). The first array is sized for the whole ring from an
+ * estimate, further ones only if it runs out: V8 counts each new backing store as external memory
+ * and starts a full marking of the heap for about every 64 MB of it (16 MB chunks at 10^6 hosts set
+ * off marking after marking of a 1.4 GB heap).
  */
-const CHUNK = 1 << 22
 class TableChunks {
-  private seg = new Int32Array(0)
+  private seg: Int32Array
   private used = 0
+
+  constructor (estimate: number) { this.seg = new Int32Array(Math.max(1024, estimate)) }
+
+  private room (k: number): number {
+    if (this.used + k > this.seg.length) { this.seg = new Int32Array(Math.max(1 << 20, k, this.seg.length >>> 3)); this.used = 0 }
+    return this.used
+  }
 
   /** The host's merged table as RouteTable.known() builds it: ring order (= compareNodes), no repeats. */
   adopt (m: ChordMachine, view: RingView, idx: number[]): void {
-    if (this.used + idx.length > this.seg.length) { this.seg = new Int32Array(Math.max(CHUNK, idx.length)); this.used = 0 }
-    const off = this.used
+    const off = this.room(idx.length)
     const a = this.seg.subarray(off, off + idx.length)
     a.set(idx)
     a.sort()
@@ -201,6 +210,39 @@ class TableChunks {
     for (let j = 0; j < a.length; j++) if (j === 0 || a[j] !== a[j - 1]) a[distinct++] = a[j]
     this.used += distinct
     m.routes.adoptView(view, this.seg, off, distinct)
+  }
+
+  /**
+   * adopt() for a one-vnode host at ring index i, whose entries are [self, pred, successors…,
+   * fingers…]: from the predecessor on they already run clockwise (fingers at growing distances), so
+   * dropping what does not move further clockwise removes the repeats, and rotating at the wrap gives
+   * ring order, without a sort.
+   */
+  adoptOne (m: ChordMachine, view: RingView, idx: number[], i: number): void {
+    const n = view.ring.length
+    const k = idx.length
+    const off = this.room(k)
+    const seg = this.seg
+    const from = k > 1 ? idx[1] : i
+    let last = -1
+    let w = 0
+    let len = 0
+    for (let j = 0; j < k; j++) {
+      const x = j === 0 ? from : j === 1 ? i : idx[j]
+      const d = (x - from + n) % n
+      if (d <= last) continue
+      last = d
+      if (len > 0 && x < seg[off + len - 1]) w = len
+      seg[off + len++] = x
+    }
+    // rotate so the run starts at the smallest ring index (the wrap, if any, is at w)
+    if (w > 0) {
+      const head = seg.slice(off, off + w)
+      seg.copyWithin(off, off + w, off + len)
+      seg.set(head, off + len - w)
+    }
+    this.used += len
+    m.routes.adoptView(view, seg, off, len, i)
   }
 }
 

@@ -19,8 +19,18 @@ export class RingView {
 
 export class VNode {
   pred: NodeInfo | undefined
-  /** succs[0] is the successor; empty means "alone on the ring" (successor = self). */
-  succs: NodeInfo[] = []
+  /**
+   * succs[0] is the successor; empty means "alone on the ring" (successor = self). A list the oracle
+   * implied (impliedSuccs) is made on first use: at 10^6 hosts 40 entries per host were ~330 MB for the
+   * GC to copy and mark while building, and most hosts never read theirs whole.
+   */
+  get succs (): NodeInfo[] { return (this.succList ??= this.succsFromView()) }
+  set succs (list: NodeInfo[]) { this.succList = list; this.succView = undefined }
+  private succList: NodeInfo[] | undefined = []
+  /** Set by impliedSuccs: the successors are view.ring[succAt + 1 …] (wrapping), succLen of them. */
+  private succView: RingView | undefined = undefined
+  private succAt = 0
+  private succLen = 0
   /** fix_fingers cursor. */
   nextFinger = -1
   /** True once the join lookup found a successor (or we are the first node). */
@@ -95,7 +105,29 @@ export class VNode {
     }
   }
 
-  get successor (): NodeInfo { return this.succs[0] ?? this.self }
+  /** The successor list is the succLen ring nodes after ring index `at` (the oracle bootstrap). */
+  impliedSuccs (view: RingView, at: number, len: number): void {
+    this.succList = undefined; this.succView = view; this.succAt = at; this.succLen = len
+  }
+
+  /** succs.length, without making an implied list. */
+  get succCount (): number { return this.succList !== undefined ? this.succList.length : this.succLen }
+
+  private succsFromView (): NodeInfo[] {
+    const ring = (this.succView as RingView).ring
+    const n = ring.length
+    const out: NodeInfo[] = new Array(this.succLen)
+    for (let j = 0; j < this.succLen; j++) out[j] = ring[(this.succAt + 1 + j) % n]
+    return out
+  }
+
+  /** The successor list for an answer (answers are never mutated): an implied one is made afresh, not kept. */
+  succsAnswer (): NodeInfo[] { return this.succList ?? this.succsFromView() }
+
+  get successor (): NodeInfo {
+    if (this.succList === undefined) return this.succLen > 0 ? (this.succView as RingView).ring[(this.succAt + 1) % (this.succView as RingView).ring.length] : this.self
+    return this.succList[0] ?? this.self
+  }
 
   /**
    * [self, ...succs], made per answer: it is asked for about once per host in a big simulated ring, and
@@ -103,7 +135,7 @@ export class VNode {
    * ~200 MB over 10^6 lookups at 10^6 hosts, for the major GCs to mark again and again.
    */
   ownerList (): NodeInfo[] {
-    const s = this.succs
+    const s = this.succsAnswer()
     const out: NodeInfo[] = new Array(s.length + 1)
     out[0] = this.self
     for (let i = 0; i < s.length; i++) out[i + 1] = s[i]
@@ -115,7 +147,7 @@ export class VNode {
 
   /** Is key owned by this vnode, as far as it knows: key ∈ (pred, self]? Unknown pred ⇒ only if alone. */
   owns (key: bigint): boolean {
-    if (this.succs.length === 0 || this.successor.tag === this.self.tag) return true
+    if (this.succCount === 0 || this.successor.tag === this.self.tag) return true
     if (this.pred === undefined) return key === this.self.id
     return inHalfOpen(key, this.pred.id, this.self.id)
   }
@@ -135,6 +167,8 @@ export class RouteTable {
   private len = 0
   /** Searches read the view (nothing changed since adoptView); known() is then made only when asked for. */
   private compact = false
+  /** Table index of this host's only vnode in the oracle's table; -1 with several vnodes. */
+  private selfPos = -1
 
   constructor (readonly host: string, readonly vnodes: VNode[]) {}
 
@@ -147,11 +181,47 @@ export class RouteTable {
    * Install the table known() would build as ring indices `seg[off, off + len)` into `view` (the oracle
    * bootstrap): nothing per host but the four fields; known() makes the node array only when asked for.
    */
-  adoptView (view: RingView, seg: Int32Array, off: number, len: number): void {
+  adoptView (view: RingView, seg: Int32Array, off: number, len: number, selfRing = -1): void {
     this.view = view; this.seg = seg; this.off = off; this.len = len
     this.sorted = []
     this.dirty = true
     this.compact = true
+    this.selfPos = -1
+    if (selfRing >= 0 && this.vnodes.length === 1) for (let j = 0; j < len; j++) if (seg[off + j] === selfRing) this.selfPos = j
+  }
+
+  /**
+   * ChordMachine.route0 on the oracle's table of a one-vnode host, reading only the typed arrays and
+   * the ring's node pointers: the same answer the general path gives (which reads each node it
+   * compares), or undefined when it cannot be sure (the table or the predecessor changed since).
+   * The vnode is at table index t; nothing in the table sits between its predecessor (index t − 1)
+   * and it, so key ∈ (pred, self] is "the closest entry at or before the key is the predecessor and
+   * not equal to the key, or is self and equal to the key"; the only own entry is at t.
+   */
+  routeCompact (key: bigint, kp: number, alternates: number): { done: true, nodes: NodeInfo[] } | { done: false, nodes: NodeInfo[] } | undefined {
+    const t = this.selfPos
+    if (!this.compact || t < 0) return undefined
+    const v = this.vnodes[0]
+    const n = this.len
+    const tp = (t - 1 + n) % n
+    if (!v.joined || v.pred === undefined || n < 2 || v.pred !== this.at(tp)) return undefined
+    const idx = this.closestInView(kp, key)
+    const { ring, pre } = this.view as RingView
+    const seg = this.seg as Int32Array
+    if (idx === tp) {
+      const r = seg[this.off + tp]
+      if (pre[r] !== kp || ring[r].id !== key) return { done: true, nodes: v.ownerList() }
+    } else if (idx === t) {
+      const r = seg[this.off + t]
+      if (pre[r] === kp && ring[r].id === key) return { done: true, nodes: v.ownerList() }
+      return { done: true, nodes: v.succCount > 0 ? v.succsAnswer() : [v.self] }
+    }
+    const out: NodeInfo[] = []
+    for (let j = 0; j < n && out.length < alternates; j++) {
+      const i = (idx - j + n) % n
+      if (i !== t) out.push(ring[seg[this.off + i]])
+    }
+    return { done: false, nodes: out }
   }
 
   /** The nodes of the table adoptView installed (made afresh; empty if none). */
@@ -276,7 +346,7 @@ export class RouteTable {
   entryCount (): number {
     let n = 0
     for (const v of this.vnodes) {
-      n += v.distinctFingers() + v.succs.length + (v.pred !== undefined ? 1 : 0)
+      n += v.distinctFingers() + v.succCount + (v.pred !== undefined ? 1 : 0)
     }
     return n
   }
