@@ -153,27 +153,44 @@ export class IterativeLookup {
     const req = this.m.newReq()
     this.current = req
     this.messages++
+    this.asked = n; this.askedVia = via; this.askedAgain = again
     const exclude = this.failed !== undefined ? [...this.failed].slice(-32) : undefined
-    this.m.request(n.ref, exclude === undefined ? { t: 'find', req, key: this.r.key, kp: this.kp } : { t: 'find', req, key: this.r.key, kp: this.kp, exclude }, (msg) => {
-      this.current = -1
-      if (this.finished || msg.t !== 'next') return
-      this.messages++
-      // the path counts distinct nodes: asking a node again after a dead hop is not a new hop
-      if (!again) {
-        this.hops++
-        this.path.push(n)
-        this.r.onHop?.(n, this.hops)
-      }
-      if (msg.done) this.owned(msg.nodes)
-      else { this.add(msg.nodes, n); this.step() }
-    }, () => {
-      if (!this.hopTimedOut(n.peer)) return
-      const r = via === undefined ? Infinity : (this.reasked?.get(via.tag) ?? 0)
-      if (via !== undefined && r < REASK_LIMIT && !this.isFailed(via.peer)) {
-        (this.reasked ??= new Map()).set(via.tag, r + 1)
-        this.ask(via, undefined, true)
-      } else this.step()
-    })
+    this.m.request(n.ref, exclude === undefined ? { t: 'find', req, key: this.r.key, kp: this.kp } : { t: 'find', req, key: this.r.key, kp: this.kp, exclude }, this.onAnswer, this.onNoAnswer)
+  }
+
+  /**
+   * The node asked by ask(), who named it and whether it was asked again: read by the two handlers
+   * below, made once per lookup rather than two closures per hop (one request is open at a time; a
+   * late reply goes to the request layer's own handler, never here).
+   */
+  private asked: NodeInfo | undefined
+  private askedVia: NodeInfo | undefined
+  private askedAgain = false
+
+  private readonly onAnswer = (msg: ChordMessage): void => {
+    const n = this.asked as NodeInfo
+    this.current = -1
+    if (this.finished || msg.t !== 'next') return
+    this.messages++
+    // the path counts distinct nodes: asking a node again after a dead hop is not a new hop
+    if (!this.askedAgain) {
+      this.hops++
+      this.path.push(n)
+      this.r.onHop?.(n, this.hops)
+    }
+    if (msg.done) this.owned(msg.nodes)
+    else { this.add(msg.nodes, n); this.step() }
+  }
+
+  private readonly onNoAnswer = (): void => {
+    const n = this.asked as NodeInfo
+    const via = this.askedVia
+    if (!this.hopTimedOut(n.peer)) return
+    const r = via === undefined ? Infinity : (this.reasked?.get(via.tag) ?? 0)
+    if (via !== undefined && r < REASK_LIMIT && !this.isFailed(via.peer)) {
+      (this.reasked ??= new Map()).set(via.tag, r + 1)
+      this.ask(via, undefined, true)
+    } else this.step()
   }
 
   /** The first step through a peer we know only by address (joining). */
