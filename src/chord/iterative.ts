@@ -215,7 +215,9 @@ export class IterativeLookup {
 
   /** A node named the owner list. Optionally confirm with the owner (alive and agrees). */
   private owned (nodes: NodeInfo[]): void {
-    const live = nodes.filter(n => !this.isFailed(n.peer))
+    // nothing failed (the common case): a plain copy, without reading every listed node's peer id (the
+    // list may be the answering host's own successor list in the simulator: never hand that out)
+    const live = this.failed === undefined ? nodes.slice() : nodes.filter(n => !this.isFailed(n.peer))
     if (live.length === 0) { this.step(); return }
     // a path disturbed by a timeout may end at a stale predecessor: then the owner confirms, always
     if ((!this.verify && this.timeouts === 0) || live[0].peer === this.m.self.id) { this.succeed(live); return }
