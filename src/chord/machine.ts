@@ -193,12 +193,11 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     const drop = new Set(exclude)
     if (a.done) return { done: true, nodes: a.nodes.filter(x => !drop.has(x.peer)) }
     // skip dead peers: the closest live known node decides, as if the dead ones were not in our tables
-    const routes = this.routes
     const out: NodeInfo[] = []
-    const n = routes.size
-    const idx = routes.closestIndex(kp, key)
+    const n = this.routes.size
+    const idx = this.routes.closestIndex(kp, key)
     for (let j = 0; j < n && out.length < this.o.alternates; j++) {
-      const c = routes.at((idx - j + n) % n)
+      const c = this.routes.at((idx - j + n) % n)
       if (drop.has(c.peer)) continue
       if (c.peer === this.env.self.id) {
         const own = this.routes.vnodeOf(c)
@@ -378,10 +377,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     this.env.clearTimer(`rpc:${req as number}`)
     this.observeRtt(this.env.now() - p.at)
     if (p.onReply === lateReply) { this.env.stats.inc('chord:late-reply'); return }
-    if (msg.t === 'next') {
-      const nodes = this.valid(msg.nodes, from)
-      if (nodes !== msg.nodes) msg = { ...msg, nodes }
-    }
+    if (msg.t === 'next') msg = withNodes(msg, this.valid(msg.nodes, from))
     else if (msg.t === 'pred') {
       const pred = msg.pred !== undefined && !this.derived(msg.pred) ? (this.badNode(from, msg.pred), undefined) : msg.pred
       msg = { ...msg, pred, nodes: this.valid(msg.nodes, from) }
@@ -397,6 +393,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   hex (n: NodeInfo): string { return nodeHex(n, this.o.bits) }
 }
 
+/** The reply with its node list checked: the same object when nothing was dropped (no copy per hop). */
+function withNodes<T extends { nodes: NodeInfo[] }> (msg: T, nodes: NodeInfo[]): T { return nodes === msg.nodes ? msg : { ...msg, nodes } }
 /** The reply handler of a request that timed out and has no late handler of its own. */
 function lateReply (): void {}
 function noop (): void {}
