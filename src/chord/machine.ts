@@ -194,12 +194,11 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     const drop = new Set(exclude)
     if (a.done) return { done: true, nodes: a.nodes.filter(x => !drop.has(x.peer)) }
     // skip dead peers: the closest live known node decides, as if the dead ones were not in our tables
-    const known = this.routes.known()
     const out: NodeInfo[] = []
-    const n = known.length
+    const n = this.routes.size
     const idx = this.routes.closestIndex(kp, key)
     for (let j = 0; j < n && out.length < this.o.alternates; j++) {
-      const c = known[(idx - j + n) % n]
+      const c = this.routes.at((idx - j + n) % n)
       if (drop.has(c.peer)) continue
       if (c.peer === this.env.self.id) {
         const own = this.routes.vnodeOf(c)
@@ -237,23 +236,25 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   }
 
   private route0 (key: bigint, kp: number): RouteAnswer {
+    const fast = this.routes.routeCompact(key, kp, this.o.alternates)
+    if (fast !== undefined) return fast
     for (const v of this.vnodes) {
       if (v.joined && v.pred !== undefined && inHalfOpenFast(kp, key, v.pred, v.self)) return { done: true, nodes: v.ownerList() }
     }
-    const known = this.routes.known()
-    const idx = this.routes.closestIndex(kp, key)
+    const routes = this.routes
+    const idx = routes.closestIndex(kp, key)
     if (idx < 0) return { done: false, nodes: [] }
-    const x = known[idx]
-    const own = this.routes.vnodeOf(x)
+    const x = routes.at(idx)
+    const own = routes.vnodeOf(x)
     if (own !== undefined) {
       if (x.id === key) return { done: true, nodes: own.ownerList() }
       return { done: true, nodes: own.succs.length > 0 ? own.succs : [own.self] }
     }
     const out: NodeInfo[] = []
-    const n = known.length
+    const n = routes.size
     for (let j = 0; j < n && out.length < this.o.alternates; j++) {
-      const c = known[(idx - j + n) % n]
-      if (c.peer !== this.env.self.id) out.push(c)
+      const c = routes.at((idx - j + n) % n)
+      if (!routes.isOwn(c)) out.push(c)
     }
     return { done: false, nodes: out }
   }
@@ -378,7 +379,7 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
     this.env.clearTimer(`rpc:${req as number}`)
     this.observeRtt(this.env.now() - p.at)
     if (p.onReply === lateReply) { this.env.stats.inc('chord:late-reply'); return }
-    if (msg.t === 'next') msg = { ...msg, nodes: this.valid(msg.nodes, from) }
+    if (msg.t === 'next') msg = withNodes(msg, this.valid(msg.nodes, from))
     else if (msg.t === 'pred') {
       const pred = msg.pred !== undefined && !this.derived(msg.pred) ? (this.badNode(from, msg.pred), undefined) : msg.pred
       msg = { ...msg, pred, nodes: this.valid(msg.nodes, from) }
@@ -394,6 +395,8 @@ export class ChordMachine implements Machine<ChordMessage>, ChordContext {
   hex (n: NodeInfo): string { return nodeHex(n, this.o.bits) }
 }
 
+/** The reply with its node list checked: the same object when nothing was dropped (no copy per hop). */
+function withNodes<T extends { nodes: NodeInfo[] }> (msg: T, nodes: NodeInfo[]): T { return nodes === msg.nodes ? msg : { ...msg, nodes } }
 /** The reply handler of a request that timed out and has no late handler of its own. */
 function lateReply (): void {}
 function noop (): void {}

@@ -6,14 +6,45 @@
  * real messages through the simulator. Joins and stabilization are exercised on smaller rings.
  */
 import { compareNodes, compareToKey, prefixOf, PREFIX_BITS, type NodeInfo } from './node.js'
-import type { VNode } from './routing.js'
+import { RingView, type VNode } from './routing.js'
 import type { ChordMachine } from './machine.js'
 
 /** All joined vnodes of the given hosts, sorted by id. */
 export function sortedRing (machines: ChordMachine[]): NodeInfo[] {
   const all: NodeInfo[] = []
   for (const m of machines) for (const v of m.vnodes) if (v.joined) all.push(v.self)
-  return all.sort(compareNodes)
+  const keys = new Float64Array(all.length)
+  for (let i = 0; i < all.length; i++) keys[i] = all[i].p
+  const order = prefixOrder(keys, (a, b) => compareNodes(all[a], all[b]))
+  const out: NodeInfo[] = new Array(all.length)
+  for (let i = 0; i < out.length; i++) out[i] = all[order[i]]
+  return out
+}
+
+/**
+ * The permutation that sorts `keys` (prefixes in [0, 2^48)), equal keys ordered by `tie` on their
+ * indices. A bucket sort (one bucket per key on average, keys are hashes) and an insertion sort within
+ * each bucket: at 10^6 vnodes a comparator sort over node objects took seconds.
+ */
+export function prefixOrder (keys: Float64Array, tie: (a: number, b: number) => number): Int32Array {
+  const n = keys.length
+  const scale = n / 2 ** PREFIX_BITS
+  // bucket(k) = floor(k · n / 2^48): monotone in k, so buckets are in key order
+  const start = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) start[Math.min(n - 1, Math.floor(keys[i] * scale)) + 1]++
+  for (let b = 0; b < n; b++) start[b + 1] += start[b]
+  const order = new Int32Array(n)
+  const next = start.slice(0, n)
+  for (let i = 0; i < n; i++) order[next[Math.min(n - 1, Math.floor(keys[i] * scale))]++] = i
+  for (let b = 0; b < n; b++) {
+    for (let j = start[b] + 1; j < start[b + 1]; j++) {
+      const x = order[j]
+      let h = j - 1
+      while (h >= start[b] && (keys[order[h]] > keys[x] || (keys[order[h]] === keys[x] && tie(order[h], x) > 0))) { order[h + 1] = order[h]; h-- }
+      order[h + 1] = x
+    }
+  }
+  return order
 }
 
 /** Index in `ring` of successor(key): the first node with id ≥ key, wrapping. */
@@ -100,66 +131,153 @@ export function checkRing (machines: ChordMachine[]): string[] {
  * the plain bigint construction.
  */
 export function oracleBootstrap (machines: ChordMachine[]): void {
-  // every vnode with its host, sorted by id (prefixes first, from a typed array: no object per compare)
+  // every vnode with its host, in spawn order (the order the objects sit in memory)
   const vs: VNode[] = []
   const hostOf: number[] = []
   machines.forEach((m, h) => { for (const v of m.vnodes) { v.joined = true; vs.push(v); hostOf.push(h) } })
   const n = vs.length
   const keys = new Float64Array(n)
-  for (let i = 0; i < n; i++) keys[i] = vs[i].self.p
-  const order = new Int32Array(n)
-  for (let i = 0; i < n; i++) order[i] = i
-  order.sort((a, b) => keys[a] !== keys[b] ? keys[a] - keys[b] : compareNodes(vs[a].self, vs[b].self))
+  const succCount = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    keys[i] = vs[i].self.p
+    succCount[i] = Math.min(n - 1, machines[hostOf[i]].o.successors)
+  }
+  // sorted by id (prefixes first, from a typed array: no object per compare)
+  const order = prefixOrder(keys, (a, b) => compareNodes(vs[a].self, vs[b].self))
   const ring: NodeInfo[] = new Array(n)
   const pre = new Float64Array(n)
   for (let i = 0; i < n; i++) { ring[i] = vs[order[i]].self; pre[i] = keys[order[i]] }
+  const bits = machines[0]?.bits ?? 160
+  const mask = machines[0]?.mask ?? 0n
   const fingers = new FingerCursors(ring, pre)
+  const view = new RingView(ring, pre)
+  // table entries per vnode: itself, its predecessor, r successors and about log2 n distinct fingers
+  const perVnode = 2 + (n > 0 ? succCount[0] : 0) + Math.ceil(Math.log2(n + 1)) + 4
+  const tables = new TableChunks(n * perVnode)
+  // pass 1, in ring order, over typed arrays and the ring only: each host's table and each vnode's
+  // finger count (visiting the vnode and host objects in ring order was a cache miss or two per vnode)
+  const fingerCount = new Int32Array(n)
+  const tabChunk = new Int32Array(machines.length)
+  const tabOff = new Int32Array(machines.length)
+  const tabLen = new Int32Array(machines.length)
+  const selfAt = new Int32Array(machines.length).fill(-1)
+  const left = new Int32Array(machines.length)
+  machines.forEach((m, h) => { left[h] = m.vnodes.length })
   // hosts with several vnodes collect their entries until their last vnode is done
-  const partial = new Map<number, { known: number[], distinct: number[], left: number }>()
+  const partial = new Map<number, number[]>()
   const known: number[] = []
   for (let i = 0; i < n; i++) {
     const vi = order[i]
-    const v = vs[vi]
-    const m = machines[hostOf[vi]]
-    const several = m.vnodes.length > 1
-    let acc = several ? partial.get(hostOf[vi]) : undefined
-    if (several && acc === undefined) { acc = { known: [], distinct: new Array(m.vnodes.length).fill(0), left: m.vnodes.length }; partial.set(hostOf[vi], acc) }
-    const into = acc?.known ?? known
-    if (acc === undefined) known.length = 0
+    const h = hostOf[vi]
+    const several = left[h] > 1 || partial.has(h)
+    let into = known
+    if (several) {
+      into = partial.get(h) ?? []
+      partial.set(h, into)
+    } else known.length = 0
     into.push(i)
-    v.pred = n > 1 ? ring[(i - 1 + n) % n] : undefined
     if (n > 1) into.push((i - 1 + n) % n)
-    // exact-size arrays (grown by push they keep up to ~40 % unused slots: ~150 bytes per host at 10^6)
-    const r = Math.min(n - 1, m.o.successors)
-    const succs: NodeInfo[] = new Array(r)
-    for (let j = 1; j <= r; j++) { succs[j - 1] = ring[(i + j) % n]; into.push((i + j) % n) }
-    v.succs = succs
-    v.nextFinger = -1
-    const count = n > 1 ? fingers.fill(v, m.bits, m.mask, i, into) : 0
-    if (acc === undefined) {
-      const table = sortedKnown(known, ring)
-      m.routes.adopt(table)
-      // the fingers are read from the table when first asked for (VNode.fingers): no 160-slot array per vnode
-      v.impliedFingers(table, count)
-      continue
+    const r = succCount[vi]
+    for (let j = 1; j <= r; j++) into.push((i + j) % n)
+    fingerCount[vi] = n > 1 ? fingers.fill(ring[i], bits, mask, i, into) : 0
+    if (!several) {
+      tabOff[h] = tables.adoptOne(into, n, i)
+      selfAt[h] = i
+    } else {
+      if (--left[h] > 0) continue
+      tabOff[h] = tables.adopt(into)
+      partial.delete(h)
     }
-    acc.distinct[m.vnodes.indexOf(v)] = count
-    if (--acc.left > 0) continue
-    const table = sortedKnown(acc.known, ring)
-    m.routes.adopt(table)
-    m.vnodes.forEach((x, j) => { x.impliedFingers(table, (acc as { distinct: number[] }).distinct[j]) })
-    partial.delete(hostOf[vi])
+    tabChunk[h] = tables.chunk
+    tabLen[h] = tables.lastLen
   }
+  // pass 2, in spawn order: write what pass 1 found into the hosts and vnodes
+  const posOf = new Int32Array(n)
+  for (let i = 0; i < n; i++) posOf[order[i]] = i
+  let vi = 0
+  machines.forEach((m, h) => {
+    m.routes.adoptView(view, tables.chunks[tabChunk[h]], tabOff[h], tabLen[h], selfAt[h])
+    for (const v of m.vnodes) {
+      const i = posOf[vi]
+      v.pred = n > 1 ? ring[(i - 1 + n) % n] : undefined
+      // the list is read from the ring when first asked for (VNode.succs)
+      v.impliedSuccs(view, i, succCount[vi])
+      v.nextFinger = -1
+      // the fingers are read from the table when first asked for (VNode.fingers): no 160-slot array per vnode
+      v.impliedFingers(m.routes, fingerCount[vi])
+      vi++
+    }
+  })
 }
 
-/** The host's merged table as RouteTable.known() builds it: ring order (= compareNodes), no repeats. */
-function sortedKnown (idx: number[], ring: NodeInfo[]): NodeInfo[] {
-  const a = Int32Array.from(idx).sort()
-  let distinct = 0
-  for (let j = 0; j < a.length; j++) if (j === 0 || a[j] !== a[j - 1]) a[distinct++] = a[j]
-  const out: NodeInfo[] = new Array(distinct)
-  for (let j = 0; j < distinct; j++) out[j] = ring[a[j]]
-  return out
+/**
+ * Hosts' tables as runs of ring indices in shared Int32Arrays (a run never spans two), so a host holds
+ * no array of its own (RouteTable.adoptView). The first array is sized for the whole ring from an
+ * estimate, further ones only if it runs out: V8 counts each new backing store as external memory
+ * and starts a full marking of the heap for about every 64 MB of it (16 MB chunks at 10^6 hosts set
+ * off marking after marking of a 1.4 GB heap).
+ */
+class TableChunks {
+  readonly chunks: Int32Array[]
+  /** Index in `chunks` of the run adopted last, and its length. */
+  chunk = 0
+  lastLen = 0
+  private used = 0
+
+  constructor (estimate: number) { this.chunks = [new Int32Array(Math.max(1024, estimate))] }
+
+  private room (k: number): number {
+    const seg = this.chunks[this.chunks.length - 1]
+    if (this.used + k > seg.length) { this.chunks.push(new Int32Array(Math.max(1 << 20, k, seg.length >>> 3))); this.used = 0 }
+    this.chunk = this.chunks.length - 1
+    return this.used
+  }
+
+  /** The host's merged table as RouteTable.known() builds it: ring order (= compareNodes), no repeats. Returns its offset. */
+  adopt (idx: number[]): number {
+    const off = this.room(idx.length)
+    const a = this.chunks[this.chunk].subarray(off, off + idx.length)
+    a.set(idx)
+    a.sort()
+    let distinct = 0
+    for (let j = 0; j < a.length; j++) if (j === 0 || a[j] !== a[j - 1]) a[distinct++] = a[j]
+    this.used += distinct
+    this.lastLen = distinct
+    return off
+  }
+
+  /**
+   * adopt() for a one-vnode host at ring index i (of n), whose entries are [self, pred, successors…,
+   * fingers…]: from the predecessor on they already run clockwise (fingers at growing distances), so
+   * dropping what does not move further clockwise removes the repeats, and rotating at the wrap gives
+   * ring order, without a sort.
+   */
+  adoptOne (idx: number[], n: number, i: number): number {
+    const k = idx.length
+    const off = this.room(k)
+    const seg = this.chunks[this.chunk]
+    const from = k > 1 ? idx[1] : i
+    let last = -1
+    let w = 0
+    let len = 0
+    for (let j = 0; j < k; j++) {
+      const x = j === 0 ? from : j === 1 ? i : idx[j]
+      const d = (x - from + n) % n
+      if (d <= last) continue
+      last = d
+      if (len > 0 && x < seg[off + len - 1]) w = len
+      seg[off + len++] = x
+    }
+    // rotate so the run starts at the smallest ring index (the wrap, if any, is at w)
+    if (w > 0) {
+      const head = seg.slice(off, off + w)
+      seg.copyWithin(off, off + w, off + len)
+      seg.set(head, off + len - w)
+    }
+    this.used += len
+    this.lastLen = len
+    return off
+  }
 }
 
 const P = 2 ** PREFIX_BITS
@@ -188,12 +306,12 @@ class FingerCursors {
   }
 
   /** Pushes the ring index of each distinct finger of the vnode at ring index i to `known`; returns how many. */
-  fill (v: VNode, bits: number, mask: bigint, i: number, known: number[]): number {
+  fill (self: NodeInfo, bits: number, mask: bigint, i: number, known: number[]): number {
     const { ring, pre } = this
     const n = ring.length
     const s = bits - PREFIX_BITS
     const d = (pre[(i + 1) % n] - pre[i] + P) % P
-    if (s <= 0 || d < 2) return fillFingers(v, bits, mask, i, ring, pre, known)
+    if (s <= 0 || d < 2) return fillFingers(self, bits, mask, i, ring, pre, known)
     // 2^k < gap for every k with 2^(k−s) ≤ d − 1: those fingers are the successor (implicit)
     const k0 = s + Math.max(0, bitLength(d) - 2)
     const succ = (i + 1) % n
@@ -205,7 +323,7 @@ class FingerCursors {
       while (j < i + n && pre[j % n] + (j >= n ? P : 0) < target) j++
       this.cur[k - s] = j
       let f: number
-      if (j < i + n && pre[j % n] + (j >= n ? P : 0) === target) f = successorIndex(ring, v.start(k, mask), bits)
+      if (j < i + n && pre[j % n] + (j >= n ? P : 0) === target) f = successorIndex(ring, startOf(self, k, mask), bits)
       else f = j % n
       if (f === i) break
       if (f === succ || f === last) continue
@@ -218,9 +336,11 @@ class FingerCursors {
 }
 
 /** Fingers of the vnode at ring index i (binary searches): pushes the ring index of each distinct finger to `known`; returns how many. */
-function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: NodeInfo[], pre: Float64Array, known: number[]): number {
+/** start of finger k of `self`: (id + 2^k) mod 2^m. */
+function startOf (self: NodeInfo, k: number, mask: bigint): bigint { return (self.id + (1n << BigInt(k))) & mask }
+
+function fillFingers (self: NodeInfo, bits: number, mask: bigint, i: number, ring: NodeInfo[], pre: Float64Array, known: number[]): number {
   const n = ring.length
-  const self = v.self
   const s = bits - PREFIX_BITS
   const numeric = s > 0
   const succ = ring[(i + 1) % n]
@@ -232,8 +352,8 @@ function fillFingers (v: VNode, bits: number, mask: bigint, i: number, ring: Nod
     if (numeric && k >= s) {
       const sp = (self.p + 2 ** (k - s)) % P
       const lo = lowerBound(pre, sp)
-      j = lo < n && pre[lo] === sp ? successorIndex(ring, v.start(k, mask), bits) : lo % n
-    } else j = successorIndex(ring, v.start(k, mask), bits)
+      j = lo < n && pre[lo] === sp ? successorIndex(ring, startOf(self, k, mask), bits) : lo % n
+    } else j = successorIndex(ring, startOf(self, k, mask), bits)
     const f = ring[j]
     if (f === self) break
     k++

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { buildRing } from '../../src/chord/sim-run.js'
+import { buildRing, randomKey } from '../../src/chord/sim-run.js'
+import { Rng } from '../../src/overlay/rng.js'
 import { checkRing, sortedRing, successorIndex } from '../../src/chord/oracle.js'
 import type { ChordMachine } from '../../src/chord/machine.js'
 import type { NodeInfo } from '../../src/chord/node.js'
@@ -32,6 +33,31 @@ describe('chord oracle bootstrap (numeric prefixes)', () => {
         const adopted = m.routes.known().map(x => x.tag)
         m.routes.invalidate()
         assert.deepEqual(adopted, m.routes.known().map(x => x.tag))
+      }
+    })
+  }
+})
+
+describe('chord routing on the oracle\'s compact tables', () => {
+  for (const [hosts, bits, vnodes] of [[2, 160, 1], [3, 160, 1], [1500, 160, 1], [300, 160, 3], [400, 40, 1], [200, 16, 1]] as const) {
+    it(`answers as the general path does: ${hosts} hosts, m = ${bits}, ${vnodes} vnodes`, () => {
+      const { nodes } = buildRing({ hosts, options: { bits, vnodes, expectedNodes: hosts }, sim: { seed: `compact/${hosts}/${bits}` } })
+      const machines = nodes.map(n => n.machine)
+      const ring = sortedRing(machines)
+      const rng = new Rng(`compact-keys/${hosts}/${bits}`)
+      // random keys, and keys at, just before and just after every node id (the boundaries of (pred, self])
+      const keys: bigint[] = []
+      for (let i = 0; i < 200; i++) keys.push(randomKey(rng, bits))
+      const mask = (1n << BigInt(bits)) - 1n
+      for (const x of ring.slice(0, 300)) keys.push(x.id, (x.id - 1n) & mask, (x.id + 1n) & mask)
+      const answer = (m: typeof machines[number], key: bigint): string => {
+        const a = m.route(key)
+        return `${String(a.done)}:${a.nodes.map(x => x.tag).join(',')}`
+      }
+      for (const m of machines.slice(0, 60)) {
+        const compact = keys.map(k => answer(m, k))
+        m.routes.invalidate()
+        assert.deepEqual(keys.map(k => answer(m, k)), compact)
       }
     })
   }

@@ -23,9 +23,9 @@ interface ChordSimOptions {
 }
 
 /**
- * Heap a simulated ring needs, measured (benchmarks/results/chord-scale.md): about 2 KB per vnode with
- * its routing state at 10^5-10^6 hosts (oracle ring; 2.6 KB counted, for the longer successor lists
- * of bigger rings), plus 100 bytes per lookup of statistics and 1 GiB of headroom for the GC.
+ * Heap a simulated ring needs, measured (benchmarks/results/chord-scale.md): about 1.4 KB per vnode with
+ * its routing state at 10^5 hosts (oracle ring; 2.0 KB before issue 17), plus 100 bytes per lookup of
+ * statistics; 2.6 KB per vnode and 1 GiB are counted, headroom for the GC and for rings built by joins.
  */
 function heapNeededMiB (vnodes: number, lookups: number): number {
   return Math.ceil((vnodes * 2600 + lookups * 100) / 2 ** 20) + 1024
