@@ -53,14 +53,21 @@ export class PingMachine implements Machine<PingMessage> {
 
   /** Ping `peer`; `done` gets the round-trip time in ms or a TimeoutError. Returns a cancel function. */
   ping (peer: PeerRef, done?: Done, payload: Uint8Array = this.payload): () => void {
+    const seq = this.send(peer, done, payload)
+    return () => {
+      const p = this.pending.get(seq)
+      if (p !== undefined) { this.pending.delete(seq); this.env.clearTimer(p.timer) }
+    }
+  }
+
+  /** Sends a ping and returns its seq; the periodic ping comes here without making a cancel closure. */
+  private send (peer: PeerRef, done: Done | undefined, payload: Uint8Array): number {
     const seq = (this.seq = (this.seq + 1) >>> 0)
     const timer = `t${seq}`
     this.pending.set(seq, { peer, sentAt: this.env.now(), done, timer })
     this.env.setTimer(timer, this.timeoutMs)
     this.env.send(peer, { type: 'ping', seq, payload })
-    return () => {
-      if (this.pending.delete(seq)) this.env.clearTimer(timer)
-    }
+    return seq
   }
 
   get inFlight (): number { return this.pending.size }
@@ -84,7 +91,7 @@ export class PingMachine implements Machine<PingMessage> {
   onTimer (key: string): void {
     if (key === 'tick') {
       if (!this.running) return
-      if (this.peers.length > 0) this.ping(this.env.rng.pick(this.peers))
+      if (this.peers.length > 0) this.send(this.env.rng.pick(this.peers), undefined, this.payload)
       this.env.setTimer('tick', this.intervalMs)
       return
     }

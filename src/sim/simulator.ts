@@ -20,6 +20,9 @@ export type { SimNode, SimOptions, SpawnOptions } from './types.js'
 /** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
 const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
 
+/** The node of a ref made by spawn (every sender's ref is). */
+function hostOf (ref: PeerRef): SimNode { return (ref as unknown as { [HOST]: SimNode })[HOST] }
+
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
 export class Simulator {
@@ -36,6 +39,8 @@ export class Simulator {
   private readonly listeners: Array<(node: SimNode, event: OverlayEvent) => void> = []
   private readonly loggers = new Map<string, Logger>()
   private readonly linkLast = new Map<string, number>()
+  /** Some node was spawned with a download cap (then every send looks at its receiver's). */
+  private downCapped = false
   /** @internal */ clock = 0
   private seq = 0
   private executed = 0
@@ -74,6 +79,7 @@ export class Simulator {
     const existing = this.byId.get(id)
     if (existing?.alive === true) throw new Error(`a live node with id ${id} already exists`)
     const stats = this.options.perNodeStats ? new Stats() : this.stats
+    if (spawn.downBps !== undefined) this.downCapped = true
     const node = new SimHost<M, Mach>(this, id, index, stats, spec, options, spawn, this.loggerFor(spec.name))
     node.machine = spec.create(node, options)
     this.byId.set(id, node as SimNode)
@@ -196,7 +202,7 @@ export class Simulator {
 
   /** Back to the free list, dropping references so recycled events keep nothing alive. */
   private release (ev: SimEvent): void {
-    ev.node = undefined; ev.from = undefined; ev.msg = undefined; ev.downDone = false
+    ev.node = undefined; ev.from = undefined; ev.msg = undefined
     ev.free = true
     this.free.push(ev)
   }
@@ -209,7 +215,7 @@ export class Simulator {
   /** Returns true when the event did something (dead targets do not count). */
   private execute (ev: SimEvent): boolean {
     switch (ev.kind) {
-      case Kind.Deliver: return this.deliver(ev)
+      case Kind.Deliver: case Kind.DeliverDown: return this.deliver(ev)
       case Kind.Timer: {
         const node = ev.node as SimNode
         const timers = node.timers as TimerTable<SimEvent>
@@ -249,8 +255,9 @@ export class Simulator {
     // resolved at send time; look again only if that node died (it may have rejoined under its id)
     let to = ev.node
     if (to === undefined || !to.alive) to = this.byId.get(ev.key)
-    const from = ev.from as SimNode
+    const fromRef = ev.from as PeerRef
     if (to === undefined || !to.alive) {
+      const from = hostOf(fromRef)
       from.stats.dropped('sim:dead-peer')
       if (this.options.notifyUnreachable && from.alive) {
         const u = this.alloc(Kind.Unreachable, this.clock + sampleLatency(this.options.latency, this.netRng))
@@ -260,17 +267,17 @@ export class Simulator {
       }
       return false
     }
-    if (this.partitions.active && !this.partitions.connected(from.id, to.id)) { from.stats.dropped('sim:partition'); return false }
+    if (this.partitions.active && !this.partitions.connected(fromRef.id, to.id)) { hostOf(fromRef).stats.dropped('sim:partition'); return false }
     // download serialization: the message occupies the receiver's downlink after it arrives
     const down = to.spawnOptions.downBps
-    if (!ev.downDone && down !== undefined && down > 0) {
+    if (ev.kind === Kind.Deliver && down !== undefined && down > 0) {
       const done = Math.max(this.clock, to.downFreeAt) + (ev.size * 1000) / down
       to.downFreeAt = done
-      ev.downDone = true
+      ev.kind = Kind.DeliverDown
       if (done > this.clock) { ev.t = done; this.push(ev); return false }
     }
     this.executed++
-    this.mix(from.index, to.index ^ Math.floor(ev.t * 1000))
+    this.mix(ev.fromIndex, to.index ^ Math.floor(ev.t * 1000))
     to.received++
     let msg = ev.msg
     const codec = to.spec.codec
@@ -283,7 +290,7 @@ export class Simulator {
       }
     }
     to.stats.received(codec.typeOf(msg), ev.size)
-    ;(to.machine as Machine<unknown>).onMessage(from.ref, msg)
+    ;(to.machine as Machine<unknown>).onMessage(fromRef, msg)
     return true
   }
 
@@ -293,9 +300,15 @@ export class Simulator {
     const codec = from.spec.codec
     const type = codec.typeOf(msg)
     const up = from.spawnOptions.upBps
+    // the receiver is resolved (and its node object read) here only when a downlink cap or coordinates
+    // need it; otherwise the delivery resolves it (a ref made by spawn carries its node)
     let target = (to as { [HOST]?: SimNode })[HOST]
-    if (target === undefined || !target.alive) target = this.byId.get(to.id)
-    const capped = (up !== undefined && up > 0) || target?.spawnOptions.downBps !== undefined
+    const coords = this.options.latency.kind === 'coordinates'
+    let capped = up !== undefined && up > 0
+    if (this.downCapped || coords) {
+      if (target === undefined || !target.alive) target = this.byId.get(to.id)
+      capped ||= target?.spawnOptions.downBps !== undefined
+    }
     const size = (this.options.measureBytes || capped) ? (codec.sizeOf?.(msg) ?? codec.encode(msg).byteLength) : 0
     from.sent++
     from.stats.sent(type, size)
@@ -306,7 +319,9 @@ export class Simulator {
       depart = Math.max(this.clock, from.upFreeAt) + (size * 1000) / up
       from.upFreeAt = depart
     }
-    const latency = sampleLatency(this.options.latency, this.netRng, from.spawnOptions.coords, target?.spawnOptions.coords)
+    const latency = coords
+      ? sampleLatency(this.options.latency, this.netRng, from.spawnOptions.coords, target?.spawnOptions.coords)
+      : sampleLatency(this.options.latency, this.netRng)
     let arrive = depart + latency
     if (this.options.fifoLinks) {
       const link = `${from.id}>${to.id}`
@@ -314,7 +329,7 @@ export class Simulator {
       this.linkLast.set(link, arrive)
     }
     const ev = this.alloc(Kind.Deliver, arrive)
-    ev.from = from; ev.key = to.id; ev.node = target; ev.msg = msg; ev.size = size
+    ev.from = from.ref; ev.fromIndex = from.index; ev.key = to.id; ev.node = target; ev.msg = msg; ev.size = size
     this.push(ev)
   }
 

@@ -68,13 +68,14 @@ export interface SimNode<M = any, Mach = Machine<M>> {
 }
 
 /** @internal */
-export const enum Kind { Deliver, Timer, Call, Io, Unreachable }
+/** `DeliverDown`: a delivery that has had its turn on the receiver's downlink (runs as Deliver, not re-queued). */
+export const enum Kind { Deliver, Timer, Call, Io, Unreachable, DeliverDown }
 
 /**
  * One class for every kind of event, so the queue and the run loop see one object shape (monomorphic
  * property access), and events are recycled through a free list: a steady-state run allocates no
  * event objects. `node` is the node the event happens at (the receiver of a delivery). Fields are
- * shared between kinds (`msg`, `key`) so an event is 112 bytes, not 144: at 10^4+ nodes the queued
+ * shared between kinds (`msg`, `key`, the downlink flag in `kind`) so an event is 112 bytes, not 144: at 10^4+ nodes the queued
  * events do not fit in the cache, and each is read cold when it runs.
  */
 /** @internal */
@@ -86,12 +87,15 @@ export class SimEvent {
   free = false
   kind: Kind = Kind.Call
   node: SimNode | undefined = undefined
-  /** Deliver: the sender. */
-  from: SimNode | undefined = undefined
+  /**
+   * Deliver: the sender's ref (made by spawn, so it carries its node) and index, so that a delivery
+   * reads neither from the sender's node object (cold at 10^4+ nodes by the time the message arrives).
+   */
+  from: PeerRef | undefined = undefined
+  fromIndex = 0
   /** Deliver: the message; Call: the function; Io: the result; Unreachable: the peer. */
   msg: unknown = undefined
   size = 0
-  downDone = false
   /** Timer: its key; Io: the token; Deliver: the receiver's id (it may die and rejoin while the message flies). */
   key = ''
 }
