@@ -10,7 +10,7 @@ import type { Env, IoRequest, IoResult, Logger, Machine, OverlayEvent, OverlaySp
 import { BlobStore } from './blobs.js'
 import { HOST, SimHost } from './env.js'
 import { EventHeap } from './heap.js'
-import { TimerTable } from './timers.js'
+import { timerClear, timerDelete, timerGet, timerSet, timerValues } from './timers.js'
 import { type LatencyModel, Partitions, sampleLatency } from './network.js'
 import { Kind, SimEvent, type SimNode, type SimOptions, type SpawnOptions } from './types.js'
 
@@ -218,14 +218,13 @@ export class Simulator {
       case Kind.Deliver: case Kind.DeliverDown: return this.deliver(ev)
       case Kind.Timer: {
         const node = ev.node as SimNode
-        const timers = node.timers as TimerTable<SimEvent>
-        if (!node.alive) { timers.delete(ev.key); return false }
+        if (!node.alive) { timerDelete(node, ev.key); return false }
         this.executed++
         this.mix(node.index, Math.floor(ev.t * 1000) ^ 0x7f)
         // the event stays in the node's table while onTimer runs, so a periodic timer re-armed there
         // is pushed again as it is (no table delete, lookup miss, insert and new event per period)
         ;(node.machine as Machine<unknown>).onTimer(ev.key)
-        if (ev.hid < 0 && timers.get(ev.key) === ev) this.dropTimer(node, timers, ev.key)
+        if (ev.hid < 0 && timerGet(node, ev.key) === ev) timerDelete(node, ev.key)
         return true
       }
       case Kind.Call:
@@ -336,15 +335,13 @@ export class Simulator {
   /** @internal Arm (or re-arm) a timer: a re-armed timer moves in the queue, as a new event would. */
   setTimer (node: SimNode, key: string, delayMs: number): void {
     if (!node.alive) return
-    let timers = node.timers
-    if (timers === undefined) { timers = new TimerTable(); node.timers = timers }
     const t = this.clock + Math.max(0, delayMs)
-    let ev = timers.get(key)
+    let ev = timerGet(node, key)
     if (ev !== undefined) this.queue.remove(ev)
     else {
       ev = this.alloc(Kind.Timer, t)
       ev.node = node; ev.key = key
-      timers.set(key, ev)
+      timerSet(node, key, ev)
     }
     ev.t = t
     this.push(ev)
@@ -352,18 +349,10 @@ export class Simulator {
 
   /** @internal A cleared timer leaves the queue at once. */
   clearTimer (node: SimNode, key: string): void {
-    const timers = node.timers
-    if (timers === undefined) return
-    const ev = timers.get(key)
+    const ev = timerGet(node, key)
     if (ev === undefined) return
-    this.dropTimer(node, timers, key)
+    timerDelete(node, key)
     if (this.queue.remove(ev)) this.release(ev)
-  }
-
-  /** The table goes when its last timer does (a host idle between lookups keeps none). */
-  private dropTimer (node: SimNode, timers: TimerTable<SimEvent>, key: string): void {
-    timers.delete(key)
-    if (timers.size === 0) node.timers = undefined
   }
 
   /** @internal */
@@ -380,9 +369,8 @@ export class Simulator {
   }
 
   private cancelTimers (node: SimNode): void {
-    if (node.timers === undefined) return
-    for (const ev of node.timers.values()) if (this.queue.remove(ev)) this.release(ev)
-    node.timers.clear()
+    for (const ev of timerValues(node)) if (this.queue.remove(ev)) this.release(ev)
+    timerClear(node)
   }
 
   private loggerFor (name: string): Logger {

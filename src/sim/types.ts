@@ -6,7 +6,7 @@ import type { Env, IoResult, Machine, OverlaySpec, PeerRef } from '../overlay/ty
 import type { Signer } from '../overlay/identity.js'
 import type { Stats } from '../overlay/stats.js'
 import type { Coords, LatencyModel } from './network.js'
-import type { TimerTable } from './timers.js'
+import type { TimerSlots } from './timers.js'
 
 export interface SimOptions {
   /** @default 1 */
@@ -48,7 +48,7 @@ export interface SpawnOptions {
   coords?: Coords
 }
 
-export interface SimNode<M = any, Mach = Machine<M>> {
+export interface SimNode<M = any, Mach = Machine<M>> extends TimerSlots<TimerEvent> {
   readonly id: string
   readonly ref: PeerRef
   readonly index: number
@@ -64,7 +64,7 @@ export interface SimNode<M = any, Mach = Machine<M>> {
   readonly spawnOptions: SpawnOptions
   /** @internal */ upFreeAt: number
   /** @internal */ downFreeAt: number
-  /** @internal */ timers: TimerTable<TimerEvent> | undefined
+  /** @internal How many timers are armed; undefined when none. */ readonly timers: { readonly size: number } | undefined
 }
 
 /** @internal */
