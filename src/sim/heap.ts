@@ -7,11 +7,15 @@
  * (time, seq), a small integer id per queued item, and the slot of each id. Sifting never touches the
  * items, which at 10^4+ nodes would be a cache miss per level.
  */
-export interface HeapItem {
-  t: number
-  seq: number
+export interface HeapSlot {
   /** The item's id in the heap while queued, -1 (or absent) otherwise; maintained by the heap. */
   hid?: number
+}
+
+/** An item that carries its own key. */
+export interface HeapItem extends HeapSlot {
+  t: number
+  seq: number
 }
 
 /**
@@ -119,7 +123,7 @@ export class IdHeap {
 }
 
 /** The heap over objects: each queued item borrows an id (recycled), kept in `item.hid`. */
-export class EventHeap<T extends HeapItem> {
+export class EventHeap<T extends HeapSlot | HeapItem> {
   private readonly heap = new IdHeap()
   private items: Array<T | undefined> = []
   private readonly freeIds: number[] = []
@@ -134,11 +138,14 @@ export class EventHeap<T extends HeapItem> {
   /** Time of the earliest item, or Infinity. */
   peekTime (): number { return this.heap.peekTime() }
 
-  push (item: T): void {
+  push (item: T & HeapItem): void { this.pushAt(item, item.t, item.seq) }
+
+  /** Queue `item` under the key (t, seq), kept in the heap only (the item need not carry it). */
+  pushAt (item: T, t: number, seq: number): void {
     const id = this.freeIds.pop() ?? this.items.length
     this.items[id] = item
     item.hid = id
-    this.heap.push(id, item.t, item.seq)
+    this.heap.push(id, t, seq)
   }
 
   pop (): T | undefined {

@@ -128,15 +128,15 @@ export class Simulator {
   allNodes (): readonly SimNode[] { return this.order }
 
   after (delayMs: number, fn: () => void): void {
-    const ev = this.alloc(Kind.Call, this.clock + Math.max(0, delayMs))
+    const ev = this.alloc(Kind.Call)
     ev.msg = fn
-    this.push(ev)
+    this.push(ev, this.clock + Math.max(0, delayMs))
   }
 
   at (timeMs: number, fn: () => void): void {
-    const ev = this.alloc(Kind.Call, Math.max(this.clock, timeMs))
+    const ev = this.alloc(Kind.Call)
     ev.msg = fn
-    this.push(ev)
+    this.push(ev, Math.max(this.clock, timeMs))
   }
 
   /** Change the latency model from now on (messages already in flight keep their arrival time). */
@@ -195,11 +195,10 @@ export class Simulator {
     this.h2 = Math.imul(this.h2 ^ a, 0x5bd1e995)
   }
 
-  private alloc (kind: Kind, t: number): SimEvent {
+  private alloc (kind: Kind): SimEvent {
     const ev = this.free.pop() ?? new SimEvent()
     ev.free = false
     ev.kind = kind
-    ev.t = t
     return ev
   }
 
@@ -210,9 +209,9 @@ export class Simulator {
     this.free.push(ev)
   }
 
-  private push (ev: SimEvent): void {
-    ev.seq = this.seq++
-    this.queue.push(ev)
+  /** Queue `ev` at time `t`: its (t, seq) key lives in the heap only, not in the event. */
+  private push (ev: SimEvent, t: number): void {
+    this.queue.pushAt(ev, t, this.seq++)
   }
 
   /** Returns true when the event did something (dead targets do not count). */
@@ -262,10 +261,10 @@ export class Simulator {
       const from = hostOf(fromRef)
       from.stats.dropped('sim:dead-peer')
       if (this.options.notifyUnreachable && from.alive) {
-        const u = this.alloc(Kind.Unreachable, this.clock + sampleLatency(this.options.latency, this.netRng))
+        const u = this.alloc(Kind.Unreachable)
         u.node = from
         u.msg = { id: ev.key }
-        this.push(u)
+        this.push(u, this.clock + sampleLatency(this.options.latency, this.netRng))
       }
       return false
     }
@@ -276,7 +275,7 @@ export class Simulator {
       const done = Math.max(this.clock, to.downFreeAt) + (ev.size * 1000) / down
       to.downFreeAt = done
       ev.kind = Kind.DeliverDown
-      if (done > this.clock) { ev.t = done; this.push(ev); return false }
+      if (done > this.clock) { this.push(ev, done); return false }
     }
     this.executed++
     this.mix(ev.fromIndex, to.index ^ Math.floor(this.clock * 1000))
@@ -330,9 +329,9 @@ export class Simulator {
       arrive = Math.max(arrive, this.linkLast.get(link) ?? 0)
       this.linkLast.set(link, arrive)
     }
-    const ev = this.alloc(Kind.Deliver, arrive)
+    const ev = this.alloc(Kind.Deliver)
     ev.from = from.ref; ev.fromIndex = from.index; ev.key = to.id; ev.node = target; ev.msg = msg; ev.size = size
-    this.push(ev)
+    this.push(ev, arrive)
   }
 
   /** @internal Arm (or re-arm) a timer: a re-armed timer moves in the queue, as a new event would. */
@@ -342,12 +341,11 @@ export class Simulator {
     let ev = timerGet(node, key)
     if (ev !== undefined) this.queue.remove(ev)
     else {
-      ev = this.alloc(Kind.Timer, t)
+      ev = this.alloc(Kind.Timer)
       ev.node = node; ev.key = key
       timerSet(node, key, ev)
     }
-    ev.t = t
-    this.push(ev)
+    this.push(ev, t)
   }
 
   /** @internal A cleared timer leaves the queue at once. */
@@ -366,9 +364,9 @@ export class Simulator {
   /** @internal */
   io (node: SimNode, req: IoRequest): void {
     if (!node.alive) return
-    const ev = this.alloc(Kind.Io, this.clock + this.options.ioLatencyMs)
+    const ev = this.alloc(Kind.Io)
     ev.node = node; ev.key = req.token; ev.msg = this.blobs.perform(node.id, req)
-    this.push(ev)
+    this.push(ev, this.clock + this.options.ioLatencyMs)
   }
 
   private cancelTimers (node: SimNode): void {
