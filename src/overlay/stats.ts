@@ -92,12 +92,22 @@ export class Stats {
   readonly counters = new Map<string, number>()
   readonly histograms = new Map<string, Histogram>()
 
+  // the last two message types looked up: a driver counts every message, and most runs send few
+  // types (ping and pong), so a string identity check saves a Map lookup per message
+  private t0: string | undefined = undefined
+  private c0: MessageCounters | undefined = undefined
+  private t1: string | undefined = undefined
+  private c1: MessageCounters | undefined = undefined
+
   private msg (type: string): MessageCounters {
+    if (type === this.t0) return this.c0 as MessageCounters
+    if (type === this.t1) return this.c1 as MessageCounters
     let c = this.messages.get(type)
     if (c === undefined) {
       c = { sent: 0, received: 0, bytesSent: 0, bytesReceived: 0, dropped: 0 }
       this.messages.set(type, c)
     }
+    this.t1 = this.t0; this.c1 = this.c0; this.t0 = type; this.c0 = c
     return c
   }
 
@@ -135,6 +145,7 @@ export class Stats {
 
   reset (): void {
     this.messages.clear(); this.counters.clear(); this.histograms.clear()
+    this.t0 = undefined; this.c0 = undefined; this.t1 = undefined; this.c1 = undefined
   }
 
   toJSON (): Record<string, unknown> {

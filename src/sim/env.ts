@@ -7,7 +7,7 @@ import type { Stats } from '../overlay/stats.js'
 import type { Env, IoRequest, Logger, Machine, OverlayEvent, OverlaySpec, PeerRef } from '../overlay/types.js'
 import type { Signer } from '../overlay/identity.js'
 import type { SimNode, SpawnOptions, TimerEvent } from './types.js'
-import type { TimerTable } from './timers.js'
+import { timerCount, type TimerSlots } from './timers.js'
 
 /**
  * The node a ref made by spawn belongs to, so a send to it skips the id lookup (refs made elsewhere
@@ -33,13 +33,17 @@ export interface SimEnvHost {
  * one object per node instead of two, and 10^6 hosts hold one fewer object each. Methods live on the
  * prototype (no closures per node).
  */
-export class SimHost<M = any, Mach = Machine<M>> implements SimNode<M, Mach>, Env<M> {
+export class SimHost<M = any, Mach = Machine<M>> implements SimNode<M, Mach>, Env<M>, TimerSlots<TimerEvent> {
   alive = true
   received = 0
   sent = 0
   /** @internal */ upFreeAt = 0
   /** @internal */ downFreeAt = 0
-  /** @internal */ timers: TimerTable<TimerEvent> | undefined = undefined
+  /** @internal armed timers (see timers.ts) */ tk0: string | undefined = undefined
+  /** @internal */ tv0: TimerEvent | undefined = undefined
+  /** @internal */ tk1: string | undefined = undefined
+  /** @internal */ tv1: TimerEvent | undefined = undefined
+  /** @internal */ tmore: Map<string, TimerEvent> | undefined = undefined
   machine: Mach = undefined as unknown as Mach
   private ownRng: Rng | undefined = undefined
   readonly ref: PeerRef
@@ -60,6 +64,11 @@ export class SimHost<M = any, Mach = Machine<M>> implements SimNode<M, Mach>, En
   }
 
   get self (): PeerRef { return this.ref }
+  /** @internal How many timers are armed; undefined when none. */
+  get timers (): { readonly size: number } | undefined {
+    const size = timerCount(this)
+    return size === 0 ? undefined : { size }
+  }
   get signer (): Signer | undefined { return this.spawnOptions.signer }
 
   get env (): Env<M> { return this }

@@ -10,7 +10,7 @@ import type { Env, IoRequest, IoResult, Logger, Machine, OverlayEvent, OverlaySp
 import { BlobStore } from './blobs.js'
 import { HOST, SimHost } from './env.js'
 import { EventHeap } from './heap.js'
-import { TimerTable } from './timers.js'
+import { timerClear, timerDelete, timerGet, timerSet, timerValues } from './timers.js'
 import { type LatencyModel, Partitions, sampleLatency } from './network.js'
 import { Kind, SimEvent, type SimNode, type SimOptions, type SpawnOptions } from './types.js'
 
@@ -19,6 +19,9 @@ export type { SimNode, SimOptions, SpawnOptions } from './types.js'
 
 /** Shared by every node spawned without options (one object per node adds up at 10^6 hosts). */
 const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({})
+
+/** The node of a ref made by spawn (every sender's ref is). */
+function hostOf (ref: PeerRef): SimNode { return (ref as unknown as { [HOST]: SimNode })[HOST] }
 
 const noopLogger: Logger = Object.assign(() => {}, { error: () => {}, trace: () => {}, enabled: false })
 
@@ -36,6 +39,8 @@ export class Simulator {
   private readonly listeners: Array<(node: SimNode, event: OverlayEvent) => void> = []
   private readonly loggers = new Map<string, Logger>()
   private readonly linkLast = new Map<string, number>()
+  /** Some node was spawned with a download cap (then every send looks at its receiver's). */
+  private downCapped = false
   /** @internal */ clock = 0
   private seq = 0
   private executed = 0
@@ -74,6 +79,7 @@ export class Simulator {
     const existing = this.byId.get(id)
     if (existing?.alive === true) throw new Error(`a live node with id ${id} already exists`)
     const stats = this.options.perNodeStats ? new Stats() : this.stats
+    if (spawn.downBps !== undefined) this.downCapped = true
     const node = new SimHost<M, Mach>(this, id, index, stats, spec, options, spawn, this.loggerFor(spec.name))
     node.machine = spec.create(node, options)
     this.byId.set(id, node as SimNode)
@@ -122,15 +128,15 @@ export class Simulator {
   allNodes (): readonly SimNode[] { return this.order }
 
   after (delayMs: number, fn: () => void): void {
-    const ev = this.alloc(Kind.Call, this.clock + Math.max(0, delayMs))
+    const ev = this.alloc(Kind.Call)
     ev.msg = fn
-    this.push(ev)
+    this.push(ev, this.clock + Math.max(0, delayMs))
   }
 
   at (timeMs: number, fn: () => void): void {
-    const ev = this.alloc(Kind.Call, Math.max(this.clock, timeMs))
+    const ev = this.alloc(Kind.Call)
     ev.msg = fn
-    this.push(ev)
+    this.push(ev, Math.max(this.clock, timeMs))
   }
 
   /** Change the latency model from now on (messages already in flight keep their arrival time). */
@@ -157,9 +163,12 @@ export class Simulator {
     let n = 0
     const queue = this.queue
     while (n < max) {
-      if (queue.size === 0 || queue.peekTime() > until) break
+      // the time comes from the heap's keys: an event's own `t` is a boxed double (a number field
+      // that is not a small integer lives in an object of its own), one cache miss more per event
+      const t = queue.peekTime()
+      if (queue.size === 0 || t > until) break
       const ev = queue.pop() as SimEvent
-      this.clock = ev.t
+      this.clock = t
       if (this.execute(ev)) n++
       // a delivery re-queued behind the receiver's downlink, or a timer re-armed while it fired, is
       // queued again (not recycled yet); a timer cleared while it fired was recycled by clearTimer
@@ -186,45 +195,43 @@ export class Simulator {
     this.h2 = Math.imul(this.h2 ^ a, 0x5bd1e995)
   }
 
-  private alloc (kind: Kind, t: number): SimEvent {
+  private alloc (kind: Kind): SimEvent {
     const ev = this.free.pop() ?? new SimEvent()
     ev.free = false
     ev.kind = kind
-    ev.t = t
     return ev
   }
 
   /** Back to the free list, dropping references so recycled events keep nothing alive. */
   private release (ev: SimEvent): void {
-    ev.node = undefined; ev.from = undefined; ev.msg = undefined; ev.downDone = false
+    ev.node = undefined; ev.from = undefined; ev.msg = undefined
     ev.free = true
     this.free.push(ev)
   }
 
-  private push (ev: SimEvent): void {
-    ev.seq = this.seq++
-    this.queue.push(ev)
+  /** Queue `ev` at time `t`: its (t, seq) key lives in the heap only, not in the event. */
+  private push (ev: SimEvent, t: number): void {
+    this.queue.pushAt(ev, t, this.seq++)
   }
 
   /** Returns true when the event did something (dead targets do not count). */
   private execute (ev: SimEvent): boolean {
     switch (ev.kind) {
-      case Kind.Deliver: return this.deliver(ev)
+      case Kind.Deliver: case Kind.DeliverDown: return this.deliver(ev)
       case Kind.Timer: {
         const node = ev.node as SimNode
-        const timers = node.timers as TimerTable<SimEvent>
-        if (!node.alive) { timers.delete(ev.key); return false }
+        if (!node.alive) { timerDelete(node, ev.key); return false }
         this.executed++
-        this.mix(node.index, Math.floor(ev.t * 1000) ^ 0x7f)
+        this.mix(node.index, Math.floor(this.clock * 1000) ^ 0x7f)
         // the event stays in the node's table while onTimer runs, so a periodic timer re-armed there
         // is pushed again as it is (no table delete, lookup miss, insert and new event per period)
         ;(node.machine as Machine<unknown>).onTimer(ev.key)
-        if (ev.hid < 0 && timers.get(ev.key) === ev) this.dropTimer(node, timers, ev.key)
+        if (ev.hid < 0 && timerGet(node, ev.key) === ev) timerDelete(node, ev.key)
         return true
       }
       case Kind.Call:
         this.executed++
-        this.mix(0x51, Math.floor(ev.t * 1000))
+        this.mix(0x51, Math.floor(this.clock * 1000))
         ;(ev.msg as () => void)()
         return true
       case Kind.Io: {
@@ -249,28 +256,29 @@ export class Simulator {
     // resolved at send time; look again only if that node died (it may have rejoined under its id)
     let to = ev.node
     if (to === undefined || !to.alive) to = this.byId.get(ev.key)
-    const from = ev.from as SimNode
+    const fromRef = ev.from as PeerRef
     if (to === undefined || !to.alive) {
+      const from = hostOf(fromRef)
       from.stats.dropped('sim:dead-peer')
       if (this.options.notifyUnreachable && from.alive) {
-        const u = this.alloc(Kind.Unreachable, this.clock + sampleLatency(this.options.latency, this.netRng))
+        const u = this.alloc(Kind.Unreachable)
         u.node = from
         u.msg = { id: ev.key }
-        this.push(u)
+        this.push(u, this.clock + sampleLatency(this.options.latency, this.netRng))
       }
       return false
     }
-    if (this.partitions.active && !this.partitions.connected(from.id, to.id)) { from.stats.dropped('sim:partition'); return false }
+    if (this.partitions.active && !this.partitions.connected(fromRef.id, to.id)) { hostOf(fromRef).stats.dropped('sim:partition'); return false }
     // download serialization: the message occupies the receiver's downlink after it arrives
     const down = to.spawnOptions.downBps
-    if (!ev.downDone && down !== undefined && down > 0) {
+    if (ev.kind === Kind.Deliver && down !== undefined && down > 0) {
       const done = Math.max(this.clock, to.downFreeAt) + (ev.size * 1000) / down
       to.downFreeAt = done
-      ev.downDone = true
-      if (done > this.clock) { ev.t = done; this.push(ev); return false }
+      ev.kind = Kind.DeliverDown
+      if (done > this.clock) { this.push(ev, done); return false }
     }
     this.executed++
-    this.mix(from.index, to.index ^ Math.floor(ev.t * 1000))
+    this.mix(ev.fromIndex, to.index ^ Math.floor(this.clock * 1000))
     to.received++
     let msg = ev.msg
     const codec = to.spec.codec
@@ -283,7 +291,7 @@ export class Simulator {
       }
     }
     to.stats.received(codec.typeOf(msg), ev.size)
-    ;(to.machine as Machine<unknown>).onMessage(from.ref, msg)
+    ;(to.machine as Machine<unknown>).onMessage(fromRef, msg)
     return true
   }
 
@@ -293,9 +301,15 @@ export class Simulator {
     const codec = from.spec.codec
     const type = codec.typeOf(msg)
     const up = from.spawnOptions.upBps
+    // the receiver is resolved (and its node object read) here only when a downlink cap or coordinates
+    // need it; otherwise the delivery resolves it (a ref made by spawn carries its node)
     let target = (to as { [HOST]?: SimNode })[HOST]
-    if (target === undefined || !target.alive) target = this.byId.get(to.id)
-    const capped = (up !== undefined && up > 0) || target?.spawnOptions.downBps !== undefined
+    const coords = this.options.latency.kind === 'coordinates'
+    let capped = up !== undefined && up > 0
+    if (this.downCapped || coords) {
+      if (target === undefined || !target.alive) target = this.byId.get(to.id)
+      capped ||= target?.spawnOptions.downBps !== undefined
+    }
     const size = (this.options.measureBytes || capped) ? (codec.sizeOf?.(msg) ?? codec.encode(msg).byteLength) : 0
     from.sent++
     from.stats.sent(type, size)
@@ -306,49 +320,40 @@ export class Simulator {
       depart = Math.max(this.clock, from.upFreeAt) + (size * 1000) / up
       from.upFreeAt = depart
     }
-    const latency = sampleLatency(this.options.latency, this.netRng, from.spawnOptions.coords, target?.spawnOptions.coords)
+    const latency = coords
+      ? sampleLatency(this.options.latency, this.netRng, from.spawnOptions.coords, target?.spawnOptions.coords)
+      : sampleLatency(this.options.latency, this.netRng)
     let arrive = depart + latency
     if (this.options.fifoLinks) {
       const link = `${from.id}>${to.id}`
       arrive = Math.max(arrive, this.linkLast.get(link) ?? 0)
       this.linkLast.set(link, arrive)
     }
-    const ev = this.alloc(Kind.Deliver, arrive)
-    ev.from = from; ev.key = to.id; ev.node = target; ev.msg = msg; ev.size = size
-    this.push(ev)
+    const ev = this.alloc(Kind.Deliver)
+    ev.from = from.ref; ev.fromIndex = from.index; ev.key = to.id; ev.node = target; ev.msg = msg; ev.size = size
+    this.push(ev, arrive)
   }
 
   /** @internal Arm (or re-arm) a timer: a re-armed timer moves in the queue, as a new event would. */
   setTimer (node: SimNode, key: string, delayMs: number): void {
     if (!node.alive) return
-    let timers = node.timers
-    if (timers === undefined) { timers = new TimerTable(); node.timers = timers }
     const t = this.clock + Math.max(0, delayMs)
-    let ev = timers.get(key)
+    let ev = timerGet(node, key)
     if (ev !== undefined) this.queue.remove(ev)
     else {
-      ev = this.alloc(Kind.Timer, t)
+      ev = this.alloc(Kind.Timer)
       ev.node = node; ev.key = key
-      timers.set(key, ev)
+      timerSet(node, key, ev)
     }
-    ev.t = t
-    this.push(ev)
+    this.push(ev, t)
   }
 
   /** @internal A cleared timer leaves the queue at once. */
   clearTimer (node: SimNode, key: string): void {
-    const timers = node.timers
-    if (timers === undefined) return
-    const ev = timers.get(key)
+    const ev = timerGet(node, key)
     if (ev === undefined) return
-    this.dropTimer(node, timers, key)
+    timerDelete(node, key)
     if (this.queue.remove(ev)) this.release(ev)
-  }
-
-  /** The table goes when its last timer does (a host idle between lookups keeps none). */
-  private dropTimer (node: SimNode, timers: TimerTable<SimEvent>, key: string): void {
-    timers.delete(key)
-    if (timers.size === 0) node.timers = undefined
   }
 
   /** @internal */
@@ -359,15 +364,14 @@ export class Simulator {
   /** @internal */
   io (node: SimNode, req: IoRequest): void {
     if (!node.alive) return
-    const ev = this.alloc(Kind.Io, this.clock + this.options.ioLatencyMs)
+    const ev = this.alloc(Kind.Io)
     ev.node = node; ev.key = req.token; ev.msg = this.blobs.perform(node.id, req)
-    this.push(ev)
+    this.push(ev, this.clock + this.options.ioLatencyMs)
   }
 
   private cancelTimers (node: SimNode): void {
-    if (node.timers === undefined) return
-    for (const ev of node.timers.values()) if (this.queue.remove(ev)) this.release(ev)
-    node.timers.clear()
+    for (const ev of timerValues(node)) if (this.queue.remove(ev)) this.release(ev)
+    timerClear(node)
   }
 
   private loggerFor (name: string): Logger {

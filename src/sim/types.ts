@@ -6,7 +6,7 @@ import type { Env, IoResult, Machine, OverlaySpec, PeerRef } from '../overlay/ty
 import type { Signer } from '../overlay/identity.js'
 import type { Stats } from '../overlay/stats.js'
 import type { Coords, LatencyModel } from './network.js'
-import type { TimerTable } from './timers.js'
+import type { TimerSlots } from './timers.js'
 
 export interface SimOptions {
   /** @default 1 */
@@ -48,7 +48,7 @@ export interface SpawnOptions {
   coords?: Coords
 }
 
-export interface SimNode<M = any, Mach = Machine<M>> {
+export interface SimNode<M = any, Mach = Machine<M>> extends TimerSlots<TimerEvent> {
   readonly id: string
   readonly ref: PeerRef
   readonly index: number
@@ -64,34 +64,39 @@ export interface SimNode<M = any, Mach = Machine<M>> {
   readonly spawnOptions: SpawnOptions
   /** @internal */ upFreeAt: number
   /** @internal */ downFreeAt: number
-  /** @internal */ timers: TimerTable<TimerEvent> | undefined
+  /** @internal How many timers are armed; undefined when none. */ readonly timers: { readonly size: number } | undefined
 }
 
 /** @internal */
-export const enum Kind { Deliver, Timer, Call, Io, Unreachable }
+/** `DeliverDown`: a delivery that has had its turn on the receiver's downlink (runs as Deliver, not re-queued). */
+export const enum Kind { Deliver, Timer, Call, Io, Unreachable, DeliverDown }
 
 /**
  * One class for every kind of event, so the queue and the run loop see one object shape (monomorphic
  * property access), and events are recycled through a free list: a steady-state run allocates no
  * event objects. `node` is the node the event happens at (the receiver of a delivery). Fields are
- * shared between kinds (`msg`, `key`) so an event is 112 bytes, not 144: at 10^4+ nodes the queued
- * events do not fit in the cache, and each is read cold when it runs.
+ * shared between kinds (`msg`, `key`, the downlink flag in `kind`), and the time and seq live only in
+ * the queue's keys (a time is a double: as a field it was an object of its own), so an event is 96
+ * bytes with nothing beside it: at 10^4+ nodes the queued events do not fit in the cache, and each is
+ * read cold when it runs.
  */
 /** @internal */
 export class SimEvent {
-  t = 0
-  seq = 0
+  /** The event's id in the queue while queued (its time and seq live in the queue's keys only). */
   hid = -1
   /** On the free list (recycled): set by release, cleared by alloc. */
   free = false
   kind: Kind = Kind.Call
   node: SimNode | undefined = undefined
-  /** Deliver: the sender. */
-  from: SimNode | undefined = undefined
+  /**
+   * Deliver: the sender's ref (made by spawn, so it carries its node) and index, so that a delivery
+   * reads neither from the sender's node object (cold at 10^4+ nodes by the time the message arrives).
+   */
+  from: PeerRef | undefined = undefined
+  fromIndex = 0
   /** Deliver: the message; Call: the function; Io: the result; Unreachable: the peer. */
   msg: unknown = undefined
   size = 0
-  downDone = false
   /** Timer: its key; Io: the token; Deliver: the receiver's id (it may die and rejoin while the message flies). */
   key = ''
 }
