@@ -15,7 +15,7 @@ import type { ChordMessage } from './messages.js'
 import { Replication } from './replication.js'
 import { PeerHealth, RTT_SAMPLE_MIN_MS } from './rtt.js'
 import { inHalfOpenFast, isDerived, makeNode, nodeHex, prefixOf, type NodeInfo } from './node.js'
-import { resolveOptions, type ChordOptions, type ResolvedOptions } from './options.js'
+import { sharedOptions, type ChordOptions, type ResolvedOptions } from './options.js'
 import { maskOf, requestIdSource, unsignedRequestId } from './request-ids.js'
 import { RouteTable, VNode } from './routing.js'
 import { MemoryStore, type ChordStore } from './store.js'
@@ -34,17 +34,6 @@ interface Pending {
   onReply: (msg: ChordMessage) => void
   onTimeout: () => void
   late?: LateReply
-}
-
-/**
- * Hosts made from the same options object share its resolved form, frozen (one is ~350 bytes: 10^6
- * simulated hosts made from one object would hold 10^6 copies). join() replaces `o` rather than change it.
- */
-const resolvedOf = new WeakMap<ChordOptions, ResolvedOptions>()
-function sharedOptions (options: ChordOptions): ResolvedOptions {
-  let r = resolvedOf.get(options)
-  if (r === undefined) { r = Object.freeze(resolveOptions(options)); resolvedOf.set(options, r) }
-  return r
 }
 
 export class ChordMachine implements Machine<ChordMessage>, ChordContext {

@@ -9,6 +9,7 @@ import type { WireItem } from './messages.js'
 import { compareNodes, deriveNodeId, type NodeInfo } from './node.js'
 import type { VNode } from './routing.js'
 import { StabilizePacing } from './pacing.js'
+import { PredecessorCheck } from './pred-check.js'
 
 function bitLength (x: bigint): number { return x === 0n ? 0 : x.toString(2).length }
 
@@ -47,12 +48,14 @@ export class Maintenance implements RingOps {
 
   settling (v: VNode): boolean { return this._pacing?.settling(v.self.vnode) === true }
 
-  /** When each vnode last heard from its predecessor's host (see checkPredecessors); made on first use. */
-  private predHeard: number[] | undefined
+  /** check_predecessor (pred-check.ts); made on first use, as its state (an oracle ring never needs it). */
+  private _preds: PredecessorCheck | undefined
+  private get preds (): PredecessorCheck { return (this._preds ??= new PredecessorCheck(this.m)) }
 
+  /** A message came from `peer`: when it is a vnode's predecessor, that vnode heard from it. */
   heard (peer: string): void {
     const vs = this.m.vnodes
-    for (let i = 0; i < vs.length; i++) if (vs[i].pred?.peer === peer) (this.predHeard ??= [])[i] = this.m.env.now()
+    for (let i = 0; i < vs.length; i++) if (vs[i].pred?.peer === peer) this.preds.heard(i)
   }
 
   /** Is `key` the id of one of `peer`'s vnodes (index below our own vnode count, the usual configuration)? */
@@ -147,7 +150,7 @@ export class Maintenance implements RingOps {
       case 'stab': if (v !== undefined) { this.stabilize(v); this.m.env.setTimer(key, this.jitter(this.nextPace(v.self.vnode))) } return
       case 'fix': if (v !== undefined) { if (!v.fastFix && !this.deferFix(v.self.vnode)) this.fixFinger(v); this.m.env.setTimer(key, this.jitter(this.pacing.fixPeriod(v.self.vnode))) } return
       case 'join': if (v !== undefined && !v.joined) this.join(v); return
-      case 'chk': this.checkPredecessors(); this.m.env.setTimer(key, this.jitter(this.m.o.checkPredecessorMs)); return
+      case 'chk': this.preds.checkAll(); this.m.env.setTimer(key, this.jitter(this.m.o.checkPredecessorMs)); return
       case 'repl': this.m.kv.replicate(); this.m.env.setTimer(key, this.jitter(this.m.o.replicateMs)); return
       case 'replsoon': this.m.kv.replicate(); return
       case 'merge': this.m.merge.check(); this.m.env.setTimer(key, this.jitter(this.m.o.mergeCheckMs)); return
@@ -281,61 +284,19 @@ export class Maintenance implements RingOps {
     if (v.pred !== undefined && v.pred.tag !== n.tag && !inOpen(n.id, v.pred.id, v.self.id)) {
       // a node before our predecessor thinks it precedes us: its successor (our predecessor) may be
       // dead. Probe it now rather than at the next check_predecessor; if silent, n takes its place.
-      if (v.pred.peer !== this.m.self.id) this.probePred(v.pred, () => { if (v.pred === undefined) this.onNotify(vnode, n) })
+      if (v.pred.peer !== this.m.self.id) this.preds.probe(v.pred, () => { if (v.pred === undefined) this.onNotify(vnode, n) })
       return
     }
     if (v.pred?.tag === n.tag) return
     v.pred = n
     // its notify is the latest word from it (what an earlier predecessor's host said does not count)
-    if (this.predHeard !== undefined) this.predHeard[vnode] = n.peer === this.m.self.id ? -Infinity : this.m.env.now()
+    this._preds?.changed(vnode, n.peer !== this.m.self.id)
     this.hurry(v)
     this.m.routes.invalidate()
     this.m.env.emit({ type: 'chord:predecessor', vnode, predecessor: this.m.hex(n) })
     if (v.succs.length === 0) this.setSuccs(v, [n])
     if (n.peer !== this.m.self.id) this.m.kv.handoff(v, n)
     this.m.kv.watch()
-  }
-
-  /**
-   * check_predecessor(): ping each distinct predecessor host; a silent one is forgotten. A host heard
-   * from within the period (a live predecessor asks us get_pred every stabilize round) is alive
-   * already: no ping. That is most of a quiet ring's check traffic, and of a forming ring's new streams.
-   */
-  private checkPredecessors (): void {
-    const peers = new Map<string, NodeInfo>()
-    const since = this.m.env.now() - this.m.o.checkPredecessorMs
-    for (let i = 0; i < this.m.vnodes.length; i++) {
-      const v = this.m.vnodes[i]
-      if (v.pred === undefined || v.pred.peer === this.m.self.id) continue
-      if ((this.predHeard?.[i] ?? -Infinity) > since) continue
-      peers.set(v.pred.peer, v.pred)
-    }
-    for (const n of peers.values()) this.probePred(n)
-  }
-
-  /** Predecessor hosts being pinged (at most one probe each, however many notifies arrive). */
-  private get probing (): Set<string> { return (this.probingSet ??= new Set()) }
-  private probingSet: Set<string> | undefined
-
-  /** Ping a predecessor host; a silent one is forgotten (and its range replicated by us at once). */
-  private probePred (n: NodeInfo, onDead?: () => void): void {
-    const peer = n.peer
-    if (this.probing.has(peer)) return
-    this.probing.add(peer)
-    const req = this.m.newReq()
-    this.m.request(n.ref, { t: 'ping', req }, () => { this.probing.delete(peer) }, () => {
-      this.probing.delete(peer)
-      if (!this.m.running) return
-      if (!this.m.missed(peer)) { this.probePred(n, onDead); return }
-      this.m.merge.lost(n)
-      for (const v of this.m.vnodes) {
-        if (v.pred?.peer === peer) { v.pred = undefined; this.m.env.emit({ type: 'chord:predecessor', vnode: v.self.vnode, predecessor: undefined }) }
-      }
-      this.m.peerFailed(peer)
-      this.m.routes.invalidate()
-      this.m.kv.watch()
-      onDead?.()
-    })
   }
 
   /**
@@ -394,7 +355,7 @@ export class Maintenance implements RingOps {
       if (!v.joined) continue
       if (v.pred?.tag === n.tag) {
         v.pred = pred !== undefined && pred.tag !== v.self.tag && pred.tag !== n.tag ? pred : undefined
-        if (this.predHeard !== undefined) this.predHeard[v.self.vnode] = -Infinity
+        this._preds?.changed(v.self.vnode, false)
         this.m.env.emit({ type: 'chord:predecessor', vnode: v.self.vnode, predecessor: v.pred === undefined ? undefined : this.m.hex(v.pred) })
       }
       const i = v.succs.findIndex(s => s.tag === n.tag)
