@@ -15,6 +15,7 @@
 import type { PeerRef } from '../overlay/types.js'
 import { originPeer, signedBytes } from './auth.js'
 import type { Via } from './context.js'
+import { equalBytes } from './fetch.js'
 import { idKey, type Update } from './types.js'
 
 /** Differing copies of one update checked at once; more are verified synchronously. */
@@ -43,7 +44,7 @@ export class PendingChecks {
     const id = idKey(u.origin, u.seq)
     const bytes = signedBytes(u)
     const copies = this.byId.get(id)
-    if (copies?.some(c => same(c.bytes, bytes) && same(c.u.sig as Uint8Array, sig)) === true) return 'duplicate'
+    if (copies?.some(c => equalBytes(c.bytes, bytes) && equalBytes(c.u.sig as Uint8Array, sig)) === true) return 'duplicate'
     if (this.byToken.size >= this.max || (copies?.length ?? 0) >= MAX_COPIES) return 'verify-here'
     const token = `v${++this.next}`
     const w: Waiting = { token, id, from, u, via, bytes }
@@ -68,10 +69,4 @@ export class PendingChecks {
     this.byToken.clear()
     this.byId.clear()
   }
-}
-
-function same (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
-  return true
 }
