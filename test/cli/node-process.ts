@@ -28,9 +28,9 @@ export class NodeProcess {
     this.exited = new Promise(resolve => child.on('exit', (code) => resolve(code)))
   }
 
-  /** Starts `node main.js node …args` on this host. */
-  static start (args: string[], name?: string): NodeProcess {
-    return new NodeProcess(spawn(process.execPath, [mainJs, 'node', ...args], { stdio: ['pipe', 'pipe', 'pipe'] }), name)
+  /** Starts `node main.js node …args` on this host (with `env` added to this process's environment). */
+  static start (args: string[], name?: string, env?: Record<string, string>): NodeProcess {
+    return new NodeProcess(spawn(process.execPath, [mainJs, 'node', ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(env !== undefined ? { env: { ...process.env, ...env } } : {}) }), name)
   }
 
   /** Resolves with the first line (already seen or future) matching `match`, or rejects after timeoutMs. */

@@ -39,6 +39,34 @@ describe('cli: overlaykit node', function () {
     assert.ok(b.lines.some(l => l.event === 'stopped'))
   })
 
+  it('runs capped in a child Node that stops when its parent is killed; OVERLAYKIT_NODE_FLAGS=off runs in place', async () => {
+    const a = NodeProcess.start(['--overlay', 'ping', '--listen', '/ip4/127.0.0.1/tcp/0'], 'capped'); procs.push(a)
+    await a.listening()
+    const s = (await a.request({ op: 'status' })).result
+    // the young-generation cap docs/limits.md recommends, in a child of the process started
+    assert.equal(s.runtime.semiSpaceCapMiB, 16)
+    assert.notEqual(s.runtime.pid, a.child.pid)
+    // killed outright (no signal to pass on), the parent leaves no node behind: the child sees its
+    // channel close and stops like on SIGTERM
+    a.child.kill('SIGKILL')
+    await a.exited
+    const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true } catch { return false } }
+    for (let i = 0; i < 100 && alive(s.runtime.pid); i++) await new Promise(resolve => setTimeout(resolve, 100))
+    assert.equal(alive(s.runtime.pid), false, 'the child node outlived its parent')
+
+    const plain = NodeProcess.start(['--overlay', 'ping', '--listen', '/ip4/127.0.0.1/tcp/0'], 'in place', { OVERLAYKIT_NODE_FLAGS: 'off' }); procs.push(plain)
+    await plain.listening()
+    const p = (await plain.request({ op: 'status' })).result
+    assert.equal(p.runtime.semiSpaceCapMiB, null)
+    assert.equal(p.runtime.pid, plain.child.pid)
+    // SIGTERM to the parent of a capped node is passed on: a graceful stop, exit code 0
+    const b = NodeProcess.start(['--overlay', 'ping', '--listen', '/ip4/127.0.0.1/tcp/0'], 'capped-b'); procs.push(b)
+    await b.listening()
+    b.child.kill('SIGTERM')
+    assert.equal(await b.exited, 0)
+    assert.ok(b.lines.some(l => l.event === 'stopped'))
+  })
+
   it('forms a Chord ring across processes: lookup, put on one node, get on another', async () => {
     // plain keys need an open ring (every option of Chord's DEFAULTS is an --opt; a closed ring refuses
     // them); requests may take seconds on a loaded machine

@@ -17,7 +17,7 @@ function parseLimits (v: string): ConnectionProfile {
 
 export default function register (program: Command, _io: CliIo): void {
   program.command('node')
-    .description('run a long-lived real node (TCP, optionally WebSockets); prints its multiaddrs as JSON and takes JSON-lines (or text) requests on stdin: lookup, put, get, publish, search, seed, download, status, stop')
+    .description('run a long-lived real node (TCP, optionally WebSockets); prints its multiaddrs as JSON and takes JSON-lines (or text) requests on stdin: lookup, put, get, publish, search, seed, download, status, stop. It runs in a child Node with --max-semi-space-size=16 so memory comes back after an attack (docs/limits.md); OVERLAYKIT_NODE_FLAGS=off or your own --max-semi-space-size skips that')
     .requiredOption('--overlay <names>', 'overlay(s) to run, comma-separated (e.g. chord,gossip)', collect)
     .option('--listen <multiaddr>', 'listen address, repeatable (default /ip4/0.0.0.0/tcp/0)', collectWith(parseMultiaddr, true))
     .option('--bootstrap <multiaddr>', 'a peer to join through (…/p2p/<id>), repeatable', collectWith(parsePeerMultiaddr, true), [])
@@ -36,6 +36,10 @@ export default function register (program: Command, _io: CliIo): void {
         if (eq <= 0) throw new Error(`--opt wants key=value, got "${kv}"`)
         options[kv.slice(0, eq)] = kv.slice(eq + 1)
       }
+      // a public node runs with V8's young generation capped (node/respawn.ts, docs/limits.md)
+      const { runCapped } = await import('../node/respawn.js')
+      const code = await runCapped()
+      if (code !== undefined) process.exit(code) // the child's output went straight to our stdio
       const { runNode } = await import('../node/run.js')
       await runNode({
         overlays: o.overlay,

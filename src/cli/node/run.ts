@@ -13,6 +13,7 @@ import type { NodeOps, NodeOpsContext, NodeOpsFactory } from '../../overlay/node
 import { KITS, type OverlayKit } from '../../overlays.js'
 import { nodeLimitsStatus } from '../../runtime/libp2p/status.js'
 import { connectionLimits, type ConnectionProfile } from '../../runtime/libp2p/limits.js'
+import { semiSpaceCapMiB } from './respawn.js'
 
 /** The overlays `overlaykit node` can run: every registry entry with node operations. */
 export function nodeOverlays (): Map<string, NodeOpsFactory> {
@@ -124,7 +125,9 @@ export async function runNode (o: NodeRunOptions): Promise<void> {
         // per overlay: bytes held for peers, worst scores, refused peers, drops and penalties (docs/limits.md)
         limits: nodeLimitsStatus(node),
         // connection admission in force (libp2p connection manager)
-        admission: { profile: o.limits ?? 'node', ...connectionLimits(o.limits ?? 'node') }
+        admission: { profile: o.limits ?? 'node', ...connectionLimits(o.limits ?? 'node') },
+        // V8's young-generation cap in force (MiB per semi-space; null: V8's default), see respawn.ts
+        runtime: { node: process.version, pid: process.pid, semiSpaceCapMiB: semiSpaceCapMiB() ?? null }
       }
       case 'peers': return node.getPeers().map(p => p.toString())
       case 'connect': {
