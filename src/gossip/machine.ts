@@ -229,7 +229,7 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     const fresh: UpdateId[] = []
     for (const u of updates) {
       const id = { origin: u.origin, seq: u.seq }
-      if (this.receive(from, u, via) || this.newThisRound(u)) fresh.push(id); else known.push(id)
+      if (this.receive(from, u, via, true) || this.newThisRound(u)) fresh.push(id); else known.push(id)
     }
     return { known, fresh }
   }
@@ -249,13 +249,17 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
    * Returns false when we already had (or are already fetching) the update, or refused it. Checks go
    * cheapest first, and nothing is stored, delivered or forwarded before the signature verified.
    */
-  receive (from: PeerRef, u: Update, via: Via): boolean {
+  receive (from: PeerRef, u: Update, via: Via, pushed = false): boolean {
     const now = this.env.now()
     const o = this.o
     if (this.seen.has(u.origin, u.seq)) { this.env.stats.inc('gossip:duplicate'); return false }
     if (u.time + o.ttlMs <= now) { this.env.stats.inc('gossip:expired'); return false }
     if (u.time > now + o.maxClockSkewMs) { refuse(this.env, from, 'gossip:from-future'); return false }
     if (!validUpdate(u, o)) { refuse(this.env, from, 'gossip:invalid', PENALTY.invalid); return false }
+    // honest peers announce large payloads (fetched at our pace); one pushed whole is refused unhashed
+    if (pushed && u.data !== undefined && u.size > o.maxPushedBytes) {
+      refuse(this.env, from, 'gossip:oversize-push', PENALTY.refused * Math.ceil(u.size / PUSHED_UNIT_BYTES)); return false
+    }
     // the origin's byte quota before the signature: hashing and verifying a large payload is the
     // dearest step, and an update over its origin's quota is refused whoever signed it
     if (!this.store.room(u)) { refuse(this.env, from, 'gossip:quota-origin', PENALTY.quota); return false }
@@ -387,6 +391,9 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
 }
 
 export { originPeer }
+
+/** Penalty unit for an oversize push (options.ts `maxPushedBytes`): 1 per 8 KiB carried. */
+const PUSHED_UNIT_BYTES = 8 * 1024
 
 function validUpdate (u: Update, o: ResolvedOptions): boolean {
   if (!Number.isSafeInteger(u.seq) || u.seq < 1 || u.origin.length === 0) return false

@@ -67,6 +67,14 @@ export interface GossipOptions {
   maxMessageBytes?: number
   /** Larger payloads are announced (id, size, SHA-256) and pulled from the announcer. @default 16384 */
   maxInlineBytes?: number
+  /**
+   * Largest payload accepted inline in a pushed update (rumor, reply, anti-entropy push). Honest peers
+   * push at most their `maxInlineBytes` and announce the rest, so a larger pushed payload is refused
+   * (`gossip:oversize-push`) with a penalty of 1 per 8 KiB carried: a peer pushing 1 MiB bodies is cut
+   * off at the first, before its payload is hashed or verified. Keep it ≥ every peer's
+   * `maxInlineBytes` (unset: 4 × maxInlineBytes, 64 KiB with the defaults).
+   */
+  maxPushedBytes?: number
   /** Updates per rumor/anti-entropy message. @default 64 */
   maxUpdatesPerMessage?: number
   /** Updates stored for relaying (the oldest go first). @default 10000 */
@@ -119,7 +127,7 @@ export interface GossipOptions {
   maxOrigins?: number
 }
 
-/** Every default, once. `tombstoneTtlMs` is derived (2 × ttlMs) when unset, so it is not listed. */
+/** Every default, once. `tombstoneTtlMs` (2 × ttlMs) and `maxPushedBytes` (4 × maxInlineBytes) are derived when unset, so they are not listed. */
 export const DEFAULTS = {
   mode: 'push',
   stop: 'feedback-counter',
@@ -187,6 +195,7 @@ export interface ResolvedOptions {
   ttlMs: number
   maxMessageBytes: number
   maxInlineBytes: number
+  maxPushedBytes: number
   maxUpdatesPerMessage: number
   maxStored: number
   tombstoneTtlMs: number
@@ -227,6 +236,7 @@ export function resolveOptions (o: GossipOptions = {}): ResolvedOptions {
     ttlMs,
     maxMessageBytes: o.maxMessageBytes ?? d.maxMessageBytes,
     maxInlineBytes: o.maxInlineBytes ?? d.maxInlineBytes,
+    maxPushedBytes: o.maxPushedBytes ?? 4 * (o.maxInlineBytes ?? d.maxInlineBytes),
     maxUpdatesPerMessage: o.maxUpdatesPerMessage ?? d.maxUpdatesPerMessage,
     maxStored: o.maxStored ?? d.maxStored,
     tombstoneTtlMs: Math.max(ttlMs, o.tombstoneTtlMs ?? 2 * ttlMs),

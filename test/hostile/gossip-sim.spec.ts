@@ -1,7 +1,8 @@
 /**
  * Hostile peers against gossip in the simulator (seeded, virtual time), where attacks too large for a
  * live test run at full size: a replay after 1.2·10^5 fresh origins, forged origins and pre-empted
- * sequence numbers in a signed swarm, a replay after a restart, a runaway Lamport clock.
+ * sequence numbers in a signed swarm, a replay after a restart, a runaway Lamport clock, a payload
+ * pushed whole past maxPushedBytes.
  */
 import assert from 'node:assert/strict'
 import { gossipSpec } from '../../src/gossip/spec.js'
@@ -9,6 +10,7 @@ import type { GossipMachine } from '../../src/gossip/machine.js'
 import type { SimNode } from '../../src/sim/index.js'
 import type { GossipMessage } from '../../src/gossip/types.js'
 import { fakeNode } from '../gossip/helpers.js'
+import { sha256 } from '../../src/overlay/hash.js'
 import { identity, swarm } from '../gossip/sim-helpers.js'
 import { Attacker, attackerKeys, craft, craftPut, parseId } from './gossip-helpers.js'
 
@@ -100,7 +102,8 @@ describe('gossip under attack (simulator)', () => {
 
   it('an update over its origin\'s byte quota is refused before its signature is checked (no hashing of a payload that will not be kept)', () => {
     const quota = 64 * 1024
-    const v = fakeNode('', { signed: true, mode: 'none', antiEntropy: { periodMs: 0 }, maxStoredBytesPerOrigin: quota, maxInlineBytes: 1024 }, 1, identity(0))
+    // 40 KiB payloads pushed inline: within maxPushedBytes (4 × maxInlineBytes unset; set here)
+    const v = fakeNode('', { signed: true, mode: 'none', antiEntropy: { periodMs: 0 }, maxStoredBytesPerOrigin: quota, maxInlineBytes: 1024, maxPushedBytes: 64 * 1024 }, 1, identity(0))
     v.clock.now = 100
     const [key] = attackerKeys(1, 'quota')
     const big = (seq: number, sign: boolean): ReturnType<typeof craft> => {
@@ -117,6 +120,26 @@ describe('gossip under attack (simulator)', () => {
     v.machine.onMessage({ id: 'relay' }, { type: 'rumor', updates: [craft({ origin: `${key.id}/1`, seq: 3, time: 100, text: 'small', by: attackerKeys(2, 'quota')[1] })], pull: false })
     assert.equal(v.stats.get('gossip:bad-signature'), 1)
     assert.equal(v.stats.get('gossip:delivered'), 1)
+  })
+
+  it('a payload pushed whole above maxPushedBytes is refused before it is hashed or verified, penalised per 8 KiB; the same fetched after an announcement is kept', () => {
+    const penalties: number[] = []
+    const v = fakeNode('', { signed: true, mode: 'none', antiEntropy: { periodMs: 0 } }, 1, identity(0), { penalize: (_p, name, w) => { if (name === 'gossip:oversize-push') penalties.push(w) } })
+    v.clock.now = 100
+    const [key] = attackerKeys(1, 'pushed')
+    const u = craft({ origin: `${key.id}/1`, seq: 1, time: 100, data: new Uint8Array(1024 * 1024).fill(3), by: key })
+    v.machine.onMessage({ id: 'relay' }, { type: 'rumor', updates: [u], pull: false })
+    assert.equal(v.stats.get('gossip:oversize-push'), 1)
+    assert.deepEqual(penalties, [128])
+    assert.equal(v.stats.get('gossip:bad-signature') + v.stats.get('gossip:delivered'), 0)
+    // 64 KiB (4 × the default maxInlineBytes) is still taken inline
+    v.machine.onMessage({ id: 'relay' }, { type: 'rumor', updates: [craft({ origin: `${key.id}/1`, seq: 2, time: 100, data: new Uint8Array(64 * 1024).fill(4), by: key })], pull: false })
+    assert.equal(v.stats.get('gossip:delivered'), 1)
+    // the 1 MiB update announced (no data, its hash) is fetched and delivered: only pushing it whole is refused
+    v.machine.onMessage({ id: 'relay' }, { type: 'rumor', updates: [{ ...u, data: undefined, hash: sha256(u.data!) }], pull: false })
+    v.machine.onMessage({ id: 'relay' }, { type: 'body', origin: u.origin, seq: 1, data: u.data })
+    assert.equal(v.stats.get('gossip:delivered'), 2)
+    assert.equal(v.stats.get('gossip:oversize-push'), 1)
   })
 
   it('a map write with Lamport clock 2^53 − 1 is refused; an honest put wins everywhere and never fails', () => {

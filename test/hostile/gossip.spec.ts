@@ -18,7 +18,7 @@ const HONEST = 5
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 /** Scaled-down quotas so a flood fits a test; the defaults are 8 MiB per origin, 64 MiB in all, 10^5 origins. */
-const QUOTA = { maxOrigins: 64, maxStoredBytesPerOrigin: 1024 * 1024, maxStoredBytes: 4 * 1024 * 1024 }
+const QUOTA = { maxOrigins: 64, maxStoredBytesPerOrigin: 256 * 1024, maxStoredBytes: 1024 * 1024 }
 
 async function until (cond: () => boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms
@@ -99,7 +99,8 @@ for (const transport of ['memory', 'tcp'] as const) {
 
     it('oversize and quota flood: stored bytes stay within the per-origin and total quotas; honest broadcasts still go through once', async () => {
       const keys = attackerKeys(6, 'flood')
-      const big = (fill: number): Uint8Array => new Uint8Array(256 * 1024).fill(fill)
+      // pushed inline, so within maxPushedBytes (64 KiB): 8 of them pass an origin's 256 KiB quota
+      const big = (fill: number): Uint8Array => new Uint8Array(64 * 1024).fill(fill)
       const before = { quota: sum('gossip:quota-origin'), invalid: sum('gossip:invalid') }
       for (const to of refs) {
         // larger than maxMessageBytes (1 MiB), though the frame itself is legal
@@ -159,6 +160,20 @@ for (const transport of ['memory', 'tcp'] as const) {
       await until(() => sum('gossip:clock-ahead') >= before.ahead + HONEST && sum('gossip:bad-signature') >= before.bad + HONEST, 'the refusals')
       honest[3].put('leader', enc.encode('honest'))
       await until(() => honest.every(s => dec.decode(s.get('leader') ?? new Uint8Array()) === 'honest'), 'the honest value everywhere')
+    })
+
+    // last: the attacker ends up refused by every honest node
+    it('a 1 MiB payload pushed whole is refused unhashed and its pusher cut off; an honest large payload (announced, fetched) reaches everyone', async () => {
+      const [key] = attackerKeys(1, 'pushed')
+      const before = { oversize: sum('gossip:oversize-push'), banned: sum('driver:banned'), stored: honest.map(s => s.machine.store.bytes) }
+      for (const to of refs) attacker.rumor(to, [craft({ origin: `${key.id}/1`, seq: 1, time: attacker.now(), data: new Uint8Array(1024 * 1024).fill(7), by: key })])
+      await until(() => sum('gossip:oversize-push') >= before.oversize + HONEST, 'the refusals')
+      // 1 per 8 KiB: 128 points, past the driver's threshold (100) at the first such push
+      await until(() => honest.every(s => s.driver.limitsStatus().refused.some(r => r.peer === attacker.machine.env.self.id)), 'every honest node to refuse the attacker')
+      honest.forEach((s, i) => assert.equal(s.machine.store.bytes, before.stored[i], 'stored bytes of a refused push'))
+      const id = honest[1].publish('t', new Uint8Array(200 * 1024).fill(9))
+      await until(() => everywhere(id, 1), 'a large honest broadcast')
+      for (let i = 0; i < HONEST; i++) if (i !== 1) assert.equal(delivered(i, id), 1)
     })
 
   })
