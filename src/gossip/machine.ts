@@ -29,6 +29,7 @@ import { SeenSet } from './seen.js'
 import { type Stored, UpdateStore } from './store.js'
 import { type GossipMessage, idKey, type MapEntryWire, type Update, type UpdateId, UpdateKind } from './types.js'
 import { PeerUpkeep } from './upkeep.js'
+import { oversizePush, pushPenalty, validUpdate } from './valid.js'
 import { PendingChecks } from './verifying.js'
 
 const GC = 'gc'
@@ -257,9 +258,7 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
     if (u.time > now + o.maxClockSkewMs) { refuse(this.env, from, 'gossip:from-future'); return false }
     if (!validUpdate(u, o)) { refuse(this.env, from, 'gossip:invalid', PENALTY.invalid); return false }
     // honest peers announce large payloads (fetched at our pace); one pushed whole is refused unhashed
-    if (pushed && u.data !== undefined && u.size > o.maxPushedBytes) {
-      refuse(this.env, from, 'gossip:oversize-push', PENALTY.refused * Math.ceil(u.size / PUSHED_UNIT_BYTES)); return false
-    }
+    if (pushed && oversizePush(u, o)) { refuse(this.env, from, 'gossip:oversize-push', pushPenalty(u)); return false }
     // the origin's byte quota before the signature: hashing and verifying a large payload is the
     // dearest step, and an update over its origin's quota is refused whoever signed it
     if (!this.store.room(u)) { refuse(this.env, from, 'gossip:quota-origin', PENALTY.quota); return false }
@@ -391,16 +390,3 @@ export class GossipMachine implements Machine<GossipMessage>, GossipContext {
 }
 
 export { originPeer }
-
-/** Penalty unit for an oversize push (options.ts `maxPushedBytes`): 1 per 8 KiB carried. */
-const PUSHED_UNIT_BYTES = 8 * 1024
-
-function validUpdate (u: Update, o: ResolvedOptions): boolean {
-  if (!Number.isSafeInteger(u.seq) || u.seq < 1 || u.origin.length === 0) return false
-  if (u.size > o.maxMessageBytes) return false
-  if (u.data !== undefined && u.data.byteLength !== u.size) return false
-  if (u.data === undefined && (u.hash === undefined || u.hash.byteLength !== 32 || u.size === 0)) return false
-  if (u.kind !== UpdateKind.Message && (u.key === undefined || u.lamport === undefined)) return false
-  if (u.deps !== undefined && u.deps.length > o.maxGroup) return false
-  return true
-}
