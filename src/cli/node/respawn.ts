@@ -9,6 +9,7 @@
  * already given (`node --max-semi-space-size=…`, NODE_OPTIONS) or OVERLAYKIT_NODE_FLAGS=off.
  */
 import { spawn } from 'node:child_process'
+import { constants } from 'node:os'
 
 /** The young-generation cap a node runs with, in MiB (per semi-space). */
 export const NODE_SEMI_SPACE_MIB = 16
@@ -37,18 +38,17 @@ export async function runCapped (): Promise<number | undefined> {
   // reaches the child too; its SIGINT and this SIGTERM each run the stop once, so one Ctrl-C is still
   // graceful and a second one still forces the exit.
   const forward = (): void => { if (child.exitCode === null) child.kill('SIGTERM') }
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map(sig => [sig, forward] as const)
-  for (const [sig, h] of handlers) process.on(sig, h)
+  for (const sig of FORWARDED) process.on(sig, forward)
   return await new Promise((resolve, reject) => {
     child.once('error', reject)
     child.once('exit', (code, signal) => {
-      for (const [sig, h] of handlers) process.off(sig, h)
-      resolve(code ?? (signal === null ? 1 : 128 + (SIGNAL_NUMBERS[signal] ?? 0)))
+      for (const sig of FORWARDED) process.off(sig, forward)
+      resolve(code ?? (signal === null ? 1 : 128 + constants.signals[signal]))
     })
   })
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
 /** In the child: stop like on SIGTERM when the parent is gone (killed outright, its channel closed). */
 function exitWithParent (): void {
